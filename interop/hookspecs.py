@@ -1,0 +1,75 @@
+"""The plugin contract: every hook a plugin may implement, each documented here.
+
+Hooks are pluggy hooks with the ``interop_`` prefix. A plugin module marks its
+implementations with :data:`hookimpl` and also holds a module-level ``MANIFEST``
+(:class:`interop.adapters.PluginManifest`). Implementations may accept fewer arguments than
+the spec, so within an API major version a hook only ever *gains* arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pluggy
+
+from interop.adapters import Adapter, DemoResult
+from interop.model.properties import PropertySpec
+from interop.model.units import Unit
+
+__all__ = ["PROJECT", "hookimpl", "hookspec"]
+
+PROJECT = "interop"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+"""Decorator for plugin hook implementations: ``@hookimpl def interop_register_adapters()``."""
+
+
+@hookspec
+def interop_register_adapters() -> Sequence[type[Adapter]]:
+    """Return the adapter classes this plugin provides (codecs, readers, controllers, ...).
+
+    Each class subclasses one adapter kind of :mod:`interop.adapters`; its ``name`` is unique
+    among the plugin's adapters of that kind. The core instantiates them on demand.
+    """
+
+
+@hookspec
+def interop_register_properties() -> Sequence[PropertySpec]:
+    """Return properties this plugin adds to the property registry.
+
+    Use SAREF or SAREF-extension IRIs where they exist; otherwise the plugin's own IRI,
+    documented in its ontology. Biometric properties are refused by the registry.
+    """
+
+
+@hookspec
+def interop_register_units() -> Sequence[Unit]:
+    """Return units this plugin adds to the unit registry (OM-2 IRIs where they exist)."""
+
+
+@hookspec(firstresult=True)
+def interop_sniff(raw: bytes, hints: Mapping[str, str]) -> str | None:
+    """Claim an unlabelled payload: return the name of the codec that can decode it, or None.
+
+    Stops at the first non-None result; must be cheap and must never raise on junk.
+    """
+
+
+@hookspec
+def interop_demo(output_dir: Path) -> DemoResult | None:
+    """Run this plugin's demo on its built-in sample data, writing files under ``output_dir``.
+
+    ``output_dir`` is a directory reserved for this plugin. Must work offline.
+    """
+
+
+@hookspec
+def interop_conformance_cases() -> Sequence[object]:
+    """Return conformance cases (classes of :mod:`interop.testing.cases`) for the kit.
+
+    Each case tells the conformance kit which records an adapter can represent (as a
+    Hypothesis strategy), which it must refuse, and real sample messages it must decode.
+    Only the kit calls this hook; implementations import Hypothesis inside the function so
+    that the plugin never needs it at run time.
+    """

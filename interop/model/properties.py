@@ -1,0 +1,206 @@
+"""Observable and controllable properties: the SAREF ``Property`` terms the model speaks of.
+
+A :class:`PropertySpec` ties a stable key (``temperature``) to its IRI (``saref:Temperature``
+or a SAREF-extension term, else an ``interop:`` term declared in ``ontologies/interop.ttl`` as
+a subclass of ``saref:Property``), a quantity kind and a default unit. Plugins add their own
+through the ``interop_register_properties`` hook. Biometric properties are refused outright.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from interop.errors import PolicyViolation, RegistryError
+from interop.model.base import DataClass
+from interop.model.units import OM, QUDT, QuantityKind
+
+__all__ = [
+    "DEFAULT_PROPERTIES",
+    "INTEROP",
+    "S4ENVI",
+    "S4WATR",
+    "SAREF",
+    "PropertyRegistry",
+    "PropertySpec",
+    "default_property_registry",
+]
+
+SAREF = "https://saref.etsi.org/core/"
+S4ENVI = "https://saref.etsi.org/saref4envi/"
+S4WATR = "https://saref.etsi.org/saref4watr/"
+S4ENER = "https://saref.etsi.org/saref4ener/"
+INTEROP = "https://w3id.org/interop/ontology#"
+
+
+@dataclass(frozen=True, slots=True)
+class PropertySpec:
+    """One property: its key, IRI, what it measures and how sensitive its values are."""
+
+    key: str
+    iri: str
+    label: str
+    quantity: QuantityKind
+    default_unit: str
+    protection: DataClass = DataClass.TECHNICAL
+    description: str = ""
+
+
+_BIOMETRIC = re.compile(
+    r"\b(biometrics?|heart ?rate|pulse ?rate|finger ?prints?|faces?|facial|iris|retina"
+    r"|gait|voice ?prints?|palm ?prints?|veins?|dna|blood( pressure| oxygen)?"
+    r"|body ?temperature)\b"
+)
+
+
+def _words(text: str) -> str:
+    """``heartRate_bpm`` -> ``heart rate bpm``: the form the biometric screen reads."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", text)
+    return re.sub(r"[^a-z0-9]+", " ", spaced.lower()).strip()
+
+
+def _p(
+    key: str,
+    iri: str,
+    label: str,
+    quantity: QuantityKind,
+    unit: str,
+    description: str,
+    protection: DataClass = DataClass.TECHNICAL,
+) -> PropertySpec:
+    return PropertySpec(key, iri, label, quantity, unit, protection, description)
+
+
+_Q = QuantityKind
+DEFAULT_PROPERTIES: tuple[PropertySpec, ...] = (
+    _p("temperature", SAREF + "Temperature", "temperature", _Q.TEMPERATURE,
+       OM + "degreeCelsius", "Air or surface temperature."),
+    _p("humidity", SAREF + "Humidity", "relative humidity", _Q.DIMENSIONLESS, OM + "percent",
+       "Relative humidity of the air."),
+    _p("light", SAREF + "Light", "light", _Q.ILLUMINANCE, OM + "lux",
+       "Light level as SAREF core names it."),
+    _p("illuminance", S4ENVI + "Illuminance", "illuminance", _Q.ILLUMINANCE, OM + "lux",
+       "Luminous flux per area (SAREF4ENVI)."),
+    _p("irradiance", S4ENVI + "Irradiance", "irradiance", _Q.IRRADIANCE,
+       OM + "wattPerSquareMetre", "Radiant flux per area (SAREF4ENVI)."),
+    _p("motion", SAREF + "Motion", "motion", _Q.DIMENSIONLESS, OM + "one",
+       "Motion detected (1) or not (0)."),
+    _p("occupancy", SAREF + "Occupancy", "occupancy", _Q.DIMENSIONLESS, OM + "one",
+       "Presence count or flag, never who is present.", DataClass.PSEUDONYMOUS),
+    _p("power", SAREF + "Power", "active power", _Q.POWER, OM + "watt",
+       "Active electrical power drawn or produced."),
+    _p("energy", SAREF + "Energy", "energy", _Q.ENERGY, OM + "kilowattHour",
+       "Cumulative energy drawn or produced."),
+    _p("pressure", SAREF + "Pressure", "pressure", _Q.PRESSURE, OM + "hectopascal",
+       "Air or fluid pressure."),
+    _p("smoke", SAREF + "Smoke", "smoke", _Q.DIMENSIONLESS, OM + "one",
+       "Smoke detected (1) or not (0)."),
+    _p("frequency", S4ENVI + "Frequency", "frequency", _Q.FREQUENCY, OM + "hertz",
+       "Frequency (SAREF4ENVI)."),
+    _p("height", S4ENVI + "Height", "height", _Q.LENGTH, OM + "metre",
+       "Height of an object, e.g. a light point (SAREF4ENVI)."),
+    _p("precipitation", S4WATR + "Precipitation", "precipitation", _Q.SPEED,
+       OM + "millimetrePerHour", "Rain rate (SAREF4WATR)."),
+    _p("flow_rate", S4WATR + "FlowRate", "flow rate", _Q.VOLUME_FLOW,
+       QUDT + "M3-PER-HR", "Volume of water per time (SAREF4WATR)."),
+    _p("conductivity", S4WATR + "Conductivity", "conductivity", _Q.DIMENSIONLESS, OM + "one",
+       "Electrical conductivity of water (SAREF4WATR)."),
+    _p("turbidity", S4WATR + "Turbidity", "turbidity", _Q.DIMENSIONLESS, OM + "one",
+       "Water turbidity (SAREF4WATR)."),
+    _p("voltage", INTEROP + "Voltage", "voltage", _Q.VOLTAGE, OM + "volt",
+       "Electrical potential difference."),
+    _p("current", INTEROP + "ElectricCurrent", "electric current", _Q.CURRENT, OM + "ampere",
+       "Electrical current."),
+    _p("power_factor", INTEROP + "PowerFactor", "power factor", _Q.DIMENSIONLESS, OM + "one",
+       "Ratio of active to apparent power."),
+    _p("battery_level", INTEROP + "BatteryLevel", "battery level", _Q.DIMENSIONLESS,
+       OM + "percent", "Remaining battery charge."),
+    _p("battery_voltage", INTEROP + "BatteryVoltage", "battery voltage", _Q.VOLTAGE,
+       OM + "volt", "Voltage of a device's battery."),
+    _p("dimming_level", INTEROP + "DimmingLevel", "dimming level", _Q.DIMENSIONLESS,
+       OM + "percent", "Light output as a share of the maximum."),
+    _p("operating_time", INTEROP + "OperatingTime", "operating time", _Q.TIME, OM + "hour",
+       "Burning or running hours."),
+    _p("pm25", INTEROP + "PM25Concentration", "PM2.5 concentration", _Q.MASS_CONCENTRATION,
+       QUDT + "MicroGM-PER-M3", "Particulate matter below 2.5 µm."),
+    _p("pm10", INTEROP + "PM10Concentration", "PM10 concentration", _Q.MASS_CONCENTRATION,
+       QUDT + "MicroGM-PER-M3", "Particulate matter below 10 µm."),
+    _p("no2", INTEROP + "NO2Concentration", "NO2 concentration", _Q.MASS_CONCENTRATION,
+       QUDT + "MicroGM-PER-M3", "Nitrogen dioxide in air."),
+    _p("o3", INTEROP + "O3Concentration", "O3 concentration", _Q.MASS_CONCENTRATION,
+       QUDT + "MicroGM-PER-M3", "Ozone in air."),
+    _p("co2", INTEROP + "CO2Concentration", "CO2 concentration", _Q.DIMENSIONLESS,
+       OM + "partsPerMillion", "Carbon dioxide in air."),
+    _p("noise_level", INTEROP + "SoundPressureLevel", "sound pressure level", _Q.SOUND_LEVEL,
+       OM + "decibel", "Ambient noise level."),
+    _p("wind_speed", INTEROP + "WindSpeed", "wind speed", _Q.SPEED, OM + "metrePerSecond-Time",
+       "Speed of the wind."),
+    _p("wind_direction", INTEROP + "WindDirection", "wind direction", _Q.ANGLE, OM + "degree",
+       "Direction the wind comes from, clockwise from north."),
+    _p("water_level", INTEROP + "WaterLevel", "water level", _Q.LENGTH, OM + "metre",
+       "Level of water in a river, tank or sewer."),
+    _p("fill_level", INTEROP + "FillLevel", "fill level", _Q.DIMENSIONLESS, OM + "percent",
+       "How full a container (waste bin, tank) is."),
+    _p("distance", INTEROP + "Distance", "distance", _Q.LENGTH, OM + "metre",
+       "Distance measured by a range sensor."),
+    _p("speed", INTEROP + "Speed", "speed", _Q.SPEED, OM + "kilometrePerHour",
+       "Speed of a vehicle or of traffic."),
+    _p("vehicle_count", INTEROP + "VehicleCount", "vehicle count", _Q.DIMENSIONLESS,
+       OM + "one", "Vehicles counted in an interval."),
+)  # fmt: skip
+
+
+class PropertyRegistry:
+    """A set of properties, looked up by key or IRI; refuses duplicates and biometrics."""
+
+    def __init__(self, specs: Iterable[PropertySpec] = ()) -> None:
+        self._by_key: dict[str, PropertySpec] = {}
+        self._by_iri: dict[str, PropertySpec] = {}
+        for spec in specs:
+            self.register(spec)
+
+    def register(self, spec: PropertySpec) -> None:
+        """Add ``spec``; raises :class:`PolicyViolation` for biometric data."""
+        for text in (spec.key, spec.label, spec.iri.rsplit("/", 1)[-1].rsplit("#", 1)[-1]):
+            if _BIOMETRIC.search(_words(text)):
+                raise PolicyViolation(
+                    "biometric properties have no place in the interop model",
+                    source=spec.iri,
+                    field="key",
+                    expected="a property of equipment or environment, not of a body",
+                )
+        for index, value in ((self._by_key, spec.key), (self._by_iri, spec.iri)):
+            existing = index.get(value)
+            if existing is not None and existing != spec:
+                raise RegistryError(
+                    "a different property is already registered",
+                    source=value,
+                    field="key" if index is self._by_key else "iri",
+                    expected="a unique key and IRI",
+                )
+        self._by_key[spec.key] = spec
+        self._by_iri[spec.iri] = spec
+
+    def get(self, ref: str) -> PropertySpec:
+        """Find a property by key (``temperature``) or IRI."""
+        spec = self._by_key.get(ref) or self._by_iri.get(ref)
+        if spec is None:
+            raise RegistryError(
+                "unknown property", source=ref, field="property", expected="a registered key/IRI"
+            )
+        return spec
+
+    def __contains__(self, ref: object) -> bool:
+        return isinstance(ref, str) and (ref in self._by_key or ref in self._by_iri)
+
+    def __iter__(self) -> Iterator[PropertySpec]:
+        return iter(self._by_key.values())
+
+    def __len__(self) -> int:
+        return len(self._by_key)
+
+
+def default_property_registry() -> PropertyRegistry:
+    """A fresh registry holding the built-in properties."""
+    return PropertyRegistry(DEFAULT_PROPERTIES)

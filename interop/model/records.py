@@ -1,0 +1,47 @@
+"""``Record``: the tagged union of every canonical record type, discriminated by ``kind``.
+
+Adapters produce and consume ``Record`` values; pydantic picks the right class from ``kind``
+in one step, and reports one clear error when a document matches none of them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, TypeAdapter
+
+from interop.model.command import Command, CommandResult
+from interop.model.device import Device
+from interop.model.observation import Measurement, State
+from interop.model.place import Place
+
+__all__ = ["RECORD_TYPES", "Record", "RecordAdapter", "record_type"]
+
+RECORD_TYPES: tuple[type[Device | Measurement | State | Command | CommandResult | Place], ...] = (
+    Device,
+    Measurement,
+    State,
+    Command,
+    CommandResult,
+    Place,
+)
+"""Every record class, in documentation order."""
+
+Record = Annotated[
+    Device | Measurement | State | Command | CommandResult | Place,
+    Field(discriminator="kind"),
+]
+"""Any canonical record; ``record.kind`` names its type."""
+
+RecordAdapter: TypeAdapter[Record] = TypeAdapter(Record)
+"""Validates or dumps any record (``RecordAdapter.validate_python(data)``)."""
+
+_BY_KIND = {cls.model_fields["kind"].default: cls for cls in RECORD_TYPES}
+
+
+def record_type(kind: str) -> type[Device | Measurement | State | Command | CommandResult | Place]:
+    """Return the record class whose ``kind`` tag is ``kind``."""
+    try:
+        return _BY_KIND[kind]
+    except KeyError:
+        raise KeyError(f"unknown record kind {kind!r}; known: {sorted(_BY_KIND)}") from None

@@ -1,0 +1,369 @@
+"""Finds, checks and holds plugins: the one place the core meets vendor code.
+
+A :class:`Registry` is an ordinary object; nothing is discovered at import time and there is
+no process-wide plugin manager. ``Registry().load()`` reads the ``interop.plugins`` entry
+points, imports each plugin, validates its ``MANIFEST`` and hooks, and collects its adapters,
+properties and units. In lenient mode (the default for services) a broken plugin is logged
+and skipped so one vendor cannot take a city down; in strict mode (tests, CI) it raises.
+
+Environment (read when the constructor is not told otherwise):
+
+- ``INTEROP_PLUGINS=a,b``: load only these plugins (allow-list);
+- ``INTEROP_DISABLE_PLUGINS=c``: never load these (deny-list, wins over the allow-list);
+- ``INTEROP_TRACE_PLUGINS=1``: log every hook call at DEBUG level.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib.metadata import EntryPoint, entry_points
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pluggy
+from pydantic import ValidationError as PydanticValidationError
+
+from interop import hookspecs
+from interop.adapters import ADAPTER_KINDS, Adapter, Capability, Codec, DemoResult, PluginManifest
+from interop.adapters import adapter_kind as kind_of
+from interop.errors import (
+    IncompatiblePluginError,
+    InteropError,
+    PluginError,
+    PluginLoadError,
+    PluginNotFoundError,
+    PluginValidationError,
+)
+from interop.model.properties import PropertyRegistry, default_property_registry
+from interop.model.units import UnitRegistry, default_unit_registry
+
+__all__ = ["ENTRY_POINT_GROUP", "LoadedPlugin", "PluginFailure", "Registry"]
+
+ENTRY_POINT_GROUP = "interop.plugins"
+logger = logging.getLogger(__name__)
+A = TypeVar("A", bound=Adapter)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedPlugin:
+    """A plugin that passed every load-time check."""
+
+    name: str
+    manifest: PluginManifest
+    module: object
+    adapters: tuple[type[Adapter], ...]
+    distribution: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PluginFailure:
+    """A plugin that was skipped in lenient mode, and why."""
+
+    name: str
+    error: PluginError
+
+
+def _split(value: str | None) -> frozenset[str] | None:
+    if value is None or not value.strip():
+        return None
+    return frozenset(part.strip() for part in value.split(",") if part.strip())
+
+
+class Registry:
+    """The plugins of one process (or one test), with their adapters, properties and units."""
+
+    def __init__(
+        self,
+        *,
+        strict: bool = False,
+        allow: Collection[str] | None = None,
+        deny: Collection[str] | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> None:
+        env = os.environ if environ is None else environ
+        self.strict = strict
+        self.allow = frozenset(allow) if allow is not None else _split(env.get("INTEROP_PLUGINS"))
+        self.deny = (
+            frozenset(deny)
+            if deny is not None
+            else _split(env.get("INTEROP_DISABLE_PLUGINS")) or frozenset()
+        )
+        self._pm = pluggy.PluginManager(hookspecs.PROJECT)
+        self._pm.add_hookspecs(hookspecs)
+        if env.get("INTEROP_TRACE_PLUGINS", "") not in ("", "0"):
+            self._pm.trace.root.setwriter(logger.debug)
+            self._pm.enable_tracing()
+        self._plugins: dict[str, LoadedPlugin] = {}
+        self._failures: dict[str, PluginFailure] = {}
+        self._skipped: set[str] = set()
+        self.units: UnitRegistry = default_unit_registry()
+        self.properties: PropertyRegistry = default_property_registry()
+
+    # discovery -----------------------------------------------------------------------------
+
+    def load(self, entry_points_: Iterable[EntryPoint] | None = None) -> Registry:
+        """Discover and load every allowed plugin of the ``interop.plugins`` group; chainable."""
+        found = entry_points(group=ENTRY_POINT_GROUP) if entry_points_ is None else entry_points_
+        for entry in sorted(found, key=lambda e: e.name):
+            if entry.name in self._plugins or not self._wanted(entry.name):
+                continue
+            try:
+                module = entry.load()
+            except Exception as exc:  # any import failure of vendor code is isolated here
+                self._fail(
+                    entry.name,
+                    PluginLoadError(
+                        f"importing {entry.value!r} failed: {type(exc).__name__}: {exc}",
+                        source=entry.name,
+                        expected="an importable plugin module",
+                    ),
+                )
+                continue
+            dist = entry.dist.name if entry.dist is not None else None
+            self._add(module, entry.name, dist)
+        return self
+
+    def register(self, plugin: object, name: str | None = None) -> LoadedPlugin | None:
+        """Register an in-process plugin (a module or object with hooks and ``MANIFEST``).
+
+        Used by tests and one-off scripts; goes through the same checks as entry points.
+        Returns None when the plugin is filtered out or (lenient mode) fails a check.
+        """
+        manifest = getattr(plugin, "MANIFEST", None)
+        plugin_name = name or getattr(manifest, "name", None) or type(plugin).__name__
+        if not self._wanted(plugin_name):
+            return None
+        return self._add(plugin, plugin_name, None)
+
+    def _wanted(self, name: str) -> bool:
+        wanted = name not in self.deny and (self.allow is None or name in self.allow)
+        if not wanted:
+            self._skipped.add(name)
+            logger.info("interop plugin %r not loaded (allow/deny list)", name)
+        return wanted
+
+    def _fail(self, name: str, error: PluginError) -> None:
+        if self.strict:
+            raise error
+        logger.warning("skipping interop plugin %r: %s", name, error)
+        self._failures[name] = PluginFailure(name, error)
+
+    def _add(self, plugin: object, name: str, dist: str | None) -> LoadedPlugin | None:
+        try:
+            manifest = self._check_manifest(plugin, name)
+            self._register_hooks(plugin, name)
+        except PluginError as error:
+            self._fail(name, error)
+            return None
+        try:
+            adapters = self._collect(plugin, name, manifest)
+        except PluginError as error:
+            self._pm.unregister(plugin)
+            self._fail(name, error)
+            return None
+        loaded = LoadedPlugin(name, manifest, plugin, adapters, dist)
+        self._plugins[name] = loaded
+        return loaded
+
+    # checks --------------------------------------------------------------------------------
+
+    @staticmethod
+    def _check_manifest(plugin: object, name: str) -> PluginManifest:
+        raw = getattr(plugin, "MANIFEST", None)
+        if raw is None:
+            raise PluginValidationError(
+                "plugin module has no MANIFEST", source=name, field="MANIFEST",
+                expected="a module-level interop.adapters.PluginManifest",
+            )  # fmt: skip
+        try:
+            manifest = PluginManifest.model_validate(raw, from_attributes=True)
+        except PydanticValidationError as exc:
+            raise PluginValidationError(
+                f"invalid manifest: {exc.errors(include_url=False)}",
+                source=name,
+                field="MANIFEST",
+                expected="a valid PluginManifest",
+            ) from exc
+        if manifest.name != name:
+            raise PluginValidationError(
+                f"manifest names the plugin {manifest.name!r}",
+                source=name,
+                field="MANIFEST.name",
+                expected=f"the entry-point name {name!r}",
+            )
+        from interop import API_VERSION
+
+        if manifest.api_version != API_VERSION:
+            raise IncompatiblePluginError(
+                f"plugin targets plugin-API {manifest.api_version}, this core speaks "
+                f"{API_VERSION}",
+                source=name,
+                field="MANIFEST.api_version",
+                expected=str(API_VERSION),
+            )
+        return manifest
+
+    def _register_hooks(self, plugin: object, name: str) -> None:
+        try:
+            self._pm.register(plugin, name=name)
+        except ValueError as exc:  # pluggy: same plugin or name registered twice
+            raise PluginValidationError(str(exc), source=name) from exc
+        except pluggy.PluginValidationError as exc:
+            raise PluginValidationError(str(exc), source=name, field="hooks") from exc
+        unknown = [
+            impl.function.__name__
+            for impl_list in (self._pm.get_hookcallers(plugin) or [])
+            for impl in impl_list.get_hookimpls()
+            if impl.plugin is plugin and not impl_list.has_spec()
+        ]
+        if unknown:
+            self._pm.unregister(plugin)
+            raise PluginValidationError(
+                f"implements hooks the core does not define: {sorted(unknown)}",
+                source=name,
+                field="hooks",
+                expected="hooks of interop.hookspecs (check the spelling)",
+            )
+
+    def _call_own(self, hook_name: str, plugin: object, **kwargs: Any) -> Any:
+        """Call one plugin's implementation of a hook (or return None if it has none)."""
+        caller = getattr(self._pm.hook, hook_name)
+        for impl in caller.get_hookimpls():
+            if impl.plugin is plugin:
+                return impl.function(**{k: kwargs[k] for k in impl.argnames})
+        return None
+
+    def _collect(
+        self, plugin: object, name: str, manifest: PluginManifest
+    ) -> tuple[type[Adapter], ...]:
+        try:
+            adapters = tuple(self._call_own("interop_register_adapters", plugin) or ())
+            properties = tuple(self._call_own("interop_register_properties", plugin) or ())
+            units = tuple(self._call_own("interop_register_units", plugin) or ())
+        except Exception as exc:
+            raise PluginLoadError(
+                f"a registration hook raised {type(exc).__name__}: {exc}", source=name
+            ) from exc
+        seen: set[tuple[type[Adapter], str]] = set()
+        for cls in adapters:
+            if not (isinstance(cls, type) and issubclass(cls, Adapter)):
+                raise PluginValidationError(
+                    f"registered {cls!r}", source=name, field="interop_register_adapters",
+                    expected="Adapter subclasses (Codec, DatasetReader, ...)",
+                )  # fmt: skip
+            key = (kind_of(cls), cls.name)
+            if key in seen:
+                raise PluginValidationError(
+                    f"two {key[0].__name__} adapters are named {cls.name!r}", source=name
+                )
+            seen.add(key)
+        self._check_capabilities(plugin, name, manifest, adapters)
+        try:
+            for spec in properties:
+                self.properties.register(spec)
+            for unit in units:
+                self.units.register(unit)
+        except InteropError as exc:
+            raise PluginValidationError(str(exc), source=name, field="registries") from exc
+        return adapters
+
+    def _check_capabilities(
+        self,
+        plugin: object,
+        name: str,
+        manifest: PluginManifest,
+        adapters: Sequence[type[Adapter]],
+    ) -> None:
+        provided = {ADAPTER_KINDS[kind_of(cls)] for cls in adapters}
+        if any(issubclass(c, Codec) and c.encode is not Codec.encode for c in adapters):
+            provided.add(Capability.ENCODE)
+        has_demo = any(
+            impl.plugin is plugin for impl in self._pm.hook.interop_demo.get_hookimpls()
+        )
+        if has_demo:
+            provided.add(Capability.DEMO)
+        declared = set(manifest.capabilities)
+        missing, undeclared = declared - provided, provided - declared
+        if missing or undeclared:
+            raise PluginValidationError(
+                f"declares {sorted(missing) or 'nothing'} it does not implement and implements "
+                f"{sorted(undeclared) or 'nothing'} it does not declare",
+                source=name,
+                field="MANIFEST.capabilities",
+                expected=f"exactly the implemented capabilities {sorted(provided)}",
+            )
+
+    # queries -------------------------------------------------------------------------------
+
+    @property
+    def plugins(self) -> tuple[LoadedPlugin, ...]:
+        """Loaded plugins, sorted by name."""
+        return tuple(self._plugins[name] for name in sorted(self._plugins))
+
+    @property
+    def failures(self) -> tuple[PluginFailure, ...]:
+        """Plugins skipped because a check failed (lenient mode only)."""
+        return tuple(self._failures[name] for name in sorted(self._failures))
+
+    @property
+    def skipped(self) -> frozenset[str]:
+        """Plugins not loaded because of the allow/deny lists."""
+        return frozenset(self._skipped)
+
+    @property
+    def hook(self) -> pluggy.HookRelay:
+        """The pluggy hook relay, to call a hook across every loaded plugin."""
+        return self._pm.hook
+
+    def get(self, name: str) -> LoadedPlugin:
+        """The loaded plugin called ``name``."""
+        try:
+            return self._plugins[name]
+        except KeyError:
+            why = ""
+            if name in self._failures:
+                why = f"; it failed to load: {self._failures[name].error}"
+            elif name in self._skipped:
+                why = "; it is excluded by INTEROP_PLUGINS / INTEROP_DISABLE_PLUGINS"
+            raise PluginNotFoundError(
+                f"no plugin of that name is loaded{why}",
+                source=name,
+                expected=f"one of {sorted(self._plugins) or 'no plugins installed'}",
+            ) from None
+
+    def adapters(self, kind: type[A], plugin: str | None = None) -> list[type[A]]:
+        """Every adapter class of ``kind`` (of one plugin, or of all)."""
+        chosen = [self.get(plugin)] if plugin is not None else self.plugins
+        return [cls for p in chosen for cls in p.adapters if issubclass(cls, kind)]
+
+    def adapter(self, kind: type[A], plugin: str, name: str | None = None) -> type[A]:
+        """The adapter class of ``kind`` in ``plugin``; ``name`` picks one when there are many."""
+        candidates = self.adapters(kind, plugin)
+        if name is not None:
+            candidates = [cls for cls in candidates if cls.name == name]
+        if len(candidates) == 1:
+            return candidates[0]
+        found = sorted(cls.name for cls in self.adapters(kind, plugin))
+        raise PluginError(
+            f"{len(candidates)} {kind.__name__} adapters match"
+            + (f" the name {name!r}" if name else ""),
+            source=plugin,
+            field="adapter",
+            expected=f"exactly one; the plugin has {found or 'none'}",
+        )
+
+    def demo(self, output_dir: Path) -> list[DemoResult]:
+        """Run every loaded plugin's demo, each in ``output_dir/<plugin>``."""
+        results = []
+        for loaded in self.plugins:
+            if Capability.DEMO not in loaded.manifest.capabilities:
+                continue
+            target = output_dir / loaded.name
+            target.mkdir(parents=True, exist_ok=True)
+            result = self._call_own("interop_demo", loaded.module, output_dir=target)
+            if isinstance(result, DemoResult):
+                results.append(result)
+        return results
