@@ -194,7 +194,7 @@ class Controller(Adapter):
     async def send(self, command: Command) -> CommandResult:
         """Send a command and return its (possibly provisional) result."""
 
-    async def aclose(self) -> None:  # noqa: B027 - optional hook with a no-op default
+    async def aclose(self) -> None:
         """Release connections; the default has nothing to release."""
 
 
@@ -205,7 +205,7 @@ class Source(Adapter):
     def records(self) -> AsyncIterator[Record]:
         """Yield records as they arrive, until closed."""
 
-    async def aclose(self) -> None:  # noqa: B027 - optional hook with a no-op default
+    async def aclose(self) -> None:
         """Stop producing and release resources."""
 
 
@@ -216,7 +216,7 @@ class Sink(Adapter):
     async def write(self, records: Sequence[Record]) -> None:
         """Deliver records durably; raise SourceUnavailable to have the caller retry."""
 
-    async def aclose(self) -> None:  # noqa: B027 - optional hook with a no-op default
+    async def aclose(self) -> None:
         """Flush and release resources."""
 
 

@@ -198,8 +198,7 @@ class Registry:
 
         if manifest.api_version != API_VERSION:
             raise IncompatiblePluginError(
-                f"plugin targets plugin-API {manifest.api_version}, this core speaks "
-                f"{API_VERSION}",
+                f"plugin targets plugin-API {manifest.api_version}, this core speaks {API_VERSION}",
                 source=name,
                 field="MANIFEST.api_version",
                 expected=str(API_VERSION),
@@ -280,9 +279,7 @@ class Registry:
         provided = {ADAPTER_KINDS[kind_of(cls)] for cls in adapters}
         if any(issubclass(c, Codec) and c.encode is not Codec.encode for c in adapters):
             provided.add(Capability.ENCODE)
-        has_demo = any(
-            impl.plugin is plugin for impl in self._pm.hook.interop_demo.get_hookimpls()
-        )
+        has_demo = any(impl.plugin is plugin for impl in self._pm.hook.interop_demo.get_hookimpls())
         if has_demo:
             provided.add(Capability.DEMO)
         declared = set(manifest.capabilities)

@@ -160,9 +160,7 @@ class Point(CanonicalModel):
     """A WGS84 position (EPSG:4326), altitude in metres above the ellipsoid when known."""
 
     lat: float = protected(DataClass.PUBLIC, ge=-90.0, le=90.0, description="Latitude, degrees.")
-    lon: float = protected(
-        DataClass.PUBLIC, ge=-180.0, le=180.0, description="Longitude, degrees."
-    )
+    lon: float = protected(DataClass.PUBLIC, ge=-180.0, le=180.0, description="Longitude, degrees.")
     alt: float | None = protected(DataClass.PUBLIC, None, description="Altitude, metres.")
 
 

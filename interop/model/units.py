@@ -116,11 +116,20 @@ def _om(
     uncefact: str | None,
     ucum: str | None,
     *,
-    offset: Fraction = _F(0),
+    offset: Fraction | int = 0,
     saref_class: str | None = None,
 ) -> Unit:
     return Unit(
-        OM + name, label, quantity, _F(factor), offset, symbol, uncefact, ucum, True, saref_class
+        OM + name,
+        label,
+        quantity,
+        _F(factor),
+        _F(offset),
+        symbol,
+        uncefact,
+        ucum,
+        True,
+        saref_class,
     )
 
 

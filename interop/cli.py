@@ -1,0 +1,212 @@
+"""The ``interop`` command: list plugins, print schemas, convert, validate and run demos.
+
+The outermost ring of the project: it composes the registry, the converters and the RDF
+layer and turns every :class:`~interop.errors.InteropError` into a one-line message and exit
+status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from interop.errors import InteropError
+
+app = typer.Typer(
+    name="interop",
+    help="Plug any supplier's devices, feeds and platforms into one open, SAREF-aligned model.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+StrictOption = Annotated[
+    bool, typer.Option("--strict", help="Fail on a broken plugin instead of skipping it.")
+]
+
+
+def _reports_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn interop errors into a red one-line message and exit status 2."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except InteropError as error:
+            err_console.print(f"[bold red]error[/]: {error}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from error
+
+    return wrapper
+
+
+def _registry(strict: bool) -> Any:
+    from interop.registry import Registry
+
+    return Registry(strict=strict).load()
+
+
+@app.command()
+@_reports_errors
+def plugins(
+    as_json: Annotated[bool, typer.Option("--json", help="Print manifests as JSON.")] = False,
+    strict: StrictOption = False,
+) -> None:
+    """List installed plugins with their manifests and capabilities."""
+    registry = _registry(strict)
+    if as_json:
+        payload = {
+            "plugins": [
+                {
+                    **p.manifest.model_dump(mode="json"),
+                    "distribution": p.distribution,
+                    "adapters": [
+                        {"kind": _kind_name(cls), "name": cls.name, "class": _qualname(cls)}
+                        for cls in p.adapters
+                    ],
+                }
+                for p in registry.plugins
+            ],
+            "failures": [{"name": f.name, "error": str(f.error)} for f in registry.failures],
+        }
+        sys.stdout.write(json.dumps(payload, indent=2, sort_keys=True) + "\n")
+        return
+    table = Table(title="interop plugins")
+    for column in ("name", "version", "vendor", "protocols", "capabilities", "adapters"):
+        table.add_column(column)
+    for p in registry.plugins:
+        m = p.manifest
+        table.add_row(
+            m.name,
+            m.version,
+            m.vendor,
+            ", ".join(m.protocols),
+            ", ".join(sorted(m.capabilities)),
+            ", ".join(f"{_kind_name(c)}:{c.name}" for c in p.adapters),
+        )
+    console.print(table)
+    for failure in registry.failures:
+        err_console.print(f"[yellow]skipped[/] {failure.name}: {failure.error}", highlight=False)
+
+
+def _kind_name(cls: type) -> str:
+    from interop.adapters import adapter_kind
+
+    return adapter_kind(cls).__name__
+
+
+def _qualname(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+@app.command()
+@_reports_errors
+def schema(
+    kind: Annotated[
+        str | None, typer.Argument(help="Record kind (e.g. measurement); all when omitted.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write one <kind>.schema.json per kind here.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of every record type (or of one kind)."""
+    from interop.model.records import RECORD_TYPES, RecordAdapter, record_type
+
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        for cls in RECORD_TYPES:
+            name = cls.model_fields["kind"].default
+            text = json.dumps(cls.model_json_schema(), indent=2, sort_keys=True)
+            (out / f"{name}.schema.json").write_text(text + "\n", encoding="utf-8")
+        console.print(f"wrote {len(RECORD_TYPES)} schemas to {out}")
+        return
+    if kind is None:
+        document = RecordAdapter.json_schema()
+    else:
+        try:
+            document = record_type(kind).model_json_schema()
+        except KeyError as exc:
+            from interop.errors import ValidationError
+
+            raise ValidationError(str(exc.args[0]), source=kind, field="kind") from None
+    sys.stdout.write(json.dumps(document, indent=2, sort_keys=True) + "\n")
+
+
+@app.command()
+@_reports_errors
+def convert(
+    source: Annotated[str, typer.Argument(help="scheme:path to read, e.g. gtfs:feed.zip")],
+    target: Annotated[str, typer.Argument(help="scheme:path to write, e.g. rdf:out.nt")],
+    strict: StrictOption = False,
+) -> None:
+    """Convert data between any two formats through the canonical model."""
+    from interop.convert import convert as run
+
+    registry = _registry(strict)
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed} records"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=True) as progress:
+        task = progress.add_task(f"{source} -> {target}", total=None)
+        count = run(registry, source, target, lambda n: progress.advance(task, n))
+    console.print(f"converted {count} records: {source} -> {target}")
+
+
+@app.command()
+@_reports_errors
+def validate(
+    file: Annotated[str, typer.Argument(help="RDF file (.ttl, .nt, .jsonld) or records:FILE")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Check a file: RDF against the SHACL shapes, canonical records against the model."""
+    from interop.validate import validate_file
+
+    report = validate_file(file)
+    if as_json:
+        sys.stdout.write(json.dumps(report.as_dict(), indent=2) + "\n")
+    else:
+        console.print(report.text, highlight=False)
+    if not report.conforms:
+        raise typer.Exit(1)
+
+
+@app.command()
+@_reports_errors
+def demo(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Folder for the demo outputs.")
+    ] = Path("interop-demo-output"),
+    strict: StrictOption = False,
+) -> None:
+    """Run every installed plugin's demo on its built-in sample data."""
+    registry = _registry(strict)
+    results = registry.demo(output)
+    if not results:
+        err_console.print("no installed plugin has a demo (see `interop plugins`)")
+        raise typer.Exit(1)
+    table = Table(title=f"interop demo: outputs in {output.resolve()}")
+    for column in ("plugin", "what it did", "outputs"):
+        table.add_column(column)
+    for result in results:
+        table.add_row(result.plugin, result.summary, "\n".join(str(p) for p in result.outputs))
+    console.print(table)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    """Run the CLI."""
+    app()

@@ -1,0 +1,216 @@
+"""Move records from any source to any target named by a plugin-qualified URI.
+
+A URI is ``scheme:path``. ``records:`` (canonical records as JSON Lines) and ``rdf:``
+(N-Triples streamed, Turtle or JSON-LD by suffix) are built in; any other scheme names a
+plugin, whose DatasetReader/DatasetWriter is used when it has one, else its Codec (a folder
+holds one message per file, a ``.jsonl``/``.ndjson`` file one message per line, any other
+file is one message). Data always passes through the canonical model: there is no
+vendor-to-vendor path.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import ValidationError as PydanticValidationError
+
+from interop.adapters import Codec, DatasetReader, DatasetWriter, DecodeContext, EncodeContext
+from interop.errors import DecodeError, InteropError, ValidationError
+from interop.model.records import Record, RecordAdapter
+from interop.registry import Registry
+
+__all__ = ["BUILTIN_SCHEMES", "DataUri", "convert", "read_records", "write_records"]
+
+BUILTIN_SCHEMES = frozenset({"records", "rdf"})
+_LINE_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+Progress = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class DataUri:
+    """A parsed ``scheme:path`` reference to data."""
+
+    scheme: str
+    path: Path
+
+    @classmethod
+    def parse(cls, text: str) -> DataUri:
+        """Split ``gtfs:feed.zip`` into scheme and path; a bare path is refused."""
+        scheme, sep, path = text.partition(":")
+        if not sep or not scheme or not path or os.sep in scheme or len(scheme) == 1:
+            raise ValidationError(
+                "not a plugin-qualified URI",
+                source=text,
+                expected="scheme:path such as gtfs:feed.zip, rdf:out.nt or records:in.jsonl",
+            )
+        return cls(scheme.lower(), Path(path))
+
+    def __str__(self) -> str:
+        return f"{self.scheme}:{self.path}"
+
+
+def _chunked(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    chunk: list[Record] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _read_jsonl(path: Path) -> Iterator[Record]:
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield RecordAdapter.validate_json(line)
+            except PydanticValidationError as exc:
+                raise ValidationError(
+                    f"line {number} is not a canonical record: {exc.errors(include_url=False)}",
+                    source=str(path),
+                    expected="one JSON record per line, with a 'kind' field",
+                ) from exc
+
+
+def _messages(path: Path) -> Iterator[tuple[str, bytes]]:
+    if path.is_dir():
+        for child in sorted(p for p in path.iterdir() if p.is_file()):
+            yield str(child), child.read_bytes()
+    elif path.suffix in _LINE_SUFFIXES:
+        with path.open("rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    yield f"{path}:{number}", line.rstrip(b"\r\n")
+    else:
+        yield str(path), path.read_bytes()
+
+
+_RDF_FORMATS = {".nt": "nt", ".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld"}
+
+
+def _rdf_format(path: Path) -> str:
+    try:
+        return _RDF_FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise ValidationError(
+            "unknown RDF file suffix", source=str(path), expected=", ".join(_RDF_FORMATS)
+        ) from None
+
+
+def _read_rdf(path: Path) -> list[Record]:
+    import rdflib
+
+    from interop.rdf import from_graph, from_jsonld
+
+    fmt = _rdf_format(path)
+    if fmt == "json-ld":
+        return from_jsonld(path.read_text(encoding="utf-8"))
+    graph = rdflib.Graph()
+    try:
+        graph.parse(path, format=fmt)
+    except InteropError:
+        raise
+    except Exception as exc:  # rdflib raises many unrelated types on malformed input
+        raise DecodeError(f"unreadable RDF: {exc}", source=str(path)) from exc
+    return from_graph(graph)
+
+
+def _write_rdf(records: Iterable[Record], path: Path) -> int:
+    """Stream N-Triples; build a graph only for Turtle or JSON-LD output."""
+    from interop.rdf import to_graph, to_jsonld, write_ntriples
+
+    fmt = _rdf_format(path)
+    if fmt == "nt":
+        count = 0
+
+        def counting() -> Iterator[Record]:
+            nonlocal count
+            for record in records:
+                count += 1
+                yield record
+
+        with path.open("w", encoding="utf-8") as out:
+            write_ntriples(counting(), out)
+        return count
+    materialised = list(records)
+    if fmt == "json-ld":
+        path.write_text(to_jsonld(materialised), encoding="utf-8")
+    else:
+        to_graph(materialised).serialize(path, format=fmt, encoding="utf-8")
+    return len(materialised)
+
+
+def read_records(
+    registry: Registry, uri: DataUri, *, chunk_size: int = 10_000
+) -> Iterator[list[Record]]:
+    """Yield the records behind ``uri`` in chunks; raises an InteropError on bad data."""
+    if not uri.path.exists():
+        raise ValidationError("no such file or folder", source=str(uri), field="path")
+    if uri.scheme == "records":
+        yield from _chunked(_read_jsonl(uri.path), chunk_size)
+        return
+    if uri.scheme == "rdf":
+        yield from _chunked(_read_rdf(uri.path), chunk_size)
+        return
+    readers = registry.adapters(DatasetReader, uri.scheme)
+    if readers:
+        reader = registry.adapter(DatasetReader, uri.scheme)()
+        yield from reader.read(uri.path, chunk_size=chunk_size)
+        return
+    codec = registry.adapter(Codec, uri.scheme)()
+    received = datetime.now(UTC)
+
+    def decoded() -> Iterator[Record]:
+        for source, raw in _messages(uri.path):
+            ctx = DecodeContext(source=source, received_at=received)
+            yield from codec.decode(raw, ctx)
+
+    yield from _chunked(decoded(), chunk_size)
+
+
+def write_records(
+    registry: Registry,
+    chunks: Iterable[Sequence[Record]],
+    uri: DataUri,
+    progress: Progress | None = None,
+) -> int:
+    """Write record chunks to ``uri``; returns how many records were written."""
+    uri.path.parent.mkdir(parents=True, exist_ok=True)
+
+    def counted() -> Iterator[Sequence[Record]]:
+        for chunk in chunks:
+            yield chunk
+            if progress is not None:
+                progress(len(chunk))
+
+    if uri.scheme == "records":
+        total = 0
+        with uri.path.open("wb") as out:
+            for chunk in counted():
+                for record in chunk:
+                    out.write(RecordAdapter.dump_json(record) + b"\n")
+                total += len(chunk)
+        return total
+    if uri.scheme == "rdf":
+        return _write_rdf((r for chunk in counted() for r in chunk), uri.path)
+    writers = registry.adapters(DatasetWriter, uri.scheme)
+    if writers:
+        writer = registry.adapter(DatasetWriter, uri.scheme)()
+        return writer.write(counted(), uri.path)
+    codec = registry.adapter(Codec, uri.scheme)()
+    records = [r for chunk in counted() for r in chunk]
+    uri.path.write_bytes(codec.encode(records, EncodeContext(target=str(uri))))
+    return len(records)
+
+
+def convert(registry: Registry, source: str, target: str, progress: Progress | None = None) -> int:
+    """Read ``source`` and write ``target`` (both ``scheme:path``); returns the record count."""
+    src, dst = DataUri.parse(source), DataUri.parse(target)
+    return write_records(registry, read_records(registry, src), dst, progress)

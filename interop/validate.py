@@ -1,0 +1,142 @@
+"""Check a data file and report every problem found, as a report rather than a crash.
+
+``records:FILE`` (canonical JSON Lines) is checked against the model, RDF files against the
+SHACL shapes. A :class:`Report` lists :class:`Issue` entries with severity, stable code,
+file, row, field and message: the same shape plugin validators (e.g. GTFS) report in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError as PydanticValidationError
+
+from interop.errors import ValidationError
+from interop.model.records import RecordAdapter
+
+__all__ = ["Issue", "Report", "Severity", "validate_file"]
+
+_RDF_SUFFIXES = frozenset({".nt", ".ttl", ".jsonld"})
+
+
+class Severity(StrEnum):
+    """How bad an issue is; only errors make a report non-conforming."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem: where it is (file, row, field) and what is wrong."""
+
+    severity: Severity
+    code: str
+    message: str
+    file: str | None = None
+    row: int | None = None
+    field: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """All issues found in one input; ``conforms`` when none is an error."""
+
+    source: str
+    checked: int
+    issues: tuple[Issue, ...] = field(default=())
+
+    @property
+    def conforms(self) -> bool:
+        """True when no issue has severity error."""
+        return not any(i.severity is Severity.ERROR for i in self.issues)
+
+    @property
+    def text(self) -> str:
+        """A human-readable summary, one line per issue."""
+        verdict = "conforms" if self.conforms else "does NOT conform"
+        lines = [f"{self.source}: {verdict} ({self.checked} checked, {len(self.issues)} issues)"]
+        for issue in self.issues:
+            where = ":".join(str(p) for p in (issue.file, issue.row) if p is not None)
+            column = f" [{issue.field}]" if issue.field else ""
+            lines.append(f"  {issue.severity}: {issue.code} {where}{column}: {issue.message}")
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The report as JSON-ready data."""
+        return {
+            "source": self.source,
+            "conforms": self.conforms,
+            "checked": self.checked,
+            "issues": [asdict(issue) for issue in self.issues],
+        }
+
+
+def _validate_records(path: Path) -> Report:
+    issues: list[Issue] = []
+    checked = 0
+    with path.open("rb") as handle:
+        for row, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            checked += 1
+            try:
+                RecordAdapter.validate_json(line)
+            except PydanticValidationError as exc:
+                issues.extend(_model_issues(exc.errors(include_url=False), str(path), row))
+    return Report(str(path), checked, tuple(issues))
+
+
+def _model_issues(errors: Iterable[Any], file: str, row: int) -> Iterable[Issue]:
+    for error in errors:
+        yield Issue(
+            Severity.ERROR,
+            f"model-{error['type']}",
+            str(error["msg"]),
+            file,
+            row,
+            ".".join(str(part) for part in error["loc"]) or None,
+        )
+
+
+def _validate_rdf(path: Path) -> Report:
+    from interop.rdf import validate as shacl_validate
+
+    report = shacl_validate(path)
+    issues = tuple(
+        Issue(
+            Severity.ERROR if result.severity.endswith("Violation") else Severity.WARNING,
+            "shacl-" + result.constraint.rsplit("#", 1)[-1],
+            result.message,
+            str(path),
+            None,
+            result.path,
+        )
+        for result in report.results
+    )
+    return Report(str(path), report.focus_nodes, issues)
+
+
+def validate_file(reference: str) -> Report:
+    """Validate ``records:FILE`` or an RDF file (``.ttl``, ``.nt``, ``.jsonld``)."""
+    scheme, sep, rest = reference.partition(":")
+    if sep and scheme == "records":
+        path = Path(rest)
+        if not path.is_file():
+            raise ValidationError("no such file", source=reference, field="path")
+        return _validate_records(path)
+    path = Path(reference.removeprefix("rdf:"))
+    if path.suffix.lower() in _RDF_SUFFIXES:
+        if not path.is_file():
+            raise ValidationError("no such file", source=reference, field="path")
+        return _validate_rdf(path)
+    raise ValidationError(
+        "cannot tell how to validate this input",
+        source=reference,
+        expected="records:FILE.jsonl or an RDF file ending in .ttl, .nt or .jsonld",
+    )
