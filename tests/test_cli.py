@@ -1,0 +1,136 @@
+"""The ``interop`` command line, driven in-process through typer's runner."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from interop.cli import app
+from interop.model import Measurement, Place, Point, RecordAdapter
+from interop.testing.strategies import records
+
+runner = CliRunner()
+TEMP = "https://saref.etsi.org/core/Temperature"
+CEL = "http://www.ontology-of-units-of-measure.org/resource/om-2/degreeCelsius"
+
+
+def _invoke(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def test_plugins_json_lists_the_template_with_its_manifest():
+    result = _invoke("plugins", "--json", "--strict")
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    template = next(p for p in payload["plugins"] if p["name"] == "template")
+    assert template["api_version"] == 1
+    assert template["distribution"] == "interop-template"
+    assert "decode" in template["capabilities"]
+    assert any(a["kind"] == "Codec" for a in template["adapters"])
+    assert payload["failures"] == []
+
+
+def test_plugins_table():
+    result = _invoke("plugins")
+    assert result.exit_code == 0
+    assert "template" in result.stdout
+
+
+def test_schema_of_one_kind_and_of_all(tmp_path):
+    one = json.loads(_invoke("schema", "measurement").stdout)
+    assert one["title"] == "Measurement"
+    assert one["properties"]["unit"]["x-data-protection"] == "public"
+    union = json.loads(_invoke("schema").stdout)
+    assert union["discriminator"]["propertyName"] == "kind"
+    result = _invoke("schema", "--out", str(tmp_path))
+    assert result.exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir())[0] == "command.schema.json"
+    unknown = runner.invoke(app, ["schema", "teapot"])
+    assert unknown.exit_code == 2
+    assert "teapot" in unknown.stderr
+
+
+def _write_records(path, recs):
+    path.write_bytes(b"".join(RecordAdapter.dump_json(r) + b"\n" for r in recs))
+
+
+SAMPLE = [
+    Measurement(id="urn:m:1", property=TEMP, value=21.5, unit=CEL,
+                timestamp="2026-11-25T10:00:00Z", device="urn:d:1"),
+    Place(id="urn:p:1", name="Plaza Mayor", point=Point(lat=40.4155, lon=-3.7074)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("suffix", [".nt", ".ttl", ".jsonld"])
+def test_convert_records_to_rdf_and_back(tmp_path, suffix):
+    source = tmp_path / "in.jsonl"
+    _write_records(source, SAMPLE)
+    rdf = tmp_path / f"out{suffix}"
+    result = _invoke("convert", f"records:{source}", f"rdf:{rdf}")
+    assert result.exit_code == 0, result.output
+    assert "converted 2 records" in result.stdout
+    back = tmp_path / "back.jsonl"
+    assert _invoke("convert", f"rdf:{rdf}", f"records:{back}").exit_code == 0
+    recovered = [RecordAdapter.validate_json(line) for line in back.read_bytes().splitlines()]
+    assert sorted(recovered, key=lambda r: r.id) == sorted(SAMPLE, key=lambda r: r.id)
+
+
+def test_validate_rdf_and_records(tmp_path):
+    source = tmp_path / "in.jsonl"
+    _write_records(source, SAMPLE)
+    nt = tmp_path / "out.nt"
+    _invoke("convert", f"records:{source}", f"rdf:{nt}")
+    ok = _invoke("validate", str(nt))
+    assert ok.exit_code == 0, ok.output
+    assert "conforms" in ok.stdout
+    broken = tmp_path / "broken.nt"
+    broken.write_text(
+        "".join(line + "\n" for line in nt.read_text().splitlines() if "isMeasuredIn" not in line)
+    )
+    bad = _invoke("validate", str(broken), "--json")
+    assert bad.exit_code == 1
+    assert json.loads(bad.stdout)["conforms"] is False
+    bad_records = tmp_path / "bad.jsonl"
+    bad_records.write_text('{"kind": "measurement", "id": "urn:m:1"}\n')
+    report = _invoke("validate", f"records:{bad_records}", "--json")
+    assert report.exit_code == 1
+    issues = json.loads(report.stdout)["issues"]
+    assert {i["field"] for i in issues} >= {"measurement.value", "measurement.unit"}
+    assert all(i["row"] == 1 for i in issues)
+
+
+def test_convert_errors_are_one_line_not_tracebacks(tmp_path):
+    missing = runner.invoke(app, ["convert", f"records:{tmp_path / 'nope.jsonl'}", "rdf:x.nt"])
+    assert missing.exit_code == 2
+    assert "no such file" in missing.stderr
+    bare = runner.invoke(app, ["convert", "feed.zip", "rdf:x.nt"])
+    assert bare.exit_code == 2
+    assert "scheme:path" in bare.stderr
+    unknown = tmp_path / "x.bin"
+    unknown.write_bytes(b"\x00")
+    plugin = runner.invoke(app, ["convert", f"nosuchplugin:{unknown}", "rdf:x.nt"])
+    assert plugin.exit_code == 2
+    assert "nosuchplugin" in plugin.stderr
+
+
+def test_demo_runs_every_plugin_and_says_where_outputs_are(tmp_path):
+    result = _invoke("demo", "--output", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "template" in result.stdout
+    outputs = list((tmp_path / "template").iterdir())
+    assert outputs, "the template demo wrote nothing"
+
+
+def test_many_generated_records_survive_records_to_rdf_to_records(tmp_path):
+    from hypothesis import HealthCheck, given, settings
+
+    @settings(max_examples=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(records())
+    def check(record):
+        source = tmp_path / "one.jsonl"
+        _write_records(source, [record])
+        _invoke("convert", f"records:{source}", f"rdf:{tmp_path / 'one.nt'}")
+        _invoke("convert", f"rdf:{tmp_path / 'one.nt'}", f"records:{tmp_path / 'back.jsonl'}")
+        assert RecordAdapter.validate_json((tmp_path / "back.jsonl").read_bytes()) == record
+
+    check()
