@@ -2,28 +2,34 @@
 
 Vendor plugins translate their protocol to and from the canonical records in
 :mod:`interop.model`; the core exports them as RDF, checks them against SHACL shapes and
-hands them to sinks. Importing this package loads no plugin: build a
-:class:`interop.registry.Registry` for that.
+hands them to sinks. Importing this package loads no plugin and no third-party library: the
+names below are imported on first use (PEP 562), so that the pytest plugin of the
+conformance kit, which every pytest run in the environment imports, stays cheap.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-from interop.errors import InteropError
-from interop.model import (
-    Command,
-    CommandKind,
-    CommandResult,
-    DataClass,
-    Device,
-    DeviceKind,
-    Measurement,
-    Place,
-    Point,
-    Provenance,
-    Record,
-    State,
-    StateValue,
-)
+import importlib
+from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from interop.errors import InteropError
+    from interop.model import (
+        Command,
+        CommandKind,
+        CommandResult,
+        DataClass,
+        Device,
+        DeviceKind,
+        Measurement,
+        Place,
+        Point,
+        Provenance,
+        Record,
+        State,
+        StateValue,
+    )
 
 try:
     __version__ = version("interop-core")
@@ -32,6 +38,28 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 
 API_VERSION = 1
 """Major version of the plugin API; plugins declare the one they target in their manifest."""
+
+_LAZY = {
+    "InteropError": "interop.errors",
+    **dict.fromkeys(
+        (
+            "Command",
+            "CommandKind",
+            "CommandResult",
+            "DataClass",
+            "Device",
+            "DeviceKind",
+            "Measurement",
+            "Place",
+            "Point",
+            "Provenance",
+            "Record",
+            "State",
+            "StateValue",
+        ),
+        "interop.model",
+    ),
+}
 
 __all__ = [
     "API_VERSION",
@@ -51,3 +79,17 @@ __all__ = [
     "StateValue",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """Import a re-exported name on first access."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'interop' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})

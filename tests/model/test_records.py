@@ -139,3 +139,13 @@ def test_mint_iri_escapes_and_validates():
 @given(st.from_type(Measurement))
 def test_from_type_is_registered_for_the_kit(measurement):
     assert isinstance(measurement, Measurement)
+
+
+def test_top_level_names_resolve_lazily():
+    import interop
+
+    assert set(interop.__all__) <= set(dir(interop))
+    for name in interop.__all__:
+        assert getattr(interop, name) is not None
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        _ = interop.nope
