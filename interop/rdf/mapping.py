@@ -1,0 +1,507 @@
+"""The declarative map from canonical records to RDF: one :class:`RecordMap` per record type.
+
+Every model field has exactly one entry, and each entry kind says how its value becomes
+triples. :mod:`interop.rdf.export` (graph and N-Triples) and :mod:`interop.rdf.graph`
+(import) interpret this table generically, so a new record type is a new table entry, not
+new code. The record's own IRI is the subject; its ``kind`` is implied by the record map's
+``anchor`` class, which no other record map may share.
+
+SAREF core v3.1.1 is the target profile (the one SAREF4CITY/ENER/WATR 1.x build on). Where
+SAREF has no fitting term the ``interop:`` vocabulary (``ontologies/interop.ttl``) fills in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from interop.model.base import CanonicalModel, Geometry, Point, Provenance
+from interop.model.command import Command, CommandKind, CommandResult, CommandStatus
+from interop.model.device import Device, DeviceKind, FunctionKind
+from interop.model.observation import Measurement, State, StateValue
+from interop.model.place import Place
+from interop.model.properties import DEFAULT_PROPERTIES
+from interop.model.units import DEFAULT_UNITS
+from interop.rdf.literals import dump_json, load_json
+from interop.rdf.namespaces import (
+    GEO,
+    INTEROP,
+    PROV,
+    RDFS,
+    S4ENER,
+    S4ENVI,
+    S4WATR,
+    SAREF,
+    WGS84,
+    iri,
+)
+
+__all__ = [
+    "RDF_TYPE",
+    "RECORD_MAPS",
+    "EncodedNode",
+    "EnumNodes",
+    "EnumRef",
+    "FieldMap",
+    "JsonLiteral",
+    "Kind",
+    "Nested",
+    "NodeLiteral",
+    "RecordMap",
+    "Ref",
+    "Subject",
+    "TypeOf",
+    "Value",
+    "emitted_iris",
+    "record_map",
+    "unmapped_fields",
+]
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+# ---------------------------------------------------------------- entry kinds
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """The field holding the record's IRI, which is the subject of its triples."""
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """The union tag; implied by the record map's anchor class, so no triple of its own."""
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """A scalar (str, int, float, datetime) written as one literal; datatype from its type."""
+
+    predicate: str
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """An IRI-valued field (one IRI, or a set when ``many``).
+
+    ``inverse`` writes ``object predicate subject`` (``saref:hasState`` points from the
+    device to its state). ``typing`` names the classes the referenced IRI is typed with
+    (units and properties), written once per IRI per export.
+    """
+
+    predicate: str
+    many: bool = False
+    inverse: bool = False
+    typing: Callable[[str], tuple[str, ...]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TypeOf:
+    """An enum expressed as ``rdf:type`` classes of the record itself (device kind, state)."""
+
+    classes: Mapping[Any, tuple[str, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class EnumRef:
+    """An enum (or a set of them, when ``many``) written as IRIs of individuals or classes."""
+
+    predicate: str
+    iris: Mapping[Any, str]
+    many: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EnumNodes:
+    """A set of enum members, each a node typed with the member's class (device functions)."""
+
+    predicate: str
+    classes: Mapping[Any, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Nested:
+    """A nested model written as a node of ``node_class`` whose fields are literals."""
+
+    predicate: str
+    node_class: str
+    model: type[CanonicalModel]
+    fields: Mapping[str, Value]
+
+
+@dataclass(frozen=True, slots=True)
+class NodeLiteral:
+    """One literal on an :class:`EncodedNode`; ``decode`` is None for derived, write-only forms."""
+
+    predicate: str
+    datatype: str
+    encode: Callable[[Any], str | None]
+    decode: Callable[[str], Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedNode:
+    """A nested model written as a node carrying whole-value literals (a GeoJSON geometry)."""
+
+    predicate: str
+    node_class: str
+    literals: tuple[NodeLiteral, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class JsonLiteral:
+    """A JSON mapping written as one ``rdf:JSON`` literal (sorted keys), absent when empty."""
+
+    predicate: str
+
+
+FieldMap = (
+    Subject | Kind | Value | Ref | TypeOf | EnumRef | EnumNodes | Nested | EncodedNode | JsonLiteral
+)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordMap:
+    """How one record class maps to RDF: its anchor class and one entry per model field."""
+
+    cls: type[CanonicalModel]
+    anchor: str
+    fields: Mapping[str, FieldMap]
+
+    @property
+    def kind(self) -> str:
+        """The record's ``kind`` tag."""
+        return str(self.cls.model_fields["kind"].default)
+
+
+# ---------------------------------------------------------------- vocabulary pieces
+
+
+def _s(local: str) -> str:
+    return iri(SAREF, local)
+
+
+def _i(local: str) -> str:
+    return iri(INTEROP, local)
+
+
+_UNIT_CLASS = _s("UnitOfMeasure")
+_PROPERTY_CLASS = _s("Property")
+_UNIT_SUBCLASS = {unit.iri: unit.saref_class for unit in DEFAULT_UNITS}
+
+
+def unit_classes(unit_iri: str) -> tuple[str, ...]:
+    """``saref:UnitOfMeasure`` and, for a built-in unit that has one, its SAREF subclass."""
+    subclass = _UNIT_SUBCLASS.get(unit_iri)
+    return (_UNIT_CLASS, subclass) if subclass else (_UNIT_CLASS,)
+
+
+def property_classes(property_iri: str) -> tuple[str, ...]:
+    """Every property IRI is typed ``saref:Property`` (OWL 2 punning for class IRIs)."""
+    return (_PROPERTY_CLASS,)
+
+
+DEVICE_CLASSES: Mapping[DeviceKind, tuple[str, ...]] = {
+    DeviceKind.SENSOR: (_s("Sensor"),),
+    DeviceKind.ACTUATOR: (_s("Actuator"),),
+    DeviceKind.METER: (_s("Meter"),),
+    DeviceKind.LIGHTING_DEVICE: (iri(S4ENVI, "LightPoint"), _s("Actuator")),
+    DeviceKind.GATEWAY: (_i("Gateway"),),
+    DeviceKind.SWITCH: (_s("Switch"),),
+    DeviceKind.APPLIANCE: (_s("Appliance"),),
+    DeviceKind.CONTROLLER: (_i("Controller"),),
+    DeviceKind.OTHER: (_i("OtherDevice"),),
+}
+
+FUNCTION_CLASSES: Mapping[FunctionKind, str] = {
+    FunctionKind.SENSING: _s("SensingFunction"),
+    FunctionKind.METERING: _s("MeteringFunction"),
+    FunctionKind.ACTUATING: _s("ActuatingFunction"),
+    FunctionKind.ON_OFF: _s("OnOffFunction"),
+    FunctionKind.LEVEL_CONTROL: _s("LevelControlFunction"),
+    FunctionKind.OPEN_CLOSE: _s("OpenCloseFunction"),
+    FunctionKind.START_STOP: _s("StartStopFunction"),
+    FunctionKind.EVENT: _s("EventFunction"),
+}
+
+COMMAND_CLASSES: Mapping[CommandKind, str] = {
+    CommandKind.ON: _s("OnCommand"),
+    CommandKind.OFF: _s("OffCommand"),
+    CommandKind.TOGGLE: _s("ToggleCommand"),
+    CommandKind.SET_LEVEL: _s("SetAbsoluteLevelCommand"),
+    CommandKind.STEP_UP: _s("StepUpCommand"),
+    CommandKind.STEP_DOWN: _s("StepDownCommand"),
+    CommandKind.OPEN: _s("OpenCommand"),
+    CommandKind.CLOSE: _s("CloseCommand"),
+    CommandKind.START: _s("StartCommand"),
+    CommandKind.STOP: _s("StopCommand"),
+    CommandKind.RESUME_SCHEDULE: _i("ResumeScheduleCommand"),
+}
+
+STATE_CLASSES: Mapping[StateValue, tuple[str, ...]] = {
+    StateValue.ON: (_s("OnState"),),
+    StateValue.OFF: (_s("OffState"),),
+    StateValue.OPEN: (_s("OpenState"),),
+    StateValue.CLOSED: (_s("CloseState"),),
+    StateValue.STARTED: (_s("StartState"),),
+    StateValue.STOPPED: (_s("StopState"),),
+    StateValue.LEVEL: (_s("MultiLevelState"),),
+}
+
+COMMAND_STATUSES: Mapping[CommandStatus, str] = {
+    CommandStatus.ACCEPTED: _i("CommandAccepted"),
+    CommandStatus.SUCCEEDED: _i("CommandSucceeded"),
+    CommandStatus.FAILED: _i("CommandFailed"),
+    CommandStatus.REJECTED: _i("CommandRejected"),
+    CommandStatus.TIMED_OUT: _i("CommandTimedOut"),
+}
+
+
+# ---------------------------------------------------------------- geometry literals
+
+
+def _geojson(geometry: Geometry) -> str:
+    return dump_json(geometry.model_dump(mode="json"))
+
+
+def _from_geojson(text: str) -> Geometry:
+    return Geometry.model_validate(load_json(text))
+
+
+def _number(value: float) -> str:
+    return str(value) if isinstance(value, int) else format(Decimal(repr(value)), "f")
+
+
+_WKT_DEPTH = {"LineString": 1, "Polygon": 2, "MultiLineString": 2, "MultiPolygon": 3}
+
+
+def _wkt(geometry: Geometry) -> str | None:
+    """Simple Features WKT in CRS84 (lon lat), or None when empty or mixing 2D and 3D."""
+    dimensions: set[int] = set()
+
+    def text(value: Any, depth: int) -> str:
+        if depth == 0:
+            dimensions.add(len(value))
+            return " ".join(_number(number) for number in value)
+        return "(" + ", ".join(text(item, depth - 1) for item in value) + ")"
+
+    coordinates = geometry.coordinates
+    if geometry.type == "Point":
+        body = "(" + text(coordinates, 0) + ")"
+    elif geometry.type == "MultiPoint":
+        body = "(" + ", ".join("(" + text(point, 0) + ")" for point in coordinates) + ")"
+    else:
+        body = text(coordinates, _WKT_DEPTH[geometry.type])
+    if len(dimensions) != 1:
+        return None
+    z = " Z" if dimensions == {3} else ""
+    return f"{geometry.type.upper()}{z} {body}"
+
+
+# ---------------------------------------------------------------- the table
+
+_LABEL = iri(RDFS, "label")
+_TIMESTAMP = _s("hasTimestamp")
+_LEVEL = _i("level")
+
+_COMMON: Mapping[str, FieldMap] = {
+    "kind": Kind(),
+    "id": Subject(),
+    "provenance": Nested(
+        iri(PROV, "wasGeneratedBy"),
+        iri(PROV, "Activity"),
+        Provenance,
+        {
+            "plugin": Value(_i("plugin")),
+            "plugin_version": Value(_i("pluginVersion")),
+            "source_system": Value(_i("sourceSystem")),
+            "original_id": Value(_i("originalId")),
+            "received_at": Value(_i("receivedAt")),
+        },
+    ),
+    "extensions": JsonLiteral(_i("extensions")),
+}
+
+_POINT = Nested(
+    iri(WGS84, "location"),
+    iri(WGS84, "Point"),
+    Point,
+    {
+        "lat": Value(iri(WGS84, "lat")),
+        "lon": Value(iri(WGS84, "long")),
+        "alt": Value(iri(WGS84, "alt")),
+    },
+)
+
+RECORD_MAPS: tuple[RecordMap, ...] = (
+    RecordMap(
+        Device,
+        _s("Device"),
+        {
+            **_COMMON,
+            "device_kind": TypeOf(DEVICE_CLASSES),
+            "name": Value(_LABEL),
+            "manufacturer": Value(_s("hasManufacturer")),
+            "model": Value(_s("hasModel")),
+            "serial_number": Value(iri(S4ENER, "serialNumber")),
+            "firmware_version": Value(iri(S4WATR, "hasFirmwareVersion")),
+            "functions": EnumNodes(_s("hasFunction"), FUNCTION_CLASSES),
+            "measures": Ref(_s("measuresProperty"), many=True, typing=property_classes),
+            "controls": Ref(_s("controlsProperty"), many=True, typing=property_classes),
+            "commands": EnumRef(_i("acceptsCommand"), COMMAND_CLASSES, many=True),
+            "location": _POINT,
+            "place": Ref(_i("isLocatedIn")),
+            "gateway": Ref(_i("communicatesThrough")),
+        },
+    ),
+    RecordMap(
+        Measurement,
+        _s("Measurement"),
+        {
+            **_COMMON,
+            "property": Ref(_s("relatesToProperty"), typing=property_classes),
+            "value": Value(_s("hasValue")),
+            "unit": Ref(_s("isMeasuredIn"), typing=unit_classes),
+            "timestamp": Value(_TIMESTAMP),
+            "device": Ref(_s("measurementMadeBy")),
+            "feature_of_interest": Ref(_s("isMeasurementOf")),
+        },
+    ),
+    RecordMap(
+        State,
+        _s("State"),
+        {
+            **_COMMON,
+            "device": Ref(_s("hasState"), inverse=True),
+            "value": TypeOf(STATE_CLASSES),
+            "level": Value(_LEVEL),
+            "timestamp": Value(_TIMESTAMP),
+        },
+    ),
+    RecordMap(
+        Command,
+        _s("Command"),
+        {
+            **_COMMON,
+            "action": TypeOf({kind: (cls,) for kind, cls in COMMAND_CLASSES.items()}),
+            "target": Ref(_i("targetsDevice")),
+            "level": Value(_LEVEL),
+            "issued_at": Value(_TIMESTAMP),
+            "issued_by": Value(_i("issuedBy")),
+        },
+    ),
+    RecordMap(
+        CommandResult,
+        _i("CommandResult"),
+        {
+            **_COMMON,
+            "command": Ref(_i("resultOf")),
+            "status": EnumRef(_i("commandStatus"), COMMAND_STATUSES),
+            "at": Value(_TIMESTAMP),
+            "detail": Value(iri(RDFS, "comment")),
+        },
+    ),
+    RecordMap(
+        Place,
+        _s("FeatureOfInterest"),
+        {
+            **_COMMON,
+            "name": Value(_LABEL),
+            "point": _POINT,
+            "geometry": EncodedNode(
+                iri(GEO, "hasGeometry"),
+                iri(GEO, "Geometry"),
+                (
+                    NodeLiteral(iri(GEO, "asGeoJSON"), iri(GEO, "geoJSONLiteral"), _geojson,
+                                _from_geojson),
+                    NodeLiteral(iri(GEO, "asWKT"), iri(GEO, "wktLiteral"), _wkt),
+                ),
+            ),
+            "address": Value(_i("address")),
+            "within": Ref(iri(GEO, "sfWithin")),
+        },
+    ),
+)  # fmt: skip
+"""One entry per record type in :data:`interop.model.records.RECORD_TYPES`."""
+
+EXTRA_CLASSES: Mapping[type[CanonicalModel], tuple[str, ...]] = {
+    Place: (iri(GEO, "Feature"),),
+}
+"""Classes a record is typed with besides its anchor, whatever its field values."""
+
+_BY_CLASS = {entry.cls: entry for entry in RECORD_MAPS}
+_NODE_LABEL = re.compile(r"[^A-Za-z0-9_]")
+
+
+def record_map(cls: type[CanonicalModel]) -> RecordMap:
+    """The :class:`RecordMap` of a record class; KeyError names the unmapped class."""
+    try:
+        return _BY_CLASS[cls]
+    except KeyError:
+        raise KeyError(f"no RDF mapping for record class {cls.__name__}") from None
+
+
+def node_role(*parts: str) -> str:
+    """A blank-node label suffix made only of characters N-Triples labels allow."""
+    return _NODE_LABEL.sub("_", "_".join(parts))
+
+
+def unmapped_fields() -> dict[str, set[str]]:
+    """Model fields (``Class.field`` or ``Class.nested.field``) the table does not map.
+
+    Also reports table entries naming fields the model no longer has. Empty when complete.
+    """
+    gaps: dict[str, set[str]] = {}
+    for entry in RECORD_MAPS:
+        fields, mapped = set(entry.cls.model_fields), set(entry.fields)
+        missing = fields ^ mapped
+        for name, field_map in entry.fields.items():
+            if isinstance(field_map, Nested):
+                nested = set(field_map.model.model_fields) ^ set(field_map.fields)
+                missing |= {f"{name}.{sub}" for sub in nested}
+        if missing:
+            gaps[entry.cls.__name__] = missing
+    return gaps
+
+
+def emitted_iris() -> Iterator[str]:
+    """Every class and predicate IRI the table can emit (units and properties included)."""
+    yield RDF_TYPE
+    for entry in RECORD_MAPS:
+        yield entry.anchor
+        yield from EXTRA_CLASSES.get(entry.cls, ())
+        for field_map in entry.fields.values():
+            yield from _iris_of(field_map)
+    for unit in DEFAULT_UNITS:
+        yield from unit_classes(unit.iri)
+    for spec in DEFAULT_PROPERTIES:
+        yield spec.iri
+        yield from property_classes(spec.iri)
+
+
+def _iris_of(field_map: FieldMap) -> Iterator[str]:
+    if isinstance(field_map, Value | Ref | JsonLiteral):
+        yield field_map.predicate
+    elif isinstance(field_map, TypeOf):
+        for classes in field_map.classes.values():
+            yield from classes
+    elif isinstance(field_map, EnumRef):
+        yield field_map.predicate
+        yield from field_map.iris.values()
+    elif isinstance(field_map, EnumNodes):
+        yield field_map.predicate
+        yield from field_map.classes.values()
+    elif isinstance(field_map, Nested):
+        yield field_map.predicate
+        yield field_map.node_class
+        for value in field_map.fields.values():
+            yield value.predicate
+    elif isinstance(field_map, EncodedNode):
+        yield field_map.predicate
+        yield field_map.node_class
+        for literal in field_map.literals:
+            yield literal.predicate
+            yield literal.datatype
