@@ -30,6 +30,7 @@ app = typer.Typer(
 console = Console()
 err_console = Console(stderr=True)
 
+_RDF_SUFFIXES = frozenset({".nt", ".ttl", ".jsonld"})
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -199,12 +200,29 @@ def demo(
     if not results:
         err_console.print("no installed plugin has a demo (see `interop plugins`)")
         raise typer.Exit(1)
+    from interop.validate import validate_file
+
     table = Table(title=f"interop demo: outputs in {output.resolve()}")
-    for column in ("plugin", "what it did", "outputs"):
-        table.add_column(column)
+    table.add_column("plugin")
+    table.add_column("what it did")
+    table.add_column("outputs", overflow="fold")
+    table.add_column("SHACL check of RDF outputs")
+    failed = False
     for result in results:
-        table.add_row(result.plugin, result.summary, "\n".join(str(p) for p in result.outputs))
+        reports = [validate_file(str(p)) for p in result.outputs if p.suffix in _RDF_SUFFIXES]
+        failed |= not all(r.conforms for r in reports)
+        verdict = ", ".join(
+            f"{r.checked} nodes {'conform' if r.conforms else 'DO NOT conform'}" for r in reports
+        )
+        table.add_row(
+            result.plugin,
+            result.summary,
+            "\n".join(str(p) for p in result.outputs),
+            verdict or "no RDF output",
+        )
     console.print(table)
+    if failed:
+        raise typer.Exit(1)
 
 
 def main() -> None:  # pragma: no cover - console entry point
