@@ -8,7 +8,7 @@ only built-in properties and units, so they also export to SHACL-valid RDF.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from hypothesis import strategies as st
@@ -23,8 +23,8 @@ from interop.model.records import RECORD_TYPES, Record
 from interop.model.units import DEFAULT_UNITS
 
 __all__ = [
-    "commands",
     "command_results",
+    "commands",
     "devices",
     "extensions",
     "geometries",

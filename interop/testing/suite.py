@@ -1,0 +1,122 @@
+"""The no-code conformance suite: ``pytest --pyargs interop.testing.suite --interop-plugin NAME``.
+
+Loads the named plugins (every installed plugin without ``--interop-plugin``) through a
+strict registry, asks each for its cases (``interop_conformance_cases``) and runs the checks
+of :mod:`interop.testing.conformance` over them. A plugin without cases still gets its
+manifest and capabilities checked, and fails for each declared capability left untested.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from interop.adapters import Capability
+from interop.registry import LoadedPlugin, Registry
+from interop.testing import conformance as kit
+from interop.testing.cases import CodecCase, DatasetCase
+from interop.testing.pytest_plugin import registry_for
+
+__all__: list[str] = []
+
+
+def _cases(registry: Registry) -> list[tuple[LoadedPlugin, object]]:
+    return [
+        (loaded, case)
+        for loaded in registry.plugins
+        for case in kit.plugin_cases(registry, loaded.name)
+    ]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize the checks below over the loaded plugins and their cases."""
+    registry = registry_for(metafunc.config)
+    for name, kind in (("codec_case", CodecCase), ("dataset_case", DatasetCase)):
+        if name in metafunc.fixturenames:
+            pairs = [(p, c) for p, c in _cases(registry) if isinstance(c, kind)]
+            params = [pytest.param(p, c, id=f"{p.name}-{c.id}") for p, c in pairs]
+            if not params:
+                reason = f"no plugin under test returns a {kind.__name__}"
+                params = [
+                    pytest.param(None, None, id="none", marks=pytest.mark.skip(reason=reason))
+                ]
+            metafunc.parametrize(("plugin", name), params)
+            return
+    if "plugin" in metafunc.fixturenames:
+        plugins = registry.plugins
+        metafunc.parametrize("plugin", plugins, ids=[p.name for p in plugins])
+
+
+@pytest.fixture
+def registry(pytestconfig: pytest.Config) -> Registry:
+    """The session's strict registry of plugins under test."""
+    return registry_for(pytestconfig)
+
+
+def test_manifest_valid(plugin: LoadedPlugin) -> None:
+    """Ensure the plugin's MANIFEST validates and targets this core's plugin API."""
+    kit.check_manifest(plugin.module)
+
+
+def test_capabilities_implemented(plugin: LoadedPlugin) -> None:
+    """Ensure a fresh strict registry accepts the plugin: declared capabilities exist."""
+    kit.check_plugin_registers(plugin.module)
+
+
+def test_capabilities_have_cases(registry: Registry, plugin: LoadedPlugin) -> None:
+    """Ensure every testable declared capability has a conformance case."""
+    kit.check_cases_cover_capabilities(plugin, kit.plugin_cases(registry, plugin.name))
+
+
+def test_demo_runs(plugin: LoadedPlugin, tmp_path: Path) -> None:
+    """Ensure a DEMO plugin's demo runs offline and writes what it reports."""
+    registry, loaded = kit.check_plugin_registers(plugin.module)
+    if Capability.DEMO not in loaded.manifest.capabilities:
+        pytest.skip(f"plugin {loaded.name!r} declares no DEMO")
+    kit.check_demo(registry, loaded.name, tmp_path)
+
+
+def test_codec_round_trip(plugin: LoadedPlugin, codec_case: CodecCase) -> None:
+    """Ensure decode(encode(records)) gives the records back, within declared precision."""
+    kit.check_codec_round_trip(codec_case, plugin.manifest.precision)
+
+
+def test_codec_refuses_unrepresentable(plugin: LoadedPlugin, codec_case: CodecCase) -> None:
+    """Ensure encode refuses what the format cannot hold with EncodeError, never silently."""
+    kit.check_codec_refuses_unrepresentable(codec_case)
+
+
+def test_codec_junk_raises_decode_error(plugin: LoadedPlugin, codec_case: CodecCase) -> None:
+    """Ensure random or damaged bytes raise only DecodeError (no KeyError, no hang)."""
+    kit.check_codec_junk_raises_decode_error(codec_case)
+
+
+def test_codec_deterministic(plugin: LoadedPlugin, codec_case: CodecCase) -> None:
+    """Ensure the same input and context always decode to the same records."""
+    kit.check_codec_deterministic(codec_case)
+
+
+def test_codec_examples_valid(plugin: LoadedPlugin, codec_case: CodecCase) -> None:
+    """Ensure every real example decodes to records that re-validate unchanged."""
+    kit.check_codec_examples_valid(codec_case)
+
+
+def test_codec_rdf_conforms(plugin: LoadedPlugin, codec_case: CodecCase) -> None:
+    """Ensure the RDF export of decoded and round-tripped records passes the SHACL shapes."""
+    kit.check_codec_rdf_conforms(codec_case, plugin.manifest.precision)
+
+
+def test_dataset_round_trip(plugin: LoadedPlugin, dataset_case: DatasetCase) -> None:
+    """Ensure records written as a dataset read back equal, within declared precision."""
+    kit.check_dataset_round_trip(dataset_case, plugin.manifest.precision)
+
+
+def test_dataset_samples_valid(plugin: LoadedPlugin, dataset_case: DatasetCase) -> None:
+    """Ensure every sample dataset reads to valid records, identically twice."""
+    kit.check_dataset_samples_valid(dataset_case)
+
+
+def test_dataset_junk_raises_decode_error(plugin: LoadedPlugin, dataset_case: DatasetCase) -> None:
+    """Ensure a file of random bytes raises only DecodeError when read."""
+    kit.check_dataset_junk_raises_decode_error(dataset_case)
