@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -122,11 +123,14 @@ def _read_rdf(path: Path) -> list[Record]:
     return from_graph(graph)
 
 
-def _write_rdf(records: Iterable[Record], path: Path) -> int:
-    """Stream N-Triples; build a graph only for Turtle or JSON-LD output."""
-    from interop.rdf import to_graph, to_jsonld, write_ntriples
+def _write_rdf(records: Iterable[Record], path: Path, named: Path) -> int:
+    """Stream N-Triples to ``path``; build a graph only for Turtle or JSON-LD output.
 
-    fmt = _rdf_format(path)
+    ``named`` is the final file name, whose suffix picks the format.
+    """
+    from interop.rdf import to_jsonld, to_turtle, write_ntriples
+
+    fmt = _rdf_format(named)
     if fmt == "nt":
         count = 0
 
@@ -143,27 +147,27 @@ def _write_rdf(records: Iterable[Record], path: Path) -> int:
     if fmt == "json-ld":
         path.write_text(to_jsonld(materialised), encoding="utf-8")
     else:
-        to_graph(materialised).serialize(path, format=fmt, encoding="utf-8")
+        path.write_text(to_turtle(materialised), encoding="utf-8")
     return len(materialised)
 
 
 def read_records(
     registry: Registry, uri: DataUri, *, chunk_size: int = 10_000
 ) -> Iterator[list[Record]]:
-    """Yield the records behind ``uri`` in chunks; raises an InteropError on bad data."""
+    """Return the records behind ``uri`` as an iterator of chunks.
+
+    The input and its adapter are checked now, so a missing file or unknown plugin fails
+    before any output is opened; the data itself is read lazily as the iterator is consumed.
+    """
     if not uri.path.exists():
         raise ValidationError("no such file or folder", source=str(uri), field="path")
     if uri.scheme == "records":
-        yield from _chunked(_read_jsonl(uri.path), chunk_size)
-        return
+        return _chunked(_read_jsonl(uri.path), chunk_size)
     if uri.scheme == "rdf":
-        yield from _chunked(_read_rdf(uri.path), chunk_size)
-        return
-    readers = registry.adapters(DatasetReader, uri.scheme)
-    if readers:
+        return _chunked(_read_rdf(uri.path), chunk_size)
+    if registry.adapters(DatasetReader, uri.scheme):
         reader = registry.adapter(DatasetReader, uri.scheme)()
-        yield from reader.read(uri.path, chunk_size=chunk_size)
-        return
+        return reader.read(uri.path, chunk_size=chunk_size)
     codec = registry.adapter(Codec, uri.scheme)()
     received = datetime.now(UTC)
 
@@ -172,7 +176,19 @@ def read_records(
             ctx = DecodeContext(source=source, received_at=received)
             yield from codec.decode(raw, ctx)
 
-    yield from _chunked(decoded(), chunk_size)
+    return _chunked(decoded(), chunk_size)
+
+
+@contextmanager
+def _atomic(path: Path) -> Iterator[Path]:
+    """Yield a sibling temporary path that replaces ``path`` only if the block succeeds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".partial-{path.name}")
+    try:
+        yield partial
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def write_records(
@@ -181,8 +197,11 @@ def write_records(
     uri: DataUri,
     progress: Progress | None = None,
 ) -> int:
-    """Write record chunks to ``uri``; returns how many records were written."""
-    uri.path.parent.mkdir(parents=True, exist_ok=True)
+    """Write record chunks to ``uri``; returns how many records were written.
+
+    Files are written under a temporary name and moved into place at the end, so a failed
+    conversion never leaves a truncated output behind. Dataset writers own their target.
+    """
 
     def counted() -> Iterator[Sequence[Record]]:
         for chunk in chunks:
@@ -190,24 +209,27 @@ def write_records(
             if progress is not None:
                 progress(len(chunk))
 
-    if uri.scheme == "records":
-        total = 0
-        with uri.path.open("wb") as out:
-            for chunk in counted():
-                for record in chunk:
-                    out.write(RecordAdapter.dump_json(record) + b"\n")
-                total += len(chunk)
-        return total
-    if uri.scheme == "rdf":
-        return _write_rdf((r for chunk in counted() for r in chunk), uri.path)
-    writers = registry.adapters(DatasetWriter, uri.scheme)
-    if writers:
+    if uri.scheme not in BUILTIN_SCHEMES and registry.adapters(DatasetWriter, uri.scheme):
         writer = registry.adapter(DatasetWriter, uri.scheme)()
         return writer.write(counted(), uri.path)
-    codec = registry.adapter(Codec, uri.scheme)()
-    records = [r for chunk in counted() for r in chunk]
-    uri.path.write_bytes(codec.encode(records, EncodeContext(target=str(uri))))
-    return len(records)
+    codec = None
+    if uri.scheme not in BUILTIN_SCHEMES:
+        codec = registry.adapter(Codec, uri.scheme)()
+    with _atomic(uri.path) as partial:
+        if uri.scheme == "records":
+            total = 0
+            with partial.open("wb") as out:
+                for chunk in counted():
+                    for record in chunk:
+                        out.write(RecordAdapter.dump_json(record) + b"\n")
+                    total += len(chunk)
+            return total
+        if uri.scheme == "rdf":
+            return _write_rdf((r for chunk in counted() for r in chunk), partial, uri.path)
+        assert codec is not None
+        records = [r for chunk in counted() for r in chunk]
+        partial.write_bytes(codec.encode(records, EncodeContext(target=str(uri))))
+        return len(records)
 
 
 def convert(registry: Registry, source: str, target: str, progress: Progress | None = None) -> int:

@@ -100,17 +100,47 @@ def test_validate_rdf_and_records(tmp_path):
 
 
 def test_convert_errors_are_one_line_not_tracebacks(tmp_path):
-    missing = runner.invoke(app, ["convert", f"records:{tmp_path / 'nope.jsonl'}", "rdf:x.nt"])
+    out = f"rdf:{tmp_path / 'x.nt'}"
+    missing = runner.invoke(app, ["convert", f"records:{tmp_path / 'nope.jsonl'}", out])
     assert missing.exit_code == 2
     assert "no such file" in missing.stderr
-    bare = runner.invoke(app, ["convert", "feed.zip", "rdf:x.nt"])
+    bare = runner.invoke(app, ["convert", "feed.zip", out])
     assert bare.exit_code == 2
     assert "scheme:path" in bare.stderr
     unknown = tmp_path / "x.bin"
     unknown.write_bytes(b"\x00")
-    plugin = runner.invoke(app, ["convert", f"nosuchplugin:{unknown}", "rdf:x.nt"])
+    plugin = runner.invoke(app, ["convert", f"nosuchplugin:{unknown}", out])
     assert plugin.exit_code == 2
     assert "nosuchplugin" in plugin.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.bin"], "no partial output left"
+
+
+def test_a_failing_conversion_leaves_no_partial_output(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_bytes(RecordAdapter.dump_json(SAMPLE[0]) + b"\n" + b'{"kind": "teapot"}\n')
+    target = tmp_path / "out.nt"
+    result = runner.invoke(app, ["convert", f"records:{source}", f"rdf:{target}"])
+    assert result.exit_code == 2
+    assert "line 2" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
+
+
+def test_convert_through_a_plugin_codec(tmp_path):
+    samples = tmp_path / "messages"
+    samples.mkdir()
+    (samples / "a.json").write_text(
+        '{"device": "ts-1", "time": "2026-11-25T10:00:00Z",'
+        ' "readings": [{"property": "temperature", "value": 21.5, "unit": "Cel"}]}'
+    )
+    records_out = tmp_path / "out.jsonl"
+    result = _invoke("convert", f"template:{samples}", f"records:{records_out}")
+    assert result.exit_code == 0, result.output
+    (measurement,) = [RecordAdapter.validate_json(x) for x in records_out.read_bytes().splitlines()]
+    assert measurement.value == 21.5
+    assert measurement.unit == CEL
+    back = tmp_path / "back.json"
+    assert _invoke("convert", f"records:{records_out}", f"template:{back}").exit_code == 0
+    assert b'"Cel"' in back.read_bytes()
 
 
 def test_demo_runs_every_plugin_and_says_where_outputs_are(tmp_path):
