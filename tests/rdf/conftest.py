@@ -8,23 +8,21 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-REPO = Path(__file__).resolve().parents[2]
-SAREF_DIR = (REPO / ".." / "shared" / "ontologies" / "saref").resolve()
-TERM_MAPS = (REPO / ".." / "shared" / "ontologies" / "smart-data-models" / "_common").resolve()
-TERM_MAPS = TERM_MAPS / "saref-term-maps"
 TERM_MAP_FILES = ("saref4envi.json", "saref4bldg.json", "saref4syst.json")
 """Extensions with no Turtle copy: their term maps count as the official reference."""
 
 
 @pytest.fixture(scope="session")
-def saref_terms() -> frozenset[str]:
+def saref_terms(shared_dir: Path) -> frozenset[str]:
     """Every IRI defined by the official SAREF files (Turtle subjects, term-map values)."""
-    ttl = sorted(SAREF_DIR.glob("*.ttl")) if SAREF_DIR.is_dir() else []
-    maps = [TERM_MAPS / name for name in TERM_MAP_FILES]
+    saref_dir = shared_dir / "ontologies" / "saref"
+    term_maps = shared_dir / "ontologies" / "smart-data-models" / "_common" / "saref-term-maps"
+    ttl = sorted(saref_dir.glob("*.ttl")) if saref_dir.is_dir() else []
+    maps = [term_maps / name for name in TERM_MAP_FILES]
     if not ttl or not all(path.is_file() for path in maps):
         pytest.skip(
-            f"shared ontologies not present: need SAREF Turtle in {SAREF_DIR} and term maps "
-            f"{', '.join(TERM_MAP_FILES)} in {TERM_MAPS} (they live outside the repository)"
+            f"shared ontologies not present: need SAREF Turtle in {saref_dir} and term maps "
+            f"{', '.join(TERM_MAP_FILES)} in {term_maps} (they live outside the repository)"
         )
     terms: set[str] = set()
     for path in ttl:

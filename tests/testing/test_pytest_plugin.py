@@ -95,7 +95,7 @@ def test_a_profile_loaded_by_a_conftest_is_left_alone(pytester, monkeypatch):
     pytester.makeini(INNER_INI)
     pytester.makeconftest(
         "from hypothesis import settings\n"
-        "settings.register_profile('mine', max_examples=7)\n"
+        "settings.register_profile('mine', max_examples=7, derandomize=False)\n"
         "settings.load_profile('mine')\n"
     )
     pytester.makepyfile(test_probe=PROFILE_PROBE)
