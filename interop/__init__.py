@@ -39,28 +39,6 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree wi
 API_VERSION = 1
 """Major version of the plugin API; plugins declare the one they target in their manifest."""
 
-_LAZY = {
-    "InteropError": "interop.errors",
-    **dict.fromkeys(
-        (
-            "Command",
-            "CommandKind",
-            "CommandResult",
-            "DataClass",
-            "Device",
-            "DeviceKind",
-            "Measurement",
-            "Place",
-            "Point",
-            "Provenance",
-            "Record",
-            "State",
-            "StateValue",
-        ),
-        "interop.model",
-    ),
-}
-
 __all__ = [
     "API_VERSION",
     "Command",
@@ -79,6 +57,14 @@ __all__ = [
     "StateValue",
     "__version__",
 ]
+
+
+_LAZY = {
+    name: "interop.errors" if name == "InteropError" else "interop.model"
+    for name in __all__
+    if name not in ("API_VERSION", "__version__")
+}
+"""Where each re-exported name lives; imported on first access."""
 
 
 def __getattr__(name: str) -> Any:
