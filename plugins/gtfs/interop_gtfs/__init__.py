@@ -1,0 +1,1 @@
+"""GTFS and GTFS-Realtime for interop (work in progress: the feed access layer)."""

@@ -1,0 +1,114 @@
+"""Read one GTFS table (a CSV file) as a stream of rows, tolerating what real feeds do.
+
+UTF-8 with or without a byte-order mark is read as is; a file that is not valid UTF-8 is
+read as Windows-1252 (a superset of ISO-8859-1 for printable text, which Nordic and older
+feeds use) with a warning naming the first bad byte. Quoted fields, CRLF, CR and LF line
+endings, blank lines and whitespace around column names are handled; rows with the wrong
+number of fields are reported with their row number and kept as far as they go.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from interop.validate import Issue, Severity
+from interop_gtfs.archive import FeedArchive
+
+__all__ = ["Table", "read_table"]
+
+_PROBE_CHUNK = 1 << 20
+
+
+@dataclass(slots=True)
+class Table:
+    """Header and encoding of a table, filled in as it is read; notices collect problems."""
+
+    name: str
+    columns: tuple[str, ...] = ()
+    encoding: str = "utf-8"
+    notices: list[Issue] = field(default_factory=list)
+
+
+def _detect_encoding(archive: FeedArchive, table: Table) -> str:
+    """Return ``utf-8-sig`` if the whole file decodes as UTF-8, else ``cp1252`` with a notice."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = 0
+    with archive.open(table.name) as handle:
+        while chunk := handle.read(_PROBE_CHUNK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                bad = offset + exc.start
+                table.notices.append(
+                    Issue(
+                        Severity.WARNING,
+                        "non_utf8_encoding",
+                        f"byte 0x{chunk[exc.start]:02x} at offset {bad} is not UTF-8; "
+                        "the file was read as Windows-1252 (GTFS requires UTF-8)",
+                        table.name,
+                    )
+                )
+                return "cp1252"
+            offset += len(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            table.notices.append(
+                Issue(
+                    Severity.WARNING,
+                    "non_utf8_encoding",
+                    "the file ends inside a UTF-8 sequence; read as Windows-1252",
+                    table.name,
+                )
+            )
+            return "cp1252"
+    return "utf-8-sig"
+
+
+def read_table(
+    archive: FeedArchive, name: str, table: Table | None = None
+) -> Iterator[dict[str, str]]:
+    """Yield the rows of ``name`` as dicts keyed by column name (values unstripped).
+
+    Pass a :class:`Table` to receive the header, the encoding used and the notices.
+    """
+    table = table if table is not None else Table(name)
+    table.encoding = _detect_encoding(archive, table)
+    with archive.open(name) as raw:
+        text = io.TextIOWrapper(raw, encoding=table.encoding, errors="strict", newline="")
+        reader = csv.reader(text, strict=False)
+        header = next(reader, None)
+        if header is None:
+            table.notices.append(Issue(Severity.ERROR, "empty_file", "the file is empty", name))
+            return
+        columns = tuple(column.strip() for column in header)
+        if columns != tuple(header):
+            table.notices.append(
+                Issue(
+                    Severity.WARNING,
+                    "leading_or_trailing_whitespaces",
+                    "column names carry whitespace; it was removed",
+                    name,
+                    1,
+                )
+            )
+        table.columns = columns
+        width = len(columns)
+        for row in reader:
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            if len(row) != width:
+                table.notices.append(
+                    Issue(
+                        Severity.ERROR,
+                        "invalid_row_length",
+                        f"{len(row)} fields where the header has {width}",
+                        name,
+                        reader.line_num,
+                    )
+                )
+            yield dict(zip(columns, row, strict=False))
