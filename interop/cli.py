@@ -16,6 +16,7 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -47,7 +48,9 @@ def _reports_errors(func: Callable[P, R]) -> Callable[P, R]:
         try:
             return func(*args, **kwargs)
         except InteropError as error:
-            err_console.print(f"[bold red]error[/]: {error}", highlight=False, soft_wrap=True)
+            err_console.print(
+                f"[bold red]error[/]: {escape(str(error))}", highlight=False, soft_wrap=True
+            )
             raise typer.Exit(2) from error
 
     return wrapper
@@ -99,7 +102,8 @@ def plugins(
         )
     console.print(table)
     for failure in registry.failures:
-        err_console.print(f"[yellow]skipped[/] {failure.name}: {failure.error}", highlight=False)
+        message = escape(f"{failure.name}: {failure.error}")
+        err_console.print(f"[yellow]skipped[/] {message}", highlight=False)
 
 
 def _kind_name(cls: type) -> str:

@@ -107,6 +107,7 @@ def test_convert_errors_are_one_line_not_tracebacks(tmp_path):
     bare = runner.invoke(app, ["convert", "feed.zip", out])
     assert bare.exit_code == 2
     assert "scheme:path" in bare.stderr
+    assert "[validation-error]" in bare.stderr
     unknown = tmp_path / "x.bin"
     unknown.write_bytes(b"\x00")
     plugin = runner.invoke(app, ["convert", f"nosuchplugin:{unknown}", out])
