@@ -419,6 +419,9 @@ class _MappingRenderer:
             yield field, EMPTY, "implied by the record's RDF class"
         elif isinstance(fmap, m.Value):
             yield field, _code(compact(fmap.predicate)), "literal"
+        elif isinstance(fmap, getattr(m, "TypedValue", ())):
+            datatype = _code(compact(fmap.datatype))
+            yield field, _code(compact(fmap.predicate)), f"{datatype} literal"
         elif isinstance(fmap, m.JsonLiteral):
             yield field, _code(compact(fmap.predicate)), "one `rdf:JSON` literal, absent if empty"
         elif isinstance(fmap, m.Ref):

@@ -14,21 +14,84 @@ from interop.model.command import Command, CommandResult
 from interop.model.device import Device
 from interop.model.observation import Measurement, State
 from interop.model.place import Place
+from interop.model.transit import (
+    Attribution,
+    Call,
+    FareAttribute,
+    FareRule,
+    FeedInfo,
+    Frequency,
+    Journey,
+    Level,
+    Line,
+    Operator,
+    Pathway,
+    ServiceCalendar,
+    ServiceException,
+    Shape,
+    Stop,
+    Transfer,
+    Translation,
+)
 
-__all__ = ["RECORD_TYPES", "Record", "RecordAdapter", "record_type"]
+__all__ = ["RECORD_TYPES", "AnyRecord", "Record", "RecordAdapter", "record_type"]
 
-RECORD_TYPES: tuple[type[Device | Measurement | State | Command | CommandResult | Place], ...] = (
+AnyRecord = (
+    Device
+    | Measurement
+    | State
+    | Command
+    | CommandResult
+    | Place
+    | Operator
+    | Stop
+    | Level
+    | Pathway
+    | Line
+    | Journey
+    | Call
+    | ServiceCalendar
+    | ServiceException
+    | Shape
+    | Frequency
+    | Transfer
+    | FeedInfo
+    | FareAttribute
+    | FareRule
+    | Attribution
+    | Translation
+)
+"""Every record class, as a plain union (no discriminator)."""
+
+RECORD_TYPES: tuple[type[AnyRecord], ...] = (
     Device,
     Measurement,
     State,
     Command,
     CommandResult,
     Place,
+    Operator,
+    Stop,
+    Level,
+    Pathway,
+    Line,
+    Journey,
+    Call,
+    ServiceCalendar,
+    ServiceException,
+    Shape,
+    Frequency,
+    Transfer,
+    FeedInfo,
+    FareAttribute,
+    FareRule,
+    Attribution,
+    Translation,
 )
 """Every record class, in documentation order."""
 
 Record = Annotated[
-    Device | Measurement | State | Command | CommandResult | Place,
+    AnyRecord,
     Field(discriminator="kind"),
 ]
 """Any canonical record; ``record.kind`` names its type."""
@@ -39,7 +102,7 @@ RecordAdapter: TypeAdapter[Record] = TypeAdapter(Record)
 _BY_KIND = {cls.model_fields["kind"].default: cls for cls in RECORD_TYPES}
 
 
-def record_type(kind: str) -> type[Device | Measurement | State | Command | CommandResult | Place]:
+def record_type(kind: str) -> type[AnyRecord]:
     """Return the record class whose ``kind`` tag is ``kind``."""
     try:
         return _BY_KIND[kind]

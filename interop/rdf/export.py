@@ -26,6 +26,7 @@ from interop.rdf.mapping import (
     JsonLiteral,
     Nested,
     Ref,
+    TypedValue,
     TypeOf,
     Value,
     node_role,
@@ -96,6 +97,9 @@ def _field_triples(
     if isinstance(field_map, Value):
         lexical, datatype = encode(value)
         yield subject, terms.iri(field_map.predicate), terms.literal(lexical, datatype)
+    elif isinstance(field_map, TypedValue):
+        typed_literal = terms.literal(field_map.encode(value), field_map.datatype)
+        yield subject, terms.iri(field_map.predicate), typed_literal
     elif isinstance(field_map, Ref):
         predicate = terms.iri(field_map.predicate)
         for target in _sorted(value) if field_map.many else (value,):

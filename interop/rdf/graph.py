@@ -32,6 +32,7 @@ from interop.rdf.mapping import (
     RecordMap,
     Ref,
     Subject,
+    TypedValue,
     TypeOf,
     Value,
 )
@@ -176,6 +177,16 @@ def _read_field(field_map: FieldMap, subject: Node, index: _Index) -> Any:
     if isinstance(field_map, Value):
         node = _one(index.objects(subject, field_map.predicate), "one literal")
         return None if node is None else _literal(node)
+    if isinstance(field_map, TypedValue):
+        node = _one(index.objects(subject, field_map.predicate), "one literal")
+        if node is None:
+            return None
+        if not isinstance(node, Literal) or str(node.datatype) != field_map.datatype:
+            raise ValidationError(
+                f"{node.n3()} is not a literal of the expected datatype",
+                expected=field_map.datatype,
+            )
+        return field_map.decode(str(node))
     if isinstance(field_map, Ref):
         if field_map.inverse:
             nodes = index.into.get((subject, URIRef(field_map.predicate)), [])

@@ -18,19 +18,50 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import pydantic
+
+from interop.errors import ValidationError
 from interop.model.base import CanonicalModel, Geometry, Point, Provenance
 from interop.model.command import Command, CommandKind, CommandResult, CommandStatus
 from interop.model.device import Device, DeviceKind, FunctionKind
 from interop.model.observation import Measurement, State, StateValue
 from interop.model.place import Place
 from interop.model.properties import DEFAULT_PROPERTIES
+from interop.model.transit import (
+    Attribution,
+    Call,
+    FareAttribute,
+    FareRule,
+    FeedInfo,
+    Frequency,
+    Journey,
+    Level,
+    Line,
+    Operator,
+    Pathway,
+    ServiceCalendar,
+    ServiceException,
+    Shape,
+    ShapePoint,
+    Stop,
+    Transfer,
+    Translation,
+)
 from interop.model.units import DEFAULT_UNITS
-from interop.rdf.literals import dump_json, load_json
+from interop.rdf.literals import (
+    RDF_JSON,
+    XSD_DECIMAL,
+    decode_decimal,
+    dump_json,
+    encode_decimal,
+    load_json,
+)
 from interop.rdf.namespaces import (
     GEO,
     INTEROP,
     PROV,
     RDFS,
+    S4CITY,
     S4ENER,
     S4ENVI,
     S4WATR,
@@ -54,6 +85,7 @@ __all__ = [
     "Ref",
     "Subject",
     "TypeOf",
+    "TypedValue",
     "Value",
     "emitted_iris",
     "record_map",
@@ -81,6 +113,20 @@ class Value:
     """A scalar (str, int, float, datetime) written as one literal; datatype from its type."""
 
     predicate: str
+
+
+@dataclass(frozen=True, slots=True)
+class TypedValue:
+    """A scalar written as one literal of a fixed ``datatype`` with its own lexical form.
+
+    For values whose Python type has no general literal form (a fare's ``Decimal`` price
+    as ``xsd:decimal``); import refuses a literal of any other datatype.
+    """
+
+    predicate: str
+    datatype: str
+    encode: Callable[[Any], str]
+    decode: Callable[[str], Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +205,17 @@ class JsonLiteral:
 
 
 FieldMap = (
-    Subject | Kind | Value | Ref | TypeOf | EnumRef | EnumNodes | Nested | EncodedNode | JsonLiteral
+    Subject
+    | Kind
+    | Value
+    | TypedValue
+    | Ref
+    | TypeOf
+    | EnumRef
+    | EnumNodes
+    | Nested
+    | EncodedNode
+    | JsonLiteral
 )
 
 
@@ -301,9 +357,28 @@ def _wkt(geometry: Geometry) -> str | None:
     return f"{geometry.type.upper()}{z} {body}"
 
 
+def _shape_points(points: tuple[ShapePoint, ...]) -> str:
+    return dump_json([point.model_dump(mode="json") for point in points])
+
+
+def _from_shape_points(text: str) -> tuple[ShapePoint, ...]:
+    data = load_json(text)
+    if not isinstance(data, list):
+        raise ValidationError("shape points are a JSON list", expected="rdf:JSON list")
+    try:
+        return tuple(ShapePoint.model_validate(item) for item in data)
+    except pydantic.ValidationError as error:
+        raise ValidationError(f"malformed shape point: {error}", expected="shape points") from None
+
+
+def _shape_line(points: tuple[ShapePoint, ...]) -> Geometry:
+    return Geometry(type="LineString", coordinates=[[point.lon, point.lat] for point in points])
+
+
 # ---------------------------------------------------------------- the table
 
 _LABEL = iri(RDFS, "label")
+_COMMENT = iri(RDFS, "comment")
 _TIMESTAMP = _s("hasTimestamp")
 _LEVEL = _i("level")
 
@@ -335,6 +410,21 @@ _POINT = Nested(
         "alt": Value(iri(WGS84, "alt")),
     },
 )
+
+_SHAPE_POINTS = EncodedNode(
+    iri(GEO, "hasGeometry"),
+    iri(GEO, "Geometry"),
+    (
+        NodeLiteral(_i("shapePoints"), RDF_JSON, _shape_points, _from_shape_points),
+        NodeLiteral(
+            iri(GEO, "asGeoJSON"),
+            iri(GEO, "geoJSONLiteral"),
+            lambda points: _geojson(_shape_line(points)),
+        ),
+        NodeLiteral(iri(GEO, "asWKT"), iri(GEO, "wktLiteral"), lambda p: _wkt(_shape_line(p))),
+    ),
+)
+"""A shape's ordered points as one JSON literal (read back), plus its line as GeoJSON/WKT."""
 
 RECORD_MAPS: tuple[RecordMap, ...] = (
     RecordMap(
@@ -424,11 +514,260 @@ RECORD_MAPS: tuple[RecordMap, ...] = (
             "within": Ref(iri(GEO, "sfWithin")),
         },
     ),
+    RecordMap(
+        Operator,
+        _i("Operator"),
+        {
+            **_COMMON,
+            "name": Value(_LABEL),
+            "url": Value(_i("url")),
+            "timezone": Value(_i("timezone")),
+            "language": Value(_i("language")),
+            "phone": Value(_i("phone")),
+            "fare_url": Value(_i("fareUrl")),
+            "email": Value(_i("email")),
+        },
+    ),
+    RecordMap(
+        Stop,
+        _i("Stop"),
+        {
+            **_COMMON,
+            "location_type": Value(_i("locationType")),
+            "name": Value(_LABEL),
+            "tts_name": Value(_i("ttsName")),
+            "code": Value(_i("code")),
+            "description": Value(_COMMENT),
+            "point": _POINT,
+            "zone_id": Value(_i("fareZone")),
+            "url": Value(_i("url")),
+            "parent_station": Ref(_i("parentStation")),
+            "timezone": Value(_i("timezone")),
+            "wheelchair_boarding": Value(_i("wheelchairAccessibility")),
+            "level": Ref(_i("onLevel")),
+            "platform_code": Value(_i("platformCode")),
+        },
+    ),
+    RecordMap(
+        Level,
+        _i("Level"),
+        {
+            **_COMMON,
+            "index": Value(_i("levelIndex")),
+            "name": Value(_LABEL),
+        },
+    ),
+    RecordMap(
+        Pathway,
+        _i("Pathway"),
+        {
+            **_COMMON,
+            "from_stop": Ref(_i("fromStop")),
+            "to_stop": Ref(_i("toStop")),
+            "mode": Value(_i("pathwayMode")),
+            "bidirectional": Value(_i("bidirectional")),
+            "length": Value(_i("length")),
+            "traversal_time": Value(_i("traversalTime")),
+            "stair_count": Value(_i("stairCount")),
+            "max_slope": Value(_i("maxSlope")),
+            "min_width": Value(_i("minWidth")),
+            "signposted_as": Value(_i("signpostedAs")),
+            "reversed_signposted_as": Value(_i("reversedSignpostedAs")),
+        },
+    ),
+    RecordMap(
+        Line,
+        _i("Line"),
+        {
+            **_COMMON,
+            "operator": Ref(_i("operatedBy")),
+            "short_name": Value(_i("shortName")),
+            "long_name": Value(_i("longName")),
+            "description": Value(_COMMENT),
+            "route_type": Value(_i("routeType")),
+            "url": Value(_i("url")),
+            "color": Value(_i("colour")),
+            "text_color": Value(_i("textColour")),
+            "sort_order": Value(_i("sortOrder")),
+            "continuous_pickup": Value(_i("continuousPickup")),
+            "continuous_drop_off": Value(_i("continuousDropOff")),
+            "network_id": Value(_i("networkId")),
+        },
+    ),
+    RecordMap(
+        Journey,
+        _i("ServiceJourney"),
+        {
+            **_COMMON,
+            "line": Ref(_i("onLine")),
+            "service": Ref(_i("serviceCalendar")),
+            "headsign": Value(_i("headsign")),
+            "short_name": Value(_i("shortName")),
+            "direction": Value(_i("direction")),
+            "block_id": Value(_i("blockId")),
+            "shape": Ref(_i("followsShape")),
+            "wheelchair_accessible": Value(_i("wheelchairAccessibility")),
+            "bikes_allowed": Value(_i("bikesAllowed")),
+        },
+    ),
+    RecordMap(
+        Call,
+        _i("Call"),
+        {
+            **_COMMON,
+            "journey": Ref(_i("inJourney")),
+            "stop": Ref(_i("atStop")),
+            "sequence": Value(_i("sequence")),
+            "arrival": Value(_i("arrivalTime")),
+            "departure": Value(_i("departureTime")),
+            "headsign": Value(_i("headsign")),
+            "pickup_type": Value(_i("pickupType")),
+            "drop_off_type": Value(_i("dropOffType")),
+            "continuous_pickup": Value(_i("continuousPickup")),
+            "continuous_drop_off": Value(_i("continuousDropOff")),
+            "distance_traveled": Value(_i("distanceTraveled")),
+            "timepoint": Value(_i("timepoint")),
+        },
+    ),
+    RecordMap(
+        ServiceCalendar,
+        _i("ServiceCalendar"),
+        {
+            **_COMMON,
+            "monday": Value(_i("monday")),
+            "tuesday": Value(_i("tuesday")),
+            "wednesday": Value(_i("wednesday")),
+            "thursday": Value(_i("thursday")),
+            "friday": Value(_i("friday")),
+            "saturday": Value(_i("saturday")),
+            "sunday": Value(_i("sunday")),
+            "start_date": Value(_i("startDate")),
+            "end_date": Value(_i("endDate")),
+        },
+    ),
+    RecordMap(
+        ServiceException,
+        _i("ServiceException"),
+        {
+            **_COMMON,
+            "service": Ref(_i("serviceCalendar")),
+            "service_date": Value(_i("serviceDate")),
+            "exception": Value(_i("exceptionType")),
+        },
+    ),
+    RecordMap(
+        Shape,
+        _i("Shape"),
+        {
+            **_COMMON,
+            "points": _SHAPE_POINTS,
+        },
+    ),
+    RecordMap(
+        Frequency,
+        _i("HeadwayJourneyGroup"),
+        {
+            **_COMMON,
+            "journey": Ref(_i("inJourney")),
+            "start_time": Value(_i("startTime")),
+            "end_time": Value(_i("endTime")),
+            "headway": Value(_i("headway")),
+            "exact_times": Value(_i("exactTimes")),
+        },
+    ),
+    RecordMap(
+        Transfer,
+        _i("Transfer"),
+        {
+            **_COMMON,
+            "from_stop": Ref(_i("fromStop")),
+            "to_stop": Ref(_i("toStop")),
+            "from_line": Ref(_i("fromLine")),
+            "to_line": Ref(_i("toLine")),
+            "from_journey": Ref(_i("fromJourney")),
+            "to_journey": Ref(_i("toJourney")),
+            "transfer_type": Value(_i("transferType")),
+            "min_transfer_time": Value(_i("minTransferTime")),
+        },
+    ),
+    RecordMap(
+        FeedInfo,
+        _i("FeedInfo"),
+        {
+            **_COMMON,
+            "publisher_name": Value(_i("publisherName")),
+            "publisher_url": Value(_i("publisherUrl")),
+            "language": Value(_i("language")),
+            "default_language": Value(_i("defaultLanguage")),
+            "start_date": Value(_i("startDate")),
+            "end_date": Value(_i("endDate")),
+            "version": Value(_i("version")),
+            "contact_email": Value(_i("email")),
+            "contact_url": Value(_i("contactUrl")),
+        },
+    ),
+    RecordMap(
+        FareAttribute,
+        _i("Fare"),
+        {
+            **_COMMON,
+            "price": TypedValue(_i("price"), XSD_DECIMAL, encode_decimal, decode_decimal),
+            "currency": Value(_i("currency")),
+            "payment_method": Value(_i("paymentMethod")),
+            "transfers": Value(_i("transfersAllowed")),
+            "operator": Ref(_i("operatedBy")),
+            "transfer_duration": Value(_i("transferDuration")),
+        },
+    ),
+    RecordMap(
+        FareRule,
+        _i("FareRule"),
+        {
+            **_COMMON,
+            "fare": Ref(_i("forFare")),
+            "line": Ref(_i("onLine")),
+            "origin_zone": Value(_i("originZone")),
+            "destination_zone": Value(_i("destinationZone")),
+            "contains_zone": Value(_i("containsZone")),
+        },
+    ),
+    RecordMap(
+        Attribution,
+        _i("Attribution"),
+        {
+            **_COMMON,
+            "organization_name": Value(_LABEL),
+            "operator": Ref(_i("forOperator")),
+            "line": Ref(_i("forLine")),
+            "journey": Ref(_i("forJourney")),
+            "is_producer": Value(_i("isProducer")),
+            "is_operator": Value(_i("isOperator")),
+            "is_authority": Value(_i("isAuthority")),
+            "url": Value(_i("url")),
+            "email": Value(_i("email")),
+            "phone": Value(_i("phone")),
+        },
+    ),
+    RecordMap(
+        Translation,
+        _i("Translation"),
+        {
+            **_COMMON,
+            "table_name": Value(_i("tableName")),
+            "field_name": Value(_i("fieldName")),
+            "language": Value(_i("language")),
+            "translation": Value(_i("translation")),
+            "record": Ref(_i("translates")),
+            "record_sub_id": Value(_i("recordSubId")),
+            "field_value": Value(_i("fieldValue")),
+        },
+    ),
 )  # fmt: skip
 """One entry per record type in :data:`interop.model.records.RECORD_TYPES`."""
 
 EXTRA_CLASSES: Mapping[type[CanonicalModel], tuple[str, ...]] = {
     Place: (iri(GEO, "Feature"),),
+    Stop: (iri(S4CITY, "Facility"),),
 }
 """Classes a record is typed with besides its anchor, whatever its field values."""
 
@@ -483,8 +822,8 @@ def emitted_iris() -> Iterator[str]:
 
 
 def _iris_of(field_map: FieldMap) -> Iterator[str]:
-    if isinstance(field_map, Value | Ref | JsonLiteral):
-        yield field_map.predicate
+    if isinstance(field_map, Value | TypedValue | Ref | JsonLiteral):
+        yield field_map.predicate  # literal datatypes (XSD) are not listed, as for Value
     elif isinstance(field_map, TypeOf):
         for classes in field_map.classes.values():
             yield from classes

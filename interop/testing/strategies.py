@@ -8,7 +8,7 @@ only built-in properties and units, so they also export to SHACL-valid RDF.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from hypothesis import strategies as st
@@ -20,6 +20,34 @@ from interop.model.observation import Measurement, State, StateValue
 from interop.model.place import Place
 from interop.model.properties import DEFAULT_PROPERTIES
 from interop.model.records import RECORD_TYPES, Record
+from interop.model.transit import (
+    Attribution,
+    Availability,
+    Call,
+    DirectionType,
+    ExceptionType,
+    FareAttribute,
+    FareRule,
+    FeedInfo,
+    Frequency,
+    Journey,
+    Level,
+    Line,
+    LocationType,
+    Operator,
+    Pathway,
+    PathwayMode,
+    PaymentMethod,
+    PickupDropOff,
+    ServiceCalendar,
+    ServiceException,
+    Shape,
+    ShapePoint,
+    Stop,
+    Transfer,
+    TransferType,
+    Translation,
+)
 from interop.model.units import DEFAULT_UNITS
 
 __all__ = [
@@ -36,6 +64,23 @@ __all__ = [
     "records",
     "register_strategies",
     "states",
+    "transit_attributions",
+    "transit_calls",
+    "transit_fare_rules",
+    "transit_fares",
+    "transit_feed_infos",
+    "transit_frequencies",
+    "transit_journeys",
+    "transit_levels",
+    "transit_lines",
+    "transit_operators",
+    "transit_pathways",
+    "transit_service_calendars",
+    "transit_service_exceptions",
+    "transit_shapes",
+    "transit_stops",
+    "transit_transfers",
+    "transit_translations",
     "utc_datetimes",
 ]
 
@@ -224,6 +269,317 @@ def places(draw: st.DrawFn) -> Place:
     )
 
 
+# ---------------------------------------------------------------- transit (GTFS static)
+
+_DATES = st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 1, 1))
+_SERVICE_TIMES = st.integers(0, 48 * 3600)
+"""Service-day times up to 48:00:00, so times past midnight (>= 86400) are generated."""
+_COLOURS = st.from_regex(r"\A[0-9A-Fa-f]{6}\Z")
+_LINE_TYPES = st.sampled_from([0, 1, 2, 3, 4, 5, 6, 7, 11, 12]) | st.integers(100, 1799)
+_SMALL_FLOATS = st.floats(0, 1e6)
+_OPTIONAL_PICKUP = st.none() | st.sampled_from(PickupDropOff)
+_OPTIONAL_AVAILABILITY = st.none() | st.sampled_from(Availability)
+_OPTIONAL_BOOL = st.none() | st.booleans()
+
+
+def _draw_common(draw: st.DrawFn, kind: str) -> dict[str, Any]:
+    return {k: draw(v) for k, v in _common(kind).items()}
+
+
+def transit_operators() -> st.SearchStrategy[Operator]:
+    """Operators (GTFS agencies)."""
+    return st.builds(
+        Operator,
+        **_common("operator"),
+        name=_TEXT,
+        url=_TEXT,
+        timezone=_TEXT,
+        language=_OPTIONAL_TEXT,
+        phone=_OPTIONAL_TEXT,
+        fare_url=_OPTIONAL_TEXT,
+        email=_OPTIONAL_TEXT,
+    )
+
+
+@st.composite
+def transit_stops(draw: st.DrawFn) -> Stop:
+    """Stops of every location type, with a point, name and parent where GTFS needs them."""
+    location = draw(st.none() | st.sampled_from(LocationType))
+    effective = location or LocationType.STOP
+    located = effective in (LocationType.STOP, LocationType.STATION, LocationType.ENTRANCE)
+    if effective is LocationType.STATION:
+        parent = None
+    elif effective is LocationType.STOP:
+        parent = draw(st.none() | iris("stop"))
+    else:
+        parent = draw(iris("stop"))
+    return Stop(
+        **_draw_common(draw, "stop"),
+        location_type=location,
+        name=draw(_TEXT if located else _OPTIONAL_TEXT),
+        tts_name=draw(_OPTIONAL_TEXT),
+        code=draw(_OPTIONAL_TEXT),
+        description=draw(_OPTIONAL_TEXT),
+        point=draw(points() if located else st.none() | points()),
+        zone_id=draw(_OPTIONAL_TEXT),
+        url=draw(_OPTIONAL_TEXT),
+        parent_station=parent,
+        timezone=draw(_OPTIONAL_TEXT),
+        wheelchair_boarding=draw(_OPTIONAL_AVAILABILITY),
+        level=draw(st.none() | iris("level")),
+        platform_code=draw(_OPTIONAL_TEXT),
+    )
+
+
+def transit_levels() -> st.SearchStrategy[Level]:
+    """Station levels."""
+    return st.builds(Level, **_common("level"), index=st.floats(-10, 100), name=_OPTIONAL_TEXT)
+
+
+def transit_pathways() -> st.SearchStrategy[Pathway]:
+    """Pathways of every mode."""
+    return st.builds(
+        Pathway,
+        **_common("pathway"),
+        from_stop=iris("stop"),
+        to_stop=iris("stop"),
+        mode=st.sampled_from(PathwayMode),
+        bidirectional=st.booleans(),
+        length=st.none() | _SMALL_FLOATS,
+        traversal_time=st.none() | st.integers(1, 3600),
+        stair_count=st.none() | st.integers(-200, 200),
+        max_slope=st.none() | st.floats(-1, 1),
+        min_width=st.none() | st.floats(0.1, 20),
+        signposted_as=_OPTIONAL_TEXT,
+        reversed_signposted_as=_OPTIONAL_TEXT,
+    )
+
+
+@st.composite
+def transit_lines(draw: st.DrawFn) -> Line:
+    """Lines with basic and extended route types; always a short or a long name."""
+    short_name = draw(_OPTIONAL_TEXT)
+    return Line(
+        **_draw_common(draw, "line"),
+        operator=draw(st.none() | iris("operator")),
+        short_name=short_name,
+        long_name=draw(_TEXT if short_name is None else _OPTIONAL_TEXT),
+        description=draw(_OPTIONAL_TEXT),
+        route_type=draw(_LINE_TYPES),
+        url=draw(_OPTIONAL_TEXT),
+        color=draw(st.none() | _COLOURS),
+        text_color=draw(st.none() | _COLOURS),
+        sort_order=draw(st.none() | st.integers(0, 10_000)),
+        continuous_pickup=draw(_OPTIONAL_PICKUP),
+        continuous_drop_off=draw(_OPTIONAL_PICKUP),
+        network_id=draw(_OPTIONAL_TEXT),
+    )
+
+
+def transit_journeys() -> st.SearchStrategy[Journey]:
+    """Journeys (GTFS trips)."""
+    return st.builds(
+        Journey,
+        **_common("journey"),
+        line=iris("line"),
+        service=iris("service"),
+        headsign=_OPTIONAL_TEXT,
+        short_name=_OPTIONAL_TEXT,
+        direction=st.none() | st.sampled_from(DirectionType),
+        block_id=_OPTIONAL_TEXT,
+        shape=st.none() | iris("shape"),
+        wheelchair_accessible=_OPTIONAL_AVAILABILITY,
+        bikes_allowed=_OPTIONAL_AVAILABILITY,
+    )
+
+
+@st.composite
+def transit_calls(draw: st.DrawFn) -> Call:
+    """Calls (GTFS stop times), with times past midnight and departure >= arrival."""
+    arrival = draw(st.none() | _SERVICE_TIMES)
+    departure = draw(st.none() | st.integers(arrival or 0, 48 * 3600 + 600))
+    return Call(
+        **_draw_common(draw, "call"),
+        journey=draw(iris("journey")),
+        stop=draw(iris("stop")),
+        sequence=draw(st.integers(0, 10_000)),
+        arrival=arrival,
+        departure=departure,
+        headsign=draw(_OPTIONAL_TEXT),
+        pickup_type=draw(_OPTIONAL_PICKUP),
+        drop_off_type=draw(_OPTIONAL_PICKUP),
+        continuous_pickup=draw(_OPTIONAL_PICKUP),
+        continuous_drop_off=draw(_OPTIONAL_PICKUP),
+        distance_traveled=draw(st.none() | _SMALL_FLOATS),
+        timepoint=draw(_OPTIONAL_BOOL),
+    )
+
+
+@st.composite
+def transit_service_calendars(draw: st.DrawFn) -> ServiceCalendar:
+    """Weekly service calendars with ordered start and end dates."""
+    first, last = sorted((draw(_DATES), draw(_DATES)))
+    days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    return ServiceCalendar(
+        **_draw_common(draw, "service"),
+        **{day: draw(st.booleans()) for day in days},
+        start_date=first,
+        end_date=last,
+    )
+
+
+def transit_service_exceptions() -> st.SearchStrategy[ServiceException]:
+    """Dates added to or removed from a service."""
+    return st.builds(
+        ServiceException,
+        **_common("service-exception"),
+        service=iris("service"),
+        service_date=_DATES,
+        exception=st.sampled_from(ExceptionType),
+    )
+
+
+@st.composite
+def transit_shapes(draw: st.DrawFn) -> Shape:
+    """Shapes of 2-6 points with increasing sequences and non-decreasing distances."""
+    count = draw(st.integers(2, 6))
+    sequences = sorted(draw(st.sets(st.integers(0, 100_000), min_size=count, max_size=count)))
+    with_distance = draw(st.booleans())
+    distances = sorted(draw(st.lists(_SMALL_FLOATS, min_size=count, max_size=count)))
+    shape_points = tuple(
+        ShapePoint(
+            lat=draw(st.floats(-90, 90)),
+            lon=draw(st.floats(-180, 180)),
+            sequence=sequence,
+            distance_traveled=distance if with_distance else None,
+        )
+        for sequence, distance in zip(sequences, distances, strict=True)
+    )
+    return Shape(**_draw_common(draw, "shape"), points=shape_points)
+
+
+@st.composite
+def transit_frequencies(draw: st.DrawFn) -> Frequency:
+    """Headway windows, possibly past midnight."""
+    start = draw(_SERVICE_TIMES)
+    return Frequency(
+        **_draw_common(draw, "frequency"),
+        journey=draw(iris("journey")),
+        start_time=start,
+        end_time=draw(st.integers(start, 48 * 3600)),
+        headway=draw(st.integers(1, 7200)),
+        exact_times=draw(_OPTIONAL_BOOL),
+    )
+
+
+def transit_transfers() -> st.SearchStrategy[Transfer]:
+    """Transfer rules of every type."""
+    optional = {
+        name: st.none() | iris(kind)
+        for name, kind in (
+            ("from_stop", "stop"),
+            ("to_stop", "stop"),
+            ("from_line", "line"),
+            ("to_line", "line"),
+            ("from_journey", "journey"),
+            ("to_journey", "journey"),
+        )
+    }
+    return st.builds(
+        Transfer,
+        **_common("transfer"),
+        **optional,
+        transfer_type=st.sampled_from(TransferType),
+        min_transfer_time=st.none() | st.integers(0, 3600),
+    )
+
+
+@st.composite
+def transit_feed_infos(draw: st.DrawFn) -> FeedInfo:
+    """Feed metadata, with an ordered validity period when both dates are present."""
+    start, end = draw(st.none() | _DATES), draw(st.none() | _DATES)
+    if start is not None and end is not None and end < start:
+        start, end = end, start
+    return FeedInfo(
+        **_draw_common(draw, "feed"),
+        publisher_name=draw(_TEXT),
+        publisher_url=draw(_TEXT),
+        language=draw(_TEXT),
+        default_language=draw(_OPTIONAL_TEXT),
+        start_date=start,
+        end_date=end,
+        version=draw(_OPTIONAL_TEXT),
+        contact_email=draw(_OPTIONAL_TEXT),
+        contact_url=draw(_OPTIONAL_TEXT),
+    )
+
+
+def transit_fares() -> st.SearchStrategy[FareAttribute]:
+    """Fares (GTFS fares v1) with exact decimal prices."""
+    return st.builds(
+        FareAttribute,
+        **_common("fare"),
+        price=st.decimals(min_value=0, max_value=1000, places=2, allow_nan=False),
+        currency=st.from_regex(r"\A[A-Z]{3}\Z"),
+        payment_method=st.sampled_from(PaymentMethod),
+        transfers=st.none() | st.integers(0, 2),
+        operator=st.none() | iris("operator"),
+        transfer_duration=st.none() | st.integers(0, 86400),
+    )
+
+
+def transit_fare_rules() -> st.SearchStrategy[FareRule]:
+    """Fare rules by line and zones."""
+    return st.builds(
+        FareRule,
+        **_common("fare-rule"),
+        fare=iris("fare"),
+        line=st.none() | iris("line"),
+        origin_zone=_OPTIONAL_TEXT,
+        destination_zone=_OPTIONAL_TEXT,
+        contains_zone=_OPTIONAL_TEXT,
+    )
+
+
+@st.composite
+def transit_attributions(draw: st.DrawFn) -> Attribution:
+    """Attributions with at least one role."""
+    roles = draw(st.tuples(_OPTIONAL_BOOL, _OPTIONAL_BOOL, st.booleans()))
+    producer, operator, authority = roles
+    if not (producer or operator or authority):
+        authority = True
+    return Attribution(
+        **_draw_common(draw, "attribution"),
+        organization_name=draw(_TEXT),
+        operator=draw(st.none() | iris("operator")),
+        line=draw(st.none() | iris("line")),
+        journey=draw(st.none() | iris("journey")),
+        is_producer=producer,
+        is_operator=operator,
+        is_authority=authority,
+        url=draw(_OPTIONAL_TEXT),
+        email=draw(_OPTIONAL_TEXT),
+        phone=draw(_OPTIONAL_TEXT),
+    )
+
+
+@st.composite
+def transit_translations(draw: st.DrawFn) -> Translation:
+    """Translations of one record's field or of a value wherever it occurs."""
+    by_record = draw(st.booleans())
+    record = draw(iris("stop")) if by_record else None
+    return Translation(
+        **_draw_common(draw, "translation"),
+        table_name=draw(st.sampled_from(["agency", "stops", "routes", "trips", "stop_times"])),
+        field_name=draw(_SAFE),
+        language=draw(_SAFE),
+        translation=draw(_TEXT),
+        record=record,
+        record_sub_id=draw(_OPTIONAL_TEXT) if by_record else None,
+        field_value=None if by_record else draw(_OPTIONAL_TEXT),
+    )
+
+
 _BY_TYPE: dict[type[Any], st.SearchStrategy[Any]] = {
     Device: devices(),
     Measurement: measurements(),
@@ -231,6 +587,23 @@ _BY_TYPE: dict[type[Any], st.SearchStrategy[Any]] = {
     Command: commands(),
     CommandResult: command_results(),
     Place: places(),
+    Operator: transit_operators(),
+    Stop: transit_stops(),
+    Level: transit_levels(),
+    Pathway: transit_pathways(),
+    Line: transit_lines(),
+    Journey: transit_journeys(),
+    Call: transit_calls(),
+    ServiceCalendar: transit_service_calendars(),
+    ServiceException: transit_service_exceptions(),
+    Shape: transit_shapes(),
+    Frequency: transit_frequencies(),
+    Transfer: transit_transfers(),
+    FeedInfo: transit_feed_infos(),
+    FareAttribute: transit_fares(),
+    FareRule: transit_fare_rules(),
+    Attribution: transit_attributions(),
+    Translation: transit_translations(),
     Point: points(),
     Geometry: geometries(),
     Provenance: provenances(),
