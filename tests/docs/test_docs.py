@@ -117,10 +117,6 @@ def test_every_placeholder_renders(hooks, page):
 def test_python_examples_run(page, capsys):
     """Every ```python block of a page runs, in order, in one namespace per page."""
     blocks = [m["code"] for m in FENCE.finditer(page.read_text(encoding="utf-8"))]
-    if any("interop.rdf" in block for block in blocks):
-        rdf = pytest.importorskip("interop.rdf")
-        if not hasattr(rdf, "write_ntriples"):
-            pytest.skip("interop.rdf does not export its public API yet")
     namespace: dict[str, object] = {"__name__": f"docs_example_{page.stem}"}
     for block in blocks:
         exec(compile(block, str(page), "exec"), namespace)
