@@ -62,6 +62,8 @@ class Capability(StrEnum):
     """Delivers records somewhere (a :class:`Sink`)."""
     DEMO = "demo"
     """Ships sample data and implements the ``interop_demo`` hook."""
+    VALIDATE = "validate"
+    """Checks its format's files and reports issues (the ``interop_validate`` hook)."""
 
 
 _SLUG = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")

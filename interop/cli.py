@@ -175,13 +175,18 @@ def convert(
 @app.command()
 @_reports_errors
 def validate(
-    file: Annotated[str, typer.Argument(help="RDF file (.ttl, .nt, .jsonld) or records:FILE")],
+    file: Annotated[
+        str, typer.Argument(help="RDF file (.ttl, .nt, .jsonld), records:FILE or plugin:PATH")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    strict: StrictOption = False,
 ) -> None:
-    """Check a file: RDF against the SHACL shapes, canonical records against the model."""
+    """Check a file: RDF against SHACL, records against the model, vendor files by plugin."""
     from interop.validate import validate_file
 
-    report = validate_file(file)
+    scheme = file.partition(":")[0]
+    needs_plugin = ":" in file and len(scheme) > 1 and scheme not in ("records", "rdf")
+    report = validate_file(file, _registry(strict) if needs_plugin else None)
     if as_json:
         sys.stdout.write(json.dumps(report.as_dict(), indent=2) + "\n")
     else:

@@ -16,6 +16,7 @@ import pluggy
 from interop.adapters import Adapter, DemoResult
 from interop.model.properties import PropertySpec
 from interop.model.units import Unit
+from interop.validate import Report
 
 __all__ = ["PROJECT", "hookimpl", "hookspec"]
 
@@ -61,6 +62,16 @@ def interop_demo(output_dir: Path) -> DemoResult | None:
     """Run this plugin's demo on its built-in sample data, writing files under ``output_dir``.
 
     ``output_dir`` is a directory reserved for this plugin. Must work offline.
+    """
+
+
+@hookspec
+def interop_validate(path: Path) -> Report:
+    """Check a file or folder in this plugin's format and report every issue found.
+
+    Called for ``interop validate <plugin>:<path>``. Must return a report for any input,
+    broken or hostile: problems are issues in the report (severity, code, file, row,
+    field, message), never exceptions, except for an input that cannot be opened at all.
     """
 
 

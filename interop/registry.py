@@ -39,6 +39,7 @@ from interop.errors import (
 )
 from interop.model.properties import PropertyRegistry, default_property_registry
 from interop.model.units import UnitRegistry, default_unit_registry
+from interop.validate import Report
 
 __all__ = ["ENTRY_POINT_GROUP", "LoadedPlugin", "PluginFailure", "Registry"]
 
@@ -279,9 +280,13 @@ class Registry:
         provided = {ADAPTER_KINDS[kind_of(cls)] for cls in adapters}
         if any(issubclass(c, Codec) and c.encode is not Codec.encode for c in adapters):
             provided.add(Capability.ENCODE)
-        has_demo = any(impl.plugin is plugin for impl in self._pm.hook.interop_demo.get_hookimpls())
-        if has_demo:
-            provided.add(Capability.DEMO)
+        for hook_name, capability in (
+            ("interop_demo", Capability.DEMO),
+            ("interop_validate", Capability.VALIDATE),
+        ):
+            impls = getattr(self._pm.hook, hook_name).get_hookimpls()
+            if any(impl.plugin is plugin for impl in impls):
+                provided.add(capability)
         declared = set(manifest.capabilities)
         missing, undeclared = declared - provided, provided - declared
         if missing or undeclared:
@@ -351,6 +356,25 @@ class Registry:
             field="adapter",
             expected=f"exactly one; the plugin has {found or 'none'}",
         )
+
+    def validate(self, scheme: str, path: Path) -> Report:
+        """Have plugin ``scheme`` validate ``path`` (e.g. ``gtfs`` and a feed zip)."""
+        loaded = self.get(scheme)
+        if Capability.VALIDATE not in loaded.manifest.capabilities:
+            raise PluginError(
+                "the plugin does not validate files",
+                source=scheme,
+                field="capabilities",
+                expected="a plugin declaring the 'validate' capability",
+            )
+        report = self._call_own("interop_validate", loaded.module, path=path)
+        if not isinstance(report, Report):
+            raise PluginError(
+                f"interop_validate returned {type(report).__name__}",
+                source=scheme,
+                expected="an interop.validate.Report",
+            )
+        return report
 
     def demo(self, output_dir: Path) -> list[DemoResult]:
         """Run every loaded plugin's demo, each in ``output_dir/<plugin>``."""

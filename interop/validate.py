@@ -11,12 +11,15 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError as PydanticValidationError
 
 from interop.errors import ValidationError
 from interop.model.records import RecordAdapter
+
+if TYPE_CHECKING:
+    from interop.registry import Registry
 
 __all__ = ["Issue", "Report", "Severity", "validate_file"]
 
@@ -122,8 +125,12 @@ def _validate_rdf(path: Path) -> Report:
     return Report(str(path), report.focus_nodes, issues)
 
 
-def validate_file(reference: str) -> Report:
-    """Validate ``records:FILE`` or an RDF file (``.ttl``, ``.nt``, ``.jsonld``)."""
+def validate_file(reference: str, registry: Registry | None = None) -> Report:
+    """Validate ``records:FILE``, an RDF file, or ``plugin:PATH`` (given a ``registry``).
+
+    RDF files end in ``.ttl``, ``.nt`` or ``.jsonld``; ``plugin:PATH`` is handed to that
+    plugin's ``interop_validate`` hook.
+    """
     scheme, sep, rest = reference.partition(":")
     if sep and scheme == "records":
         path = Path(rest)
@@ -135,8 +142,13 @@ def validate_file(reference: str) -> Report:
         if not path.is_file():
             raise ValidationError("no such file", source=reference, field="path")
         return _validate_rdf(path)
+    if sep and len(scheme) > 1 and scheme != "rdf" and registry is not None:
+        target = Path(rest)
+        if not target.exists():
+            raise ValidationError("no such file or folder", source=reference, field="path")
+        return registry.validate(scheme, target)
     raise ValidationError(
         "cannot tell how to validate this input",
         source=reference,
-        expected="records:FILE.jsonl or an RDF file ending in .ttl, .nt or .jsonld",
+        expected="records:FILE.jsonl, an RDF file (.ttl, .nt, .jsonld) or plugin:PATH",
     )

@@ -51,8 +51,10 @@ def plugin_dir(tmp_path, monkeypatch):
 
 
 def _plugin(plugin_dir, name, body):
-    (plugin_dir / f"plug_{name}.py").write_text(textwrap.dedent(body), encoding="utf-8")
-    return EntryPoint(name=name, value=f"plug_{name}", group=ENTRY_POINT_GROUP)
+    """Write a plugin module (unique per test, so sys.modules never serves a stale one)."""
+    module = f"plug_{name}_{abs(hash(plugin_dir))}"
+    (plugin_dir / f"{module}.py").write_text(textwrap.dedent(body), encoding="utf-8")
+    return EntryPoint(name=name, value=module, group=ENTRY_POINT_GROUP)
 
 
 def test_a_good_plugin_loads_through_its_entry_point(plugin_dir):
@@ -169,3 +171,45 @@ def test_importing_interop_loads_no_plugin():
     code = "import interop, sys; print(any(m.startswith('interop_') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+VALIDATING = (
+    GOOD.replace('{{"decode"}}', '{{"decode", "validate"}}')
+    + """
+from interop.validate import Issue, Report, Severity
+
+@hookimpl
+def interop_validate(path):
+    size = path.stat().st_size
+    issues = () if size else (Issue(Severity.ERROR, "empty_file", "empty", str(path)),)
+    return Report(str(path), 1, issues)
+"""
+)
+
+
+def test_validation_is_delegated_to_the_plugin(plugin_dir, tmp_path):
+    from interop.validate import validate_file
+
+    ep = _plugin(plugin_dir, "acme", VALIDATING.format(name="acme", api=API_VERSION))
+    registry = Registry(strict=True, environ={}).load([ep])
+    empty = tmp_path / "feed.acme"
+    empty.write_bytes(b"")
+    report = validate_file(f"acme:{empty}", registry)
+    assert not report.conforms
+    assert report.issues[0].code == "empty_file"
+    empty.write_bytes(b"x")
+    assert validate_file(f"acme:{empty}", registry).conforms
+
+
+def test_validate_hook_without_the_capability_is_refused(plugin_dir):
+    body = VALIDATING.replace('{{"decode", "validate"}}', '{{"decode"}}')
+    ep = _plugin(plugin_dir, "quiet", body.format(name="quiet", api=API_VERSION))
+    with pytest.raises(PluginValidationError, match="validate"):
+        Registry(strict=True, environ={}).load([ep])
+
+
+def test_plugin_without_validation_says_so(plugin_dir, tmp_path):
+    ep = _plugin(plugin_dir, "acme", GOOD.format(name="acme", api=API_VERSION))
+    registry = Registry(strict=True, environ={}).load([ep])
+    with pytest.raises(PluginError, match="does not validate"):
+        registry.validate("acme", tmp_path)
