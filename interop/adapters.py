@@ -64,6 +64,8 @@ class Capability(StrEnum):
     """Ships sample data and implements the ``interop_demo`` hook."""
     VALIDATE = "validate"
     """Checks its format's files and reports issues (the ``interop_validate`` hook)."""
+    RDF_PROFILE = "rdf_profile"
+    """Writes its format as N-Triples in named profiles (``interop_write_rdf_profile``)."""
 
 
 _SLUG = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
@@ -88,6 +90,11 @@ class PluginManifest(CanonicalModel):
         default_factory=dict,
         description="Absolute tolerance per record field that round trips may differ by "
         "(e.g. {'value': 0.01} for a codec that keeps two decimals).",
+    )
+    rdf_profiles: tuple[str, ...] = Field(
+        default=(),
+        description="Names of the RDF profiles an RDF_PROFILE plugin writes, e.g. "
+        "'linked-gtfs' (an established vocabulary other than the canonical mapping).",
     )
     docs_url: HttpUrl | None = None
     codeowners: tuple[str, ...] = ()

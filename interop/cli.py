@@ -154,22 +154,46 @@ def schema(
 def convert(
     source: Annotated[str, typer.Argument(help="scheme:path to read, e.g. gtfs:feed.zip")],
     target: Annotated[str, typer.Argument(help="scheme:path to write, e.g. rdf:out.nt")],
+    profile: Annotated[
+        str | None,
+        typer.Option(help="RDF profile of the source's plugin, e.g. linked-gtfs (N-Triples)."),
+    ] = None,
+    option: Annotated[
+        list[str] | None,
+        typer.Option("--option", "-O", help="Profile option KEY=VALUE (repeatable)."),
+    ] = None,
     strict: StrictOption = False,
 ) -> None:
     """Convert data between any two formats through the canonical model."""
     from interop.convert import convert as run
+    from interop.errors import ValidationError
 
+    options: dict[str, str] = {}
+    for item in option or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ValidationError("malformed option", source=item, expected="KEY=VALUE")
+        options[key] = value
     registry = _registry(strict)
+    unit = "records" if profile is None else "rows"
     columns = (
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
-        TextColumn("{task.completed} records"),
+        TextColumn(f"{{task.completed}} {unit}"),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=err_console, transient=True) as progress:
         task = progress.add_task(f"{source} -> {target}", total=None)
-        count = run(registry, source, target, lambda n: progress.advance(task, n))
-    console.print(f"converted {count} records: {source} -> {target}")
+        count = run(
+            registry,
+            source,
+            target,
+            lambda n: progress.advance(task, n),
+            profile=profile,
+            options=options,
+        )
+    what = "records" if profile is None else f"triples ({profile})"
+    console.print(f"converted {count} {what}: {source} -> {target}")
 
 
 @app.command()

@@ -11,7 +11,7 @@ vendor-to-vendor path.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -232,7 +232,34 @@ def write_records(
         return len(records)
 
 
-def convert(registry: Registry, source: str, target: str, progress: Progress | None = None) -> int:
-    """Read ``source`` and write ``target`` (both ``scheme:path``); returns the record count."""
+def convert(
+    registry: Registry,
+    source: str,
+    target: str,
+    progress: Progress | None = None,
+    *,
+    profile: str | None = None,
+    options: Mapping[str, str] | None = None,
+) -> int:
+    """Read ``source`` and write ``target`` (both ``scheme:path``); returns the record count.
+
+    With ``profile`` the source plugin writes ``rdf:FILE.nt`` itself in that RDF profile
+    (e.g. ``linked-gtfs``) and the count returned is of triples.
+    """
     src, dst = DataUri.parse(source), DataUri.parse(target)
-    return write_records(registry, read_records(registry, src), dst, progress)
+    if profile is None:
+        return write_records(registry, read_records(registry, src), dst, progress)
+    if dst.scheme != "rdf" or dst.path.suffix.lower() != ".nt" or src.scheme in BUILTIN_SCHEMES:
+        raise ValidationError(
+            "an RDF profile is written by the source's plugin, as N-Triples",
+            source=f"{source} -> {target}",
+            field="profile",
+            expected="plugin:INPUT and rdf:OUTPUT.nt",
+        )
+    if not src.path.exists():
+        raise ValidationError("no such file or folder", source=str(src), field="path")
+    registry.get(src.scheme)
+    with _atomic(dst.path) as partial, partial.open("w", encoding="utf-8") as out:
+        return registry.write_rdf_profile(
+            src.scheme, profile, src.path, out, options or {}, progress
+        )

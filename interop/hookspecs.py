@@ -8,8 +8,9 @@ the spec, so within an API major version a hook only ever *gains* arguments.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import TextIO
 
 import pluggy
 
@@ -72,6 +73,24 @@ def interop_validate(path: Path) -> Report:
     Called for ``interop validate <plugin>:<path>``. Must return a report for any input,
     broken or hostile: problems are issues in the report (severity, code, file, row,
     field, message), never exceptions, except for an input that cannot be opened at all.
+    """
+
+
+@hookspec
+def interop_write_rdf_profile(
+    profile: str,
+    source: Path,
+    out: TextIO,
+    options: Mapping[str, str],
+    progress: Callable[[int], None] | None,
+) -> int:
+    """Write ``source`` as N-Triples to ``out`` in ``profile``; return the triple count.
+
+    For vocabularies a community already uses for the plugin's format (Linked GTFS for GTFS)
+    beside the canonical SAREF mapping. ``profile`` is one of ``MANIFEST.rdf_profiles``;
+    ``options`` are profile-specific (unknown keys raise ``ValidationError``); ``progress``,
+    when given, is called with the number of rows or triples done since the last call.
+    Streams: implementations never build a whole graph in memory.
     """
 
 

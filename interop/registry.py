@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import pluggy
 from pydantic import ValidationError as PydanticValidationError
@@ -283,10 +283,18 @@ class Registry:
         for hook_name, capability in (
             ("interop_demo", Capability.DEMO),
             ("interop_validate", Capability.VALIDATE),
+            ("interop_write_rdf_profile", Capability.RDF_PROFILE),
         ):
             impls = getattr(self._pm.hook, hook_name).get_hookimpls()
             if any(impl.plugin is plugin for impl in impls):
                 provided.add(capability)
+        if bool(manifest.rdf_profiles) != (Capability.RDF_PROFILE in provided):
+            raise PluginValidationError(
+                "MANIFEST.rdf_profiles and the interop_write_rdf_profile hook go together",
+                source=name,
+                field="MANIFEST.rdf_profiles",
+                expected="profile names exactly when the hook is implemented",
+            )
         declared = set(manifest.capabilities)
         missing, undeclared = declared - provided, provided - declared
         if missing or undeclared:
@@ -375,6 +383,36 @@ class Registry:
                 expected="an interop.validate.Report",
             )
         return report
+
+    def write_rdf_profile(
+        self,
+        scheme: str,
+        profile: str,
+        source: Path,
+        out: TextIO,
+        options: Mapping[str, str] | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """Have plugin ``scheme`` write ``source`` as N-Triples in its RDF ``profile``."""
+        loaded = self.get(scheme)
+        known = list(loaded.manifest.rdf_profiles)
+        if profile not in known:
+            raise PluginError(
+                "unknown RDF profile",
+                source=f"{scheme}:{profile}",
+                field="profile",
+                expected=f"one of {known}" if known else "none: the plugin has no RDF profiles",
+            )
+        count = self._call_own(
+            "interop_write_rdf_profile",
+            loaded.module,
+            profile=profile,
+            source=source,
+            out=out,
+            options=dict(options or {}),
+            progress=progress,
+        )
+        return int(count)
 
     def demo(self, output_dir: Path) -> list[DemoResult]:
         """Run every loaded plugin's demo, each in ``output_dir/<plugin>``."""

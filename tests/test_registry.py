@@ -14,6 +14,9 @@ from interop.errors import (
     PluginNotFoundError,
     PluginValidationError,
 )
+from interop.errors import (
+    ValidationError as InteropValidationError,
+)
 from interop.registry import ENTRY_POINT_GROUP, Registry
 
 GOOD = """
@@ -213,3 +216,50 @@ def test_plugin_without_validation_says_so(plugin_dir, tmp_path):
     registry = Registry(strict=True, environ={}).load([ep])
     with pytest.raises(PluginError, match="does not validate"):
         registry.validate("acme", tmp_path)
+
+
+# The hook body below goes through str.format, hence its doubled braces.
+_PROFILE_MANIFEST = '{{"decode", "rdf_profile"}}, rdf_profiles=("plain",)'
+PROFILED = GOOD.replace('{{"decode"}}', _PROFILE_MANIFEST) + '''
+
+@hookimpl
+def interop_write_rdf_profile(profile, source, out, options, progress):
+    lines = [ln for ln in source.read_text().splitlines() if ln]
+    for n, line in enumerate(lines):
+        out.write(f'<urn:row:{{n}}> <urn:p:text> "{{line}}" .\\n')
+        if progress is not None:
+            progress(1)
+    if options.get("fail"):
+        raise ValueError("late failure")
+    return len(lines)
+'''
+
+
+def test_rdf_profiles_are_written_by_the_plugin(plugin_dir, tmp_path):
+    from interop.convert import convert
+
+    ep = _plugin(plugin_dir, "acme", PROFILED.format(name="acme", api=API_VERSION))
+    registry = Registry(strict=True, environ={}).load([ep])
+    source = tmp_path / "in.acme"
+    source.write_text("a\nb\n")
+    target = tmp_path / "out.nt"
+    seen = []
+    count = convert(registry, f"acme:{source}", f"rdf:{target}", seen.append, profile="plain")
+    assert count == 2
+    assert seen == [1, 1]
+    assert target.read_text().count(" .\n") == 2
+    with pytest.raises(PluginError, match=r"one of \['plain'\]"):
+        convert(registry, f"acme:{source}", f"rdf:{target}", profile="fancy")
+    with pytest.raises(ValueError, match="late failure"):
+        convert(registry, f"acme:{source}", f"rdf:{tmp_path / 'x.nt'}", profile="plain",
+                options={"fail": "1"})  # fmt: skip
+    assert not (tmp_path / "x.nt").exists(), "a failed profile export leaves no output"
+    with pytest.raises(InteropValidationError, match="N-Triples"):
+        convert(registry, f"acme:{source}", f"rdf:{tmp_path / 'x.ttl'}", profile="plain")
+
+
+def test_profiles_and_hook_must_agree(plugin_dir):
+    body = PROFILED.replace(', rdf_profiles=("plain",)', "")
+    ep = _plugin(plugin_dir, "half", body.format(name="half", api=API_VERSION))
+    with pytest.raises(PluginValidationError, match="rdf_profiles"):
+        Registry(strict=True, environ={}).load([ep])
