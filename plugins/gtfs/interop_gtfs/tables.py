@@ -2,7 +2,8 @@
 
 UTF-8 with or without a byte-order mark is read as is; a file that is not valid UTF-8 is
 read as Windows-1252 (a superset of ISO-8859-1 for printable text, which Nordic and older
-feeds use) with a warning naming the first bad byte. Quoted fields, CRLF, CR and LF line
+feeds use), or as ISO-8859-1 if it holds bytes Windows-1252 leaves undefined, with a warning
+naming the first bad byte. Quoted fields, CRLF, CR and LF line
 endings, blank lines and whitespace around column names are handled; rows with the wrong
 number of fields are reported with their row number and kept as far as they go.
 """
@@ -33,40 +34,44 @@ class Table:
     notices: list[Issue] = field(default_factory=list)
 
 
-def _detect_encoding(archive: FeedArchive, table: Table) -> str:
-    """Return ``utf-8-sig`` if the whole file decodes as UTF-8, else ``cp1252`` with a notice."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
+def _first_error(archive: FeedArchive, name: str, encoding: str) -> tuple[int, int] | None:
+    """Return (offset, byte) of the first byte ``encoding`` cannot decode, or None."""
+    decoder = codecs.getincrementaldecoder(encoding)()
     offset = 0
-    with archive.open(table.name) as handle:
+    with archive.open(name) as handle:
         while chunk := handle.read(_PROBE_CHUNK):
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                bad = offset + exc.start
-                table.notices.append(
-                    Issue(
-                        Severity.WARNING,
-                        "non_utf8_encoding",
-                        f"byte 0x{chunk[exc.start]:02x} at offset {bad} is not UTF-8; "
-                        "the file was read as Windows-1252 (GTFS requires UTF-8)",
-                        table.name,
-                    )
-                )
-                return "cp1252"
+                return offset + exc.start, chunk[exc.start]
             offset += len(chunk)
         try:
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            table.notices.append(
-                Issue(
-                    Severity.WARNING,
-                    "non_utf8_encoding",
-                    "the file ends inside a UTF-8 sequence; read as Windows-1252",
-                    table.name,
-                )
-            )
-            return "cp1252"
-    return "utf-8-sig"
+            return offset, 0
+    return None
+
+
+def _detect_encoding(archive: FeedArchive, table: Table) -> str:
+    """Pick the encoding: UTF-8 (BOM stripped), else Windows-1252, else ISO-8859-1.
+
+    ISO-8859-1 decodes any byte, so reading never fails; a notice names the first bad byte.
+    """
+    error = _first_error(archive, table.name, "utf-8")
+    if error is None:
+        return "utf-8-sig"
+    fallback = "cp1252" if _first_error(archive, table.name, "cp1252") is None else "latin-1"
+    offset, byte = error
+    table.notices.append(
+        Issue(
+            Severity.WARNING,
+            "non_utf8_encoding",
+            f"byte 0x{byte:02x} at offset {offset} is not UTF-8; the file was read as "
+            f"{'Windows-1252' if fallback == 'cp1252' else 'ISO-8859-1'} (GTFS requires UTF-8)",
+            table.name,
+        )
+    )
+    return fallback
 
 
 def read_table(

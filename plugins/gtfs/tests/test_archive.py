@@ -124,3 +124,12 @@ def test_files_in_several_folders_are_ambiguous(tmp_path):
     feed = _zip(tmp_path / "two.zip", {"a/stops.txt": b"stop_id\n", "b/stops.txt": b"stop_id\n"})
     with pytest.raises(DecodeError, match="several folders"):
         FeedArchive(feed)
+
+
+def test_bytes_undefined_in_windows_1252_fall_back_to_latin1(tmp_path):
+    (tmp_path / "stops.txt").write_bytes(b"stop_id,stop_name\n1,Caf\xe9\x81\n")
+    with FeedArchive(tmp_path) as archive:
+        table = Table("stops.txt")
+        (row,) = read_table(archive, "stops.txt", table)
+    assert row["stop_name"] == "Caf\xe9\x81"
+    assert "ISO-8859-1" in table.notices[0].message
