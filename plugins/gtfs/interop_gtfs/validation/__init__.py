@@ -1,0 +1,73 @@
+"""Validate a GTFS Schedule feed on its raw tables and report every problem found.
+
+:func:`validate_feed` streams each file once (stop_times twice) through
+:class:`~interop_gtfs.archive.FeedArchive` and :func:`~interop_gtfs.tables.read_table`; it
+keeps identifiers, never whole rows, and never builds the canonical model. Notice codes and
+severities follow MobilityData's gtfs-validator where the check is the same.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from interop.validate import Report
+from interop_gtfs.archive import FeedArchive
+from interop_gtfs.validation.files import check_files
+from interop_gtfs.validation.notices import SEVERITIES, Notices
+from interop_gtfs.validation.rows import FeedState, check_table
+from interop_gtfs.validation.schema import FILE_ORDER, SPECS
+from interop_gtfs.validation.semantics import FeedRules
+from interop_gtfs.validation.stop_times import StopTimeCounter, check_trips
+
+__all__ = ["SEVERITIES", "validate_feed"]
+
+
+def validate_feed(path: Path, *, notice_limit: int = 1000) -> Report:
+    """Check the feed at ``path`` (zip or folder) and return a report of its notices.
+
+    Raises :class:`~interop.errors.DecodeError` only when the input cannot be opened at all
+    (no such path, not a zip, a zip bomb or path traversal); anything else is a notice. At
+    most ``notice_limit`` notices are listed per code, the rest are counted.
+    """
+    notices = Notices(notice_limit)
+    with FeedArchive(path) as archive:
+        notices.extend(archive.notices)
+        names = set(archive.files)
+        check_files(names, notices)
+        state = FeedState(notices)
+        rules = FeedRules(state)
+        hooks = rules.hooks()
+        counter = StopTimeCounter()
+        hooks["stop_times.txt"] = counter
+        for name in FILE_ORDER:
+            if name not in names:
+                continue
+            rows, has_header = check_table(archive, name, SPECS[name], state, hooks.get(name))
+            if name == "agency.txt":
+                rules.finish_agency()
+            elif name == "stops.txt":
+                rules.finish_stops()
+            elif name == "stop_times.txt":
+                _check_trip_usage(rules, counter, notices)
+                check_trips(archive, counter.per_trip, notices)
+            if rows == 0 and has_header and name in _MUST_HAVE_ROWS:
+                notices.add("empty_file", "a required file has no rows", name)
+        if "trips.txt" in names and "stop_times.txt" not in names:
+            _check_trip_usage(rules, counter, notices)
+        rules.finish()
+    return Report(str(path), state.checked, notices.issues())
+
+
+_MUST_HAVE_ROWS = frozenset(
+    {"agency.txt", "stops.txt", "routes.txt", "trips.txt", "stop_times.txt"}
+)
+
+
+def _check_trip_usage(rules: FeedRules, counter: StopTimeCounter, notices: Notices) -> None:
+    """Trips with no stop_times are unused; with one, unusable (a trip needs two stops)."""
+    for trip_id, row in rules.trip_rows.items():
+        count = counter.per_trip.get(trip_id, 0)
+        if count == 0:
+            notices.add("unused_trip", f"trip {trip_id} has no stop_times", "trips.txt", row)
+        elif count == 1:
+            notices.add("unusable_trip", f"trip {trip_id} has one stop_time", "trips.txt", row)

@@ -1,0 +1,159 @@
+"""Per-trip checks of stop_times.txt in bounded memory: sequences, edges, times, distances.
+
+stop_times is the largest file and is often, but not always, grouped by trip. A first pass
+(the generic table check) counts rows per trip; a second pass buffers each trip's compact
+tuples only until its last row is read, then checks and frees it. A feed grouped by trip
+therefore holds one trip at a time; an unsorted one degrades gracefully to all trips.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import NamedTuple
+
+from interop_gtfs.archive import FeedArchive
+from interop_gtfs.tables import Table
+from interop_gtfs.validation.formats import parse_number, parse_time
+from interop_gtfs.validation.notices import Notices
+from interop_gtfs.validation.rows import safe_rows
+
+__all__ = ["StopTimeCounter", "check_trips"]
+
+_FILE = "stop_times.txt"
+_INVALID = -1
+"""Stands for a time that is present but malformed (already reported as invalid_time)."""
+
+
+class _StopTime(NamedTuple):
+    sequence: int
+    row: int
+    arrival: int | None
+    departure: int | None
+    distance: float | None
+    flexible: bool
+
+
+class StopTimeCounter:
+    """Row hook for the first pass: how many stop_times each trip has."""
+
+    def __init__(self) -> None:
+        self.per_trip: Counter[str] = Counter()
+
+    def __call__(self, row: int, r: dict[str, str]) -> None:
+        """Count one row of its trip."""
+        self.per_trip[r.get("trip_id", "").strip()] += 1
+
+
+def _time(value: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None
+    seconds = parse_time(value)
+    return _INVALID if seconds is None else seconds
+
+
+def _parse(row: int, r: dict[str, str]) -> _StopTime | None:
+    sequence = parse_number(r.get("stop_sequence", "").strip() or "x", "integer")
+    if sequence is None:
+        return None
+    distance_text = r.get("shape_dist_traveled", "").strip()
+    return _StopTime(
+        int(sequence),
+        row,
+        _time(r.get("arrival_time", "")),
+        _time(r.get("departure_time", "")),
+        parse_number(distance_text, "float") if distance_text else None,
+        bool(
+            r.get("start_pickup_drop_off_window", "").strip()
+            or r.get("end_pickup_drop_off_window", "").strip()
+        ),
+    )
+
+
+def check_trips(archive: FeedArchive, per_trip: Counter[str], notices: Notices) -> None:
+    """Second pass over stop_times.txt: check each trip once all its rows are read."""
+    pending: dict[str, list[_StopTime]] = {}
+    for row, r in safe_rows(archive, _FILE, Table(_FILE), Notices()):
+        trip_id = r.get("trip_id", "").strip()
+        stop_time = _parse(row, r)
+        group = pending.setdefault(trip_id, [])
+        if stop_time is not None:
+            group.append(stop_time)
+            _check_row(stop_time, notices)
+        per_trip[trip_id] -= 1
+        if per_trip[trip_id] <= 0:
+            _check_trip(trip_id, pending.pop(trip_id), notices)
+    for trip_id, group in pending.items():
+        _check_trip(trip_id, group, notices)
+
+
+def _check_row(stop_time: _StopTime, notices: Notices) -> None:
+    if (stop_time.arrival is None) != (stop_time.departure is None):
+        missing = "arrival_time" if stop_time.arrival is None else "departure_time"
+        notices.add(
+            "stop_time_with_only_arrival_or_departure_time",
+            "arrival_time and departure_time must both be given or both be empty",
+            _FILE,
+            stop_time.row,
+            missing,
+        )
+
+
+def _check_trip(trip_id: str, group: list[_StopTime], notices: Notices) -> None:
+    if not trip_id or not group:
+        return
+    group.sort()
+    _check_edges(trip_id, group, notices)
+    previous: _StopTime | None = None
+    last_departure: int | None = None
+    last_distance: float | None = None
+    for stop_time in group:
+        if previous is not None and stop_time.sequence == previous.sequence:
+            notices.add(
+                "duplicate_key",
+                f"trip_id {trip_id} stop_sequence {stop_time.sequence} already at row "
+                f"{previous.row}",
+                _FILE,
+                stop_time.row,
+                "stop_sequence",
+            )
+        arrival = stop_time.arrival
+        if arrival is not None and last_departure is not None and 0 <= arrival < last_departure:
+            notices.add(
+                "stop_time_with_arrival_before_previous_departure_time",
+                f"trip_id {trip_id} arrives before the previous stop's departure",
+                _FILE,
+                stop_time.row,
+                "arrival_time",
+            )
+        if stop_time.departure is not None and stop_time.departure >= 0:
+            last_departure = stop_time.departure
+        distance = stop_time.distance
+        if distance is not None and last_distance is not None and distance <= last_distance:
+            notices.add(
+                "decreasing_or_equal_stop_time_distance",
+                f"trip_id {trip_id}: {distance:g} after {last_distance:g}",
+                _FILE,
+                stop_time.row,
+                "shape_dist_traveled",
+            )
+        if distance is not None:
+            last_distance = distance
+        previous = stop_time
+
+
+def _check_edges(trip_id: str, group: list[_StopTime], notices: Notices) -> None:
+    """The first and last stop of a trip must have both times (unless it is a Flex window)."""
+    edges = [group[0]] if len(group) == 1 else [group[0], group[-1]]
+    for edge in edges:
+        if edge.flexible:
+            continue
+        for column, value in (("arrival_time", edge.arrival), ("departure_time", edge.departure)):
+            if value is None:
+                notices.add(
+                    "missing_trip_edge",
+                    f"trip_id {trip_id}: first and last stops need {column}",
+                    _FILE,
+                    edge.row,
+                    column,
+                )

@@ -1,0 +1,534 @@
+"""Tests for GTFS feed validation: corpus edge feeds, real feeds, one small feed per notice."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from interop_gtfs.validation import SEVERITIES, validate_feed
+
+from interop.errors import DecodeError
+from interop.validate import Issue, Report, Severity
+
+_BASE: dict[str, str] = {
+    "agency.txt": "agency_id,agency_name,agency_url,agency_timezone\n"
+    "A,Agency,https://a.example,Europe/Madrid\n",
+    "stops.txt": "stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station\n"
+    "S1,One,40.4,-3.7,,\nS2,Two,40.5,-3.6,,\n",
+    "routes.txt": "route_id,agency_id,route_short_name,route_long_name,route_type,route_color\n"
+    "R1,A,1,,3,FF0000\n",
+    "trips.txt": "route_id,service_id,trip_id\nR1,WD,T1\n",
+    "stop_times.txt": "trip_id,arrival_time,departure_time,stop_id,stop_sequence,"
+    "shape_dist_traveled\n"
+    "T1,08:00:00,08:00:00,S1,1,0\nT1,08:10:00,08:10:00,S2,2,1.5\n",
+    "calendar.txt": "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,"
+    "start_date,end_date\nWD,1,1,1,1,1,0,0,20240101,20241231\n",
+}
+
+
+def _feed(root: Path, changes: dict[str, str | bytes | None] | None = None) -> Path:
+    """Write the small valid base feed with ``changes`` (None deletes a file) into ``root``."""
+    files: dict[str, str | bytes | None] = {**_BASE, **(changes or {})}
+    root.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        if content is None:
+            continue
+        data = content.encode() if isinstance(content, str) else content
+        (root / name).write_bytes(data)
+    return root
+
+
+def _codes(report: Report, severity: Severity | None = None) -> set[str]:
+    return {i.code for i in report.issues if severity is None or i.severity is severity}
+
+
+def _errors(report: Report) -> list[Issue]:
+    return [i for i in report.issues if i.severity is Severity.ERROR]
+
+
+def test_base_feed_is_clean(tmp_path: Path) -> None:
+    report = validate_feed(_feed(tmp_path))
+    assert report.issues == ()
+    assert report.conforms
+    assert report.checked == 8
+
+
+def _stops(*rows: str) -> str:
+    return "stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station\n" + "".join(
+        f"{row}\n" for row in rows
+    )
+
+
+def _times(*rows: str) -> str:
+    header = "trip_id,arrival_time,departure_time,stop_id,stop_sequence,shape_dist_traveled\n"
+    return header + "".join(f"{row}\n" for row in rows)
+
+
+_CAL_HEADER = _BASE["calendar.txt"].splitlines()[0] + "\n"
+_FARES = "fare_id,price,currency_type,payment_method,transfers\n"
+
+# (code, changes, file, row, field)
+CASES: list[tuple[str, dict[str, str | bytes | None], str | None, int | None, str | None]] = [
+    ("missing_required_file", {"routes.txt": None}, "routes.txt", None, None),
+    ("missing_calendar_and_calendar_date_files", {"calendar.txt": None}, None, None, None),
+    ("unknown_file", {"notes.txt": "a\n1\n"}, "notes.txt", None, None),
+    ("empty_file", {"routes.txt": "route_id,route_type\n"}, "routes.txt", None, None),
+    (
+        "duplicated_column",
+        {"trips.txt": "route_id,service_id,trip_id,trip_id\nR1,WD,T1,T1\n"},
+        "trips.txt",
+        1,
+        "trip_id",
+    ),
+    (
+        "empty_column_name",
+        {"trips.txt": "route_id,service_id,trip_id,\nR1,WD,T1,\n"},
+        "trips.txt",
+        1,
+        None,
+    ),
+    (
+        "unknown_column",
+        {"trips.txt": "route_id,service_id,trip_id,colour\nR1,WD,T1,x\n"},
+        "trips.txt",
+        1,
+        "colour",
+    ),
+    (
+        "missing_required_column",
+        {"trips.txt": "route_id,trip_id\nR1,T1\n"},
+        "trips.txt",
+        1,
+        "service_id",
+    ),
+    (
+        "missing_required_field",
+        {"trips.txt": "route_id,service_id,trip_id\n,WD,T1\n"},
+        "trips.txt",
+        2,
+        "route_id",
+    ),
+    (
+        "leading_or_trailing_whitespaces",
+        {"trips.txt": "route_id,service_id,trip_id\nR1,WD, T1\n"},
+        "trips.txt",
+        2,
+        "trip_id",
+    ),
+    (
+        "csv_parsing_failed",
+        # a field beyond the csv module's field size limit (131,072 characters)
+        {"notes.txt": None, "routes.txt": b"route_id,route_type\nR" + b"x" * 200_000 + b",3\n"},
+        "routes.txt",
+        None,
+        None,
+    ),
+    (
+        "invalid_date",
+        {"calendar.txt": _CAL_HEADER + "WD,1,1,1,1,1,0,0,2024-01-01,20241231\n"},
+        "calendar.txt",
+        2,
+        "start_date",
+    ),
+    (
+        "invalid_time",
+        {"stop_times.txt": _times("T1,8h,08:00:00,S1,1,", "T1,9:00:00,9:00:00,S2,2,")},
+        "stop_times.txt",
+        2,
+        "arrival_time",
+    ),
+    (
+        "invalid_integer",
+        {"stop_times.txt": _times("T1,8:00:00,8:00:00,S1,1,", "T1,9:00:00,9:00:00,S2,two,")},
+        "stop_times.txt",
+        3,
+        "stop_sequence",
+    ),
+    (
+        "invalid_float",
+        {"stops.txt": _stops("S1,One,north,-3.7,,", "S2,Two,40.5,-3.6,,")},
+        "stops.txt",
+        2,
+        "stop_lat",
+    ),
+    (
+        "invalid_color",
+        {"routes.txt": "route_id,route_short_name,route_type,route_color\nR1,1,3,red\n"},
+        "routes.txt",
+        2,
+        "route_color",
+    ),
+    (
+        "invalid_url",
+        {"agency.txt": "agency_name,agency_url,agency_timezone\nA,www.a.example,UTC\n"},
+        "agency.txt",
+        2,
+        "agency_url",
+    ),
+    (
+        "invalid_timezone",
+        {"agency.txt": "agency_name,agency_url,agency_timezone\nA,http://a.example,Mars/Base\n"},
+        "agency.txt",
+        2,
+        "agency_timezone",
+    ),
+    (
+        "invalid_currency",
+        {"fare_attributes.txt": _FARES + "F1,1.5,EURO,0,\n"},
+        "fare_attributes.txt",
+        2,
+        "currency_type",
+    ),
+    (
+        "invalid_email",
+        {
+            "agency.txt": "agency_name,agency_url,agency_timezone,agency_email\n"
+            "A,http://a.example,UTC,nobody\n"
+        },
+        "agency.txt",
+        2,
+        "agency_email",
+    ),
+    (
+        "invalid_language_code",
+        {
+            "agency.txt": "agency_name,agency_url,agency_timezone,agency_lang\n"
+            "A,http://a.example,UTC,english!\n"
+        },
+        "agency.txt",
+        2,
+        "agency_lang",
+    ),
+    (
+        "number_out_of_range",
+        {"stops.txt": _stops("S1,One,91,-3.7,,", "S2,Two,40.5,-3.6,,")},
+        "stops.txt",
+        2,
+        "stop_lat",
+    ),
+    (
+        "unexpected_enum_value",
+        {"routes.txt": "route_id,route_short_name,route_type\nR1,1,42\n"},
+        "routes.txt",
+        2,
+        "route_type",
+    ),
+    (
+        "foreign_key_violation",
+        {"stop_times.txt": _times("T1,8:00:00,8:00:00,S1,1,", "T1,9:00:00,9:00:00,NADAR,2,")},
+        "stop_times.txt",
+        3,
+        "stop_id",
+    ),
+    (
+        "duplicate_key",
+        {"stops.txt": _stops("S1,One,40.4,-3.7,,", "S2,Two,40.5,-3.6,,", "S1,Again,40.6,-3.5,,")},
+        "stops.txt",
+        4,
+        "stop_id",
+    ),
+    (
+        "missing_stop_name",
+        {"stops.txt": _stops("S1,,40.4,-3.7,,", "S2,Two,40.5,-3.6,,")},
+        "stops.txt",
+        2,
+        "stop_name",
+    ),
+    (
+        "location_without_parent_station",
+        {"stops.txt": _stops("S1,One,40.4,-3.7,,", "S2,Two,40.5,-3.6,,", "E,Door,40.5,-3.6,2,")},
+        "stops.txt",
+        4,
+        "parent_station",
+    ),
+    (
+        "station_with_parent_station",
+        {"stops.txt": _stops("S1,One,40.4,-3.7,,", "S2,Two,40.5,-3.6,1,S1")},
+        "stops.txt",
+        3,
+        "parent_station",
+    ),
+    (
+        "wrong_parent_location_type",
+        {"stops.txt": _stops("S1,One,40.4,-3.7,,S2", "S2,Two,40.5,-3.6,,")},
+        "stops.txt",
+        2,
+        "parent_station",
+    ),
+    (
+        "point_near_origin",
+        {"stops.txt": _stops("S1,One,0,0,,", "S2,Two,40.5,-3.6,,")},
+        "stops.txt",
+        2,
+        "stop_lat",
+    ),
+    (
+        "point_near_pole",
+        {"stops.txt": _stops("S1,One,90,0,,", "S2,Two,40.5,-3.6,,")},
+        "stops.txt",
+        2,
+        "stop_lat",
+    ),
+    (
+        "route_both_short_and_long_name_missing",
+        {"routes.txt": "route_id,route_type\nR1,3\n"},
+        "routes.txt",
+        2,
+        "route_short_name",
+    ),
+    (
+        "inconsistent_agency_timezone",
+        {"agency.txt": _BASE["agency.txt"] + "B,Other,https://b.example,Europe/Oslo\n"},
+        "agency.txt",
+        3,
+        "agency_timezone",
+    ),
+    (
+        "missing_trip_edge",
+        {"stop_times.txt": _times("T1,8:00:00,8:00:00,S1,1,", "T1,,,S2,2,")},
+        "stop_times.txt",
+        3,
+        "arrival_time",
+    ),
+    (
+        "stop_time_with_only_arrival_or_departure_time",
+        {"stop_times.txt": _times("T1,8:00:00,,S1,1,", "T1,9:00:00,9:00:00,S2,2,")},
+        "stop_times.txt",
+        2,
+        "departure_time",
+    ),
+    (
+        "stop_time_with_arrival_before_previous_departure_time",
+        {"stop_times.txt": _times("T1,8:00:00,8:30:00,S1,1,", "T1,8:10:00,8:10:00,S2,2,")},
+        "stop_times.txt",
+        3,
+        "arrival_time",
+    ),
+    (
+        "decreasing_or_equal_stop_time_distance",
+        {"stop_times.txt": _times("T1,8:00:00,8:00:00,S1,1,2.0", "T1,8:10:00,8:10:00,S2,2,2.0")},
+        "stop_times.txt",
+        3,
+        "shape_dist_traveled",
+    ),
+    ("unusable_trip", {"stop_times.txt": _times("T1,8:00:00,8:00:00,S1,1,")}, "trips.txt", 2, None),
+    (
+        "unused_trip",
+        {"trips.txt": "route_id,service_id,trip_id\nR1,WD,T1\nR1,WD,T2\n"},
+        "trips.txt",
+        3,
+        None,
+    ),
+    (
+        "start_and_end_range_out_of_order",
+        {"calendar.txt": _CAL_HEADER + "WD,1,1,1,1,1,0,0,20250101,20241231\n"},
+        "calendar.txt",
+        2,
+        "end_date",
+    ),
+    (
+        "start_and_end_range_equal",
+        {"frequencies.txt": "trip_id,start_time,end_time,headway_secs\nT1,8:00:00,8:00:00,600\n"},
+        "frequencies.txt",
+        2,
+        "end_time",
+    ),
+    (
+        "service_never_active",
+        {"calendar.txt": _CAL_HEADER + "WD,0,0,0,0,0,0,0,20240101,20241231\n"},
+        "calendar.txt",
+        2,
+        "service_id",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("code", "changes", "file", "row", "field"), CASES, ids=[c[0] for c in CASES]
+)
+def test_notice(
+    tmp_path: Path,
+    code: str,
+    changes: dict[str, str | bytes | None],
+    file: str | None,
+    row: int | None,
+    field: str | None,
+) -> None:
+    report = validate_feed(_feed(tmp_path, changes))
+    found = [i for i in report.issues if i.code == code]
+    assert found, report.text
+    assert (found[0].file, found[0].row, found[0].field) == (file, row, field), report.text
+    assert found[0].severity is SEVERITIES[code] or code == "unknown_file"
+    assert report.conforms is not any(SEVERITIES[i.code] is Severity.ERROR for i in found)
+
+
+def test_every_code_has_a_case() -> None:
+    assert {case[0] for case in CASES} == set(SEVERITIES)
+
+
+def test_misspelt_file_is_a_warning_other_unknown_file_is_info(tmp_path: Path) -> None:
+    report = validate_feed(_feed(tmp_path, {"frecuencias.txt": "a\n", "notes.txt": "a\n"}))
+    severity = {i.file: i.severity for i in report.issues if i.code == "unknown_file"}
+    assert severity == {"frecuencias.txt": Severity.WARNING, "notes.txt": Severity.INFO}
+    assert report.conforms
+
+
+def test_duplicate_stop_sequence_is_a_duplicate_key(tmp_path: Path) -> None:
+    times = _times(
+        "T1,8:00:00,8:00:00,S1,1,", "T1,8:05:00,8:05:00,S2,1,", "T1,9:00:00,9:00:00,S1,2,"
+    )
+    report = validate_feed(_feed(tmp_path, {"stop_times.txt": times}))
+    (issue,) = [i for i in report.issues if i.code == "duplicate_key"]
+    assert (issue.file, issue.row, issue.field) == ("stop_times.txt", 3, "stop_sequence")
+
+
+def test_unsorted_stop_times_are_grouped_per_trip(tmp_path: Path) -> None:
+    """Rows of one trip spread through the file and out of order are still one trip."""
+    trips = "route_id,service_id,trip_id\nR1,WD,T1\nR1,WD,T2\n"
+    times = _times(
+        "T1,8:10:00,8:10:00,S2,2,",
+        "T2,9:00:00,9:00:00,S1,1,",
+        "T1,8:00:00,8:00:00,S1,1,",
+        "T2,9:10:00,9:10:00,S2,2,",
+    )
+    report = validate_feed(_feed(tmp_path, {"trips.txt": trips, "stop_times.txt": times}))
+    assert report.issues == ()
+
+
+def test_notices_are_capped_per_code(tmp_path: Path) -> None:
+    rows = [f"S{i},Stop,91,0,," for i in range(1, 30)]
+    report = validate_feed(_feed(tmp_path, {"stops.txt": _stops(*rows)}), notice_limit=5)
+    out_of_range = [i for i in report.issues if i.code == "number_out_of_range"]
+    assert len(out_of_range) == 6
+    assert "24 more" in out_of_range[-1].message
+
+
+def test_unopenable_input_raises_decode_error(tmp_path: Path) -> None:
+    junk = tmp_path / "feed.zip"
+    junk.write_bytes(b"not a zip")
+    with pytest.raises(DecodeError):
+        validate_feed(junk)
+    with pytest.raises(DecodeError):
+        validate_feed(tmp_path / "absent")
+
+
+_NAMES = st.sampled_from([*sorted(_BASE), "frequencies.txt", "calendar_dates.txt", "x.txt"])
+_CELL = st.text(alphabet=st.sampled_from('a1:,."\n\r -\x81é0'), max_size=6)
+_CSV = st.one_of(
+    st.binary(max_size=40),
+    st.lists(st.lists(_CELL, max_size=5), max_size=4).map(
+        lambda rows: "\n".join(",".join(row) for row in rows)
+    ),
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(files=st.dictionaries(_NAMES, st.one_of(st.none(), _CSV), max_size=4))
+def test_arbitrary_tables_never_crash(tmp_path: Path, files: dict[str, str | bytes | None]) -> None:
+    root = tmp_path / f"f{abs(hash(repr(files)))}"
+    for name in list(_BASE):
+        (root / name).unlink(missing_ok=True)
+    try:
+        report = validate_feed(_feed(root, files))
+    except DecodeError:
+        return
+    assert isinstance(report, Report)
+    assert all(isinstance(i, Issue) for i in report.issues)
+
+
+# --- the shared corpus ---------------------------------------------------------------------
+
+
+def _corpus_report(corpus: Path, name: str) -> Report:
+    return validate_feed(corpus / name)
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("edge/transitfeed_missing_calendar.zip", "missing_calendar_and_calendar_date_files"),
+        ("edge/transitfeed_missing_stops.zip", "missing_required_file"),
+        ("edge/transitfeed_undefined_stop.zip", "foreign_key_violation"),
+        ("edge/transitfeed_bad_date_format.zip", "invalid_date"),
+        ("edge/transitfeed_missing_endpoint_times.zip", "missing_trip_edge"),
+        ("edge/transitfeed_duplicate_stop_sequence.zip", "duplicate_key"),
+        ("edge/validator_nested_folders_sample.zip", "missing_required_file"),
+        ("edge/validator_zip_with_invalid_content_sample.zip", "missing_required_file"),
+    ],
+)
+def test_invalid_edge_feeds(gtfs_corpus: Path, name: str, code: str) -> None:
+    report = _corpus_report(gtfs_corpus, name)
+    assert not report.conforms
+    assert code in _codes(report, Severity.ERROR), report.text
+
+
+def test_edge_feed_details(gtfs_corpus: Path) -> None:
+    missing_stops = _corpus_report(gtfs_corpus, "edge/transitfeed_missing_stops.zip")
+    assert any(
+        i.code == "missing_required_file" and i.file == "stops.txt" for i in missing_stops.issues
+    )
+    undefined = _corpus_report(gtfs_corpus, "edge/transitfeed_undefined_stop.zip")
+    (fk,) = [i for i in undefined.issues if i.code == "foreign_key_violation"]
+    assert (fk.file, fk.field) == ("stop_times.txt", "stop_id")
+    assert "NADAR" in fk.message
+    dates = _corpus_report(gtfs_corpus, "edge/transitfeed_bad_date_format.zip")
+    bad = {(i.file, i.field) for i in dates.issues if i.code == "invalid_date"}
+    assert bad == {("calendar.txt", "start_date"), ("calendar_dates.txt", "date")}
+    edges = _corpus_report(gtfs_corpus, "edge/transitfeed_missing_endpoint_times.zip")
+    assert {i.file for i in edges.issues} == {"stop_times.txt"}
+    duplicate = _corpus_report(gtfs_corpus, "edge/transitfeed_duplicate_stop_sequence.zip")
+    assert [(i.code, i.field) for i in duplicate.issues] == [("duplicate_key", "stop_sequence")]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "sample-feed-1.zip",
+        "gtfs_kit/cairns_gtfs.zip",
+        "gtfs_kit/nyc_subway_gtfs.zip",
+        "gtfs_kit/sample_gtfs.zip",
+        "gtfs_kit/sample_gtfs_2.zip",
+        "edge/transitfeed_utf8bom.zip",
+        "edge/transitfeed_only_calendar_dates.zip",
+        "edge/transitfeed_unknown_file.zip",
+        "edge/partridge_region-nord-v2.zip",
+        "edge/partridge_nested.zip",
+        "edge/transitfeed_filter_unusual_trips.zip",
+        "edge/partridge_israel-public-transportation-route-2126.zip",
+    ],
+)
+def test_valid_feeds_have_no_errors(gtfs_corpus: Path, name: str) -> None:
+    report = _corpus_report(gtfs_corpus, name)
+    errors = _errors(report)
+    if name == "sample-feed-1.zip":
+        # Google's sample really has 13 stop_times rows with 5 of 9 fields (rows 17-29):
+        # MobilityData reports the same invalid_row_length; nothing else is an error.
+        assert {(i.code, i.file) for i in errors} == {("invalid_row_length", "stop_times.txt")}
+        assert sorted(i.row or 0 for i in errors) == list(range(17, 30))
+    else:
+        assert errors == [], report.text
+
+
+def test_edge_feed_warnings(gtfs_corpus: Path) -> None:
+    unknown = _corpus_report(gtfs_corpus, "edge/transitfeed_unknown_file.zip")
+    assert [(i.code, i.severity, i.file) for i in unknown.issues] == [
+        ("unknown_file", Severity.WARNING, "frecuencias.txt")
+    ]
+    assert _corpus_report(gtfs_corpus, "edge/transitfeed_utf8bom.zip").issues == ()
+    nord = _corpus_report(gtfs_corpus, "edge/partridge_region-nord-v2.zip")
+    encoding = [i for i in nord.issues if i.code == "non_utf8_encoding"]
+    assert [(i.file, i.severity) for i in encoding] == [("stops.txt", Severity.WARNING)]
+    nested = _corpus_report(gtfs_corpus, "edge/partridge_nested.zip")
+    assert "invalid_input_files_in_subfolder" in _codes(nested, Severity.WARNING)
+
+
+def test_nyc_is_validated_quickly(gtfs_corpus: Path) -> None:
+    start = time.perf_counter()
+    report = _corpus_report(gtfs_corpus, "gtfs_kit/nyc_subway_gtfs.zip")
+    assert report.checked > 86_150
+    assert time.perf_counter() - start < 10
