@@ -5,7 +5,9 @@
 
 Morph-KGC pins an old rdflib and pyoxigraph, so it runs from its own virtual environment::
 
-    python3 -m venv /tmp/morph-venv && /tmp/morph-venv/bin/pip install morph-kgc
+    python3 -m venv /tmp/morph-venv && /tmp/morph-venv/bin/pip install morph-kgc==2.10.0
+
+(done automatically on first use when that interpreter is missing)
 
 (``--morph-python`` or ``MORPH_KGC_PYTHON`` point elsewhere). Both tools run as child
 processes under ``/usr/bin/time -v`` (peak RSS of the largest single process); the sum of
@@ -292,6 +294,20 @@ def benchmark(morph_python: Path | None, scales: list[int], work: Path, single: 
     return lines
 
 
+MORPH_KGC_VERSION = "2.10.0"
+"""The Morph-KGC release the figures in research/gtfs.md were taken with."""
+
+
+def _install_morph(python: Path) -> Path:
+    """Create Morph-KGC's own virtual environment (it pins old rdflib and pyoxigraph)."""
+    venv = python.parent.parent
+    print(f"installing morph-kgc {MORPH_KGC_VERSION} into {venv} (its own venv)", file=sys.stderr)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    pip = [str(python), "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, f"morph-kgc=={MORPH_KGC_VERSION}"], check=True)
+    return python
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line; see the module docstring."""
     parser = argparse.ArgumentParser(prog="python -m bench.gtfs_linked", description=__doc__)
@@ -310,10 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     morph: Path | None = None if args.no_morph else args.morph_python
     if morph is not None and not morph.exists():
-        print(
-            f"Morph-KGC's Python not found at {morph}; see the module docstring.", file=sys.stderr
-        )
-        return 2
+        morph = _install_morph(morph)
     RESULTS.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="gtfs-linked-") as tmp:
         work = Path(tmp)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import pyshacl
 from rdflib import RDF, Graph, Namespace
 from rdflib.term import Node
 
@@ -56,6 +55,8 @@ def validate(data: Graph | str | Path) -> ShaclReport:
     :class:`interop.errors.ValidationError` only when the input cannot be read.
     """
     graph = data if isinstance(data, Graph) else _read(data)
+    import pyshacl  # heavy (SPARQL engine, OWL-RL): loaded on first validation only
+
     conforms, results_graph, text = pyshacl.validate(
         graph, shacl_graph=shapes_graph(), inference="none"
     )

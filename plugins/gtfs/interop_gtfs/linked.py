@@ -60,6 +60,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from itertools import chain
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote
@@ -67,7 +68,7 @@ from urllib.parse import quote
 from interop.rdf.literals import XSD_BOOLEAN, XSD_DATE, XSD_DOUBLE, XSD_INTEGER
 from interop.rdf.ntriples import NTriplesTerms
 from interop_gtfs.archive import FeedArchive
-from interop_gtfs.tables import read_table
+from interop_gtfs.tables import Table, read_rows, read_table
 
 __all__ = ["DEFAULT_BASE", "SOURCES", "write_linked_gtfs"]
 
@@ -195,6 +196,37 @@ class _Context:
         if name is None:
             return iter(())
         return read_table(self.archive, name)
+
+    def positional(self, source: str) -> tuple[Callable[[str], int], Iterator[list[str]]]:
+        """Rows of one source as lists, and a column -> index function, for hot loops.
+
+        Each row is padded with empty strings to one field past the header, and a column
+        the file lacks maps to that last field, so an absent column reads as NULL.
+        """
+        name = self.files.get(source)
+        if name is None:
+            return (lambda column: 0), iter(())
+        table = Table(name)
+        rows = read_rows(self.archive, name, table)
+        first = next(rows, None)
+        if first is None:
+            return (lambda column: 0), iter(())
+        index = {column: i for i, column in enumerate(table.columns)}
+        width = len(table.columns) + 1
+
+        def padded() -> Iterator[list[str]]:
+            for row in chain((first,), rows):
+                missing = width - len(row)
+                if missing == 1:
+                    row.append("")
+                elif missing > 1:
+                    row.extend([""] * missing)
+                else:  # longer than the header: extra fields belong to no column
+                    del row[width - 1 :]
+                    row.append("")
+                yield row
+
+        return (lambda column: index.get(column, width - 1)), padded()
 
     def ids(self, source: str, column: str) -> set[str]:
         """The non-NULL values of one column (a first pass, for self-joins)."""
@@ -562,17 +594,17 @@ def _stop_times(ctx: _Context) -> None:
     # the subject is not a key (a loop may call at one stop twice at one time): the lines of
     # the current trip's calls, by subject, so a colliding call adds only its new triples
     calls: dict[str, list[str]] = {}
-    for row in ctx.rows("stop_times"):
-        get = row.get
-        trip, stop, arrival = get("trip_id"), get("stop_id"), get("arrival_time")
-        if (
-            trip is None
-            or trip in _NULL
-            or stop is None
-            or stop in _NULL
-            or arrival is None
-            or arrival in _NULL
-        ):
+    at, rows = ctx.positional("stop_times")
+    i_trip, i_stop, i_arrival, i_departure = (
+        at("trip_id"), at("stop_id"), at("arrival_time"), at("departure_time")
+    )  # fmt: skip
+    i_sequence, i_headsign, i_pickup, i_drop_off, i_distance = (
+        at("stop_sequence"), at("stop_headsign"), at("pickup_type"), at("drop_off_type"),
+        at("shape_dist_traveled"),
+    )  # fmt: skip
+    for row in rows:
+        trip, stop, arrival = row[i_trip], row[i_stop], row[i_arrival]
+        if trip in _NULL or stop in _NULL or arrival in _NULL:
             continue
         if trip != last_trip:
             last_trip = trip
@@ -585,26 +617,26 @@ def _stop_times(ctx: _Context) -> None:
         call = [s + kind]
         append = call.append
         append(s + arrival_p + lit(arrival, None) + _END)
-        v = get("departure_time")
-        if v is not None and v not in _NULL:
+        v = row[i_departure]
+        if v not in _NULL:
             append(s + departure_p + lit(v, None) + _END)
-        v = get("stop_sequence")
-        if v is not None and v not in _NULL:
+        v = row[i_sequence]
+        if v not in _NULL:
             if v.isdigit() and v.isascii() and len(v) < 16 and (v[0] != "0" or len(v) == 1):
                 append(s + sequence_p + '"' + v + integer)
             else:
                 append(s + sequence_p + lit(_integer(v), XSD_INTEGER) + _END)
-        v = get("stop_headsign")
-        if v is not None and v not in _NULL:
+        v = row[i_headsign]
+        if v not in _NULL:
             append(s + headsign_p + lit(v, None) + _END)
-        v = get("pickup_type")
-        if v is not None and v not in _NULL:
+        v = row[i_pickup]
+        if v not in _NULL:
             append(s + pickup + encode_time(v) + ">" + _END)
-        v = get("drop_off_type")
-        if v is not None and v not in _NULL:
+        v = row[i_drop_off]
+        if v not in _NULL:
             append(s + drop_off + encode_time(v) + ">" + _END)
-        v = get("shape_dist_traveled")
-        if v is not None and v not in _NULL:
+        v = row[i_distance]
+        if v not in _NULL:
             append(s + distance + lit(v, XSD_DOUBLE) + _END)
         if trip_object:
             append(s + trip_object)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from interop.validate import Issue, Severity
 from interop_gtfs.archive import FeedArchive
 
-__all__ = ["Table", "read_table"]
+__all__ = ["Table", "read_rows", "read_table"]
 
 _PROBE_CHUNK = 1 << 20
 
@@ -74,14 +74,13 @@ def _detect_encoding(archive: FeedArchive, table: Table) -> str:
     return fallback
 
 
-def read_table(
-    archive: FeedArchive, name: str, table: Table | None = None
-) -> Iterator[dict[str, str]]:
-    """Yield the rows of ``name`` as dicts keyed by column name (values unstripped).
+def read_rows(archive: FeedArchive, name: str, table: Table) -> Iterator[list[str]]:
+    """Yield the data rows of ``name`` as lists of fields, in ``table.columns`` order.
 
-    Pass a :class:`Table` to receive the header, the encoding used and the notices.
+    The positional form, for hot loops that look columns up by index. A row may be shorter
+    or longer than the header (reported as ``invalid_row_length``); blank lines are skipped.
+    ``table`` receives the header, the encoding used and the notices.
     """
-    table = table if table is not None else Table(name)
     table.encoding = _detect_encoding(archive, table)
     with archive.open(name) as raw:
         text = io.TextIOWrapper(raw, encoding=table.encoding, errors="strict", newline="")
@@ -104,9 +103,9 @@ def read_table(
         table.columns = columns
         width = len(columns)
         for row in reader:
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue
             if len(row) != width:
+                if not row or (len(row) == 1 and not row[0].strip()):
+                    continue
                 table.notices.append(
                     Issue(
                         Severity.ERROR,
@@ -116,4 +115,23 @@ def read_table(
                         reader.line_num,
                     )
                 )
-            yield dict(zip(columns, row, strict=False))
+            yield row
+
+
+def read_table(
+    archive: FeedArchive, name: str, table: Table | None = None
+) -> Iterator[dict[str, str]]:
+    """Yield the rows of ``name`` as dicts keyed by column name (values unstripped).
+
+    Pass a :class:`Table` to receive the header, the encoding used and the notices. A short
+    row lacks the keys of its missing fields.
+    """
+    table = table if table is not None else Table(name)
+    rows = read_rows(archive, name, table)
+    first = next(rows, None)
+    if first is None:
+        return
+    columns = table.columns
+    yield dict(zip(columns, first, strict=False))
+    for row in rows:
+        yield dict(zip(columns, row, strict=False))
