@@ -220,7 +220,9 @@ def test_plugin_without_validation_says_so(plugin_dir, tmp_path):
 
 # The hook body below goes through str.format, hence its doubled braces.
 _PROFILE_MANIFEST = '{{"decode", "rdf_profile"}}, rdf_profiles=("plain",)'
-PROFILED = GOOD.replace('{{"decode"}}', _PROFILE_MANIFEST) + '''
+PROFILED = (
+    GOOD.replace('{{"decode"}}', _PROFILE_MANIFEST)
+    + """
 
 @hookimpl
 def interop_write_rdf_profile(profile, source, out, options, progress):
@@ -232,7 +234,8 @@ def interop_write_rdf_profile(profile, source, out, options, progress):
     if options.get("fail"):
         raise ValueError("late failure")
     return len(lines)
-'''
+"""
+)
 
 
 def test_rdf_profiles_are_written_by_the_plugin(plugin_dir, tmp_path):

@@ -20,6 +20,13 @@ from interop.model.device import Device, DeviceKind, FunctionKind
 from interop.model.observation import Measurement, State, StateValue
 from interop.model.place import Place
 from interop.model.properties import PropertyRegistry, PropertySpec, default_property_registry
+from interop.model.realtime import (
+    ServiceAlert,
+    StopTimeEvent,
+    StopTimeUpdate,
+    TripUpdate,
+    VehiclePosition,
+)
 from interop.model.records import RECORD_TYPES, AnyRecord, Record, RecordAdapter, record_type
 from interop.model.transit import (
     Attribution,
@@ -96,6 +103,7 @@ __all__ = [
     "Record",
     "RecordAdapter",
     "RecordBase",
+    "ServiceAlert",
     "ServiceCalendar",
     "ServiceException",
     "ServiceTime",
@@ -104,12 +112,16 @@ __all__ = [
     "State",
     "StateValue",
     "Stop",
+    "StopTimeEvent",
+    "StopTimeUpdate",
     "Transfer",
     "TransferType",
     "Translation",
+    "TripUpdate",
     "Unit",
     "UnitRegistry",
     "UtcDateTime",
+    "VehiclePosition",
     "default_property_registry",
     "default_unit_registry",
     "mint_iri",

@@ -14,6 +14,7 @@ from interop.model.command import Command, CommandResult
 from interop.model.device import Device
 from interop.model.observation import Measurement, State
 from interop.model.place import Place
+from interop.model.realtime import ServiceAlert, TripUpdate, VehiclePosition
 from interop.model.transit import (
     Attribution,
     Call,
@@ -60,6 +61,9 @@ AnyRecord = (
     | FareRule
     | Attribution
     | Translation
+    | VehiclePosition
+    | TripUpdate
+    | ServiceAlert
 )
 """Every record class, as a plain union (no discriminator)."""
 
@@ -87,6 +91,9 @@ RECORD_TYPES: tuple[type[AnyRecord], ...] = (
     FareRule,
     Attribution,
     Translation,
+    VehiclePosition,
+    TripUpdate,
+    ServiceAlert,
 )
 """Every record class, in documentation order."""
 

@@ -27,6 +27,15 @@ from interop.model.device import Device, DeviceKind, FunctionKind
 from interop.model.observation import Measurement, State, StateValue
 from interop.model.place import Place
 from interop.model.properties import DEFAULT_PROPERTIES
+from interop.model.realtime import (
+    ActivePeriod,
+    InformedEntity,
+    ServiceAlert,
+    StopTimeUpdate,
+    TranslatedText,
+    TripUpdate,
+    VehiclePosition,
+)
 from interop.model.transit import (
     Attribution,
     Call,
@@ -375,6 +384,51 @@ def _shape_line(points: tuple[ShapePoint, ...]) -> Geometry:
     return Geometry(type="LineString", coordinates=[[point.lon, point.lat] for point in points])
 
 
+# ---------------------------------------------------------------- nested lists as JSON literals
+
+
+def _json_list(
+    model: type[CanonicalModel], what: str
+) -> tuple[Callable[[Any], str], Callable[[str], Any]]:
+    """Encode/decode an ordered tuple of nested models as one ``rdf:JSON`` array literal."""
+
+    def encode(values: tuple[CanonicalModel, ...]) -> str:
+        return dump_json([value.model_dump(mode="json", exclude_none=True) for value in values])
+
+    def decode(text: str) -> tuple[CanonicalModel, ...]:
+        data = load_json(text)
+        if not isinstance(data, list):
+            raise ValidationError(f"{what} are a JSON list", expected="rdf:JSON list")
+        try:
+            return tuple(model.model_validate(item) for item in data)
+        except pydantic.ValidationError as error:
+            raise ValidationError(f"malformed {what}: {error}", expected=what) from None
+
+    return encode, decode
+
+
+def _translated_text(text: TranslatedText) -> str:
+    return dump_json(text)
+
+
+def _from_translated_text(text: str) -> TranslatedText:
+    data = load_json(text)
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        raise ValidationError(
+            "a translated text is a JSON object of language -> text", expected="rdf:JSON object"
+        )
+    return {str(language): value for language, value in data.items()}
+
+
+def _json_value(
+    predicate: str, codec: tuple[Callable[[Any], str], Callable[[str], Any]]
+) -> TypedValue:
+    return TypedValue(predicate, RDF_JSON, codec[0], codec[1])
+
+
+_TRANSLATED = (_translated_text, _from_translated_text)
+
+
 # ---------------------------------------------------------------- the table
 
 _LABEL = iri(RDFS, "label")
@@ -425,6 +479,23 @@ _SHAPE_POINTS = EncodedNode(
     ),
 )
 """A shape's ordered points as one JSON literal (read back), plus its line as GeoJSON/WKT."""
+
+_TRIP: Mapping[str, FieldMap] = {
+    "journey": Ref(_i("inJourney")),
+    "line": Ref(_i("onLine")),
+    "direction": Value(_i("direction")),
+    "start_date": Value(_i("serviceDay")),
+    "start_time": Value(_i("journeyStartTime")),
+    "schedule_relationship": Value(_i("scheduleRelationship")),
+}
+"""A GTFS-RT TripDescriptor, flattened into a vehicle position or a trip update."""
+
+_VEHICLE: Mapping[str, FieldMap] = {
+    "vehicle_id": Value(_i("vehicleId")),
+    "vehicle_label": Value(_i("vehicleLabel")),
+    "vehicle_license_plate": Value(_i("licensePlate")),
+}
+"""A GTFS-RT VehicleDescriptor, flattened."""
 
 RECORD_MAPS: tuple[RecordMap, ...] = (
     RecordMap(
@@ -760,6 +831,59 @@ RECORD_MAPS: tuple[RecordMap, ...] = (
             "record": Ref(_i("translates")),
             "record_sub_id": Value(_i("recordSubId")),
             "field_value": Value(_i("fieldValue")),
+        },
+    ),
+    RecordMap(
+        VehiclePosition,
+        _i("VehiclePosition"),
+        {
+            **_COMMON,
+            **_VEHICLE,
+            **_TRIP,
+            "point": _POINT,
+            "bearing": Value(_i("bearing")),
+            "speed": Value(_i("speed")),
+            "odometer": Value(_i("odometer")),
+            "current_stop_sequence": Value(_i("currentStopSequence")),
+            "stop": Ref(_i("currentStop")),
+            "current_status": Value(_i("currentStatus")),
+            "congestion_level": Value(_i("congestionLevel")),
+            "occupancy_status": Value(_i("occupancyStatus")),
+            "occupancy_percentage": Value(_i("occupancyPercentage")),
+            "timestamp": Value(_TIMESTAMP),
+        },
+    ),
+    RecordMap(
+        TripUpdate,
+        _i("TripUpdate"),
+        {
+            **_COMMON,
+            **_TRIP,
+            **_VEHICLE,
+            "timestamp": Value(_TIMESTAMP),
+            "delay": Value(_i("delay")),
+            "stop_time_updates": _json_value(
+                _i("stopTimeUpdates"), _json_list(StopTimeUpdate, "stop time updates")
+            ),
+        },
+    ),
+    RecordMap(
+        ServiceAlert,
+        _i("ServiceAlert"),
+        {
+            **_COMMON,
+            "active_periods": _json_value(
+                _i("activePeriods"), _json_list(ActivePeriod, "active periods")
+            ),
+            "informed_entities": _json_value(
+                _i("informedEntities"), _json_list(InformedEntity, "informed entities")
+            ),
+            "cause": Value(_i("alertCause")),
+            "effect": Value(_i("alertEffect")),
+            "url": _json_value(_i("alertUrl"), _TRANSLATED),
+            "header": _json_value(_i("headerText"), _TRANSLATED),
+            "description": _json_value(_i("descriptionText"), _TRANSLATED),
+            "severity": Value(_i("severityLevel")),
         },
     ),
 )  # fmt: skip

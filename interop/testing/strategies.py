@@ -19,6 +19,24 @@ from interop.model.device import Device, DeviceKind, FunctionKind
 from interop.model.observation import Measurement, State, StateValue
 from interop.model.place import Place
 from interop.model.properties import DEFAULT_PROPERTIES
+from interop.model.realtime import (
+    ActivePeriod,
+    AlertCause,
+    AlertEffect,
+    CongestionLevel,
+    InformedEntity,
+    OccupancyStatus,
+    ServiceAlert,
+    SeverityLevel,
+    StopTimeEvent,
+    StopTimeScheduleRelationship,
+    StopTimeUpdate,
+    TripDescriptor,
+    TripScheduleRelationship,
+    TripUpdate,
+    VehiclePosition,
+    VehicleStopStatus,
+)
 from interop.model.records import RECORD_TYPES, Record
 from interop.model.transit import (
     Attribution,
@@ -61,6 +79,9 @@ __all__ = [
     "places",
     "points",
     "provenances",
+    "realtime_service_alerts",
+    "realtime_trip_updates",
+    "realtime_vehicle_positions",
     "records",
     "register_strategies",
     "states",
@@ -580,6 +601,124 @@ def transit_translations(draw: st.DrawFn) -> Translation:
     )
 
 
+# ---------------------------------------------------------------- transit (GTFS-Realtime)
+
+_OPTIONAL_DIRECTION = st.none() | st.sampled_from(DirectionType)
+_LANGUAGES = st.sampled_from(["", "en", "fr", "de", "nl", "es-419", "zh-Hans"])
+_TRANSLATED = st.none() | st.dictionaries(_LANGUAGES, _TEXT, min_size=1, max_size=3)
+_SECONDS = st.integers(-86_400, 86_400)
+
+
+def _trip_fields() -> dict[str, st.SearchStrategy[Any]]:
+    return {
+        "journey": st.none() | iris("journey"),
+        "line": st.none() | iris("line"),
+        "direction": _OPTIONAL_DIRECTION,
+        "start_date": st.none() | _DATES,
+        "start_time": st.none() | _SERVICE_TIMES,
+        "schedule_relationship": st.none() | st.sampled_from(TripScheduleRelationship),
+    }
+
+
+def _vehicle_fields() -> dict[str, st.SearchStrategy[Any]]:
+    return {
+        "vehicle_id": _OPTIONAL_TEXT,
+        "vehicle_label": _OPTIONAL_TEXT,
+        "vehicle_license_plate": _OPTIONAL_TEXT,
+    }
+
+
+def _flat_points() -> st.SearchStrategy[Point]:
+    return st.builds(Point, lat=st.floats(-90, 90), lon=st.floats(-180, 180), alt=st.none())
+
+
+def realtime_vehicle_positions() -> st.SearchStrategy[VehiclePosition]:
+    """Vehicle positions, from a bare timestamp to every field set."""
+    return st.builds(
+        VehiclePosition,
+        **_common("vehicle-position"),
+        **_vehicle_fields(),
+        **_trip_fields(),
+        point=st.none() | _flat_points(),
+        bearing=st.none() | st.floats(0, 360),
+        speed=st.none() | st.floats(0, 100),
+        odometer=st.none() | st.floats(0, 1e9),
+        current_stop_sequence=st.none() | st.integers(0, 10_000),
+        stop=st.none() | iris("stop"),
+        current_status=st.none() | st.sampled_from(VehicleStopStatus),
+        congestion_level=st.none() | st.sampled_from(CongestionLevel),
+        occupancy_status=st.none() | st.sampled_from(OccupancyStatus),
+        occupancy_percentage=st.none() | st.integers(0, 200),
+        timestamp=st.none() | utc_datetimes(),
+    )
+
+
+def _stop_time_events() -> st.SearchStrategy[StopTimeEvent]:
+    return st.builds(
+        StopTimeEvent,
+        delay=st.none() | _SECONDS,
+        time=st.none() | utc_datetimes(),
+        uncertainty=st.none() | st.integers(0, 3600),
+    )
+
+
+def _stop_time_updates() -> st.SearchStrategy[StopTimeUpdate]:
+    return st.builds(
+        StopTimeUpdate,
+        stop_sequence=st.none() | st.integers(0, 10_000),
+        stop=st.none() | iris("stop"),
+        arrival=st.none() | _stop_time_events(),
+        departure=st.none() | _stop_time_events(),
+        schedule_relationship=st.none() | st.sampled_from(StopTimeScheduleRelationship),
+    )
+
+
+def realtime_trip_updates() -> st.SearchStrategy[TripUpdate]:
+    """Trip updates with zero to four stop time updates."""
+    return st.builds(
+        TripUpdate,
+        **_common("trip-update"),
+        **_trip_fields(),
+        **_vehicle_fields(),
+        timestamp=st.none() | utc_datetimes(),
+        delay=st.none() | _SECONDS,
+        stop_time_updates=st.lists(_stop_time_updates(), max_size=4).map(tuple),
+    )
+
+
+def _informed_entities() -> st.SearchStrategy[InformedEntity]:
+    return st.builds(
+        InformedEntity,
+        operator=st.none() | iris("operator"),
+        line=st.none() | iris("line"),
+        route_type=st.none() | _LINE_TYPES,
+        trip=st.none() | st.builds(TripDescriptor, **_trip_fields()),
+        stop=st.none() | iris("stop"),
+        direction=_OPTIONAL_DIRECTION,
+    )
+
+
+def realtime_service_alerts() -> st.SearchStrategy[ServiceAlert]:
+    """Service alerts with periods, informed entities and translated texts."""
+    return st.builds(
+        ServiceAlert,
+        **_common("service-alert"),
+        active_periods=st.lists(
+            st.builds(
+                ActivePeriod, start=st.none() | utc_datetimes(), end=st.none() | utc_datetimes()
+            ),
+            max_size=3,
+        ).map(tuple),
+        informed_entities=st.lists(_informed_entities(), max_size=3).map(tuple),
+        cause=st.none() | st.sampled_from(AlertCause),
+        effect=st.none() | st.sampled_from(AlertEffect),
+        url=_TRANSLATED,
+        header=_TRANSLATED,
+        description=_TRANSLATED,
+        severity=st.none() | st.sampled_from(SeverityLevel),
+    )
+
+
 _BY_TYPE: dict[type[Any], st.SearchStrategy[Any]] = {
     Device: devices(),
     Measurement: measurements(),
@@ -604,6 +743,9 @@ _BY_TYPE: dict[type[Any], st.SearchStrategy[Any]] = {
     FareRule: transit_fare_rules(),
     Attribution: transit_attributions(),
     Translation: transit_translations(),
+    VehiclePosition: realtime_vehicle_positions(),
+    TripUpdate: realtime_trip_updates(),
+    ServiceAlert: realtime_service_alerts(),
     Point: points(),
     Geometry: geometries(),
     Provenance: provenances(),
