@@ -214,7 +214,7 @@ def validate(
     if as_json:
         sys.stdout.write(json.dumps(report.as_dict(), indent=2) + "\n")
     else:
-        console.print(report.text, highlight=False)
+        console.print(report.text, highlight=False, markup=False)
     if not report.conforms:
         raise typer.Exit(1)
 

@@ -162,9 +162,9 @@ class _Writer:
         if lines:
             self.out.write("".join(lines))
             self.count += len(lines)
-            lines.clear()
             if self.progress is not None:
-                self.progress(self.count)
+                self.progress(len(lines))  # triples since the last call, as the hook says
+            lines.clear()
 
 
 class _Context:

@@ -214,8 +214,9 @@ def test_streams_in_batches_with_progress(tmp_path: Path) -> None:
     count = write_linked_gtfs(feed, out, progress=seen.append)
     assert count == 15000
     assert len(out.calls) >= 2  # written while reading, not at the end in one piece
-    assert seen == sorted(seen)
-    assert seen[-1] == count
+    assert len(seen) >= 2
+    assert all(n > 0 for n in seen)
+    assert sum(seen) == count
     assert out.getvalue().count("\n") == count
 
 

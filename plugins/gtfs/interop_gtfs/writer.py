@@ -1,0 +1,366 @@
+"""Write canonical transit records as a GTFS Schedule feed: a zip, or a folder.
+
+Records may arrive in any chunking and order. Each row goes at once to a temporary CSV file
+of its GTFS file, so memory stays flat however large the feed; at the end each file gets a
+header of the columns actually used (required columns always, then the extension columns)
+and the feed is assembled next to the target and moved into place. Files are UTF-8 with
+CRLF line endings, quoted only where needed, as GTFS recommends.
+
+The writer refuses, with :class:`~interop.errors.EncodeError`, anything GTFS cannot hold:
+non-transit records, IRIs that are not GTFS ids of one feed namespace, a derived id that
+does not match its row, a point altitude, extensions outside ``gtfs``/``gtfs-files`` or
+that are not text. It never drops a value silently. (``provenance`` is metadata about the
+records, not feed content, and is not written.)
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import csv
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from interop.adapters import DatasetWriter
+from interop.errors import EncodeError
+from interop.model.base import RecordBase
+from interop.model.records import Record
+from interop.model.transit import Shape, Stop
+from interop_gtfs.columns import (
+    FILES,
+    SHAPE_COLUMNS,
+    SHAPES_FILE,
+    SPEC_BY_MODEL,
+    FileSpec,
+    format_value,
+    get_path,
+)
+from interop_gtfs.ids import FeedNamespace, gtfs_iri, kind_of
+from interop_gtfs.manifest import PLUGIN
+from interop_gtfs.reader import FILES_NAMESPACE, KNOWN_FILES, derived_local_id
+
+__all__ = ["GtfsWriter"]
+
+_ALLOWED_NAMESPACES = frozenset({PLUGIN, FILES_NAMESPACE})
+
+
+class _TableFile:
+    """Rows of one GTFS file, spooled to a temporary CSV whose columns grow as needed."""
+
+    def __init__(
+        self, folder: Path, name: str, order: Sequence[str], always: Iterable[str]
+    ) -> None:
+        self.name = name
+        self.order = list(order)
+        self.columns: list[str] = list(always)
+        self.index = {column: position for position, column in enumerate(self.columns)}
+        self.path = folder / f"{name}.rows"
+        self._handle: IO[str] = self.path.open("w", encoding="utf-8", newline="")
+        self._csv = csv.writer(self._handle, lineterminator="\r\n")
+
+    def add(self, row: dict[str, str]) -> None:
+        """Spool one row (column -> text)."""
+        for column in row:
+            if column not in self.index:
+                self.index[column] = len(self.columns)
+                self.columns.append(column)
+        values = [""] * len(self.columns)
+        for column, text in row.items():
+            values[self.index[column]] = text
+        self._csv.writerow(values)
+
+    def close(self) -> None:
+        """Close the spool file (idempotent)."""
+        self._handle.close()
+
+    def finish(self, out: IO[bytes]) -> None:
+        """Write the header (spec order, then extension columns) and every row to ``out``."""
+        self._handle.close()
+        known = [column for column in self.order if column in self.index]
+        extra = [column for column in self.columns if column not in self.order]
+        header = known + extra
+        positions = [self.index[column] for column in header]
+        text = _TextOut(out)
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow(header)
+        with self.path.open(encoding="utf-8", newline="") as spooled:
+            for row in csv.reader(spooled):
+                row += [""] * (len(self.columns) - len(row))
+                writer.writerow([row[position] for position in positions])
+        text.flush()
+
+
+class _TextOut:
+    """A minimal text sink over a binary stream (what csv.writer needs), encoding UTF-8."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self.out = out
+        self.buffer: list[str] = []
+        self.size = 0
+
+    def write(self, text: str) -> int:
+        self.buffer.append(text)
+        self.size += len(text)
+        if self.size > 1 << 16:
+            self.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        self.out.write("".join(self.buffer).encode("utf-8"))
+        self.buffer.clear()
+        self.size = 0
+
+
+class _Feed:
+    """One write in progress: the temporary folder, the table files and the unknown files."""
+
+    def __init__(self, folder: Path, namespace: str | None) -> None:
+        self.folder = folder
+        self.ids = FeedNamespace(namespace)
+        self.tables: dict[str, _TableFile] = {}
+        self.files: dict[str, bytes] = {}
+
+    def close(self) -> None:
+        """Close every spooled table (idempotent)."""
+        for table in self.tables.values():
+            table.close()
+
+    def table(self, name: str, order: Sequence[str], always: Iterable[str]) -> _TableFile:
+        if name not in self.tables:
+            self.tables[name] = _TableFile(self.folder, name, order, always)
+        return self.tables[name]
+
+    def add(self, record: object) -> None:
+        where = f"{getattr(record, 'kind', type(record).__name__)} {getattr(record, 'id', '')}"
+        spec = SPEC_BY_MODEL.get(type(record)) if isinstance(record, RecordBase) else None
+        if isinstance(record, Shape):
+            self._shape(record, where)
+        elif spec is not None:
+            self._row(spec, record, where)
+        else:
+            raise EncodeError(
+                f"a {type(record).__name__} has no place in a GTFS Schedule feed",
+                source=where,
+                expected="transit records (interop.model.transit)",
+            )
+        self._extensions(record, where)
+
+    def _extension_columns(self, record: Any, known: Iterable[str], where: str) -> dict[str, Any]:
+        values: dict[str, Any] = dict(record.extensions.get(PLUGIN, {}))
+        known = set(known)
+        for column in values:
+            if not column or column != column.strip() or column in known:
+                raise EncodeError(
+                    f"extension column {column!r} cannot be a GTFS column of its own",
+                    source=where,
+                    field=f"extensions.{PLUGIN}",
+                    expected="a non-empty name without surrounding spaces, not a GTFS column",
+                )
+        return values
+
+    def _row(self, spec: FileSpec, record: Any, where: str) -> None:
+        row: dict[str, str] = {}
+        id_column = spec.id_column
+        own_id = id_column is not None and kind_of(record.id) == spec.id_kind
+        if id_column is not None and own_id:
+            local = self.ids.local_id(record.id, spec.id_kind, where)
+            if local:
+                row[id_column] = local
+            elif not spec.empty_id:
+                raise EncodeError(
+                    "an empty GTFS id", source=where, field=spec.id_column, expected="an id"
+                )
+        for column in spec.columns:
+            value = get_path(record, column.field)
+            if value is not None:
+                row[column.name] = format_value(column, value, record, self.ids, where)
+        if isinstance(record, Stop) and record.point is not None and record.point.alt is not None:
+            raise EncodeError(
+                "GTFS stops have no altitude", source=where, field="point.alt", expected="None"
+            )
+        if not own_id:
+            self._check_derived_id(spec, record, where)
+        for name, text in self._extension_columns(record, spec.all_columns, where).items():
+            if not isinstance(text, str):
+                raise EncodeError(
+                    f"extension value {text!r} is not text; a CSV cell holds text only",
+                    source=where,
+                    field=f"extensions.{PLUGIN}.{name}",
+                    expected="a string",
+                )
+            row[name] = text
+        always = [c.name for c in spec.columns if c.required or c.header]
+        if spec.id_column is not None and not spec.empty_id and spec.key_kind is None:
+            always.insert(0, spec.id_column)
+        self.table(spec.name, spec.all_columns, always).add(row)
+
+    def _check_derived_id(self, spec: FileSpec, record: Any, where: str) -> None:
+        kind = spec.key_kind or spec.id_kind
+        if not spec.key:
+            raise EncodeError(
+                f"{record.id!r} is not a GTFS {spec.id_kind} IRI",
+                source=where,
+                expected=f"an IRI minted for kind {spec.id_kind!r}",
+            )
+        expected = derived_local_id(spec, record, record, self.ids, where)
+        namespace = self.ids.namespace
+        if namespace is not None and record.id == gtfs_iri(kind, namespace, expected):
+            return
+        if self.ids.local_id(record.id, kind, where) != expected:
+            raise EncodeError(
+                f"a {spec.name} row has no id column: its IRI is derived from "
+                f"{', '.join(spec.key)}, so {record.id!r} would not survive",
+                source=where,
+                field="id",
+                expected=f"the id for {expected!r} in kind {kind!r}",
+            )
+
+    def _shape(self, shape: Shape, where: str) -> None:
+        shape_id = self.ids.local_id(shape.id, "shape", where)
+        names = ["shape_id", *(column.name for column in SHAPE_COLUMNS)]
+        extra = self._extension_columns(shape, names, where)
+        for name, values in extra.items():
+            if not (
+                isinstance(values, list)
+                and len(values) == len(shape.points)
+                and all(isinstance(value, str) for value in values)
+            ):
+                raise EncodeError(
+                    "a shape's extension column holds one text per point",
+                    source=where,
+                    field=f"extensions.{PLUGIN}.{name}",
+                    expected=f"a list of {len(shape.points)} strings",
+                )
+        always = ["shape_id", *(c.name for c in SHAPE_COLUMNS if c.required)]
+        table = self.table(SHAPES_FILE, names, always)
+        for index, point in enumerate(shape.points):
+            row = {"shape_id": shape_id}
+            for column in SHAPE_COLUMNS:
+                value = getattr(point, column.field)
+                if value is not None:
+                    row[column.name] = format_value(column, value, point, self.ids, where)
+            for name, values in extra.items():
+                row[name] = values[index]
+            table.add(row)
+
+    def _extensions(self, record: Any, where: str) -> None:
+        foreign = set(record.extensions) - _ALLOWED_NAMESPACES
+        if foreign:
+            raise EncodeError(
+                f"extensions {sorted(foreign)} have no place in GTFS",
+                source=where,
+                field="extensions",
+                expected=f"only the namespaces {sorted(_ALLOWED_NAMESPACES)}",
+            )
+        for name, content in record.extensions.get(FILES_NAMESPACE, {}).items():
+            data = _file_bytes(name, content, where)
+            if self.files.get(name, data) != data:
+                raise EncodeError(
+                    f"two records carry different contents for the file {name!r}",
+                    source=where,
+                    field=f"extensions.{FILES_NAMESPACE}.{name}",
+                )
+            self.files[name] = data
+
+    def assemble(self, out: Path, as_zip: bool) -> None:
+        """Write every table and unknown file into ``out`` (a zip file or a folder)."""
+        order = [spec.name for spec in FILES] + [SHAPES_FILE]
+        names = [name for name in order if name in self.tables]
+        if as_zip:
+            with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                for name in names:
+                    with archive.open(name, "w", force_zip64=True) as member:
+                        self.tables[name].finish(member)
+                for name, data in sorted(self.files.items()):
+                    archive.writestr(name, data)
+            return
+        out.mkdir()
+        for name in names:
+            with (out / name).open("wb") as member:
+                self.tables[name].finish(member)
+        for name, data in sorted(self.files.items()):
+            (out / name).write_bytes(data)
+
+
+def _file_bytes(name: str, content: Any, where: str) -> bytes:
+    """The bytes of an unknown file kept as ``{"text": ...}`` or ``{"base64": ...}``."""
+    field = f"extensions.{FILES_NAMESPACE}.{name}"
+    unsafe = (
+        not name
+        or name in (".", "..")
+        or any(char in name for char in "/\\:\x00")
+        or name in KNOWN_FILES
+    )
+    if unsafe:
+        raise EncodeError(
+            f"{name!r} cannot be kept as an unknown file of the feed",
+            source=where,
+            field=field,
+            expected="a plain file name that is not a GTFS file read into records",
+        )
+    if isinstance(content, dict) and len(content) == 1:
+        if isinstance(content.get("text"), str):
+            return str(content["text"]).encode("utf-8")
+        if isinstance(content.get("base64"), str):
+            try:
+                return base64.b64decode(str(content["base64"]), validate=True)
+            except (binascii.Error, ValueError):
+                pass
+    raise EncodeError(
+        "an unknown file is kept as {'text': str} or {'base64': str}",
+        source=where,
+        field=field,
+        expected="{'text': ...} or {'base64': ...}",
+    )
+
+
+class GtfsWriter(DatasetWriter):
+    """Canonical transit records -> a GTFS Schedule zip (``.zip`` target) or folder.
+
+    ``namespace`` fixes the feed namespace the IRIs must belong to; by default the first
+    IRI written fixes it, and IRIs of any other namespace are refused. A folder target must
+    not exist yet (or be empty); a zip target is replaced.
+    """
+
+    name = "gtfs"
+    description = "Canonical transit records -> GTFS Schedule feed (zip or folder)."
+
+    def __init__(self, namespace: str | None = None) -> None:
+        self.namespace = namespace
+
+    def write(self, chunks: Iterable[Sequence[Record]], target: Path) -> int:
+        """Write every record of ``chunks`` to ``target``; return how many were written."""
+        target = Path(target)
+        as_zip = target.suffix.lower() == ".zip"
+        if not as_zip and target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise EncodeError(
+                "the target folder exists and is not empty",
+                source=str(target),
+                expected="a new folder, or a .zip file name",
+            )
+        target.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=f".partial-{target.name}-", dir=target.parent))
+        feed = _Feed(work, self.namespace)
+        try:
+            count = 0
+            for chunk in chunks:
+                for record in chunk:
+                    feed.add(record)
+                    count += 1
+            out = work / ("feed.zip" if as_zip else "feed")
+            feed.assemble(out, as_zip)
+            if as_zip:
+                os.replace(out, target)
+            else:
+                if target.exists():
+                    target.rmdir()
+                out.rename(target)
+            return count
+        finally:
+            feed.close()
+            shutil.rmtree(work, ignore_errors=True)
