@@ -197,36 +197,23 @@ class _Context:
             return iter(())
         return read_table(self.archive, name)
 
-    def positional(self, source: str) -> tuple[Callable[[str], int], Iterator[list[str]]]:
-        """Rows of one source as lists, and a column -> index function, for hot loops.
+    def positional(self, source: str) -> tuple[Callable[[str], int], Iterator[list[str]], int]:
+        """Rows of one source as lists, a column -> index function and the header width.
 
-        Each row is padded with empty strings to one field past the header, and a column
-        the file lacks maps to that last field, so an absent column reads as NULL.
+        A column the file lacks maps to index ``width``: callers pass such rows (and rows
+        shorter than the header) through :func:`_fit`, so an absent field reads as NULL.
         """
         name = self.files.get(source)
         if name is None:
-            return (lambda column: 0), iter(())
+            return (lambda column: 0), iter(()), 0
         table = Table(name)
         rows = read_rows(self.archive, name, table)
         first = next(rows, None)
         if first is None:
-            return (lambda column: 0), iter(())
+            return (lambda column: 0), iter(()), 0
         index = {column: i for i, column in enumerate(table.columns)}
-        width = len(table.columns) + 1
-
-        def padded() -> Iterator[list[str]]:
-            for row in chain((first,), rows):
-                missing = width - len(row)
-                if missing == 1:
-                    row.append("")
-                elif missing > 1:
-                    row.extend([""] * missing)
-                else:  # longer than the header: extra fields belong to no column
-                    del row[width - 1 :]
-                    row.append("")
-                yield row
-
-        return (lambda column: index.get(column, width - 1)), padded()
+        width = len(table.columns)
+        return (lambda column: index.get(column, width)), chain((first,), rows), width
 
     def ids(self, source: str, column: str) -> set[str]:
         """The non-NULL values of one column (a first pass, for self-joins)."""
@@ -576,6 +563,22 @@ def _trips(ctx: _Context) -> None:
     flush()
 
 
+_TRIP_BATCH_LIMIT = 16 * _BATCH
+"""Lines one trip may buffer before they are written mid-trip."""
+
+
+def _fit(row: list[str], width: int) -> list[str]:
+    """``row`` cut or padded to ``width`` fields plus one empty sentinel field."""
+    return (
+        [*row[:width], *([""] * (width - len(row))), ""]
+        if len(row) < width
+        else [
+            *row[:width],
+            "",
+        ]
+    )
+
+
 def _stop_times(ctx: _Context) -> None:
     lines, flush, lit = ctx.writer.lines, ctx.writer.flush, ctx.terms.literal
     metro, trips, stops = ctx.metro, ctx.trips, ctx.stops
@@ -589,12 +592,16 @@ def _stop_times(ctx: _Context) -> None:
     to_trip, trip_prefix = _p(_GTFS + "trip"), metro + "trips/"
     to_stop, stop_prefix = _p(_GTFS + "stop"), metro + "stops/"
     integer = '"^^<' + XSD_INTEGER + ">" + _END
-    encode_stop, encode_time = _cached_encoder(), _cached_encoder()
+    # values repeat (stops, times): memoise their encoded forms in plain dicts, inline
+    encoded_ids: dict[str, str] = {}
+    time_literals: dict[str, str] = {}
     last_trip, trip_part, trip_object = "", "", ""
-    # the subject is not a key (a loop may call at one stop twice at one time): the lines of
-    # the current trip's calls, by subject, so a colliding call adds only its new triples
-    calls: dict[str, list[str]] = {}
-    at, rows = ctx.positional("stop_times")
+    # the subject is not a key (a loop may call at one stop twice at one time): the current
+    # trip's subjects, so that a colliding call adds only triples not yet written; lines are
+    # flushed only between trips, so the trip's earlier lines are still at lines[trip_start:]
+    seen: set[str] = set()
+    trip_start = 0
+    at, rows, width = ctx.positional("stop_times")
     i_trip, i_stop, i_arrival, i_departure = (
         at("trip_id"), at("stop_id"), at("arrival_time"), at("departure_time")
     )  # fmt: skip
@@ -602,24 +609,50 @@ def _stop_times(ctx: _Context) -> None:
         at("stop_sequence"), at("stop_headsign"), at("pickup_type"), at("drop_off_type"),
         at("shape_dist_traveled"),
     )  # fmt: skip
+    always_fit = max(i_trip, i_stop, i_arrival, i_departure, i_sequence, i_headsign, i_pickup,
+                     i_drop_off, i_distance) >= width  # fmt: skip
     for row in rows:
+        n = len(row)
+        if n == width:
+            if always_fit:
+                row.append("")  # the sentinel field absent columns point at
+        elif n < width or always_fit:
+            row = _fit(row, width)
         trip, stop, arrival = row[i_trip], row[i_stop], row[i_arrival]
         if trip in _NULL or stop in _NULL or arrival in _NULL:
             continue
         if trip != last_trip:
+            if len(lines) >= _BATCH:
+                flush()
+            trip_start = len(lines)
             last_trip = trip
-            calls.clear()
+            seen.clear()
             encoded = _encode(trip)
             trip_part = prefix + encoded + "-"
             trip_object = to_trip + trip_prefix + encoded + ">" + _END if trip in trips else ""
-        encoded_stop = encode_stop(stop)
-        s = trip_part + encoded_stop + "-" + encode_time(arrival) + ">"
-        call = [s + kind]
+        encoded_stop = encoded_ids.get(stop)
+        if encoded_stop is None:
+            encoded_stop = encoded_ids[stop] = _encode(stop)
+        encoded_time = encoded_ids.get(arrival)
+        if encoded_time is None:
+            encoded_time = encoded_ids[arrival] = _encode(arrival)
+        s = trip_part + encoded_stop + "-" + encoded_time + ">"
+        collision = s in seen
+        call = [] if collision else lines
+        if not collision:
+            seen.add(s)
         append = call.append
-        append(s + arrival_p + lit(arrival, None) + _END)
+        append(s + kind)
+        literal = time_literals.get(arrival)
+        if literal is None:
+            literal = time_literals[arrival] = lit(arrival, None) + _END
+        append(s + arrival_p + literal)
         v = row[i_departure]
         if v not in _NULL:
-            append(s + departure_p + lit(v, None) + _END)
+            literal = time_literals.get(v)
+            if literal is None:
+                literal = time_literals[v] = lit(v, None) + _END
+            append(s + departure_p + literal)
         v = row[i_sequence]
         if v not in _NULL:
             if v.isdigit() and v.isascii() and len(v) < 16 and (v[0] != "0" or len(v) == 1):
@@ -631,10 +664,10 @@ def _stop_times(ctx: _Context) -> None:
             append(s + headsign_p + lit(v, None) + _END)
         v = row[i_pickup]
         if v not in _NULL:
-            append(s + pickup + encode_time(v) + ">" + _END)
+            append(s + pickup + _encode(v) + ">" + _END)
         v = row[i_drop_off]
         if v not in _NULL:
-            append(s + drop_off + encode_time(v) + ">" + _END)
+            append(s + drop_off + _encode(v) + ">" + _END)
         v = row[i_distance]
         if v not in _NULL:
             append(s + distance + lit(v, XSD_DOUBLE) + _END)
@@ -642,16 +675,14 @@ def _stop_times(ctx: _Context) -> None:
             append(s + trip_object)
         if stop in stops:
             append(s + to_stop + stop_prefix + encoded_stop + ">" + _END)
-        earlier = calls.get(s)
-        if earlier is None:
-            calls[s] = call
-            lines += call
-        else:
-            fresh = [line for line in call if line not in earlier]
-            earlier += fresh
-            lines += fresh
-        if len(lines) >= _BATCH:
+        if collision:
+            earlier = {line for line in lines[trip_start:] if line.startswith(s)}
+            lines += [line for line in call if line not in earlier]
+        elif len(lines) >= _TRIP_BATCH_LIMIT:
+            # a pathologically long trip: keep memory bounded; a later colliding call of
+            # this trip may then repeat a triple already written (the graph is the same)
             flush()
+            trip_start = 0
     flush()
 
 

@@ -203,7 +203,7 @@ class _Recorder(io.StringIO):
 
 def test_streams_in_batches_with_progress(tmp_path: Path) -> None:
     rows = "".join(
-        f"T,{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d},,S,{i}\n" for i in range(5000)
+        f"T{i // 20},{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d},,S,{i}\n" for i in range(5000)
     )
     feed = _feed(
         tmp_path, {"stop_times.txt": "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
@@ -230,3 +230,16 @@ def test_sample_feed_1(gtfs_corpus: Path) -> None:
     assert count == len(lines) == len(set(lines)) == 381  # Morph-KGC 2.10 gives 381 too
     assert f"<{M}trips/AB1> <{G}route> <{M}routes/AB> ." in lines
     assert sum(1 for line in lines if line.endswith(f"{TYPE} <{G}Frequency> .")) == 11
+
+
+def test_a_very_long_trip_is_written_in_pieces(tmp_path: Path) -> None:
+    rows = "".join(
+        f"T,{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d},,S,{i}\n" for i in range(60000)
+    )
+    feed = _feed(
+        tmp_path, {"stop_times.txt": "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+                   + rows}
+    )  # fmt: skip
+    out = _Recorder()
+    assert write_linked_gtfs(feed, out) == 180000
+    assert len(out.calls) >= 2
