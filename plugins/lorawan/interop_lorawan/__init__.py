@@ -1,0 +1,1 @@
+"""LoRaWAN for interop: envelopes, payload codecs, semantic mapping (work in progress)."""

@@ -1,0 +1,1 @@
+"""Native payload codecs: Cayenne LPP and vendor codecs, one module each."""
