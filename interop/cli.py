@@ -166,14 +166,8 @@ def convert(
 ) -> None:
     """Convert data between any two formats through the canonical model."""
     from interop.convert import convert as run
-    from interop.errors import ValidationError
 
-    options: dict[str, str] = {}
-    for item in option or []:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise ValidationError("malformed option", source=item, expected="KEY=VALUE")
-        options[key] = value
+    options = _parse_options(option)
     registry = _registry(strict)
     unit = "records" if profile is None else "rows"
     columns = (
@@ -194,6 +188,97 @@ def convert(
         )
     what = "records" if profile is None else f"triples ({profile})"
     console.print(f"converted {count} {what}: {source} -> {target}")
+
+
+def _parse_options(items: list[str] | None) -> dict[str, str]:
+    """``["k=v", ...]`` as a dict; a malformed item is a ValidationError."""
+    from interop.errors import ValidationError
+
+    options: dict[str, str] = {}
+    for item in items or []:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise ValidationError("malformed option", source=item, expected="KEY=VALUE")
+        options[key] = value
+    return options
+
+
+def _payload_bytes(payload: str) -> bytes:
+    """Hex text, ``@FILE`` (raw bytes) or ``-`` (raw bytes from standard input)."""
+    from interop.errors import ValidationError
+
+    if payload == "-":
+        return sys.stdin.buffer.read()
+    if payload.startswith("@"):
+        path = Path(payload[1:])
+        if not path.is_file():
+            raise ValidationError("no such file", source=payload, field="payload")
+        return path.read_bytes()
+    text = payload.replace(" ", "").removeprefix("0x")
+    try:
+        return bytes.fromhex(text)
+    except ValueError:
+        raise ValidationError(
+            "not hexadecimal", source=payload, field="payload", expected="hex, @FILE or -"
+        ) from None
+
+
+@app.command()
+@_reports_errors
+def decode(
+    plugin: Annotated[str, typer.Argument(help="Plugin whose codec decodes, e.g. lorawan")],
+    payload: Annotated[str, typer.Argument(help="Hex bytes, @FILE (raw bytes) or - (stdin)")],
+    codec: Annotated[
+        str | None, typer.Option(help="Payload codec inside the plugin, e.g. cayenne-lpp.")
+    ] = None,
+    hint: Annotated[
+        list[str] | None,
+        typer.Option("--hint", "-H", help="Decode hint KEY=VALUE for the codec (repeatable)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print records as JSON lines.")] = False,
+    strict: StrictOption = False,
+) -> None:
+    """Decode one message with a plugin's codec and print the canonical records."""
+    from datetime import UTC, datetime
+
+    from interop.adapters import Codec, DecodeContext
+    from interop.model.records import RecordAdapter
+
+    hints = _parse_options(hint)
+    if codec is not None:
+        hints["codec"] = codec
+    raw = _payload_bytes(payload)
+    registry = _registry(strict)
+    adapter = registry.adapter(Codec, plugin)()
+    ctx = DecodeContext(
+        source=f"{plugin}:{payload[:32]}", received_at=datetime.now(UTC), hints=hints
+    )
+    records = adapter.decode(raw, ctx)
+    if as_json:
+        for record in records:
+            sys.stdout.write(RecordAdapter.dump_json(record).decode() + "\n")
+        return
+    table = Table(title=f"{len(records)} records from {len(raw)} bytes")
+    for column in ("kind", "id", "what", "value"):
+        table.add_column(column, overflow="fold")
+    for record in records:
+        what, value = _summary(record)
+        table.add_row(record.kind, record.id, what, value)
+    console.print(table)
+
+
+def _summary(record: Any) -> tuple[str, str]:
+    """A short 'what' and 'value' column for a record in the decode table."""
+    from interop.model.observation import Measurement
+
+    if isinstance(record, Measurement):
+        unit = record.unit.rsplit("/", 1)[-1]
+        return record.property.rsplit("/", 1)[-1].rsplit("#", 1)[-1], f"{record.value} {unit}"
+    for field in ("name", "device_kind", "action", "value", "status"):
+        value = getattr(record, field, None)
+        if value is not None:
+            return field, str(value)
+    return "", ""
 
 
 @app.command()

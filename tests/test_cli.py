@@ -165,3 +165,33 @@ def test_many_generated_records_survive_records_to_rdf_to_records(tmp_path):
         assert RecordAdapter.validate_json((tmp_path / "back.jsonl").read_bytes()) == record
 
     check()
+
+
+TEMPLATE_MESSAGE = (
+    b'{"device": "ts-1", "time": "2026-11-25T10:00:00Z",'
+    b' "readings": [{"property": "temperature", "value": 21.5, "unit": "Cel"}]}'
+)
+
+
+def test_decode_hex_and_file_payloads(tmp_path):
+    as_hex = _invoke("decode", "template", TEMPLATE_MESSAGE.hex(), "--json")
+    assert as_hex.exit_code == 0, as_hex.output
+    (measurement,) = [RecordAdapter.validate_json(x) for x in as_hex.stdout.splitlines()]
+    assert measurement.value == 21.5
+    message = tmp_path / "m.json"
+    message.write_bytes(TEMPLATE_MESSAGE)
+    table = _invoke("decode", "template", f"@{message}")
+    assert table.exit_code == 0
+    assert "21.5" in table.stdout
+
+
+def test_decode_errors_are_one_line():
+    bad_hex = runner.invoke(app, ["decode", "template", "zz"])
+    assert bad_hex.exit_code == 2
+    assert "not hexadecimal" in bad_hex.stderr
+    junk = runner.invoke(app, ["decode", "template", "00ff"])
+    assert junk.exit_code == 2
+    assert "[decode-error]" in junk.stderr
+    bad_hint = runner.invoke(app, ["decode", "template", "00", "-H", "novalue"])
+    assert bad_hint.exit_code == 2
+    assert "KEY=VALUE" in bad_hint.stderr
