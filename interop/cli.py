@@ -231,6 +231,9 @@ def decode(
     codec: Annotated[
         str | None, typer.Option(help="Payload codec inside the plugin, e.g. cayenne-lpp.")
     ] = None,
+    adapter: Annotated[
+        str | None, typer.Option(help="The plugin's Codec adapter, when it has several.")
+    ] = None,
     hint: Annotated[
         list[str] | None,
         typer.Option("--hint", "-H", help="Decode hint KEY=VALUE for the codec (repeatable)."),
@@ -249,11 +252,11 @@ def decode(
         hints["codec"] = codec
     raw = _payload_bytes(payload)
     registry = _registry(strict)
-    adapter = registry.adapter(Codec, plugin)()
+    decoder = registry.adapter(Codec, plugin, adapter)()
     ctx = DecodeContext(
         source=f"{plugin}:{payload[:32]}", received_at=datetime.now(UTC), hints=hints
     )
-    records = adapter.decode(raw, ctx)
+    records = decoder.decode(raw, ctx)
     if as_json:
         for record in records:
             sys.stdout.write(RecordAdapter.dump_json(record).decode() + "\n")

@@ -4,8 +4,9 @@ A URI is ``scheme:path``. ``records:`` (canonical records as JSON Lines) and ``r
 (N-Triples streamed, Turtle or JSON-LD by suffix) are built in; any other scheme names a
 plugin, whose DatasetReader/DatasetWriter is used when it has one, else its Codec (a folder
 holds one message per file, a ``.jsonl``/``.ndjson`` file one message per line, any other
-file is one message). Data always passes through the canonical model: there is no
-vendor-to-vendor path.
+file is one message). ``plugin+adapter:path`` picks one Codec by name when the plugin has
+several (``lorawan+downlink:``). Data always passes through the canonical model: there is
+no vendor-to-vendor path.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ class DataUri:
 
     scheme: str
     path: Path
+    adapter: str | None = None
+    """Adapter name after ``+`` in the scheme (``lorawan+ttn-v3``), if given."""
 
     @classmethod
     def parse(cls, text: str) -> DataUri:
@@ -48,10 +51,12 @@ class DataUri:
                 source=text,
                 expected="scheme:path such as gtfs:feed.zip, rdf:out.nt or records:in.jsonl",
             )
-        return cls(scheme.lower(), Path(path))
+        plugin, plus, adapter = scheme.lower().partition("+")
+        return cls(plugin, Path(path), adapter if plus else None)
 
     def __str__(self) -> str:
-        return f"{self.scheme}:{self.path}"
+        adapter = f"+{self.adapter}" if self.adapter else ""
+        return f"{self.scheme}{adapter}:{self.path}"
 
 
 def _chunked(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
@@ -165,10 +170,10 @@ def read_records(
         return _chunked(_read_jsonl(uri.path), chunk_size)
     if uri.scheme == "rdf":
         return _chunked(_read_rdf(uri.path), chunk_size)
-    if registry.adapters(DatasetReader, uri.scheme):
+    if registry.adapters(DatasetReader, uri.scheme) and uri.adapter is None:
         reader = registry.adapter(DatasetReader, uri.scheme)()
         return reader.read(uri.path, chunk_size=chunk_size)
-    codec = registry.adapter(Codec, uri.scheme)()
+    codec = registry.adapter(Codec, uri.scheme, uri.adapter)()
     received = datetime.now(UTC)
 
     def decoded() -> Iterator[Record]:
@@ -209,12 +214,16 @@ def write_records(
             if progress is not None:
                 progress(len(chunk))
 
-    if uri.scheme not in BUILTIN_SCHEMES and registry.adapters(DatasetWriter, uri.scheme):
+    if (
+        uri.scheme not in BUILTIN_SCHEMES
+        and uri.adapter is None
+        and registry.adapters(DatasetWriter, uri.scheme)
+    ):
         writer = registry.adapter(DatasetWriter, uri.scheme)()
         return writer.write(counted(), uri.path)
     codec = None
     if uri.scheme not in BUILTIN_SCHEMES:
-        codec = registry.adapter(Codec, uri.scheme)()
+        codec = registry.adapter(Codec, uri.scheme, uri.adapter)()
     with _atomic(uri.path) as partial:
         if uri.scheme == "records":
             total = 0

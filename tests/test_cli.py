@@ -195,3 +195,16 @@ def test_decode_errors_are_one_line():
     bad_hint = runner.invoke(app, ["decode", "template", "00", "-H", "novalue"])
     assert bad_hint.exit_code == 2
     assert "KEY=VALUE" in bad_hint.stderr
+
+
+def test_plugin_plus_adapter_names_one_codec(tmp_path):
+    message = tmp_path / "m.json"
+    message.write_bytes(TEMPLATE_MESSAGE)
+    out = tmp_path / "out.jsonl"
+    ok = _invoke("convert", f"template+template-json:{message}", f"records:{out}")
+    assert ok.exit_code == 0, ok.output
+    wrong = runner.invoke(app, ["convert", f"template+nope:{message}", f"records:{out}"])
+    assert wrong.exit_code == 2
+    assert "template-json" in wrong.stderr
+    decoded = _invoke("decode", "template", f"@{message}", "--adapter", "template-json", "--json")
+    assert decoded.exit_code == 0
