@@ -14,11 +14,12 @@ from typing import Any
 
 from bench.data import measurement_dicts, measurement_kwargs, measurements
 from bench.harness import Benchmark, Workload
+from bench.lorawan import lorawan_benchmarks
 from interop.model import Measurement, RecordAdapter
 
 __all__ = ["GROUPS", "Sizes", "benchmarks"]
 
-GROUPS = ("construction", "rdf_export", "shacl")
+GROUPS = ("construction", "rdf_export", "shacl", "lorawan")
 """Every group, in the order the runner runs them."""
 
 
@@ -32,6 +33,7 @@ class Sizes:
     repeats: int
     rdf_repeats: int
     shacl_repeats: int
+    lorawan: int = 20_000
 
     @classmethod
     def full(cls) -> Sizes:
@@ -43,7 +45,7 @@ class Sizes:
     def quick(cls) -> Sizes:
         """Small sizes for a CI smoke run: checks that every path works, not how fast."""
         return cls(construction=2_000, rdf_export=300, shacl=(20, 80), repeats=3,
-                   rdf_repeats=3, shacl_repeats=1)  # fmt: skip
+                   rdf_repeats=3, shacl_repeats=1, lorawan=300)  # fmt: skip
 
 
 # --- (a) record construction ---------------------------------------------------------------
@@ -298,6 +300,7 @@ _BUILDERS: dict[str, Callable[[Sizes, int], list[Benchmark]]] = {
     "construction": _construction,
     "rdf_export": _rdf_export,
     "shacl": _shacl_group,
+    "lorawan": lambda sizes, seed: lorawan_benchmarks(sizes.lorawan, sizes.repeats, seed),
 }
 
 

@@ -1,1 +1,52 @@
-"""LoRaWAN for interop: envelopes, payload codecs, semantic mapping (work in progress)."""
+"""interop-lorawan: LoRaWAN network-server messages to canonical records, and downlinks.
+
+This module is what the ``interop.plugins`` entry point names: it holds the ``MANIFEST`` and
+the hook implementations. Envelopes (TTS v3, ChirpStack v4, both directions) are
+:mod:`interop_lorawan.envelopes`, device profiles :mod:`interop_lorawan.profiles`, the
+semantic mapping :mod:`interop_lorawan.mapping`, the Codec adapter and the downlink builder
+:mod:`interop_lorawan.uplink`, payload codecs :mod:`interop_lorawan.payload` and
+:mod:`interop_lorawan.codecs`, the demo :mod:`interop_lorawan.demo` and the kit's cases
+:mod:`interop_lorawan.conformance` (imported only when the kit asks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from interop.adapters import Adapter, DemoResult
+from interop.hookspecs import hookimpl
+from interop_lorawan.manifest import MANIFEST, __version__
+from interop_lorawan.uplink import DownlinkBuilder, LorawanUplinkCodec
+
+__all__ = [
+    "MANIFEST",
+    "DownlinkBuilder",
+    "LorawanUplinkCodec",
+    "__version__",
+    "interop_conformance_cases",
+    "interop_demo",
+    "interop_register_adapters",
+]
+
+
+@hookimpl
+def interop_register_adapters() -> Sequence[type[Adapter]]:
+    """One Codec: TTS v3 and ChirpStack v4 messages, recognised by shape."""
+    return [LorawanUplinkCodec]
+
+
+@hookimpl
+def interop_conformance_cases() -> Sequence[object]:
+    """Conformance cases for the kit (imports Hypothesis, so only when the kit calls)."""
+    from interop_lorawan.conformance import conformance_cases
+
+    return conformance_cases()
+
+
+@hookimpl
+def interop_demo(output_dir: Path) -> DemoResult | None:
+    """Decode the bundled sample uplinks into ``output_dir``."""
+    from interop_lorawan.demo import run_demo
+
+    return run_demo(output_dir)

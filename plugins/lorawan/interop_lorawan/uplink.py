@@ -1,0 +1,362 @@
+"""The LoRaWAN Codec adapter (uplinks -> records) and the downlink builder (Command -> JSON).
+
+:class:`LorawanUplinkCodec` (adapter name ``lorawan-uplink``) takes one TTS v3 or ChirpStack
+v4 message, recognised by its shape, and returns:
+
+* one :class:`~interop.model.device.Device` (``urn:interop:device:lorawan:{deveui}``) whose
+  ``extensions["lorawan"]`` keeps DevEUI, device id, application, network, FPort, FCnt,
+  radio metadata (``radio``), fields the mapping could not place (``unmapped``), metadata
+  fields (``metadata``), skipped placeholders (``skipped``) and the undecoded payload when no
+  codec read it (``payload_hex``);
+* one :class:`~interop.model.observation.Measurement` per placed field, its id minted from
+  device, receive time, FCnt and field path; its time is the network server's receive time
+  (``received_at`` / ``time``), else ``DecodeContext.received_at``; never the clock.
+
+The payload is decoded by the device profile's payload codec, else by the codec named in the
+hint ``codec``, else the server's ``decoded_payload`` / ``object`` is used. Hints: ``codec``,
+``network`` (``ttn-v3`` / ``chirpstack-v4``), ``topic`` (the MQTT topic). Uplinks are
+device-originated, so the codec does not encode; downlinks are built by
+:class:`DownlinkBuilder`, which is a library API and not a Codec adapter.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+from urllib.parse import unquote
+
+from pydantic import JsonValue
+from pydantic import ValidationError as PydanticValidationError
+
+from interop.adapters import Codec, DecodeContext
+from interop.errors import DecodeError, EncodeError
+from interop.model.base import Provenance, mint_iri
+from interop.model.command import Command, CommandKind
+from interop.model.device import Device
+from interop.model.observation import Measurement
+from interop.model.properties import default_property_registry
+from interop.model.records import Record
+from interop_lorawan.envelopes import (
+    Envelope,
+    chirpstack_enqueue,
+    parse_envelope,
+    tts_downlink,
+)
+from interop_lorawan.manifest import MANIFEST
+from interop_lorawan.mapping import MappingResult, SemanticMapper
+from interop_lorawan.payload import Downlink, PayloadCodec, PayloadCodecs
+from interop_lorawan.profiles import DeviceProfile, ProfileBook
+
+__all__ = [
+    "PLUGIN",
+    "DownlinkBuilder",
+    "LorawanUplinkCodec",
+    "default_payload_codecs",
+    "device_iri",
+    "measurement_id",
+]
+
+PLUGIN = MANIFEST.name
+_DEVICE_PREFIX = mint_iri("device", PLUGIN, "")
+_BATTERY = default_property_registry().get("battery_level")
+
+
+def default_payload_codecs() -> PayloadCodecs:
+    """The built-in payload codecs (``interop_lorawan.codecs.builtin_codecs``) when present."""
+    try:
+        module = importlib.import_module("interop_lorawan.codecs")
+        factory = getattr(module, "builtin_codecs", None)
+        codecs = factory() if callable(factory) else None
+    except Exception:
+        codecs = None
+    return codecs if isinstance(codecs, PayloadCodecs) else PayloadCodecs()
+
+
+def device_iri(envelope: Envelope) -> str:
+    """``urn:interop:device:lorawan:{deveui}`` (or ``…:{application}/{device id}``)."""
+    return mint_iri("device", PLUGIN, envelope.device_key)
+
+
+def _format_time(instant: datetime) -> str:
+    return instant.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
+
+
+def measurement_id(envelope: Envelope, instant: datetime, path: str) -> str:
+    """The IRI of the measurement of field ``path`` in ``envelope``'s uplink."""
+    frame = "-" if envelope.f_cnt is None else str(envelope.f_cnt)
+    local = f"{envelope.device_key}/{_format_time(instant)}/{frame}/{path}"
+    return mint_iri("measurement", PLUGIN, local)
+
+
+class LorawanUplinkCodec(Codec):
+    """TTS v3 / ChirpStack v4 uplink, join and status messages -> Device + Measurements."""
+
+    name: ClassVar[str] = "lorawan-uplink"
+    description: ClassVar[str] = (
+        "The Things Stack v3 and ChirpStack v4 uplink/join/status JSON, recognised by shape."
+    )
+    media_type: ClassVar[str] = "application/json"
+
+    def __init__(
+        self,
+        profiles: ProfileBook | None = None,
+        codecs: PayloadCodecs | None = None,
+        mapper: SemanticMapper | None = None,
+    ) -> None:
+        self.profiles = profiles or ProfileBook()
+        self.codecs = codecs if codecs is not None else default_payload_codecs()
+        self.mapper = mapper or SemanticMapper()
+
+    def decode(self, raw: bytes, ctx: DecodeContext) -> list[Record]:
+        """Decode one message; DecodeError names the device, field/byte offset and expectation."""
+        envelope = parse_envelope(
+            raw, source=ctx.source, network=ctx.hints.get("network"), topic=ctx.hints.get("topic")
+        )
+        if envelope.event not in ("up", "join", "status"):
+            return []  # acks, downlink and log events carry no readings
+        where = f"{ctx.source}: {envelope.label}"
+        instant = envelope.received_at or ctx.received_at
+        if instant is None:
+            raise DecodeError(
+                "no receive time", source=where, field="received_at",
+                expected="received_at/time in the message or DecodeContext.received_at",
+            )  # fmt: skip
+        profile = self.profiles.resolve(envelope)
+        identity: dict[str, JsonValue] = {
+            "network": envelope.network,
+            "dev_eui": envelope.dev_eui,
+            "device_id": envelope.device_id,
+            "application_id": envelope.application_id,
+        }
+        uplink: dict[str, JsonValue] = {
+            "event": envelope.event,
+            "device_profile": envelope.device_profile,
+        }
+        provenance = Provenance(
+            plugin=PLUGIN,
+            plugin_version=MANIFEST.version,
+            source_system=f"{envelope.network}:{envelope.application_id or '-'}",
+            original_id=envelope.message_id or envelope.device_key,
+            received_at=ctx.received_at,
+        )
+        device = device_iri(envelope)
+        measurements: list[Measurement] = []
+        if envelope.event == "up":
+            uplink["f_port"] = envelope.f_port
+            uplink["f_cnt"] = envelope.f_cnt
+            if profile.radio_metadata and envelope.radio:
+                uplink["radio"] = [
+                    {"gateway_id": r.gateway_id, "rssi": r.rssi, "snr": r.snr}
+                    for r in envelope.radio
+                ]
+            decoded, decoder = self._payload(envelope, profile, ctx, where)
+            uplink["decoder"] = decoder
+            if decoded is None:
+                if envelope.payload:
+                    uplink["payload_hex"] = envelope.payload.hex()
+            else:
+                result = self.mapper.map(
+                    decoded, vendor=profile.vendor or envelope.vendor, overrides=profile.fields
+                )
+                measurements = self._measurements(envelope, result, instant, device, provenance)
+                self._keep(uplink, result)
+        elif envelope.event == "status":
+            uplink["margin"] = envelope.margin
+            uplink["external_power"] = envelope.external_power
+            if envelope.battery_level is not None:
+                measurements.append(
+                    self._measurement(
+                        measurement_id(envelope, instant, "batteryLevel"), _BATTERY.iri,
+                        envelope.battery_level, _BATTERY.default_unit, instant, device,
+                        provenance, where, {"field": "batteryLevel"},
+                    )
+                )  # fmt: skip
+        uplink = {k: v for k, v in uplink.items() if v is not None}
+        if measurements:  # the uplink's own data rides on its first measurement
+            first = measurements[0]
+            extra = {**first.extensions[PLUGIN], "uplink": uplink}
+            measurements[0] = first.model_copy(update={"extensions": {PLUGIN: extra}})
+        elif envelope.event != "join":  # nothing measured: the device record carries it
+            identity["uplink"] = uplink
+        try:
+            record = Device(
+                id=device,
+                device_kind=profile.device_kind,
+                name=envelope.device_id,
+                manufacturer=envelope.vendor,
+                model=envelope.model,
+                firmware_version=envelope.firmware_version,
+                commands=frozenset(profile.downlinks),
+                provenance=provenance.model_copy(update={"original_id": envelope.device_key}),
+                extensions={PLUGIN: {k: v for k, v in identity.items() if v is not None}},
+            )
+        except PydanticValidationError as exc:
+            raise DecodeError(
+                f"not a valid device: {exc.errors(include_url=False)}", source=where,
+                expected="device names and ids the model accepts",
+            ) from exc  # fmt: skip
+        return [record, *measurements]
+
+    def _payload(
+        self, envelope: Envelope, profile: DeviceProfile, ctx: DecodeContext, where: str
+    ) -> tuple[dict[str, Any] | None, str]:
+        codec_id = profile.codec or ctx.hints.get("codec")
+        if envelope.payload and codec_id and codec_id in self.codecs:
+            codec: PayloadCodec = self.codecs.get(codec_id)
+            if envelope.f_port is None:
+                raise DecodeError(
+                    "payload without FPort", source=where, field="f_port",
+                    expected="an FPort 1..223 with the payload",
+                )  # fmt: skip
+            try:
+                decoded = codec.decode_uplink(envelope.f_port, envelope.payload, device=where)
+            except DecodeError:
+                raise
+            except Exception as exc:
+                raise DecodeError(
+                    f"payload codec {codec_id!r} failed: {type(exc).__name__}: {exc}",
+                    source=where, field="frm_payload", expected=f"a {codec_id} payload",
+                ) from exc  # fmt: skip
+            if not isinstance(decoded, dict):
+                raise DecodeError(
+                    f"payload codec {codec_id!r} returned {type(decoded).__name__}",
+                    source=where, field="frm_payload", expected="a decoded object",
+                )  # fmt: skip
+            return decoded, codec_id
+        if envelope.decoded is not None:
+            return envelope.decoded, "network-server"
+        return None, f"none (codec {codec_id!r} not installed)" if codec_id else "none"
+
+    def _measurements(
+        self,
+        envelope: Envelope,
+        result: MappingResult,
+        instant: datetime,
+        device: str,
+        provenance: Provenance,
+    ) -> list[Measurement]:
+        where = envelope.label
+        return [
+            self._measurement(
+                measurement_id(envelope, instant, value.path), value.property.iri, value.value,
+                value.unit.iri, instant, device, provenance, where,
+                {"field": value.path, "f_cnt": envelope.f_cnt},
+            )
+            for value in result.values
+        ]  # fmt: skip
+
+    @staticmethod
+    def _measurement(
+        iri: str,
+        prop: str,
+        value: int | float,
+        unit: str,
+        instant: datetime,
+        device: str,
+        provenance: Provenance,
+        where: str,
+        extra: dict[str, JsonValue],
+    ) -> Measurement:
+        try:
+            return Measurement(
+                id=iri, property=prop, value=value, unit=unit, timestamp=instant, device=device,
+                provenance=provenance,
+                extensions={PLUGIN: {k: v for k, v in extra.items() if v is not None}},
+            )  # fmt: skip
+        except PydanticValidationError as exc:
+            raise DecodeError(
+                f"not a valid measurement: {exc.errors(include_url=False)}", source=where,
+                field=iri, expected="a finite number",
+            ) from exc  # fmt: skip
+
+    @staticmethod
+    def _keep(lorawan: dict[str, JsonValue], result: MappingResult) -> None:
+        if result.unmapped:
+            lorawan["unmapped"] = dict(result.unmapped)
+        if result.metadata:
+            lorawan["metadata"] = dict(result.metadata)
+        if result.report.skipped:
+            lorawan["skipped"] = list(result.report.skipped)
+        lorawan["mapping"] = dict(result.report.counts)
+
+
+class DownlinkBuilder:
+    """Canonical :class:`~interop.model.command.Command` -> network-server downlink JSON.
+
+    The device's profile maps the command kind to a downlink object (``on`` ->
+    ``{"relay": 1}``; ``"{level}"`` in a value becomes the command's level), its payload
+    codec's ``encode_downlink`` makes FPort + bytes, and :meth:`tts` / :meth:`chirpstack`
+    wrap them. Anything that cannot be expressed raises EncodeError.
+    """
+
+    def __init__(self, profiles: ProfileBook, codecs: PayloadCodecs | None = None) -> None:
+        self.profiles = profiles
+        self.codecs = codecs if codecs is not None else default_payload_codecs()
+
+    @staticmethod
+    def device_key(command: Command) -> str:
+        """The DevEUI or ``{application}/{device id}`` a command's target IRI names."""
+        if not command.target.startswith(_DEVICE_PREFIX):
+            raise EncodeError(
+                f"target {command.target!r} is not a LoRaWAN device", source=command.id,
+                field="target", expected=f"an IRI minted as {_DEVICE_PREFIX}<deveui>",
+            )  # fmt: skip
+        return unquote(command.target.removeprefix(_DEVICE_PREFIX))
+
+    def downlink(self, command: Command) -> tuple[Downlink, DeviceProfile]:
+        """FPort + bytes for ``command``, and the profile that produced them."""
+        key = self.device_key(command)
+        profile = self.profiles.for_device(key)
+        template = profile.downlinks.get(command.action)
+        if template is None:
+            raise EncodeError(
+                f"profile {profile.name!r} maps no downlink for {command.action.value!r}",
+                source=command.id, field="action",
+                expected=f"one of {sorted(k.value for k in profile.downlinks) or 'none'}",
+            )  # fmt: skip
+        if profile.codec is None or profile.codec not in self.codecs:
+            raise EncodeError(
+                f"profile {profile.name!r} has no installed payload codec ({profile.codec!r})",
+                source=command.id, field="codec", expected="a payload codec that encodes",
+            )  # fmt: skip
+        obj = _fill(template, command)
+        encoded = self.codecs.get(profile.codec).encode_downlink(obj, device=key)
+        if encoded.f_port is None:
+            encoded = Downlink(profile.f_port, encoded.data)
+        return encoded, profile
+
+    def tts(self, command: Command) -> dict[str, Any]:
+        """The Things Stack ``down/push`` body for ``command``."""
+        encoded, profile = self.downlink(command)
+        return tts_downlink(
+            encoded, priority=profile.priority, confirmed=profile.confirmed,
+            correlation_id=command.id,
+        )  # fmt: skip
+
+    def chirpstack(self, command: Command) -> dict[str, Any]:
+        """ChirpStack v4 enqueue body (``{"queueItem": {...}}``) for ``command``."""
+        encoded, profile = self.downlink(command)
+        return chirpstack_enqueue(
+            encoded, dev_eui=self.device_key(command), confirmed=profile.confirmed
+        )
+
+
+def _fill(template: Mapping[str, Any], command: Command) -> dict[str, Any]:
+    """Replace ``"{level}"`` values with the command's level (set_level only)."""
+    filled: dict[str, Any] = {}
+    for key, value in template.items():
+        if value == "{level}":
+            if command.action is not CommandKind.SET_LEVEL or command.level is None:
+                raise EncodeError(
+                    "the downlink needs a level", source=command.id, field="level",
+                    expected="a set_level command",
+                )  # fmt: skip
+            level = command.level
+            filled[key] = int(level) if float(level).is_integer() else level
+        elif isinstance(value, Mapping):
+            filled[key] = _fill(value, command)
+        else:
+            filled[key] = value
+    return filled

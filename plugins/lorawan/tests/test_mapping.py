@@ -1,0 +1,57 @@
+"""The semantic mapping: table, vendor overrides, units in strings, placeholders, coverage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from interop_lorawan.mapping import FieldRule, SemanticMapper, corpus_coverage
+
+CORPUS = (
+    Path(__file__).resolve().parents[3] / ".." / "shared" / "corpus" / "lorawan" / "vectors.jsonl"
+)
+
+
+def test_table_units_and_strings():
+    result = SemanticMapper().map(
+        {"temperature": "25 ℃", "level": "2000 mm", "Bat": "3.6V", "co2": 776,
+         "Noise": "NoSensor", "x": 1, "Device": "R718", "air": {"humidity": 41}},
+        vendor="dingtek",
+    )  # fmt: skip
+    placed = {
+        v.path: (v.property.key, v.unit.iri.rsplit("/", 1)[-1], v.value) for v in result.values
+    }
+    assert placed == {
+        "temperature": ("temperature", "degreeCelsius", 25),
+        "level": ("distance", "millimetre", 2000),
+        "Bat": ("battery_voltage", "volt", 3.6),
+        "co2": ("co2", "partsPerMillion", 776),
+        "air.humidity": ("humidity", "percent", 41),
+    }
+    assert result.unmapped == {"x": 1}
+    assert result.metadata == {"Device": "R718"}
+    assert result.report.skipped == ("Noise",)
+
+
+def test_quantity_objects_and_mismatched_units():
+    result = SemanticMapper().map(
+        {"battery_voltage": {"displayName": "Battery", "unit": "V", "value": 3.1},
+         "precipitation": {"unit": "mm", "value": 0.4}}
+    )  # fmt: skip
+    assert [v.path for v in result.values] == ["battery_voltage"]
+    assert result.unmapped == {"precipitation": 0.4}  # unit mm is a length, not a rate
+    assert result.report.counts["mapped"] == 1
+
+
+def test_profile_override_wins():
+    rule = FieldRule.parse({"property": "battery_voltage", "unit": "mV"})
+    result = SemanticMapper().map({"voltage": 3300}, overrides={"voltage": rule})
+    assert result.values[0].value == pytest.approx(3.3)
+
+
+@pytest.mark.skipif(not CORPUS.is_file(), reason="../shared corpus absent")
+def test_coverage_over_corpus():
+    coverage = corpus_coverage(CORPUS)
+    print(coverage.summary())
+    assert coverage.objects > 100
+    assert coverage.coverage > 0.4
