@@ -59,7 +59,7 @@ def fails(codec_id: str, port: int, hex_: str, offset: int, words: str = "") -> 
         ("lht65-codec", 2, "cbf60b0d0376010add7f", 10, "truncated"),
         ("lht65-codec", 3, "cbf60b0d0376010add7fff", 0, "FPort 3"),
         ("lht65-codec", 2, "cbf60b0d0376090add7fff", 6, "external sensor type 9"),
-        ("lds02-codec", 10, "0b880100250001", 7, "truncated"),
+        ("lds02-codec", 10, "0b8801002500", 6, "truncated"),
         ("laq4-codec", 2, "0d07090012020b00fb01b3", 2, "work mode 2"),
         ("ldds75-114-codec", 2, "0d3b0aef000000", 7, "truncated"),
         ("ldds75-codec", 2, "0d", 0, "truncated"),
@@ -232,3 +232,18 @@ def test_dingtek_tilt_sign_nibble() -> None:
     """The angle is negative when the low nibble of the byte before it is set."""
     out = dec("df702-codec", 3, "800001011107d000190f1e000000000081")
     assert out["angle"] == "-30 °"
+
+
+def test_short_lds02_frames_are_read_as_the_maker_reads_them_with_a_warning():
+    codec = builtin_codecs().get("lds02-codec")
+    assert isinstance(codec, NativeCodec)
+    data, warnings = codec.decode_uplink_with_warnings(10, bytes.fromhex("0b880100250001"))
+    assert data["DOOR_OPEN_TIMES"] == 9472
+    assert data["ALARM"] == 0
+    assert warnings == [
+        "7-byte frame of the 10-byte LDS02 format: the missing bytes were read as 0, "
+        "as the maker's decoder does"
+    ]
+    full, none = codec.decode_uplink_with_warnings(10, bytes.fromhex("0b880100250001000001"))
+    assert none == []
+    assert full["ALARM"] == 1

@@ -15,8 +15,9 @@ Sting's ``"Humidity out of range (109.1)"``) come from
 Errors: only ``DecodeError``/``EncodeError``, naming the device, the byte offset (decode) or
 field (encode) and what was expected. The native codecs are stricter than the JS: truncated
 frames, trailing bytes, unknown ports/ids are errors, never silently zero or ``undefined``.
-Three corpus examples depend on JS bugs and are documented deviations (LDS02 truncated frame,
-Paxcounter 64-bit uptime, Dingtek float32); see each module and ``tests/test_codecs_corpus.py``.
+Where a maker's arithmetic is unusual but defines the values deployments see (Paxcounter's
+wrapping uptime, Dingtek's float routine) the codecs reproduce it; LDS02's short frames are
+read as the maker reads them, with a warning.
 """
 
 from __future__ import annotations

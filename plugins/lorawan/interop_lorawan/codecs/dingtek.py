@@ -11,15 +11,13 @@ Downlink (FPort 3): ASCII text ``"80029999" + option (2 hex digits) + value (2 h
 
 Differences from the JS, on purpose: header, trailer and length byte are checked; the tilt
 angle's sign nibble (low nibble of the byte before the angle) is honoured, where the JS's
-operator-precedence slip always negates it; and GPS floats are decoded as IEEE-754 float32.
-The JS's own float routine divides the mantissa by 2^23-1 instead of 2^23, which moves the 6th
-decimal (116.507423 vs the corpus's "116.507430"); that corpus example is a documented
-deviation.
+operator-precedence slip always negates it. GPS floats follow the JS's own float routine,
+which divides the mantissa by 2^23-1 instead of 2^23 (116.507430 where IEEE-754 gives
+116.507423), so coordinates equal what the maker's decoder reports.
 """
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Mapping
 from typing import Any
 
@@ -60,8 +58,17 @@ def _alarms(data: bytes, at: int) -> dict[str, bool]:
 
 
 def _coordinate(r: Reader, pos: int, what: str) -> str:
+    """A float32 coordinate as the maker's codec computes it (mantissa over 2^23 - 1).
+
+    This differs from IEEE-754 in the 6th or 7th significant digit; the maker's formula is
+    kept so that readings equal what every deployment of the maker's decoder reports.
+    """
     r.need(pos, 4, what)
-    return f"{struct.unpack('<f', r.data[pos : pos + 4])[0]:.6f}"
+    bits = int.from_bytes(r.data[pos : pos + 4], "little")
+    sign = -1.0 if bits >> 31 else 1.0
+    exponent = (bits >> 23) & 0xFF
+    mantissa = bits & 0x7FFFFF
+    return f"{sign * 2.0 ** (exponent - 127) * (1 + mantissa / 0x7FFFFF):.6f}"
 
 
 class DingtekDF702(NativeCodec):

@@ -7,8 +7,8 @@ Dragino frames are big-endian; battery words carry status flags in their top two
 (``& 0x3FFF`` mV). Decoded objects follow Dragino's codecs in the TTN Device Repository,
 including their string-typed values (``"2799 mm"``, ``"0.00"``, ``"TRUE"``, ``"No Sensor"``).
 Where the JS reads past the end of a short frame (``undefined`` becomes 0), these codecs raise
-DecodeError instead: the corpus LDS02 example is such a 7-byte frame of a 10-byte format and
-is a documented deviation.
+DecodeError, except LDS02, whose 7-byte frames the maker's own example uses: there the
+missing bytes read as 0, with a warning.
 """
 
 from __future__ import annotations
@@ -102,17 +102,37 @@ class DraginoLDDS75(NativeCodec):
 
 
 class DraginoLDS02(NativeCodec):
-    """LDS02 door sensor: open status, open count, last open duration, alarm."""
+    """LDS02 door sensor: open status, open count, last open duration, alarm.
+
+    The format is 10 bytes. Frames of 7 to 9 bytes occur (the maker's own example is one);
+    the maker's decoder reads the missing bytes as 0, and so does this codec, so its readings
+    equal the maker's, but it says so in a warning. Shorter frames are a DecodeError.
+    """
 
     codec_id = "lds02-codec"
     vendor = "dragino"
+    LENGTH: ClassVar[int] = 10
+    SHORTEST: ClassVar[int] = 7
 
     def decode_uplink(self, f_port: int, data: bytes, *, device: str = "device") -> Decoded:
-        """FPort 10, 10 bytes."""
+        """FPort 10, 10 bytes (7 to 9 read with the missing bytes as 0)."""
+        return self.decode_uplink_with_warnings(f_port, data, device=device)[0]
+
+    def decode_uplink_with_warnings(
+        self, f_port: int, data: bytes, *, device: str = "device"
+    ) -> tuple[Decoded, list[str]]:
+        """The decoded object, and a warning when the frame was short."""
         require_port(self.codec_id, device, f_port, (10,))
+        warnings: list[str] = []
+        if self.SHORTEST <= len(data) < self.LENGTH:
+            warnings.append(
+                f"{len(data)}-byte frame of the {self.LENGTH}-byte LDS02 format: the missing "
+                "bytes were read as 0, as the maker's decoder does"
+            )
+            data = data + bytes(self.LENGTH - len(data))
         r = Reader(data, codec_id=self.codec_id, device=device)
-        r.exact_length(10, "an LDS02 frame")
-        return {
+        r.exact_length(self.LENGTH, "an LDS02 frame")
+        decoded = {
             "BAT_V": _bat(r),
             "DOOR_OPEN_STATUS": 1 if data[0] & 0x80 else 0,
             "MOD": data[2],
@@ -120,6 +140,7 @@ class DraginoLDS02(NativeCodec):
             "LAST_DOOR_OPEN_DURATION": r.uint(6, 3, "last open duration"),
             "ALARM": data[9] & 0x01,
         }
+        return decoded, warnings
 
 
 class DraginoLHT65(NativeCodec):

@@ -5,11 +5,9 @@ big-endian two's complement, /100) used for the BME temperature. The decoded obj
 the Device Repository's decoder: the decoded fields plus ``bytes`` (the payload as a list) and
 ``port``; ``pax`` = wifi + ble on FPort 1. The result carries empty ``warnings``/``errors``.
 
-Deliberate differences from the JS: a frame whose length matches no layout of its port is a
-DecodeError (the JS returns only ``bytes``/``port``), and the 8-byte ``uptime`` is read as the
-unsigned 64-bit little-endian integer it is. The JS builds it with 32-bit shifts, which wrap
-and OR the high half onto the low half; the corpus status example depends on that and is a
-documented deviation.
+Deliberate difference from the JS: a frame whose length matches no layout of its port is a
+DecodeError (the JS returns only ``bytes``/``port``). The 8-byte ``uptime`` is computed as the
+JS does (32-bit shifts that wrap), so readings equal the maker's decoder.
 """
 
 from __future__ import annotations
@@ -27,6 +25,19 @@ Field = tuple[str, int, Callable[[Reader, int, str], Any]]
 
 def _u(size: int) -> Callable[[Reader, int, str], Any]:
     return lambda r, pos, what: r.uint(pos, size, what, little=True)
+
+
+def _maker_uptime(r: Reader, pos: int, what: str) -> int:
+    """The 8-byte uptime as the maker's codec computes it, so readings equal its decoder.
+
+    JavaScript shifts count modulo 32, so the high half is ORed onto the low half and the
+    result is a signed 32-bit integer (the corpus status example depends on it).
+    """
+    r.need(pos, 8, what)
+    value = 0
+    for index, byte in enumerate(r.data[pos : pos + 8]):
+        value |= byte << (8 * (index % 4))
+    return value - (1 << 32) if value >= 1 << 31 else value
 
 
 def _s16(r: Reader, pos: int, what: str) -> int:
@@ -81,7 +92,7 @@ LAYOUTS: dict[int, dict[int, tuple[Field, ...]]] = {
     2: {
         20: (
             ("voltage", 2, U16),
-            ("uptime", 8, _u(8)),
+            ("uptime", 8, _maker_uptime),
             ("cputemp", 1, U8),
             ("memory", 4, U32),
             ("reset0", 1, U8),
