@@ -123,12 +123,9 @@ LPP_TYPES: dict[int, LppType] = {
     )
 }
 POLYLINE = 240
+_PARTS = {type_id: tuple(lpp.parts()) for type_id, lpp in LPP_TYPES.items()}
+"""Each type's parts, computed once: the decode loop is a hot path (messages/s matter)."""
 _BY_NAME: dict[str, int] = {t.name: t.type_id for t in LPP_TYPES.values()} | {"polyline": POLYLINE}
-
-
-def _number(raw: int, mult: float) -> int | float:
-    """``raw / mult``, kept an int when the multiplier is 1 (JSON keeps 27, not 27.0)."""
-    return raw if mult == 1 else raw / mult
 
 
 class CayenneLPP(NativeCodec):
@@ -171,7 +168,8 @@ class CayenneLPP(NativeCodec):
                         f"unknown LPP type 0x{type_id:02x}",
                         "an LPP type id (see LPP_TYPES)",
                     )
-                r.need(offset, lpp.size, f"{lpp.name} value on channel {channel}")
+                if offset + lpp.size > len(data):
+                    r.need(offset, lpp.size, f"{lpp.name} value on channel {channel}")
                 value = self._decode_value(r, lpp, offset)
                 offset += lpp.size
                 name = lpp.name
@@ -191,12 +189,12 @@ class CayenneLPP(NativeCodec):
             if not math.isfinite(value):
                 raise r.error(offset, "generic sensor float32 is not finite", "a finite float32")
             return value
+        data, signed = r.data, lpp.signed
         parts: dict[str, int | float] = {}
         pos = offset
-        for comp, size, mult, limits in lpp.parts():
-            read = r.sint if lpp.signed else r.uint
-            raw = read(pos, size, f"{lpp.name} value")
-            value = _number(raw, mult)
+        for comp, size, mult, limits in _PARTS[lpp.type_id]:
+            raw = int.from_bytes(data[pos : pos + size], "big", signed=signed)
+            value = raw if mult == 1 else raw / mult
             if self.plausibility and limits is not None and not limits[0] <= value <= limits[1]:
                 raise r.error(
                     pos,
@@ -204,10 +202,10 @@ class CayenneLPP(NativeCodec):
                     "(not LPP? little-endian look-alikes decode out of range)",
                     f"{limits[0]:g} to {limits[1]:g}",
                 )
+            if not lpp.components:
+                return value
             parts[comp or ""] = value
             pos += size
-        if not lpp.components:
-            return parts[""]
         return parts
 
     def _decode_polyline(self, r: Reader, offset: int) -> tuple[Decoded, int]:
