@@ -49,7 +49,8 @@ __all__ = [
     "tts_downlink",
 ]
 
-Network = Literal["ttn-v3", "chirpstack-v4"]
+Network = Literal["ttn-v3", "chirpstack-v4", "raw"]
+"""``raw``: a bare FRMPayload with no network-server envelope (``interop decode``)."""
 MAX_ENVELOPE_BYTES = 256 * 1024
 """Largest envelope accepted; real ones are a few kilobytes."""
 MAX_FRM_PAYLOAD = 242
@@ -312,6 +313,36 @@ def parse_envelope(
         f"unknown network {dialect!r}", source=where, field="network",
         expected="ttn-v3 or chirpstack-v4",
     )  # fmt: skip
+
+
+def bare_payload(raw: bytes, hints: Mapping[str, str], source: str) -> Envelope:
+    """An uplink of a bare FRMPayload (no server envelope), described by decode hints.
+
+    Hints: ``f_port`` (default 1), ``device`` (device id, default ``cli``) and ``dev_eui``.
+    """
+    where = f"{source} ({len(raw)} bytes)"
+    if not 0 < len(raw) <= MAX_FRM_PAYLOAD:
+        raise DecodeError(
+            f"{len(raw)}-byte payload", source=where, field="payload",
+            expected=f"1 to {MAX_FRM_PAYLOAD} bytes",
+        )  # fmt: skip
+    f_port_text = hints.get("f_port", "1")
+    if not f_port_text.isdigit() or not 1 <= int(f_port_text) <= 223:
+        raise DecodeError(f"FPort {f_port_text!r}", source=where, field="f_port", expected="1..223")
+    dev_eui = hints.get("dev_eui")
+    if dev_eui is not None and not _EUI.match(dev_eui):
+        raise DecodeError(
+            f"DevEUI {dev_eui!r}", source=where, field="dev_eui", expected="16 hex digits"
+        )
+    return Envelope(
+        network="raw",
+        event="up",
+        device_id=hints.get("device", "cli"),
+        dev_eui=dev_eui.lower() if dev_eui else None,
+        application_id=None,
+        f_port=int(f_port_text),
+        payload=raw,
+    )
 
 
 def _parse_tts(doc: dict[str, Any], where: str) -> Envelope:

@@ -40,6 +40,7 @@ from interop.model.properties import default_property_registry
 from interop.model.records import Record
 from interop_lorawan.envelopes import (
     Envelope,
+    bare_payload,
     chirpstack_enqueue,
     parse_envelope,
     tts_downlink,
@@ -111,8 +112,16 @@ class LorawanUplinkCodec(Codec):
 
     def decode(self, raw: bytes, ctx: DecodeContext) -> list[Record]:
         """Decode one message; DecodeError names the device, field/byte offset and expectation."""
-        envelope = parse_envelope(
-            raw, source=ctx.source, network=ctx.hints.get("network"), topic=ctx.hints.get("topic")
+        hints = ctx.hints
+        bare = hints.get("network") == "raw" or (
+            "codec" in hints and "network" not in hints and not raw.lstrip().startswith(b"{")
+        )
+        envelope = (
+            bare_payload(raw, hints, ctx.source)
+            if bare
+            else parse_envelope(
+                raw, source=ctx.source, network=hints.get("network"), topic=hints.get("topic")
+            )
         )
         if envelope.event not in ("up", "join", "status"):
             return []  # acks, downlink and log events carry no readings
