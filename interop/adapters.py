@@ -139,11 +139,16 @@ class EncodeContext:
 
 @dataclass(frozen=True, slots=True)
 class DemoResult:
-    """What a plugin's demo produced: a summary line and the files it wrote."""
+    """What a plugin's demo produced: a summary line, the files it wrote, and a table.
+
+    ``columns`` and ``rows`` (text) are optional; ``interop demo`` prints them after the summary.
+    """
 
     plugin: str
     summary: str
     outputs: tuple[Path, ...] = ()
+    columns: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
 
 
 class Adapter(ABC):  # noqa: B024 - a marker base; concrete kinds declare the abstract methods

@@ -342,6 +342,14 @@ def demo(
             verdict or "no RDF output",
         )
     console.print(table)
+    for result in results:
+        if result.rows:
+            detail = Table(title=f"{result.plugin}: {len(result.rows)} rows")
+            for column in result.columns:
+                detail.add_column(column, overflow="fold")
+            for row in result.rows:
+                detail.add_row(*(escape(cell) for cell in row))
+            console.print(detail)
     if failed:
         raise typer.Exit(1)
 

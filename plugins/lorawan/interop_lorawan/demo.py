@@ -73,4 +73,16 @@ def run_demo(output_dir: Path) -> DemoResult:
             f"({measurements} measurements), {triples} triples, {verdict}"
         ),
         outputs=(jsonl, ntriples),
+        columns=("device", "property", "value", "unit", "time"),
+        rows=tuple(
+            (
+                (r.device or "").rsplit(":", 1)[-1],
+                r.property.rsplit("/", 1)[-1].rsplit("#", 1)[-1],
+                f"{r.value:g}" if isinstance(r.value, float) else str(r.value),
+                r.unit.rsplit("/", 1)[-1],
+                r.timestamp.isoformat(timespec="seconds"),
+            )
+            for r in records
+            if isinstance(r, Measurement)
+        ),
     )

@@ -40,3 +40,10 @@ def test_convert_sample_uplinks_to_turtle(tmp_path):
     assert result.exit_code == 0, result.output
     check = runner.invoke(app, ["validate", str(target)])
     assert check.exit_code == 0, check.stdout
+
+
+def test_demo_prints_the_measurements_as_a_table(tmp_path):
+    result = runner.invoke(app, ["demo", "--output", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "lorawan: 16 rows" in result.stdout
+    assert "hectopascal" in result.stdout
