@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -21,10 +20,6 @@ import pytest
 from interop_lorawan.codecs import NativeCodec, builtin_codecs
 
 from interop.errors import DecodeError, EncodeError
-
-REPO = Path(__file__).resolve().parents[3]
-SHARED = Path(os.environ.get("INTEROP_SHARED_DIR", REPO.parent / "shared")).resolve()
-VECTORS = SHARED / "corpus" / "lorawan" / "vectors.jsonl"
 
 IMPLEMENTED = (
     "netvox",
@@ -59,13 +54,11 @@ def same(a: Any, b: Any) -> bool:
 
 
 @pytest.fixture(scope="module")
-def vectors() -> list[dict[str, Any]]:
-    """The corpus vectors of the implemented vendors, or skip with the reason."""
-    if not VECTORS.is_file():
-        pytest.skip(f"LoRaWAN corpus not present at {VECTORS} (it lives outside the repository)")
+def vectors(lorawan_vectors: Path) -> list[dict[str, Any]]:
+    """The corpus vectors of the implemented vendors (skipped when the corpus is absent)."""
     rows = [
         json.loads(line)
-        for line in VECTORS.read_text(encoding="utf-8").splitlines()
+        for line in lorawan_vectors.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
     return [v for v in rows if v["vendor"] in IMPLEMENTED]

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from interop_lorawan.mapping import FieldRule, SemanticMapper, corpus_coverage
-
-CORPUS = (
-    Path(__file__).resolve().parents[3] / ".." / "shared" / "corpus" / "lorawan" / "vectors.jsonl"
-)
 
 
 def test_table_units_and_strings():
@@ -49,9 +43,8 @@ def test_profile_override_wins():
     assert result.values[0].value == pytest.approx(3.3)
 
 
-@pytest.mark.skipif(not CORPUS.is_file(), reason="../shared corpus absent")
-def test_coverage_over_corpus():
-    coverage = corpus_coverage(CORPUS)
+def test_coverage_over_corpus(lorawan_vectors):
+    coverage = corpus_coverage(lorawan_vectors)
     print(coverage.summary())
     assert coverage.objects > 100
     assert coverage.coverage > 0.4
