@@ -25,8 +25,8 @@ non-alphanumeric characters into ``_`` (``"Active Energy Import T1"`` ->
 ``active_energy_import_t1``).
 
 Only properties of :data:`interop.model.properties.DEFAULT_PROPERTIES` and units of
-:data:`interop.model.units.DEFAULT_UNITS` are used; fields with no such property (TVOC, PM1,
-particle counts, pulse counters, RSSI) stay unmapped by design.
+:data:`interop.model.units.DEFAULT_UNITS` are used; fields with no such property (particle
+number counts, orientation, door or alarm states, RSSI) stay unmapped by design.
 """
 
 from __future__ import annotations
@@ -200,6 +200,18 @@ FIELD_TABLE: Mapping[str, FieldRule] = {
                     _r("pm25", QUDT + "MicroGM-PER-M3")),
     **dict.fromkeys(["pm10", "pm_10", "pm10_mass_concentration"],
                     _r("pm10", QUDT + "MicroGM-PER-M3")),
+    **dict.fromkeys(["pm1", "pm1_0", "pm_1_0", "pm1_0_mass_concentration"],
+                    _r("pm1", QUDT + "MicroGM-PER-M3")),
+    **dict.fromkeys(["pm4", "pm4_0", "pm4_mass_concentration"],
+                    _r("pm4", QUDT + "MicroGM-PER-M3")),
+    **dict.fromkeys(["tvoc", "tvoc_ppb", "total_voc", "voc"], _r("tvoc", QUDT + "PPB")),
+    "co": _r("co", OM + "partsPerMillion"),
+    # rain (a depth; rates go to "precipitation" of SAREF4WATR when given per time)
+    **dict.fromkeys(["precipitation", "cumulative_precipitation", "rainfall", "rain"],
+                    _r("precipitation_amount", OM + "millimetre")),
+    # meter interfaces
+    **dict.fromkeys(["pulse", "pulse1", "pulse2", "pulseabs", "pulse_abs", "pulse_count",
+                     "pulses"], _r("pulse_count", OM + "one")),
     # pressure (hPa unless the data says otherwise)
     **dict.fromkeys(["pressure", "barometric_pressure", "atmospheric_pressure", "air_pressure",
                      "barometer"], _r("pressure", OM + "hectopascal")),

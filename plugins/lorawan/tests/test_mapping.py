@@ -30,11 +30,13 @@ def test_table_units_and_strings():
 def test_quantity_objects_and_mismatched_units():
     result = SemanticMapper().map(
         {"battery_voltage": {"displayName": "Battery", "unit": "V", "value": 3.1},
-         "precipitation": {"unit": "mm", "value": 0.4}}
+         "precipitation": {"unit": "mm", "value": 0.4},
+         "temperature": {"unit": "mm", "value": 21}}
     )  # fmt: skip
-    assert [v.path for v in result.values] == ["battery_voltage"]
-    assert result.unmapped == {"precipitation": 0.4}  # unit mm is a length, not a rate
-    assert result.report.counts["mapped"] == 1
+    assert [v.path for v in result.values] == ["battery_voltage", "precipitation"]
+    assert result.values[1].property.key == "precipitation_amount"
+    assert result.unmapped == {"temperature": 21}  # mm is a length, not a temperature
+    assert result.report.counts["mapped"] == 2
 
 
 def test_profile_override_wins():
