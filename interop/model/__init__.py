@@ -17,6 +17,20 @@ from interop.model.base import (
 )
 from interop.model.command import Command, CommandKind, CommandResult, CommandStatus
 from interop.model.device import Device, DeviceKind, FunctionKind
+from interop.model.lighting import (
+    AlarmSeverity,
+    AlarmState,
+    AlarmType,
+    CalendarRule,
+    DimmingProgram,
+    DimmingSchedule,
+    LampType,
+    LightingAlarm,
+    LightPoint,
+    ProgramStep,
+    SolarEvent,
+    energy_delta,
+)
 from interop.model.observation import Measurement, State, StateValue
 from interop.model.place import Place
 from interop.model.properties import PropertyRegistry, PropertySpec, default_property_registry
@@ -62,9 +76,13 @@ from interop.model.units import QuantityKind, Unit, UnitRegistry, default_unit_r
 __all__ = [
     "IRI",
     "RECORD_TYPES",
+    "AlarmSeverity",
+    "AlarmState",
+    "AlarmType",
     "AnyRecord",
     "Attribution",
     "Availability",
+    "CalendarRule",
     "Call",
     "CanonicalModel",
     "Command",
@@ -74,6 +92,8 @@ __all__ = [
     "DataClass",
     "Device",
     "DeviceKind",
+    "DimmingProgram",
+    "DimmingSchedule",
     "DirectionType",
     "ExceptionType",
     "Extensions",
@@ -85,7 +105,10 @@ __all__ = [
     "FunctionKind",
     "Geometry",
     "Journey",
+    "LampType",
     "Level",
+    "LightPoint",
+    "LightingAlarm",
     "Line",
     "LocationType",
     "Measurement",
@@ -96,6 +119,7 @@ __all__ = [
     "PickupDropOff",
     "Place",
     "Point",
+    "ProgramStep",
     "PropertyRegistry",
     "PropertySpec",
     "Provenance",
@@ -109,6 +133,7 @@ __all__ = [
     "ServiceTime",
     "Shape",
     "ShapePoint",
+    "SolarEvent",
     "State",
     "StateValue",
     "Stop",
@@ -124,6 +149,7 @@ __all__ = [
     "VehiclePosition",
     "default_property_registry",
     "default_unit_registry",
+    "energy_delta",
     "mint_iri",
     "protected",
     "protection_of",

@@ -12,6 +12,7 @@ from pydantic import Field, TypeAdapter
 
 from interop.model.command import Command, CommandResult
 from interop.model.device import Device
+from interop.model.lighting import DimmingSchedule, LightingAlarm, LightPoint
 from interop.model.observation import Measurement, State
 from interop.model.place import Place
 from interop.model.realtime import ServiceAlert, TripUpdate, VehiclePosition
@@ -64,6 +65,9 @@ AnyRecord = (
     | VehiclePosition
     | TripUpdate
     | ServiceAlert
+    | LightPoint
+    | LightingAlarm
+    | DimmingSchedule
 )
 """Every record class, as a plain union (no discriminator)."""
 
@@ -94,6 +98,9 @@ RECORD_TYPES: tuple[type[AnyRecord], ...] = (
     VehiclePosition,
     TripUpdate,
     ServiceAlert,
+    LightPoint,
+    LightingAlarm,
+    DimmingSchedule,
 )
 """Every record class, in documentation order."""
 

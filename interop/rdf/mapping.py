@@ -24,6 +24,13 @@ from interop.errors import ValidationError
 from interop.model.base import CanonicalModel, Geometry, Point, Provenance
 from interop.model.command import Command, CommandKind, CommandResult, CommandStatus
 from interop.model.device import Device, DeviceKind, FunctionKind
+from interop.model.lighting import (
+    CalendarRule,
+    DimmingProgram,
+    DimmingSchedule,
+    LightingAlarm,
+    LightPoint,
+)
 from interop.model.observation import Measurement, State, StateValue
 from interop.model.place import Place
 from interop.model.properties import DEFAULT_PROPERTIES
@@ -886,12 +893,63 @@ RECORD_MAPS: tuple[RecordMap, ...] = (
             "severity": Value(_i("severityLevel")),
         },
     ),
+    RecordMap(
+        LightPoint,
+        _i("StreetLight"),
+        {
+            **_COMMON,
+            "name": Value(_LABEL),
+            "device": Ref(_i("controlledBy")),
+            "lamp_type": Value(_i("lampType")),
+            "nominal_power": Value(_i("nominalPower")),
+            "manufacturer": Value(_s("hasManufacturer")),
+            "model": Value(_s("hasModel")),
+            "location": _POINT,
+            "lamppost": Ref(_i("mountedOn")),
+            "group": Ref(_i("inLightingGroup")),
+            "cabinet": Ref(_i("fedByCabinet")),
+            "installation_date": Value(_i("installationDate")),
+            "dali_address": Value(_i("daliAddress")),
+            "driver": Value(_i("controlGear")),
+            "controllable": Value(_i("controllable")),
+        },
+    ),
+    RecordMap(
+        LightingAlarm,
+        _i("LightingAlarm"),
+        {
+            **_COMMON,
+            "light": Ref(_i("alarmOf")),
+            "alarm_type": Value(_i("alarmType")),
+            "state": Value(_i("alarmState")),
+            "timestamp": Value(_TIMESTAMP),
+            "severity": Value(_i("alarmSeverity")),
+            "detail": Value(_COMMENT),
+        },
+    ),
+    RecordMap(
+        DimmingSchedule,
+        _i("DimmingSchedule"),
+        {
+            **_COMMON,
+            "name": Value(_LABEL),
+            "timezone": Value(_i("timezone")),
+            "programs": _json_value(
+                _i("dimmingPrograms"), _json_list(DimmingProgram, "dimming programs")
+            ),
+            "rules": _json_value(_i("calendarRules"), _json_list(CalendarRule, "calendar rules")),
+            "default_program": Value(_i("defaultProgram")),
+        },
+    ),
 )  # fmt: skip
 """One entry per record type in :data:`interop.model.records.RECORD_TYPES`."""
 
 EXTRA_CLASSES: Mapping[type[CanonicalModel], tuple[str, ...]] = {
     Place: (iri(GEO, "Feature"),),
     Stop: (iri(S4CITY, "Facility"),),
+    # Not the anchor: a lighting Device is typed s4envi:LightPoint too (DEVICE_CLASSES), and
+    # an anchor must name one record type; interop:StreetLight is a subclass of it.
+    LightPoint: (iri(S4ENVI, "LightPoint"),),
 }
 """Classes a record is typed with besides its anchor, whatever its field values."""
 

@@ -8,7 +8,7 @@ only built-in properties and units, so they also export to SHACL-valid RDF.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from hypothesis import strategies as st
@@ -16,6 +16,19 @@ from hypothesis import strategies as st
 from interop.model.base import ExternalId, Geometry, Point, Provenance
 from interop.model.command import Command, CommandKind, CommandResult, CommandStatus
 from interop.model.device import Device, DeviceKind, FunctionKind
+from interop.model.lighting import (
+    AlarmSeverity,
+    AlarmState,
+    AlarmType,
+    CalendarRule,
+    DimmingProgram,
+    DimmingSchedule,
+    LampType,
+    LightingAlarm,
+    LightPoint,
+    ProgramStep,
+    SolarEvent,
+)
 from interop.model.observation import Measurement, State, StateValue
 from interop.model.place import Place
 from interop.model.properties import DEFAULT_PROPERTIES
@@ -75,6 +88,9 @@ __all__ = [
     "extensions",
     "geometries",
     "iris",
+    "lighting_alarms",
+    "lighting_dimming_schedules",
+    "lighting_light_points",
     "measurements",
     "places",
     "points",
@@ -719,6 +735,102 @@ def realtime_service_alerts() -> st.SearchStrategy[ServiceAlert]:
     )
 
 
+def lighting_light_points() -> st.SearchStrategy[LightPoint]:
+    """Light points with every optional inventory field sometimes present."""
+    return st.builds(
+        LightPoint,
+        **_common("light-point"),
+        name=_OPTIONAL_TEXT,
+        device=st.none() | iris("device"),
+        lamp_type=st.none() | st.sampled_from(LampType),
+        nominal_power=st.none() | st.floats(0, 2000),
+        manufacturer=_OPTIONAL_TEXT,
+        model=_OPTIONAL_TEXT,
+        location=st.none() | points(),
+        lamppost=st.none() | iris("lamppost"),
+        group=st.none() | iris("lighting-group"),
+        cabinet=st.none() | iris("cabinet"),
+        installation_date=st.none() | _DATES,
+        dali_address=st.none() | st.integers(0, 63),
+        driver=_OPTIONAL_TEXT,
+        controllable=st.booleans(),
+    )
+
+
+def lighting_alarms() -> st.SearchStrategy[LightingAlarm]:
+    """Alarms of every TALQ type, raised or cleared."""
+    return st.builds(
+        LightingAlarm,
+        **_common("lighting-alarm"),
+        light=iris("light-point"),
+        alarm_type=st.sampled_from(AlarmType),
+        state=st.sampled_from(AlarmState),
+        timestamp=utc_datetimes(),
+        severity=st.none() | st.sampled_from(AlarmSeverity),
+        detail=_OPTIONAL_TEXT,
+    )
+
+
+_TIME_ZONES = st.sampled_from(
+    ["UTC", "Europe/Paris", "Europe/Lisbon", "America/New_York", "Asia/Kolkata"]
+)
+_LEVELS = st.floats(0, 100)
+_NIGHT = 24 * 3600 * 10**6
+
+
+def _night_time(since_noon: int) -> time:
+    micros = (since_noon + _NIGHT // 2) % _NIGHT
+    seconds, micro = divmod(micros, 10**6)
+    return time(seconds // 3600, seconds // 60 % 60, seconds % 60, micro)
+
+
+@st.composite
+def _dimming_programs(draw: st.DrawFn, key: str) -> DimmingProgram:
+    fixed = sorted(draw(st.sets(st.integers(0, _NIGHT - 1), max_size=3)))
+    solar = sorted(draw(st.sets(st.tuples(st.integers(0, 1), st.integers(-720, 720)), max_size=3)))
+    if not fixed and not solar:
+        fixed = [draw(st.integers(0, _NIGHT - 1))]
+    events = (SolarEvent.SUNSET, SolarEvent.SUNRISE)
+    astro = [
+        ProgramStep(solar_event=events[event], offset=offset, level=draw(_LEVELS))
+        for event, offset in solar
+    ]
+    clock = [ProgramStep(at=_night_time(at), level=draw(_LEVELS)) for at in fixed]
+    sunsets = [step for step in astro if step.solar_event is SolarEvent.SUNSET]
+    sunrises = [step for step in astro if step.solar_event is SolarEvent.SUNRISE]
+    return DimmingProgram(key=key, name=draw(_OPTIONAL_TEXT), steps=(*sunsets, *clock, *sunrises))
+
+
+@st.composite
+def lighting_dimming_schedules(draw: st.DrawFn) -> DimmingSchedule:
+    """Schedules of 1-3 programs (fixed-time and sunset/sunrise steps) and prioritised rules."""
+    keys = sorted(draw(st.sets(_SAFE, min_size=1, max_size=3)))
+    programs = tuple(draw(_dimming_programs(key)) for key in keys)
+    priorities = sorted(draw(st.sets(st.integers(0, 1000), max_size=3)), reverse=True)
+    rules = []
+    for priority in priorities:
+        start, end = sorted((draw(_DATES), draw(_DATES)))
+        with_range = draw(st.booleans())
+        rules.append(
+            CalendarRule(
+                priority=priority,
+                program=draw(st.sampled_from(keys)),
+                weekdays=draw(st.frozensets(st.integers(1, 7))),
+                start_date=start if with_range else None,
+                end_date=end if with_range else None,
+                dates=tuple(draw(st.lists(_DATES, max_size=3))),
+            )
+        )
+    return DimmingSchedule(
+        **_draw_common(draw, "dimming-schedule"),
+        name=draw(_OPTIONAL_TEXT),
+        timezone=draw(_TIME_ZONES),
+        programs=programs,
+        rules=tuple(rules),
+        default_program=draw(st.none() | st.sampled_from(keys)),
+    )
+
+
 _BY_TYPE: dict[type[Any], st.SearchStrategy[Any]] = {
     Device: devices(),
     Measurement: measurements(),
@@ -746,6 +858,9 @@ _BY_TYPE: dict[type[Any], st.SearchStrategy[Any]] = {
     VehiclePosition: realtime_vehicle_positions(),
     TripUpdate: realtime_trip_updates(),
     ServiceAlert: realtime_service_alerts(),
+    LightPoint: lighting_light_points(),
+    LightingAlarm: lighting_alarms(),
+    DimmingSchedule: lighting_dimming_schedules(),
     Point: points(),
     Geometry: geometries(),
     Provenance: provenances(),
