@@ -66,6 +66,8 @@ class Capability(StrEnum):
     """Checks its format's files and reports issues (the ``interop_validate`` hook)."""
     RDF_PROFILE = "rdf_profile"
     """Writes its format as N-Triples in named profiles (``interop_write_rdf_profile``)."""
+    SIMULATE = "simulate"
+    """Ships a simulator of its vendor system (the ``interop_simulators`` hook)."""
 
 
 _SLUG = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")

@@ -18,7 +18,10 @@ input, the field and what was expected, so an integrator can fix the data withou
     ├── CapabilityError                capability-missing  an adapter lacks what was asked of it
     ├── PolicyViolation                policy-violation    data the city's policy forbids
     ├── SourceUnavailable              source-unavailable  a live system is down; retried later
-    └── AuthenticationFailed           auth-failed         credentials refused; not retried
+    │   └── RateLimited                rate-limited        the system asked us to slow down
+    ├── AuthenticationFailed           auth-failed         credentials refused; not retried
+    ├── NotFound                       not-found           a named light or schedule is unknown
+    └── UnsupportedOperation           unsupported         the system cannot do that
 """
 
 from __future__ import annotations
@@ -32,14 +35,17 @@ __all__ = [
     "EncodeError",
     "IncompatiblePluginError",
     "InteropError",
+    "NotFound",
     "PluginError",
     "PluginLoadError",
     "PluginNotFoundError",
     "PluginValidationError",
     "PolicyViolation",
+    "RateLimited",
     "RegistryError",
     "SourceUnavailable",
     "UnitError",
+    "UnsupportedOperation",
     "ValidationError",
 ]
 
@@ -177,3 +183,37 @@ class AuthenticationFailed(InteropError):
     """A vendor system refused the credentials; retrying will not help."""
 
     code = "auth-failed"
+
+
+class RateLimited(SourceUnavailable):
+    """A vendor system refused a request as too many (HTTP 429, or its own overload signal).
+
+    ``retry_after`` holds the seconds the system asked the caller to wait (``Retry-After``),
+    or None when it did not say.
+    """
+
+    code = "rate-limited"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        source: str | None = None,
+        field: str | None = None,
+        expected: str | None = None,
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, source=source, field=field, expected=expected)
+
+
+class NotFound(InteropError):
+    """A device, light, schedule or other named object does not exist in the target system."""
+
+    code = "not-found"
+
+
+class UnsupportedOperation(InteropError):
+    """The target system (or its plugin) cannot carry out the requested operation at all."""
+
+    code = "unsupported"

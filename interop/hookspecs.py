@@ -103,3 +103,15 @@ def interop_conformance_cases() -> Sequence[object]:
     Only the kit calls this hook; implementations import Hypothesis inside the function so
     that the plugin never needs it at run time.
     """
+
+
+@hookspec
+def interop_simulators() -> Sequence[object]:
+    """Return simulators of this plugin's vendor system (``SimulatorSpec`` objects).
+
+    See :class:`interop.simulation.server.SimulatorSpec`.
+    Each serves the vendor API over a simulated fleet on 127.0.0.1 and knows how to connect
+    the plugin's controller to it; ``interop sim NAME`` runs one, and the controller
+    conformance suite (:mod:`interop.testing.lighting`) tests the plugin against it.
+    Implementations import aiohttp inside the function.
+    """

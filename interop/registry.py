@@ -284,6 +284,7 @@ class Registry:
             ("interop_demo", Capability.DEMO),
             ("interop_validate", Capability.VALIDATE),
             ("interop_write_rdf_profile", Capability.RDF_PROFILE),
+            ("interop_simulators", Capability.SIMULATE),
         ):
             impls = getattr(self._pm.hook, hook_name).get_hookimpls()
             if any(impl.plugin is plugin for impl in impls):
@@ -413,6 +414,24 @@ class Registry:
             progress=progress,
         )
         return int(count)
+
+    def simulators(self) -> dict[str, Any]:
+        """Every loaded plugin's simulators by name (``SimulatorSpec`` values)."""
+        from interop.simulation.server import SimulatorSpec
+
+        found: dict[str, Any] = {}
+        for loaded in self.plugins:
+            if Capability.SIMULATE not in loaded.manifest.capabilities:
+                continue
+            for spec in self._call_own("interop_simulators", loaded.module) or ():
+                if not isinstance(spec, SimulatorSpec):
+                    raise PluginError(
+                        f"interop_simulators returned {type(spec).__name__}",
+                        source=loaded.name,
+                        expected="interop.simulation.server.SimulatorSpec objects",
+                    )
+                found[spec.name] = spec
+        return found
 
     def demo(self, output_dir: Path) -> list[DemoResult]:
         """Run every loaded plugin's demo, each in ``output_dir/<plugin>``."""

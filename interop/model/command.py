@@ -36,10 +36,16 @@ class CommandStatus(StrEnum):
     """Where a command stands, as the target system reported it."""
 
     ACCEPTED = "accepted"
+    """The target system took the command; it has not (yet) been confirmed."""
+    APPLIED = "applied"
+    """Telemetry from the device confirms the command took effect."""
     SUCCEEDED = "succeeded"
     FAILED = "failed"
     REJECTED = "rejected"
     TIMED_OUT = "timed_out"
+
+
+_TIMED = frozenset({CommandKind.ON, CommandKind.OFF, CommandKind.SET_LEVEL})
 
 
 class Command(RecordBase):
@@ -51,6 +57,13 @@ class Command(RecordBase):
     level: float | None = protected(
         DataClass.PUBLIC, None, ge=0.0, le=100.0, description="Target level, percent."
     )
+    duration: float | None = protected(
+        DataClass.PUBLIC,
+        None,
+        gt=0.0,
+        description="Seconds the override lasts before the schedule resumes; None = until "
+        "changed (on, off and set_level only).",
+    )
     issued_at: UtcDateTime = protected(DataClass.TECHNICAL)
     issued_by: str | None = protected(
         DataClass.PERSONAL, None, min_length=1, description="Operator who issued it."
@@ -60,6 +73,8 @@ class Command(RecordBase):
     def _level_only_for_set_level(self) -> Command:
         if (self.action is CommandKind.SET_LEVEL) != (self.level is not None):
             raise ValueError("level is required for set_level and forbidden for other actions")
+        if self.duration is not None and self.action not in _TIMED:
+            raise ValueError(f"duration applies to on, off and set_level, not {self.action}")
         return self
 
 
@@ -68,6 +83,9 @@ class CommandResult(RecordBase):
 
     kind: Literal["command_result"] = protected(DataClass.PUBLIC, "command_result")
     command: IRI = protected(DataClass.TECHNICAL, description="The command this answers.")
+    target: IRI | None = protected(
+        DataClass.TECHNICAL, None, description="The device (or light) the outcome is about."
+    )
     status: CommandStatus = protected(DataClass.TECHNICAL)
     at: UtcDateTime = protected(DataClass.TECHNICAL)
     detail: str | None = protected(DataClass.TECHNICAL, None, min_length=1)

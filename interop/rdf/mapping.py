@@ -325,6 +325,7 @@ STATE_CLASSES: Mapping[StateValue, tuple[str, ...]] = {
 
 COMMAND_STATUSES: Mapping[CommandStatus, str] = {
     CommandStatus.ACCEPTED: _i("CommandAccepted"),
+    CommandStatus.APPLIED: _i("CommandApplied"),
     CommandStatus.SUCCEEDED: _i("CommandSucceeded"),
     CommandStatus.FAILED: _i("CommandFailed"),
     CommandStatus.REJECTED: _i("CommandRejected"),
@@ -557,6 +558,7 @@ RECORD_MAPS: tuple[RecordMap, ...] = (
             "action": TypeOf({kind: (cls,) for kind, cls in COMMAND_CLASSES.items()}),
             "target": Ref(_i("targetsDevice")),
             "level": Value(_LEVEL),
+            "duration": Value(_i("overrideDuration")),
             "issued_at": Value(_TIMESTAMP),
             "issued_by": Value(_i("issuedBy")),
         },
@@ -567,6 +569,7 @@ RECORD_MAPS: tuple[RecordMap, ...] = (
         {
             **_COMMON,
             "command": Ref(_i("resultOf")),
+            "target": Ref(_i("resultFor")),
             "status": EnumRef(_i("commandStatus"), COMMAND_STATUSES),
             "at": Value(_TIMESTAMP),
             "detail": Value(iri(RDFS, "comment")),

@@ -268,11 +268,14 @@ def commands(draw: st.DrawFn) -> Command:
     """Commands of every kind; ``set_level`` always carries a level."""
     action = draw(st.sampled_from(CommandKind))
     level = draw(st.floats(0, 100)) if action is CommandKind.SET_LEVEL else None
+    timed = action in (CommandKind.ON, CommandKind.OFF, CommandKind.SET_LEVEL)
+    duration = draw(st.none() | st.floats(1, 86_400)) if timed else None
     return Command(
         **{k: draw(v) for k, v in _common("command").items()},
         action=action,
         target=draw(iris("device")),
         level=level,
+        duration=duration,
         issued_at=draw(utc_datetimes()),
         issued_by=draw(_OPTIONAL_TEXT),
     )
@@ -284,6 +287,7 @@ def command_results() -> st.SearchStrategy[CommandResult]:
         CommandResult,
         **_common("command_result"),
         command=iris("command"),
+        target=st.none() | iris("device"),
         status=st.sampled_from(CommandStatus),
         at=utc_datetimes(),
         detail=_OPTIONAL_TEXT,

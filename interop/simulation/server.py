@@ -1,0 +1,129 @@
+"""Serving a simulated vendor API on 127.0.0.1 with aiohttp, faults included.
+
+A plugin describes its simulator as a :class:`SimulatorSpec`: how to build the aiohttp
+application of its vendor API over a :class:`~interop.simulation.world.LightWorld`, how the
+vendor signals overload, and how to connect its controller to it. :func:`serve` runs one for
+the length of an ``async with`` (tests, demos, benchmarks); ``interop sim`` runs one until
+interrupted. The fault middleware applies the world's :class:`~interop.simulation.world.Faults`
+before the vendor handlers see a request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from aiohttp import web
+from aiohttp.typedefs import Middleware
+
+from interop.control.http import ClientSettings
+from interop.control.lighting import LightingController
+from interop.simulation.world import LightWorld
+
+__all__ = [
+    "SimulatorSpec",
+    "build",
+    "default_overload",
+    "fault_middleware",
+    "serve",
+    "world_key",
+]
+
+world_key: web.AppKey[LightWorld] = web.AppKey("interop_world", LightWorld)
+"""Where a simulator application keeps its world: ``app[world_key]``."""
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def default_overload(status: int, retry_after: float | None) -> web.Response:
+    """A plain overload answer: the status, ``Retry-After`` when known, a short text body."""
+    headers = {"Retry-After": f"{retry_after:g}"} if retry_after is not None else {}
+    return web.Response(status=status, text="overloaded, try again later", headers=headers)
+
+
+@dataclass(frozen=True, slots=True)
+class SimulatorSpec:
+    """A plugin's simulator: its vendor API over a world, and how its controller connects.
+
+    ``build_app(world)`` returns the aiohttp application (without the fault middleware,
+    which :func:`serve` adds). ``connect(url, world, settings)`` returns the plugin's
+    controller for a simulator at ``url``, logged in with the world's credentials.
+    ``overload(status, retry_after)`` renders an injected failure as the vendor would
+    (an HTML page, a problem document, ...); ``rate_limit_status`` is the status the
+    vendor uses when a client sends too much (429, or 503 when it has no 429).
+    """
+
+    name: str
+    description: str
+    build_app: Callable[[LightWorld], web.Application]
+    connect: Callable[[str, LightWorld, ClientSettings | None], LightingController]
+    overload: Callable[[int, float | None], web.StreamResponse] = default_overload
+    rate_limit_status: int = 429
+    default_port: int = 8080
+    extras: dict[str, object] = field(default_factory=dict)
+
+
+def fault_middleware(spec: SimulatorSpec) -> Middleware:
+    """Middleware applying the world's faults: latency, drops, hangs, failures, rate limits."""
+    buckets: dict[str, tuple[float, float]] = {}
+
+    @web.middleware
+    async def faults(request: web.Request, handler: Handler) -> web.StreamResponse:
+        world = request.app[world_key]
+        fault = world.take_fault()
+        if world.faults.latency:
+            await asyncio.sleep(world.faults.latency)
+        if fault is not None:
+            what, wait = fault
+            if what == "drop":
+                if request.transport is not None:
+                    request.transport.close()
+                raise asyncio.CancelledError
+            if what == "hang":
+                await asyncio.sleep(3600)
+            return spec.overload(int(what.split(":")[1]), wait)
+        limit = world.faults.rate_limit
+        if limit is not None:
+            client = request.headers.get("Authorization") or request.remote or "?"
+            now = time.monotonic()
+            tokens, last = buckets.get(client, (limit, now))
+            tokens = min(limit, tokens + (now - last) * limit)
+            if tokens < 1.0:
+                buckets[client] = (tokens, now)
+                return spec.overload(spec.rate_limit_status, world.faults.retry_after)
+            buckets[client] = (tokens - 1.0, now)
+        world.tick()
+        return await handler(request)
+
+    return faults
+
+
+@asynccontextmanager
+async def serve(
+    spec: SimulatorSpec, world: LightWorld, *, host: str = "127.0.0.1", port: int = 0
+) -> AsyncIterator[str]:
+    """Run ``spec``'s simulator over ``world`` for the block; yields its base URL.
+
+    ``port`` 0 picks a free port. Only loopback is meant: simulators have no TLS.
+    """
+    app = build(spec, world)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port, shutdown_timeout=0.5)
+    await site.start()
+    bound = runner.addresses[0][1] if runner.addresses else port
+    try:
+        yield f"http://{host}:{bound}"
+    finally:
+        await runner.cleanup()
+
+
+def build(spec: SimulatorSpec, world: LightWorld) -> web.Application:
+    """The simulator application: the vendor routes behind the fault middleware."""
+    vendor = spec.build_app(world)
+    vendor[world_key] = world
+    vendor.middlewares.insert(0, fault_middleware(spec))
+    return vendor
