@@ -357,3 +357,12 @@ def demo(
 def main() -> None:  # pragma: no cover - console entry point
     """Run the CLI."""
     app()
+
+
+def _register_lighting() -> None:
+    from interop.cli_lighting import register
+
+    register(app)
+
+
+_register_lighting()
