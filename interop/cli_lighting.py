@@ -184,9 +184,18 @@ def migrate_command(
 
 
 async def demo_migration(
-    registry: Any, source_sim: str, target_sim: str, lights: int, report_path: Path
+    registry: Any,
+    source_sim: str,
+    target_sim: str,
+    lights: int,
+    report_path: Path,
+    rdf_path: Path | None = None,
 ) -> Any:
-    """Serve two simulators, the source with ``lights`` lights and schedules, and migrate."""
+    """Serve two simulators, the source with ``lights`` lights and schedules, and migrate.
+
+    With ``rdf_path``, also writes a sample of the target's canonical data (schedules, the
+    first 50 lights, their controller nodes and telemetry) as Turtle, for a SHACL check.
+    """
     from interop.control.http import ClientSettings
     from interop.simulation.server import serve
     from interop.simulation.world import LightWorld
@@ -203,7 +212,30 @@ async def demo_migration(
         source = source_spec.connect(source_url, source_world, settings)
         await seed_schedules(source, lights)
         target = target_spec.connect(target_url, target_world, settings)
-        return await _migrate(source, target, False, report_path)
+        report = await _migrate(source, target, False, report_path)
+        if rdf_path is not None:
+            target = target_spec.connect(target_url, target_world, settings)
+            try:
+                await _write_sample(target, rdf_path)
+            finally:
+                await target.aclose()
+        return report
+
+
+async def _write_sample(controller: Any, path: Path) -> None:
+    from interop.control.lighting import light_device
+    from interop.rdf import to_turtle
+
+    sample = []
+    async for light in controller.lights():
+        sample.append(light)
+        if len(sample) == 50:
+            break
+    records: list[Any] = [*await controller.schedules(), *sample]
+    records += [light_device(light) for light in sample if light.device]
+    records += await controller.telemetry([light.id for light in sample])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(to_turtle(records), "utf-8")
 
 
 async def seed_schedules(controller: Any, lights: int) -> None:
