@@ -20,8 +20,9 @@ MANIFEST = PluginManifest(
     version=__version__,
     api_version=API_VERSION,
     vendor="interop contributors",
-    description="TODO",
-    protocols=("TODO",),
+    description="Street lighting through the published TALQ 2.7.1 OpenAPI: a controller for "
+    "Gateways, a CMS API endpoint and a simulated Gateway (not TALQ-certified).",
+    protocols=("TALQ Gateway API 2.7.1 (OpenAPI)", "TALQ CMS API 2.7.1 (OpenAPI)"),
     capabilities=frozenset({Capability.CONTROL, Capability.SIMULATE}),
     commands=frozenset(
         {CommandKind.ON, CommandKind.OFF, CommandKind.SET_LEVEL, CommandKind.RESUME_SCHEDULE}
