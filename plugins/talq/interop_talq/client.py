@@ -95,9 +95,7 @@ class GatewayClient:
         query = [(CLIENT_ADDRESS, self.client_address), (REQUEST_ID, str(uuid.uuid4()))]
         return await self.http.request(method, path, params=[*query, *params], json=json)
 
-    async def json(
-        self, method: str, path: str, *, params: Sequence[tuple[str, str]] = ()
-    ) -> Any:
+    async def json(self, method: str, path: str, *, params: Sequence[tuple[str, str]] = ()) -> Any:
         """GET-like request whose 200 answer is JSON; NotFound on 404, DecodeError otherwise."""
         response = await self.request(method, path, params=params)
         self.expect(response, (200,), f"{method} {path}")

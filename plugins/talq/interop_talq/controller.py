@@ -43,6 +43,7 @@ from interop_talq.protocol import (
     PAGINATION_OFFSET,
     PAGINATION_TOTAL,
     format_time,
+    parse_time,
 )
 from interop_talq.provisioning import encode_devices
 from interop_talq.schedules import decode_schedule, encode_schedule
@@ -108,7 +109,8 @@ class TalqController(LightingController):
         address = address_of(light)
         if address is None:
             raise NotFound(
-                f"{light!r} is not a light of this plugin", source=self.source,
+                f"{light!r} is not a light of this plugin",
+                source=self.source,
                 expected="a urn:interop:light-point:talq: id",
             )
         return device_iri(address)
@@ -116,9 +118,7 @@ class TalqController(LightingController):
     def _address(self, light: str) -> str:
         address = address_of(light)
         if address is None:
-            raise NotFound(
-                f"no light {light!r}", source=self.source, expected="a TALQ light id"
-            )
+            raise NotFound(f"no light {light!r}", source=self.source, expected="a TALQ light id")
         return address
 
     # ------------------------------------------------------------------ inventory
@@ -167,7 +167,7 @@ class TalqController(LightingController):
                     members.setdefault(str(member.get("address")), str(group["address"]))
         return members
 
-    async def lights(self, *, page_size: int = 200) -> AsyncIterator[LightPoint]:  # type: ignore[override]
+    async def lights(self, *, page_size: int = 200) -> AsyncIterator[LightPoint]:
         """Every device with a LampActuatorFunction, as a LightPoint."""
         luminaires = await self._lookup("/luminaire-types", "address")
         groups = await self._groups()
@@ -260,8 +260,6 @@ class TalqController(LightingController):
             stamp = data.get("timestamp")
             at = attribute.timestamp
             if stamp is not None:
-                from interop_talq.protocol import parse_time
-
                 at = parse_time(stamp, source=self.source, field=field + ".timestamp")
             if at is None:
                 raise DecodeError("log entry has no timestamp", source=self.source, field=field)
@@ -380,7 +378,9 @@ class TalqController(LightingController):
                 return outcome
             now = datetime.now(UTC)
             if response.status in (201, 202):
-                status = CommandStatus.ACCEPTED if response.status == 202 else CommandStatus.SUCCEEDED
+                status = (
+                    CommandStatus.ACCEPTED if response.status == 202 else CommandStatus.SUCCEEDED
+                )
                 detail = (
                     "accepted by the Gateway (202); it applies the command later"
                     if response.status == 202
@@ -463,9 +463,7 @@ class TalqController(LightingController):
                 )
                 self.gateway.expect(response, (200,), "PUT /control-programs")
             else:
-                response = await self.gateway.request(
-                    "POST", "/control-programs", json=[program]
-                )
+                response = await self.gateway.request("POST", "/control-programs", json=[program])
                 self.gateway.expect(response, (201,), "POST /control-programs")
         if calendar["id"] in existing_calendars:
             response = await self.gateway.request(
@@ -480,7 +478,7 @@ class TalqController(LightingController):
         )
 
     async def assignments(self) -> Mapping[str, str]:
-        """light id -> schedule id, from each LampActuatorFunction.calendarID."""
+        """Map light id -> schedule id, from each LampActuatorFunction.calendarID."""
         found: dict[str, str] = {}
         async for view in self._devices(200):
             calendar = view.attribute(FUNCTION_ACTUATOR, "calendarID")
@@ -533,7 +531,9 @@ class TalqController(LightingController):
                 for i in valid.values():
                     results[i] = result(i, CommandStatus.FAILED, str(exc))
             if response is not None and response.status in (201, 202):
-                status = CommandStatus.SUCCEEDED if response.status == 201 else CommandStatus.ACCEPTED
+                status = (
+                    CommandStatus.SUCCEEDED if response.status == 201 else CommandStatus.ACCEPTED
+                )
                 for i in valid.values():
                     results[i] = result(i, status, None)
             elif response is not None:

@@ -94,9 +94,7 @@ class DeviceView:
         self.name = name
         functions = document.get("functions", [])
         if not isinstance(functions, list):
-            raise DecodeError(
-                "functions is not an array", source=self.source, field="functions"
-            )
+            raise DecodeError("functions is not an array", source=self.source, field="functions")
         self._functions: dict[str, dict[str, Any]] = {}
         for function in functions:
             if not isinstance(function, dict) or not isinstance(function.get("type"), str):

@@ -31,9 +31,9 @@ class EpochTracker:
     ) -> int:
         """The epoch of this reading; ``declared`` (the Gateway's own epoch) wins when given."""
         seen = self._seen.setdefault(address, _Seen())
-        went_down = (
-            energy is not None and seen.energy is not None and energy < seen.energy
-        ) or (hours is not None and seen.hours is not None and hours < seen.hours)
+        went_down = (energy is not None and seen.energy is not None and energy < seen.energy) or (
+            hours is not None and seen.hours is not None and hours < seen.hours
+        )
         if went_down:
             seen.drops += 1
         if energy is not None:

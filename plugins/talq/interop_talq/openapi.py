@@ -91,7 +91,7 @@ class _Response:
     content_type: str
 
 
-@dataclass(slots=True)
+@dataclass
 class OpenApiCheck:
     """Validates traffic against one API file and keeps the tally; ``skip`` paths are not in it."""
 
@@ -123,7 +123,9 @@ class OpenApiCheck:
     def check_request(self, request: web.Request, body: bytes | None) -> list[str]:
         """Violations of one request (empty when it conforms)."""
         self.requests += 1
-        return [str(error) for error in self._spec.iter_request_errors(self._request(request, body))]
+        return [
+            str(error) for error in self._spec.iter_request_errors(self._request(request, body))
+        ]
 
     def check_response(
         self, request: web.Request, body: bytes | None, response: web.Response
@@ -139,7 +141,7 @@ class OpenApiCheck:
         ]
 
     def middleware(self) -> Middleware:
-        """aiohttp middleware validating each exchange outside ``skip``."""
+        """An aiohttp middleware validating each exchange outside ``skip``."""
 
         @web.middleware
         async def validate(request: web.Request, handler: Handler) -> web.StreamResponse:

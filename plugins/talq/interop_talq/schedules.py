@@ -71,8 +71,7 @@ def encode_schedule(
         )
     if schedule.timezone != timezone:
         raise EncodeError(
-            f"TALQ calendars run in the Gateway's local time ({timezone}), not "
-            f"{schedule.timezone}",
+            f"TALQ calendars run in the Gateway's local time ({timezone}), not {schedule.timezone}",
             source=source,
             field="timezone",
             expected=timezone,
@@ -221,9 +220,7 @@ def _decode_program(document: Mapping[str, Any], calendar: str, source: str) -> 
     sunsets = [s for s in solar if s.solar_event is SolarEvent.SUNSET]
     sunrises = [s for s in solar if s.solar_event is SolarEvent.SUNRISE]
     try:
-        return DimmingProgram(
-            key=_key_of(calendar, program), steps=(*sunsets, *fixed, *sunrises)
-        )
+        return DimmingProgram(key=_key_of(calendar, program), steps=(*sunsets, *fixed, *sunrises))
     except ValueError as exc:
         raise DecodeError(str(exc), source=where, expected="a valid program") from None
 

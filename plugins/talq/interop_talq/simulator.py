@@ -17,7 +17,7 @@ import os
 import secrets
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -80,7 +80,9 @@ def _json(body: Any, status: int = 200, headers: dict[str, str] | None = None) -
     )
 
 
-def _error(status: int, key: str, description: str, refs: list[tuple[str, str]] = ()) -> web.Response:  # type: ignore[assignment]
+def _error(
+    status: int, key: str, description: str, refs: Sequence[tuple[str, str]] = ()
+) -> web.Response:
     return _json(error_messages(key, description, refs), status)
 
 
@@ -273,7 +275,7 @@ async def _body(request: web.Request) -> Any:
         return None
 
 
-def _int_param(request: web.Request, name: str) -> int | None | web.Response:
+def _int_param(request: web.Request, name: str) -> int | web.Response | None:
     raw = request.query.get(name)
     if raw is None:
         return None
@@ -293,7 +295,8 @@ async def _devices(request: web.Request, gateway: _Gateway) -> web.Response:
     for value in (offset, limit):
         if isinstance(value, web.Response):
             return value
-    assert not isinstance(offset, web.Response) and not isinstance(limit, web.Response)
+    assert not isinstance(offset, web.Response)
+    assert not isinstance(limit, web.Response)
     lights = world.lights
     if offset is None and limit is None:
         return _json([render_device(gateway, light) for light in lights])
