@@ -4,6 +4,8 @@ Loads the named plugins (every installed plugin without ``--interop-plugin``) th
 strict registry, asks each for its cases (``interop_conformance_cases``) and runs the checks
 of :mod:`interop.testing.conformance` over them. A plugin without cases still gets its
 manifest and capabilities checked, and fails for each declared capability left untested.
+Every simulator a plugin returns from ``interop_simulators`` gets the lighting-controller
+suite (:class:`~interop.testing.lighting.LightingControllerConformance`).
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ import pytest
 
 from interop.adapters import Capability
 from interop.registry import LoadedPlugin, Registry
+from interop.simulation.server import SimulatorSpec
 from interop.testing import conformance as kit
 from interop.testing.cases import CodecCase, DatasetCase
+from interop.testing.lighting import LightingControllerConformance
 from interop.testing.pytest_plugin import registry_for
 
 __all__: list[str] = []
@@ -43,6 +47,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
                 ]
             metafunc.parametrize(("plugin", name), params)
             return
+    if "simulator" in metafunc.fixturenames:
+        specs = sorted(registry.simulators().values(), key=lambda spec: spec.name)
+        params = [pytest.param(spec, id=spec.name) for spec in specs]
+        if not params:
+            reason = "no plugin under test returns a SimulatorSpec from interop_simulators"
+            params = [pytest.param(None, id="none", marks=pytest.mark.skip(reason=reason))]
+        metafunc.parametrize("simulator", params)
+        return
     if "plugin" in metafunc.fixturenames:
         plugins = registry.plugins
         metafunc.parametrize("plugin", plugins, ids=[p.name for p in plugins])
@@ -120,3 +132,12 @@ def test_dataset_samples_valid(plugin: LoadedPlugin, dataset_case: DatasetCase) 
 def test_dataset_junk_raises_decode_error(plugin: LoadedPlugin, dataset_case: DatasetCase) -> None:
     """Ensure a file of random bytes raises only DecodeError when read."""
     kit.check_dataset_junk_raises_decode_error(dataset_case)
+
+
+class TestLightingController(LightingControllerConformance):
+    """The lighting-controller suite, once per simulator of the plugins under test."""
+
+    @pytest.fixture(autouse=True)
+    def _bind_simulator(self, simulator: SimulatorSpec) -> None:
+        """Run each inherited check against the parametrized simulator."""
+        self.spec = simulator
