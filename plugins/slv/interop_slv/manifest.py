@@ -20,8 +20,12 @@ MANIFEST = PluginManifest(
     version=__version__,
     api_version=API_VERSION,
     vendor="interop contributors",
-    description="TODO",
-    protocols=("TODO",),
+    description=(
+        "Itron Streetlight.Vision (SLV) street lighting: inventory, telemetry, dimming "
+        "batches, schedules and alarms through the SLV NorthBound JSON web services as "
+        "publicly documented (simulated where the docs are silent), and a simulator of them."
+    ),
+    protocols=("slv-northbound-json", "dali-102-arc-levels"),
     capabilities=frozenset({Capability.CONTROL, Capability.SIMULATE}),
     commands=frozenset(
         {CommandKind.ON, CommandKind.OFF, CommandKind.SET_LEVEL, CommandKind.RESUME_SCHEDULE}

@@ -1,0 +1,133 @@
+"""SLV log values -> canonical readings: reports split out, times to UTC, energy cumulated.
+
+SLV logs one row per value (``{deviceId, name, value, eventTime}``); the rows of one report
+share an event time. A report ends when a value name repeats or the time changes. Times are
+device-local, resolved in series order (:mod:`interop_slv.localtime`); energy deltas become
+cumulative counters (:mod:`interop_slv.energy`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from interop.control.lighting import BURNING_HOURS, ENERGY, LEVEL, POWER, POWER_FACTOR, VOLTAGE
+from interop.model.base import Provenance, mint_iri
+from interop.model.lighting import COUNTER_EPOCH, LIGHTING_EXTENSION
+from interop.model.observation import Measurement
+from interop.model.units import OM
+from interop_slv import names
+from interop_slv.dali import arc_to_percent
+from interop_slv.energy import Cumulative, cumulate
+from interop_slv.localtime import parse_local, series_to_utc
+from interop_slv.values import Scalar, parse_arc, parse_number
+from interop_slv.wire import LogValue
+
+__all__ = ["Report", "measurement", "split_reports", "timed_reports"]
+
+
+@dataclass(slots=True)
+class Report:
+    """The values one device reported at one local time (UTC and energy once resolved)."""
+
+    local: datetime
+    values: dict[str, Scalar] = field(default_factory=dict)
+    at: datetime | None = None
+    energy: Cumulative | None = None
+
+
+def split_reports(rows: Iterable[LogValue]) -> dict[int, list[Report]]:
+    """Reports per device id, in the order the server logged them."""
+    reports: dict[int, list[Report]] = {}
+    current: Report | None = None
+    current_device: int | None = None
+    for row in rows:
+        local = parse_local(row.eventTime or "", field=f"{row.name}.eventTime")
+        if (
+            current is None
+            or current_device != row.deviceId
+            or current.local != local
+            or row.name in current.values
+        ):
+            current = Report(local)
+            current_device = row.deviceId
+            reports.setdefault(row.deviceId, []).append(current)
+        current.values[row.name] = row.value
+    return reports
+
+
+def timed_reports(reports: Sequence[Report], zone: ZoneInfo, *, source: str) -> list[Report]:
+    """Reports with UTC times (repeated autumn hour resolved by order) and cumulative energy."""
+    for report, at in zip(reports, series_to_utc((r.local for r in reports), zone), strict=True):
+        report.at = at
+    energy_reports = [r for r in reports if names.ENERGY in r.values]
+    totals = cumulate(
+        (
+            parse_number(r.values[names.ENERGY], field=names.ENERGY, source=source),
+            parse_number(r.values[names.LAMP_ON_TIME], field=names.LAMP_ON_TIME, source=source)
+            if names.LAMP_ON_TIME in r.values
+            else None,
+        )
+        for r in energy_reports
+    )
+    for report, total in zip(energy_reports, totals, strict=True):
+        report.energy = total
+    return list(reports)
+
+
+_UNITS = {
+    names.LEVEL: (LEVEL, OM + "percent"),
+    names.POWER: (POWER, OM + "watt"),
+    names.LAMP_ON_TIME: (BURNING_HOURS, OM + "hour"),
+    names.VOLTAGE: (VOLTAGE, OM + "volt"),
+    names.POWER_FACTOR: (POWER_FACTOR, OM + "one"),
+}
+
+
+def measurement(
+    name: str,
+    value: Scalar,
+    *,
+    light: str,
+    node: str,
+    at: datetime,
+    provenance: Provenance,
+    source: str,
+    energy: Cumulative | None = None,
+) -> Measurement | None:
+    """The canonical measurement of one SLV value (None for values with no canonical home).
+
+    Levels go through the DALI curve, kW become W, seconds hours; energy must be given as
+    its cumulative counter (``energy``), never as SLV's delta.
+    """
+    extensions: dict[str, dict[str, object]] = {}
+    if name == names.ENERGY:
+        if energy is None:
+            return None
+        prop, unit, number = ENERGY, OM + "kilowattHour", energy.energy
+        extensions = {LIGHTING_EXTENSION: {COUNTER_EPOCH: energy.epoch}}
+    elif name in _UNITS:
+        prop, unit = _UNITS[name]
+        if name == names.LEVEL:
+            number = round(arc_to_percent(parse_arc(value, source=source)), 3)
+        else:
+            number = parse_number(value, field=name, source=source)
+            if name == names.POWER:
+                number = round(number * 1000, 4)
+            elif name == names.LAMP_ON_TIME:
+                number = round(number / 3600, 6)
+    else:
+        return None
+    return Measurement(
+        id=mint_iri("measurement", "slv", f"{light}|{name}|{at.isoformat()}"),
+        provenance=provenance,
+        extensions=extensions,
+        property=prop,
+        value=float(number),
+        unit=unit,
+        timestamp=at,
+        device=node,
+        feature_of_interest=light,
+    )
