@@ -43,6 +43,7 @@ from interop_talq.protocol import (
     PAGINATION_OFFSET,
     PAGINATION_TOTAL,
     format_time,
+    is_uuid,
     parse_time,
 )
 from interop_talq.provisioning import encode_devices
@@ -105,15 +106,11 @@ class TalqController(LightingController):
         )
 
     def device_iri(self, light: str) -> str:
-        """The node IRI of a light: the TALQ device whose address the light id carries."""
-        address = address_of(light)
-        if address is None:
-            raise NotFound(
-                f"{light!r} is not a light of this plugin",
-                source=self.source,
-                expected="a urn:interop:light-point:talq: id",
-            )
-        return device_iri(address)
+        """The node IRI of a light: the TALQ device whose address the light id carries.
+
+        An id of another system still gets an IRI (commands to it fail with a result).
+        """
+        return device_iri(address_of(light) or light)
 
     def _address(self, light: str) -> str:
         address = address_of(light)
@@ -327,13 +324,13 @@ class TalqController(LightingController):
         for index, command in enumerate(commands):
             level = _level_of(command)
             address = address_of(command.target)
-            if address is None or command.action not in _ACTIONS:
+            if not is_uuid(address) or command.action not in _ACTIONS:
                 reason = (
-                    f"{command.target} is not a TALQ device"
-                    if address is None
+                    f"{address or command.target} is not a light of a TALQ Gateway"
+                    if not is_uuid(address)
                     else f"{command.action} is not supported by TALQ override commands"
                 )
-                status = CommandStatus.FAILED if address is None else CommandStatus.REJECTED
+                status = CommandStatus.FAILED if not is_uuid(address) else CommandStatus.REJECTED
                 results[index] = _result(command, status, now, reason)
                 continue
             batches.setdefault((level, command.duration), []).append(index)
@@ -570,7 +567,7 @@ def _result(
         id=mint_iri("command-result", SYSTEM, command.id),
         provenance=Provenance(plugin=SYSTEM, plugin_version=__version__, received_at=at),
         command=command.id,
-        target=light_iri(address) if address is not None else command.target,
+        target=light_iri(address) if is_uuid(address) else (address or command.target),
         status=status,
         at=at,
         detail=detail or None,

@@ -32,6 +32,7 @@ __all__ = [
     "PAGINATION_TOTAL",
     "REQUEST_ID",
     "VERSION_HEADER",
+    "envelope_error",
     "error_messages",
     "format_time",
     "is_uuid",
@@ -151,6 +152,32 @@ def parse_time(value: object, *, source: str, field: str) -> datetime:
             expected="an RFC 3339 date-time with Z or an offset",
         )
     return parsed.astimezone(UTC)
+
+
+def envelope_error(
+    method: str, headers: Mapping[str, str], query: Mapping[str, str]
+) -> tuple[str, str] | None:
+    """Why a request lacks the TALQ envelope, as (error key, description); None when it is fine.
+
+    Every request carries ``talq-api-version`` (this version) and a UUID ``clientAddress``;
+    every request but a GET carries a UUID ``talqRequestId`` too.
+    """
+    version = headers.get(VERSION_HEADER)
+    if version is None:
+        return "headerMissing", f"header {VERSION_HEADER} is missing"
+    if version != API_VERSION:
+        return "headerValueNotValid", f"{VERSION_HEADER} {version!r} is not {API_VERSION}"
+    client = query.get(CLIENT_ADDRESS)
+    if client is None:
+        return "parameterMissing", f"query parameter {CLIENT_ADDRESS} is missing"
+    if not is_uuid(client):
+        return "parameterValueNotValid", f"{CLIENT_ADDRESS} {client!r} is not a UUID"
+    request_id = query.get(REQUEST_ID)
+    if request_id is None and method.upper() != "GET":
+        return "parameterMissing", f"query parameter {REQUEST_ID} is missing"
+    if request_id is not None and not is_uuid(request_id):
+        return "parameterValueNotValid", f"{REQUEST_ID} {request_id!r} is not a UUID"
+    return None
 
 
 def error_messages(

@@ -35,8 +35,6 @@ from interop_talq.controller import TalqController
 from interop_talq.openapi import OpenApiCheck
 from interop_talq.protocol import (
     ALARM_EVENTS,
-    API_VERSION,
-    CLIENT_ADDRESS,
     EPOCH_ATTRIBUTE,
     FUNCTION_ACTUATOR,
     FUNCTION_BASIC,
@@ -47,8 +45,7 @@ from interop_talq.protocol import (
     PAGINATION_DEFAULT_LIMIT,
     PAGINATION_OFFSET,
     PAGINATION_TOTAL,
-    REQUEST_ID,
-    VERSION_HEADER,
+    envelope_error,
     error_messages,
     format_time,
     is_uuid,
@@ -221,31 +218,15 @@ def _envelope(gateway: _Gateway) -> Any:
     async def envelope(request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.path == TOKEN_PATH:
             return await handler(request)
-        world = gateway.world
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else ""
         expiry = gateway.tokens.get(token)
         if expiry is None or expiry < time.monotonic():
             gateway.tokens.pop(token, None)
             return _error(401, "genericError", "missing, unknown or expired access token")
-        version = request.headers.get(VERSION_HEADER)
-        if version is None:
-            return _error(400, "headerMissing", f"header {VERSION_HEADER} is missing")
-        if version != API_VERSION:
-            return _error(
-                400, "headerValueNotValid", f"{VERSION_HEADER} {version!r} is not {API_VERSION}"
-            )
-        client = request.query.get(CLIENT_ADDRESS)
-        if client is None:
-            return _error(400, "parameterMissing", f"query parameter {CLIENT_ADDRESS} is missing")
-        if not is_uuid(client):
-            return _error(400, "parameterValueNotValid", f"{CLIENT_ADDRESS} is not a UUID")
-        request_id = request.query.get(REQUEST_ID)
-        if request.method != "GET" and request_id is None:
-            return _error(400, "parameterMissing", f"query parameter {REQUEST_ID} is missing")
-        if request_id is not None and not is_uuid(request_id):
-            return _error(400, "parameterValueNotValid", f"{REQUEST_ID} is not a UUID")
-        del world
+        problem = envelope_error(request.method, request.headers, request.query)
+        if problem is not None:
+            return _error(400, *problem)
         return await handler(request)
 
     return envelope
