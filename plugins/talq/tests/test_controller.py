@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiohttp import web
+from interop_talq.protocol import API_VERSION, is_uuid
 
 from interop.control.http import ClientSettings, RetryPolicy
 from interop.control.lighting import (
@@ -25,7 +26,6 @@ from interop.model.command import CommandKind, CommandStatus
 from interop.model.lighting import AlarmState, AlarmType, LightPoint, counter_epoch, energy_delta
 from interop.model.units import OM
 from interop.simulation.world import LightWorld
-from interop_talq.protocol import API_VERSION, is_uuid
 
 
 def test_every_request_carries_the_talq_envelope(talq_gateway) -> None:
@@ -73,8 +73,10 @@ def test_inventory_maps_devices_to_light_points(talq_gateway) -> None:
         assert light.location == Point(lat=sim.latitude, lon=sim.longitude)
         assert light.nominal_power == sim.nominal_power
         assert light.controllable
-        assert light.device is not None and light.device.startswith("urn:interop:device:talq:")
-        assert light.group is not None and light.group.endswith(str(sim.group))
+        assert light.device is not None
+        assert light.device.startswith("urn:interop:device:talq:")
+        assert light.group is not None
+        assert light.group.endswith(str(sim.group))
     assert lights[2].lamp_type == "high_pressure_sodium"
     assert lights[0].lamp_type == "led"
 
@@ -111,7 +113,7 @@ def test_telemetry_values_units_timestamps_and_counter_epochs(talq_gateway) -> N
 
     async def scenario() -> tuple[list, list]:
         async with talq_gateway(world) as controller:
-            light = [x async for x in controller.lights()][0]
+            light, *_ = [x async for x in controller.lights()]
             before = await controller.telemetry([light.id])
             world.replace_meter(key)
             after = await controller.telemetry([light.id])
@@ -123,11 +125,16 @@ def test_telemetry_values_units_timestamps_and_counter_epochs(talq_gateway) -> N
 
     before, after = asyncio.run(scenario())
     values = {m.property: m for m in before}
-    assert values[LEVEL].value == 40.0 and values[LEVEL].unit == OM + "percent"
-    assert values[POWER].value == 25.6 and values[POWER].unit == OM + "watt"
-    assert values[ENERGY].value == 1234.567 and values[ENERGY].unit == OM + "kilowattHour"
-    assert values[BURNING_HOURS].value == 4321.0 and values[BURNING_HOURS].unit == OM + "hour"
-    assert values[VOLTAGE].unit == OM + "volt" and values[POWER_FACTOR].unit == OM + "one"
+    assert values[LEVEL].value == 40.0
+    assert values[LEVEL].unit == OM + "percent"
+    assert values[POWER].value == 25.6
+    assert values[POWER].unit == OM + "watt"
+    assert values[ENERGY].value == 1234.567
+    assert values[ENERGY].unit == OM + "kilowattHour"
+    assert values[BURNING_HOURS].value == 4321.0
+    assert values[BURNING_HOURS].unit == OM + "hour"
+    assert values[VOLTAGE].unit == OM + "volt"
+    assert values[POWER_FACTOR].unit == OM + "one"
     assert all(m.timestamp == at for m in before)
     assert values[ENERGY].feature_of_interest.startswith("urn:interop:light-point:talq:")
     assert values[ENERGY].device.startswith("urn:interop:device:talq:")
@@ -151,7 +158,7 @@ def test_history_across_dst_changes_is_exact_and_ordered(talq_gateway) -> None:
 
     async def scenario() -> list:
         async with talq_gateway(world) as controller:
-            light = [x async for x in controller.lights()][0]
+            light, *_ = [x async for x in controller.lights()]
             return await controller.history(
                 [light.id],
                 datetime(2026, 3, 28, 23, 0, tzinfo=UTC),
