@@ -10,11 +10,10 @@ turns error envelopes into typed errors.
 from __future__ import annotations
 
 import asyncio
+import base64
 import time
 from collections.abc import Sequence
 from typing import Any
-
-import aiohttp
 
 from interop.control.http import ClientSettings, HttpClient, Response
 from interop.errors import DecodeError, SourceUnavailable, UnsupportedOperation
@@ -39,7 +38,8 @@ class SlvClient:
         self, url: str, *, username: str, password: str, settings: ClientSettings | None
     ) -> None:
         self.source = f"slv {url.rstrip('/')}"
-        self._basic = aiohttp.BasicAuth(username, password).encode()
+        token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+        self._basic = f"Basic {token}"
         self._lock = asyncio.Lock()
         self._logged_in_at = float("-inf")
         self.http = HttpClient(

@@ -271,16 +271,15 @@ class SlvController(LightingController):
         """Latest level, power, energy (cumulative), burning hours, voltage and PF per light."""
         resolved = await self._resolve(lights)
         ids = [number for _, _, number in resolved]
-        last, logs = await asyncio.gather(
-            self._values(
-                "logging/getDeviceLastValues",
-                ids,
-                "param0",
-                [names.LEVEL, names.POWER, names.LAMP_ON_TIME, names.VOLTAGE, names.POWER_FACTOR],
-            ),
-            self._values(
-                "logging/getDevicesLogValues", ids, "deviceId", [names.ENERGY, names.LAMP_ON_TIME]
-            ),
+        # One request at a time: a NotFound for the first leaves nothing in flight.
+        last = await self._values(
+            "logging/getDeviceLastValues",
+            ids,
+            "param0",
+            [names.LEVEL, names.POWER, names.LAMP_ON_TIME, names.VOLTAGE, names.POWER_FACTOR],
+        )
+        logs = await self._values(
+            "logging/getDevicesLogValues", ids, "deviceId", [names.ENERGY, names.LAMP_ON_TIME]
         )
         latest: dict[int, list[LogValue]] = {}
         for row in last:
