@@ -21,14 +21,14 @@ __all__ = [
 ]
 
 SYSTEM = "talq"
-_LIGHT_PREFIX = mint_iri("light-point", SYSTEM, "")
+_LIGHT_PREFIX = mint_iri("light", SYSTEM, "")
 _DEVICE_PREFIX = mint_iri("device", SYSTEM, "")
 _SCHEDULE_PREFIX = mint_iri("dimming-schedule", SYSTEM, "")
 
 
 def light_iri(address: str) -> str:
     """The LightPoint id of the TALQ device ``address``."""
-    return mint_iri("light-point", SYSTEM, address)
+    return mint_iri("light", SYSTEM, address)
 
 
 def device_iri(address: str) -> str:

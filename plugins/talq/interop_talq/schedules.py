@@ -8,7 +8,7 @@ never clash on the Gateway) with ``fixedTimeControls`` and ``astroClockTimeContr
 (ControlService ``dayOffset`` 12). What TALQ cannot hold is refused with
 :class:`~interop.errors.EncodeError`: unnamed schedules, program names, specific dates,
 sub-second times and a zone other than the Gateway's. Rule priorities are kept as order
-(TALQ: first matching rule wins) and read back as ``n-1 .. 0``; levels are whole percent.
+(TALQ: first matching rule wins) and read back as ``n .. 1``; levels are whole percent.
 """
 
 from __future__ import annotations
@@ -286,7 +286,7 @@ def decode_schedule(
         try:
             rules.append(
                 CalendarRule(
-                    priority=len(raw_rules) - 1 - index,
+                    priority=len(raw_rules) - index,
                     program=_key_of(calendar_id, rule["program"]),
                     weekdays=_weekdays(rule.get("condition"), where, field + ".condition"),
                     start_date=_date(rule.get("startDate"), where, field + ".startDate"),

@@ -118,9 +118,9 @@ def test_telemetry_values_units_timestamps_and_counter_epochs(talq_gateway) -> N
             world.replace_meter(key)
             after = await controller.telemetry([light.id])
             with pytest.raises(NotFound):
-                await controller.telemetry(["urn:interop:light-point:talq:" + str(uuid.uuid4())])
+                await controller.telemetry(["urn:interop:light:talq:" + str(uuid.uuid4())])
             with pytest.raises(NotFound):
-                await controller.telemetry(["urn:interop:light-point:slv:1"])
+                await controller.telemetry(["urn:interop:light:slv:1"])
             return before, after
 
     before, after = asyncio.run(scenario())
@@ -136,7 +136,7 @@ def test_telemetry_values_units_timestamps_and_counter_epochs(talq_gateway) -> N
     assert values[VOLTAGE].unit == OM + "volt"
     assert values[POWER_FACTOR].unit == OM + "one"
     assert all(m.timestamp == at for m in before)
-    assert values[ENERGY].feature_of_interest.startswith("urn:interop:light-point:talq:")
+    assert values[ENERGY].feature_of_interest.startswith("urn:interop:light:talq:")
     assert values[ENERGY].device.startswith("urn:interop:device:talq:")
     new_energy = next(m for m in after if m.property == ENERGY)
     assert counter_epoch(new_energy) == counter_epoch(values[ENERGY]) + 1
@@ -180,7 +180,7 @@ def test_override_commands_are_accepted_then_applied(talq_gateway) -> None:
     async def scenario() -> None:
         async with talq_gateway(world) as controller:
             ids = [x.id async for x in controller.lights()]
-            unknown = "urn:interop:light-point:talq:" + str(uuid.uuid4())
+            unknown = "urn:interop:light:talq:" + str(uuid.uuid4())
             commands = [
                 controller.command(light, CommandKind.SET_LEVEL, level=50) for light in ids[:3]
             ]
@@ -206,7 +206,7 @@ def test_override_commands_are_accepted_then_applied(talq_gateway) -> None:
             timed = await controller.set_level(ids[2:3], 30, duration=timedelta(minutes=10))
             assert timed[0].status is CommandStatus.ACCEPTED
             assert world.lights[2].override_until is not None
-            bad = await controller.set_level(["urn:interop:light-point:other:x"], 20)
+            bad = await controller.set_level(["urn:interop:light:other:x"], 20)
             assert bad[0].status is CommandStatus.FAILED
 
     asyncio.run(scenario())
@@ -306,7 +306,7 @@ def test_add_lights_creates_devices(talq_gateway) -> None:
     async def scenario() -> None:
         async with talq_gateway(world) as controller:
             created = await controller.add_lights([new])
-            assert created[0].id.startswith("urn:interop:light-point:talq:")
+            assert created[0].id.startswith("urn:interop:light:talq:")
             listed = {x.name: x async for x in controller.lights()}
             copy = listed["Rue Neuve 12"]
             assert copy.id == created[0].id
