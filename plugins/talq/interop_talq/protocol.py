@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeGuard
 
 from interop.errors import DecodeError
 from interop.model.lighting import AlarmType, LampType
@@ -109,7 +109,7 @@ def light_source_type(lamp: LampType | str | None) -> str:
     return "OTHER"
 
 
-def is_uuid(value: object) -> bool:
+def is_uuid(value: object) -> TypeGuard[str]:
     """Whether ``value`` is a UUID string (TALQ addresses and request ids are)."""
     if not isinstance(value, str):
         return False
