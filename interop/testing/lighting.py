@@ -39,7 +39,7 @@ from interop.control.lighting import (
     VOLTAGE,
     LightingController,
 )
-from interop.errors import AuthenticationFailed, InteropError, NotFound, SourceUnavailable
+from interop.errors import AuthenticationFailed, NotFound, SourceUnavailable
 from interop.model.base import Point, mint_iri
 from interop.model.command import Command, CommandKind, CommandResult, CommandStatus
 from interop.model.lighting import (
@@ -488,10 +488,17 @@ class LightingControllerConformance:
     # ------------------------------------------------------------------ 4. commands
 
     async def _command(
-        self, s: LightingSession, lights: Sequence[LightPoint], action: CommandKind, **kw: Any
+        self, s: LightingSession, lights: Sequence[str], action: CommandKind, **kw: Any
     ) -> tuple[list[Command], list[CommandResult]]:
-        commands = [s.controller.command(x.id, action, **kw) for x in lights]
-        results = await s.controller.execute(commands)
+        """Execute ``action`` on each light id; one result per light, in order, or fail."""
+        try:
+            commands = [s.controller.command(x, action, **kw) for x in lights]
+            results = await s.controller.execute(commands)
+        except Exception as exc:
+            raise AssertionError(
+                f"{action} on {list(lights)} raised {type(exc).__name__}: {exc}; a light that "
+                "cannot be reached or is unknown gets a failed or rejected result instead"
+            ) from exc
         _expect(
             len(results) == len(commands),
             f"execute of {len(commands)} {action} commands returned {len(results)} results: "
@@ -499,9 +506,8 @@ class LightingControllerConformance:
         )
         targets = [r.target for r in results]
         _expect(
-            targets == [x.id for x in lights],
-            f"{action} results name {targets}, expected the lights in command order "
-            f"{[x.id for x in lights]}",
+            targets == list(lights),
+            f"{action} results name {targets}, expected the lights in command order {list(lights)}",
         )
         return commands, results
 
@@ -512,7 +518,7 @@ class LightingControllerConformance:
             fleet = await s.fleet()
             sims = list(s.world)[:3]
             commands, results = await self._command(
-                s, [fleet[x.key] for x in sims], CommandKind.SET_LEVEL, level=50.0
+                s, [fleet[x.key].id for x in sims], CommandKind.SET_LEVEL, level=50.0
             )
             for sim, result in zip(sims, results, strict=True):
                 _expect(
@@ -544,7 +550,7 @@ class LightingControllerConformance:
             fleet = await s.fleet()
             sims = list(s.world)[:2]
             commands, results = await self._command(
-                s, [fleet[x.key] for x in sims], CommandKind.OFF
+                s, [fleet[x.key].id for x in sims], CommandKind.OFF
             )
             final = await s.controller.confirm(
                 commands, results, timeout=self.confirm_timeout, interval=0.05
@@ -568,7 +574,7 @@ class LightingControllerConformance:
         async def scenario(s: LightingSession) -> None:
             fleet = await s.fleet()
             sims = list(s.world)[:2]
-            lights = [fleet[x.key] for x in sims]
+            lights = [fleet[x.key].id for x in sims]
             await self._command(s, lights, CommandKind.SET_LEVEL, level=30.0)
             overridden = [x.name for x in sims if x.override is None]
             _expect(not overridden, f"set_level 30 did not override {overridden}")
@@ -594,10 +600,9 @@ class LightingControllerConformance:
             on1, offline, gone, on2 = list(s.world)[:4]
             offline.offline = True
             s.world.remove_light(gone.key)
-            sims = [on1, offline, gone, on2]
-            commands, results = await self._command(
-                s, [fleet[x.key] for x in sims], CommandKind.SET_LEVEL, level=50.0
-            )
+            never = mint_iri("light", s.controller.system, "no-such-light")
+            ids = [fleet[x.key].id for x in (on1, offline, gone, on2)] + [never]
+            commands, results = await self._command(s, ids, CommandKind.SET_LEVEL, level=50.0)
             status = [r.status for r in results]
             _expect(
                 status[0] is CommandStatus.ACCEPTED and status[3] is CommandStatus.ACCEPTED,
@@ -608,11 +613,13 @@ class LightingControllerConformance:
                 f"the offline light's result is {status[1]}, expected one of "
                 f"{sorted(self.offline_statuses)}",
             )
-            _expect(
-                status[2] in (CommandStatus.FAILED, CommandStatus.REJECTED) and results[2].detail,
-                f"the unknown light's result is {status[2]} ({results[2].detail}), expected "
-                "failed or rejected with a detail",
-            )
+            for index, what in ((2, "a removed light"), (4, "a light the system never had")):
+                _expect(
+                    status[index] in (CommandStatus.FAILED, CommandStatus.REJECTED)
+                    and results[index].detail,
+                    f"the result for {what} ({ids[index]}) is {status[index]} "
+                    f"({results[index].detail}), expected failed or rejected with a detail",
+                )
             final = await s.controller.confirm(commands, results, timeout=1.0, interval=0.05)
             _expect(
                 final[0].status is CommandStatus.APPLIED
@@ -638,22 +645,18 @@ class LightingControllerConformance:
             fleet = await s.fleet()
             await s.controller.telemetry([fleet[x.key].id for x in s.world][:1])  # logged in
             lights = [fleet[x.key] for x in list(s.world)[:2]]
+            ids = [x.id for x in lights]
             setattr(s.world.faults, fault, 10_000)
             began = time.monotonic()
             try:
                 _, results = await asyncio.wait_for(
-                    self._command(s, lights, CommandKind.SET_LEVEL, level=50.0),
+                    self._command(s, ids, CommandKind.SET_LEVEL, level=50.0),
                     self.command_deadline,
                 )
             except TimeoutError:
                 raise AssertionError(
                     f"with {fault} the command did not return within {self.command_deadline} s"
                 ) from None
-            except InteropError as exc:
-                raise AssertionError(
-                    f"with {fault} the command raised {type(exc).__name__}: {exc}; a lost "
-                    "connection must give failed results"
-                ) from exc
             finally:
                 setattr(s.world.faults, fault, 0)
             took = time.monotonic() - began

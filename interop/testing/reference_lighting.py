@@ -363,7 +363,13 @@ class ReferenceController(LightingController):
     # ------------------------------------------------------------------ inventory
 
     def device_iri(self, light: str) -> str:
-        """The node of a light: ``urn:interop:device:reference:<key>``."""
+        """The node of a light: ``urn:interop:device:reference:<key>``.
+
+        The id of another system's light is returned unchanged, so that a command to it
+        gets a ``rejected`` result (see :meth:`execute`) instead of an exception.
+        """
+        if not light.startswith(mint_iri("light", SYSTEM, "")):
+            return light
         return mint_iri("device", SYSTEM, self._key(light, "light"))
 
     async def lights(self, *, page_size: int = 200) -> AsyncIterator[LightPoint]:
@@ -490,7 +496,9 @@ class ReferenceController(LightingController):
         for index, command in enumerate(commands):
             supported, level = _level(command)
             if not supported or not command.target.startswith(mint_iri("device", SYSTEM, "")):
-                results[index] = _result(command, CommandStatus.REJECTED, "not supported here")
+                results[index] = _result(
+                    command, CommandStatus.REJECTED, f"not a {SYSTEM} light or action"
+                )
                 continue
             batches.setdefault((level, command.duration), []).append(index)
         for (level, duration), indexes in batches.items():

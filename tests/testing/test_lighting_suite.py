@@ -107,7 +107,7 @@ EXPECTED_FAILURES = {
 }
 
 MESSAGES = [
-    "*execute of 4 set_level commands returned 3 results: every light gets exactly one*",
+    "*execute of 5 set_level commands returned 4 results: every light gets exactly one*",
     "*core/Power: 0.0* != the simulated * (tolerance 0.1; unit not converted?)*",
     "*timestamp * is not the reading's UTC instant * (local time taken as UTC?)*",
     "*two HTTP 429 answers were not retried: RateLimited*",
