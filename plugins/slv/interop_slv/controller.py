@@ -452,6 +452,15 @@ class SlvController(LightingController):
         except InteropError as exc:
             return {NaturalKey(controller, device): ("FAILED", str(exc)) for device in devices}
 
+    def _node_key(self, node: str) -> NaturalKey | None:
+        """The natural key in a node IRI, None for a node of a light that is not SLV's."""
+        if node in self._foreign:
+            return None
+        try:
+            return parse_iri(node)
+        except NotFound:
+            return None
+
     async def execute(self, commands: Sequence[Command]) -> list[CommandResult]:
         """Dimming batches (one per controller, level and duration), one result per command.
 
@@ -462,9 +471,8 @@ class SlvController(LightingController):
         groups: dict[tuple[str, int, int | None], list[tuple[int, NaturalKey]]] = {}
         for index, command in enumerate(commands):
             target = str(command.target)
-            try:
-                key = parse_iri(target)
-            except NotFound:
+            key = self._node_key(target)
+            if key is None:
                 light = self._foreign.get(target, target)
                 results[index] = self._result(
                     command.id, light, CommandStatus.FAILED, f"{light!r} is not an SLV light id"
