@@ -194,6 +194,8 @@ class LightingControllerConformance:
     voltage_precision: ClassVar[float] = 0.1
     power_factor_precision: ClassVar[float] = 0.01
     timestamp_precision: ClassVar[float] = 1.0
+    session_ttl: ClassVar[float] = 0.5
+    """Seconds a session or token lives in the expiry test (the test outwaits it twice)."""
 
     # ------------------------------------------------------------------ scaffolding
 
@@ -446,7 +448,7 @@ class LightingControllerConformance:
                     level = 100.0 if at.minute < 30 else 50.0
                     world.record(sim.key, at=at, level=level, energy=energy)
                     at += timedelta(minutes=15)
-        start, end = DST_WINDOWS[0][0] - timedelta(hours=1), DST_WINDOWS[1][1] + timedelta(hours=1)
+        start, end = DST_WINDOWS[0][0], DST_WINDOWS[1][1]  # both ends are readings: inclusive
 
         async def scenario(s: LightingSession) -> None:
             fleet = await s.fleet()
@@ -761,7 +763,7 @@ class LightingControllerConformance:
         async def scenario(s: LightingSession) -> None:
             light = next(iter((await s.fleet()).values()))
             for round_ in range(2):
-                await asyncio.sleep(0.4)
+                await asyncio.sleep(self.session_ttl * 1.2)
                 try:
                     found = await s.controller.telemetry([light.id])
                 except AuthenticationFailed as exc:
@@ -771,7 +773,7 @@ class LightingControllerConformance:
                     ) from exc
                 _expect(found, "telemetry after the session expired is empty")
 
-        self.run(scenario, world=self.make_world(session_ttl=0.25))
+        self.run(scenario, world=self.make_world(session_ttl=self.session_ttl))
 
     # ------------------------------------------------------------------ 6. schedules
 
