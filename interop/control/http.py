@@ -11,6 +11,7 @@ Only idempotent requests are retried after a timeout or a lost connection.
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -94,12 +95,14 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
         return None
     text = value.strip()
     try:
-        return max(0.0, float(text))
+        seconds = float(text)
     except ValueError:
         pass
+    else:
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         when = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: absurd numbers in a date
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)

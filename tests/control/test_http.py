@@ -119,7 +119,17 @@ def test_parse_retry_after_never_fails_or_goes_negative(text):
     assert wait is None or wait >= 0.0
 
 
-@pytest.mark.parametrize("value", [None, "", "   ", "soon", "Tuesday"])
+@given(
+    st.integers(0, 10**30),
+    st.integers(0, 10**30),
+    st.sampled_from(["GMT", "+0000", "-0130", "+99999999999999999999"]),
+)
+def test_parse_retry_after_survives_absurd_dates(day, hour, zone):
+    wait = parse_retry_after(f"Mon, {day} Jan 2026 {hour}:00:00 {zone}")
+    assert wait is None or wait >= 0.0
+
+
+@pytest.mark.parametrize("value", [None, "", "   ", "soon", "Tuesday", "nan", "inf", "-inf"])
 def test_parse_retry_after_without_a_usable_value(value):
     assert parse_retry_after(value) is None
 
