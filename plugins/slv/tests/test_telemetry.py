@@ -142,7 +142,7 @@ def test_unknown_light_is_not_found(run_slv: Runner) -> None:
         first = (await ids(controller))[0]
         world.remove_light(world.lights[0].key)
         for light in (first, "urn:interop:light:slv:gw-x%2Fnothing", "urn:example:lamp"):
-            with pytest.raises(NotFound, match="UNKNOWN_DEVICE|no light|not an SLV light"):
+            with pytest.raises(NotFound, match=r"UNKNOWN_DEVICE|no light|not an SLV light"):
                 await controller.telemetry([light])
 
     run_slv(scenario)
