@@ -140,7 +140,7 @@ class SlvController(LightingController):
                 what="getGeozoneDevices",
                 accept=frozenset({"LISTING_EXPIRED"}),
             )
-            if isinstance(data, dict):
+            if isinstance(data, dict) and data.get("errorCodeLabel") == "LISTING_EXPIRED":
                 restarts += 1
                 if restarts > _RESTARTS:
                     raise SourceUnavailable(
