@@ -461,17 +461,17 @@ async def set_dimming_levels(request: web.Request) -> web.Response:
             "603",
             "need controllerStrId/idOnController pairs, dimmingLevel in -1..254, duration > 0",
         )
+    found = {pair: state.light_by_key(pair) for pair in pairs}
+    known = [light.key for light in found.values() if light is not None]
+    for key in known:
+        world.raw_log.append((key, "dimmingLevel", arc))
+    fates = world.command(known, None if arc == -1 else arc_to_percent(arc), duration=duration)
     steps = []
-    for controller, on_controller in pairs:
-        light = state.light_by_key((controller, on_controller))
+    for (controller, on_controller), light in found.items():
         step = {"controllerStrId": controller, "idOnController": on_controller}
         if light is None:
             steps.append(step | {"status": "UNKNOWN_DEVICE", "message": "no such device"})
-            continue
-        world.raw_log.append((light.key, "dimmingLevel", arc))
-        level = None if arc == -1 else arc_to_percent(arc)
-        fate = world.command([light.key], level, duration=duration)[light.key]
-        if fate == "queued":
+        elif fates[light.key] == "queued":
             steps.append(step | {"status": "OK"})
         else:
             steps.append(step | {"status": "TIMEOUT", "message": "the node did not answer"})
