@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from interop.control.http import RetryPolicy
 from interop.control.lighting import POWER
-from interop.model.base import mint_iri
+from interop.errors import NotFound
 from interop.testing.lighting import LightingControllerConformance
 from interop.testing.reference_lighting import ReferenceController, reference_spec
 
@@ -54,6 +54,14 @@ class LocalTimeAsUtc(ReferenceController):
             m.model_copy(update={"timestamp": m.timestamp.astimezone(zone).replace(tzinfo=UTC)})
             for m in super()._measurements(item)
         ]
+
+
+class RaisesForUnknownLights(ReferenceController):
+    async def execute(self, commands):
+        results = await super().execute(commands)
+        if any(r.status == "rejected" for r in results):
+            raise NotFound("a light of the command is unknown")
+        return results
 
 
 class PagesWithoutDedupe(ReferenceController):
@@ -93,6 +101,10 @@ class TestNeverRetries(LightingControllerConformance):
     spec = spec_of(ReferenceController, retry=RetryPolicy(attempts=1))
 
 
+class TestRaisesForUnknownLights(LightingControllerConformance):
+    spec = spec_of(RaisesForUnknownLights)
+
+
 class TestPagesWithoutDedupe(LightingControllerConformance):
     spec = spec_of(PagesWithoutDedupe)
 """
@@ -104,6 +116,7 @@ EXPECTED_FAILURES = {
     "TestLocalTimeAsUtc": {"test_telemetry", "test_history_across_dst"},
     "TestNeverRetries": {"test_overload_is_retried"},
     "TestPagesWithoutDedupe": {"test_paging_survives_inserts_and_expiry"},
+    "TestRaisesForUnknownLights": {"test_partial_failure_one_result_per_light"},
 }
 
 MESSAGES = [
@@ -112,6 +125,7 @@ MESSAGES = [
     "*timestamp * is not the reading's UTC instant * (local time taken as UTC?)*",
     "*two HTTP 429 answers were not retried: RateLimited*",
     "*lights(page_size=5) yields * twice*",
+    "*set_level on * raised NotFound: * a light that cannot be reached or is unknown gets a*",
 ]
 
 
