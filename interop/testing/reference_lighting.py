@@ -35,6 +35,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from interop.control.http import ClientSettings, HttpClient, Response
 from interop.control.lighting import (
@@ -117,17 +118,16 @@ class _Facade:
         self.serial = 0
 
     @web.middleware
-    async def authenticate(
-        self, request: web.Request, handler: Any
-    ) -> web.StreamResponse:  # pragma: no branch - trivial dispatch
+    async def authenticate(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Let token requests through; everything else needs a live bearer token."""
         if request.path == "/auth/token":
-            return await handler(request)  # type: ignore[no-any-return]
+            return await handler(request)
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         issued = self.tokens.get(token) if scheme == "Bearer" else None
         ttl = self.world.session_ttl
         if issued is None or (ttl is not None and time.monotonic() - issued > ttl):
             return _error(401, "missing, unknown or expired token")
-        return await handler(request)  # type: ignore[no-any-return]
+        return await handler(request)
 
     async def token(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -307,6 +307,7 @@ class ReferenceController(LightingController):
         self._password = password
         self._token: str | None = None
         self._login_lock = asyncio.Lock()
+        self._login_task: asyncio.Task[Any] | None = None
         self.http = HttpClient(
             url, source=f"{SYSTEM} {url}", settings=settings, on_auth_failure=self._refresh
         )
@@ -315,16 +316,22 @@ class ReferenceController(LightingController):
 
     async def _refresh(self, http: HttpClient) -> bool:
         """Fetch a new token (once for concurrent callers refused with the same token)."""
+        if asyncio.current_task() is self._login_task:
+            return False  # the login request itself was refused: no second login inside it
         stale = self._token
         async with self._login_lock:
             if self._token != stale:
                 return True
-            answer = await http.request(
-                "POST",
-                "/auth/token",
-                json={"username": self._username, "password": self._password},
-                idempotent=True,
-            )
+            self._login_task = asyncio.current_task()
+            try:
+                answer = await http.request(
+                    "POST",
+                    "/auth/token",
+                    json={"username": self._username, "password": self._password},
+                    idempotent=True,
+                )
+            finally:
+                self._login_task = None
             if answer.status != 200:
                 raise AuthenticationFailed(
                     f"login as {self._username!r} refused (HTTP {answer.status})",
