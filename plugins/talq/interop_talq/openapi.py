@@ -10,20 +10,23 @@ violation as a TALQErrorMessage, so a client test fails loudly.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 import orjson
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
 from interop.errors import PluginError
+from interop_talq.discriminators import DiscriminatedSchemas
 
-__all__ = ["OpenApiCheck", "Violation", "load_spec"]
+__all__ = ["OpenApiCheck", "Violation", "data_model_beside", "load_spec"]
 
 _SPECS: dict[Path, Any] = {}
 _LOCK = threading.Lock()
@@ -32,7 +35,11 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def load_spec(path: Path) -> Any:
-    """The ``openapi_core.OpenAPI`` of ``path``, loaded once per process (it takes seconds)."""
+    """The ``openapi_core.OpenAPI`` of ``path``, loaded once per process (it takes seconds).
+
+    Files it references by relative path (the TALQ API files name the data-model file) are
+    parsed once too, instead of once per validated message.
+    """
     resolved = path.resolve()
     with _LOCK:
         if resolved not in _SPECS:
@@ -44,8 +51,41 @@ def load_spec(path: Path) -> Any:
                     source="interop-talq",
                     expected="pip install 'interop-talq[openapi]'",
                 ) from None
-            _SPECS[resolved] = OpenAPI.from_file_path(str(resolved))
+            from jsonschema_path import SchemaPath
+
+            document = orjson.loads(resolved.read_bytes())
+            handlers = {"file": _cached_file, "<all_urls>": _cached_file}
+            schema = SchemaPath.from_dict(document, base_uri=resolved.as_uri(), handlers=handlers)
+            _SPECS[resolved] = OpenAPI(schema)
         return _SPECS[resolved]
+
+
+def data_model_beside(api: Path) -> Path | None:
+    """The TALQ data-model file next to an API file, None when there is none.
+
+    ``talq-api-gateway-2-7-1-online.json`` -> ``talq-data-model-2-7-1-online.json``.
+    """
+    for side in ("api-gateway", "api-cms"):
+        if side in api.name:
+            model = api.with_name(api.name.replace(side, "data-model"))
+            return model if model.is_file() else None
+    return None
+
+
+@functools.lru_cache(maxsize=4)
+def _subtypes(model: Path) -> DiscriminatedSchemas:
+    return DiscriminatedSchemas(model)
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_file(uri: str) -> Any:
+    """A referenced local JSON file, parsed once (openapi-core re-reads it per validation)."""
+    parts = urlsplit(uri)
+    if parts.scheme != "file":
+        raise PluginError(
+            f"reference {uri} is not a local file", source="interop-talq openapi", expected="file:"
+        )
+    return orjson.loads(Path(url2pathname(parts.path)).read_bytes())
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +142,12 @@ class OpenApiCheck:
     requests: int = 0
     responses: int = 0
 
+    model: Path | None = None
+    """The data-model file whose discriminated subtypes are checked too (None: not checked)."""
+
     def __post_init__(self) -> None:
         self._spec = load_spec(self.path)
+        self._subtypes = _subtypes(self.model) if self.model is not None else None
         server = self._spec.spec.get("servers", [{"url": "/"}])[0]["url"]
         parts = urlsplit(str(server))
         self._host = f"{parts.scheme}://{parts.netloc}" if parts.netloc else "http://localhost"
@@ -123,9 +167,8 @@ class OpenApiCheck:
     def check_request(self, request: web.Request, body: bytes | None) -> list[str]:
         """Violations of one request (empty when it conforms)."""
         self.requests += 1
-        return [
-            str(error) for error in self._spec.iter_request_errors(self._request(request, body))
-        ]
+        found = self._spec.iter_request_errors(self._request(request, body))
+        return [str(error) for error in found] + self._deep(body, request.content_type)
 
     def check_response(
         self, request: web.Request, body: bytes | None, response: web.Response
@@ -135,10 +178,20 @@ class OpenApiCheck:
         content_type = response.content_type if response.body is not None else ""
         data = response.body if isinstance(response.body, bytes) else None
         answer = _Response(response.status, response.headers, data, content_type)
-        return [
+        errors = [
             str(error)
             for error in self._spec.iter_response_errors(self._request(request, body), answer)
         ]
+        return errors + self._deep(data, content_type)
+
+    def _deep(self, body: bytes | None, content_type: str) -> list[str]:
+        if self._subtypes is None or not body or content_type != "application/json":
+            return []
+        try:
+            document = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return []
+        return list(self._subtypes.iter_errors(document))
 
     def middleware(self) -> Middleware:
         """An aiohttp middleware validating each exchange outside ``skip``."""

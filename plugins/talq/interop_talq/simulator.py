@@ -32,7 +32,7 @@ from interop.model.lighting import LampType
 from interop.simulation.server import SimulatorSpec
 from interop.simulation.world import LightWorld, Reading, SimLight
 from interop_talq.controller import TalqController
-from interop_talq.openapi import OpenApiCheck
+from interop_talq.openapi import OpenApiCheck, data_model_beside
 from interop_talq.protocol import (
     ALARM_EVENTS,
     EPOCH_ATTRIBUTE,
@@ -578,7 +578,8 @@ def build_app(
     if openapi is None and os.environ.get("INTEROP_TALQ_OPENAPI"):
         openapi = os.environ["INTEROP_TALQ_OPENAPI"]
     if isinstance(openapi, str | Path):
-        openapi = OpenApiCheck(Path(openapi), skip=(TOKEN_PATH,))
+        api = Path(openapi)
+        openapi = OpenApiCheck(api, skip=(TOKEN_PATH,), model=data_model_beside(api))
     gateway = _Gateway(world)
     middlewares = [_envelope(gateway)]
     if openapi is not None:
