@@ -567,11 +567,16 @@ def _result(
         id=mint_iri("command-result", SYSTEM, command.id),
         provenance=Provenance(plugin=SYSTEM, plugin_version=__version__, received_at=at),
         command=command.id,
-        target=light_iri(address) if is_uuid(address) else (address or command.target),
+        target=_light_of(address) if address is not None else command.target,
         status=status,
         at=at,
         detail=detail or None,
     )
+
+
+def _light_of(address: str) -> str:
+    """The light id a command target names: a TALQ address, or a foreign light id kept as is."""
+    return address if ":" in address else light_iri(address)
 
 
 def _int_header(response: Response, name: str, source: str) -> int | None:
