@@ -90,6 +90,16 @@ DST_WINDOWS = (
 
 T = TypeVar("T")
 
+_PRECISION_KNOBS = (
+    "level_precision",
+    "power_precision",
+    "energy_precision",
+    "hours_precision",
+    "voltage_precision",
+    "power_factor_precision",
+    "timestamp_precision",
+)
+
 _NOT_DONE = frozenset({CommandStatus.FAILED, CommandStatus.REJECTED, CommandStatus.TIMED_OUT})
 
 
@@ -199,6 +209,17 @@ class LightingControllerConformance:
 
     # ------------------------------------------------------------------ scaffolding
 
+    def check_knobs(self) -> None:
+        """Fail when a subclass widened a tolerance or the offline statuses past the contract."""
+        base = LightingControllerConformance
+        for knob in _PRECISION_KNOBS:
+            mine, limit = getattr(self, knob), getattr(base, knob)
+            _expect(mine <= limit, f"{knob} = {mine} widens the contract's {limit}")
+        extra = self.offline_statuses - base.offline_statuses
+        _expect(
+            not extra, f"offline_statuses allows {sorted(extra)}: an offline node never applies"
+        )
+
     def make_world(self, **options: Any) -> LightWorld:
         """A fresh small world (override to tune; keyword options go to LightWorld)."""
         options.setdefault("seed", self.seed)
@@ -233,6 +254,7 @@ class LightingControllerConformance:
         settings: ClientSettings | None = None,
     ) -> None:
         """Run one scenario in a fresh event loop, failing it after SCENARIO_TIMEOUT."""
+        self.check_knobs()
 
         async def main() -> None:
             async with self.session(world or self.make_world(), settings) as session:
@@ -687,6 +709,7 @@ class LightingControllerConformance:
 
     def test_wrong_credentials(self) -> None:
         """Ensure a controller with wrong credentials raises AuthenticationFailed on first use."""
+        self.check_knobs()
         served = self.make_world()
         impostor = self.make_world(
             username="intruder", password="wrong-password", token="wrong-token"
