@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -67,6 +67,18 @@ _SCHEDULE_PREFIX = mint_iri("schedule", "slv", "")
 
 def _chunks(items: Sequence[T], size: int = _CHUNK) -> Iterable[Sequence[T]]:
     return (items[start : start + size] for start in range(0, len(items), size))
+
+
+async def _all(calls: Iterable[Awaitable[T]]) -> list[T]:
+    """Await calls concurrently; on the first failure cancel (and wait out) the rest."""
+    tasks = [asyncio.ensure_future(call) for call in calls]
+    try:
+        return await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
 
 
 class SlvController(LightingController):
@@ -256,14 +268,15 @@ class SlvController(LightingController):
         value_names: Sequence[str],
         extra: Sequence[tuple[str, str]] = (),
     ) -> list[LogValue]:
-        rows: list[LogValue] = []
-        for chunk in _chunks(ids):
+        async def chunk_of(chunk: Sequence[int]) -> list[LogValue]:
             params = [(param, str(number)) for number in chunk]
             params += [("valueName", name) for name in value_names]
             data = await self.client.get(service, [*params, *extra], what=service.split("/")[-1])
             page: list[LogValue] = validate(_VALUES, data, source=self.source, what="value list")
-            rows.extend(page)
-        return rows
+            return page
+
+        pages = await _all(chunk_of(chunk) for chunk in _chunks(ids))
+        return [row for page in pages for row in page]
 
     # ------------------------------------------------------------------ telemetry
 
@@ -487,11 +500,9 @@ class SlvController(LightingController):
                 continue
             duration = math.ceil(command.duration) if command.duration is not None else None
             groups.setdefault((key.controller, arc, duration), []).append((index, key))
-        outcomes = await asyncio.gather(
-            *(
-                self._batch(controller, sorted({key.device for _, key in members}), arc, duration)
-                for (controller, arc, duration), members in groups.items()
-            )
+        outcomes = await _all(
+            self._batch(controller, sorted({key.device for _, key in members}), arc, duration)
+            for (controller, arc, duration), members in groups.items()
         )
         for members, outcome in zip(groups.values(), outcomes, strict=True):
             for index, key in members:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from interop.errors import DecodeError
@@ -30,13 +31,16 @@ def to_local(instant: datetime, zone: ZoneInfo) -> datetime:
 def parse_local(text: str, *, field: str = "eventTime") -> datetime:
     """A naive local time from SLV's ``YYYY-MM-DD HH:mm:ss``; DecodeError otherwise."""
     try:
-        return datetime.strptime(text, WIRE_FORMAT)
+        if len(text) != 19 or text[10] != " ":
+            raise ValueError(text)
+        return datetime.fromisoformat(text)
     except (TypeError, ValueError):
         raise DecodeError(
             f"{text!r} is not a local time", field=field, expected="YYYY-MM-DD HH:mm:ss"
         ) from None
 
 
+@lru_cache(maxsize=8192)
 def candidates(local: datetime, zone: ZoneInfo) -> tuple[datetime, ...]:
     """The UTC instants a naive local time can denote: one, two (autumn) or none (spring)."""
     found = []

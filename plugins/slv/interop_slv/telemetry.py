@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from interop.control.lighting import BURNING_HOURS, ENERGY, LEVEL, POWER, POWER_FACTOR, VOLTAGE
@@ -77,6 +78,12 @@ def timed_reports(reports: Sequence[Report], zone: ZoneInfo, *, source: str) -> 
     return list(reports)
 
 
+@lru_cache(maxsize=8192)
+def _measurement_base(light: str) -> str:
+    """``mint_iri("measurement", "slv", f"{light}|")``: the ids of a light's measurements."""
+    return mint_iri("measurement", "slv", f"{light}|")
+
+
 _UNITS = {
     names.LEVEL: (LEVEL, OM + "percent"),
     names.POWER: (POWER, OM + "watt"),
@@ -121,7 +128,7 @@ def measurement(
     else:
         return None
     return Measurement(
-        id=mint_iri("measurement", "slv", f"{light}|{name}|{at.isoformat()}"),
+        id=f"{_measurement_base(light)}{name}%7C{at.timestamp():.6f}",
         provenance=provenance,
         extensions=extensions,
         property=prop,
