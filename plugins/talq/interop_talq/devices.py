@@ -10,6 +10,7 @@ the device and attribute, never ``KeyError``.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -142,8 +143,10 @@ def read_attribute(raw: object, *, source: str, field: str) -> Attribute:
 
 
 def _number(value: object, source: str, field: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise DecodeError(f"value is {value!r}", source=source, field=field, expected="a number")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise DecodeError(
+            f"value is {value!r:.40}", source=source, field=field, expected="a finite number"
+        )
     return float(value)
 
 
@@ -177,10 +180,13 @@ def decode_light(
                 "location is not an object", source=view.source, field="BasicFunction.location"
             )
         field = "BasicFunction.location"
-        point = Point(
-            lat=_number(value.get("latitude"), view.source, field + ".latitude"),
-            lon=_number(value.get("longitude"), view.source, field + ".longitude"),
-        )
+        lat = _number(value.get("latitude"), view.source, field + ".latitude")
+        lon = _number(value.get("longitude"), view.source, field + ".longitude")
+        if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
+            raise DecodeError(
+                f"location ({lat}, {lon})", source=view.source, field=field, expected="WGS84"
+            )
+        point = Point(lat=lat, lon=lon)
     nominal = lamp = None
     luminaire = view.attribute(FUNCTION_LUMINAIRE, "luminaireTypeAddress")
     if luminaire is not None:
@@ -194,17 +200,23 @@ def decode_light(
             )
             lamp = LAMP_TYPES.get(str(kind.get("lightSourceType", "")).upper())
     group = groups.get(view.address)
-    return LightPoint(
-        id=light_iri(view.address),
-        provenance=provenance.model_copy(update={"original_id": view.address}),
-        name=str(name.value) if name is not None else view.name,
-        device=device_iri(view.address),
-        lamp_type=lamp,
-        nominal_power=nominal,
-        location=point,
-        group=group_iri(group) if group else None,
-        controllable=view.has(FUNCTION_ACTUATOR),
-    )
+    label = str(name.value) if name is not None else view.name
+    try:
+        return LightPoint(
+            id=light_iri(view.address),
+            provenance=provenance.model_copy(update={"original_id": view.address}),
+            name=label or None,
+            device=device_iri(view.address),
+            lamp_type=lamp,
+            nominal_power=nominal,
+            location=point,
+            group=group_iri(group) if group else None,
+            controllable=view.has(FUNCTION_ACTUATOR),
+        )
+    except ValueError as exc:
+        raise DecodeError(
+            f"not a light point: {exc}".splitlines()[0], source=view.source, expected="a lamp"
+        ) from None
 
 
 def reading_measurement(
