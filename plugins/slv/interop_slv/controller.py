@@ -28,6 +28,7 @@ from interop.errors import (
     InteropError,
     NotFound,
     SourceUnavailable,
+    ValidationError,
 )
 from interop.model.base import Point, Provenance, mint_iri
 from interop.model.command import Command, CommandKind, CommandResult, CommandStatus
@@ -81,6 +82,15 @@ async def _all(calls: Iterable[Awaitable[T]]) -> list[T]:
         raise
 
 
+def _zone_named(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            f"{name!r} is not a time zone", field="timezone_fallback", expected="an IANA zone name"
+        ) from None
+
+
 class SlvController(LightingController):
     """Itron Streetlight.Vision through its NorthBound JSON web services.
 
@@ -110,11 +120,10 @@ class SlvController(LightingController):
         self.client = SlvClient(url, username=username, password=password, settings=settings)
         self.source = self.client.source
         self._settings = settings or ClientSettings()
-        self._fallback = ZoneInfo(timezone_fallback) if timezone_fallback else None
+        self._fallback = _zone_named(timezone_fallback) if timezone_fallback else None
         self._geozone = geozone_id
         self._import_controller = import_controller
         self._ids: dict[NaturalKey, int] = {}
-        self._keys: dict[int, NaturalKey] = {}
         self._zones: dict[str, ZoneInfo] = {}
         self._foreign: dict[str, str] = {}
 
@@ -136,7 +145,9 @@ class SlvController(LightingController):
     async def _listing(self, page_size: int) -> AsyncIterator[DeviceDoc]:
         """Every streetlight document once: offset pages, deduplicated, restarted on expiry."""
         if page_size <= 0:
-            raise ValueError(f"page_size must be positive, not {page_size}")
+            raise ValidationError(
+                f"page_size {page_size} is not positive", field="page_size", expected="an int >= 1"
+            )
         seen: set[int] = set()
         offset = restarts = 0
         while True:
@@ -166,7 +177,7 @@ class SlvController(LightingController):
                     continue
                 seen.add(doc.id)
                 key = NaturalKey(doc.controllerStrId, doc.idOnController)
-                self._ids[key], self._keys[doc.id] = doc.id, key
+                self._ids[key] = doc.id
                 yield doc
             offset += len(page)
             total = response.headers.get("pagination-totalCount", "")
@@ -665,6 +676,6 @@ class SlvController(LightingController):
                 what="created device",
             )
             key = NaturalKey(doc.controllerStrId, doc.idOnController)
-            self._ids[key], self._keys[doc.id] = doc.id, key
+            self._ids[key] = doc.id
             created.append(self._light(doc))
         return created

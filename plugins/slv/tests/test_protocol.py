@@ -13,7 +13,13 @@ from aiohttp import web
 from interop_slv.controller import SlvController
 from interop_slv.simulator import build_app, overload, simulator_spec
 
-from interop.errors import AuthenticationFailed, DecodeError, EncodeError, NotFound
+from interop.errors import (
+    AuthenticationFailed,
+    DecodeError,
+    EncodeError,
+    NotFound,
+    ValidationError,
+)
 from interop.model.command import CommandStatus
 from interop.simulation.server import SimulatorSpec
 from interop.simulation.world import LightWorld
@@ -232,3 +238,18 @@ def test_junk_schedules_are_decode_errors(run_slv: Runner) -> None:
             await controller.schedules()
 
     run_slv(scenario, spec=junk_spec("dimmingscheduler/getSchedules", b'[{"id": 1}]'))
+
+
+def test_bad_configuration_is_a_validation_error() -> None:
+    with pytest.raises(ValidationError, match="timezone_fallback"):
+        SlvController("http://127.0.0.1:9", username="u", password="p", timezone_fallback="Mars")
+
+    async def page_of_zero() -> None:
+        controller = SlvController("http://127.0.0.1:9", username="u", password="p")
+        try:
+            with pytest.raises(ValidationError, match="page_size"):
+                await anext(aiter(controller.lights(page_size=0)))
+        finally:
+            await controller.aclose()
+
+    asyncio.run(page_of_zero())
