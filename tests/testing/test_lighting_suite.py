@@ -140,7 +140,10 @@ MESSAGES = [
 def outcomes(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[dict[tuple[str, str], str], str]:
-    """Run the suite over the reference and the broken controllers once: outcomes and output."""
+    """Run the suite over the reference and the broken controllers once: outcomes and output.
+
+    One subprocess for the whole module (pytester is per test): seven controllers x 20 checks.
+    """
     project = tmp_path_factory.mktemp("lighting")
     (project / "pytest.ini").write_text(INNER_INI)
     (project / "test_controllers.py").write_text(BROKEN)
