@@ -52,6 +52,8 @@ from interop_talq.schedules import decode_schedule, encode_schedule
 __all__ = ["TalqController"]
 
 _RESTARTS = 3
+_ONE_BY_ONE = 16
+"""Up to this many lights are read with one GET /devices/{address} each, more from the listing."""
 
 
 class TalqController(LightingController):
@@ -210,9 +212,20 @@ class TalqController(LightingController):
         self.gateway.expect(response, (200,), f"GET /devices/{address}")
         return DeviceView(response.json(), source=self.source)
 
+    async def _views(self, lights: Sequence[str]) -> list[DeviceView]:
+        """The devices of ``lights`` in order: one GET each, or the listing for many lights."""
+        if len(lights) <= _ONE_BY_ONE:
+            return list(await asyncio.gather(*(self._device(light) for light in lights)))
+        wanted = {self._address(light): light for light in lights}
+        found = {v.address: v async for v in self._devices(200) if v.address in wanted}
+        missing = [light for address, light in wanted.items() if address not in found]
+        if missing:
+            raise NotFound(f"no light {missing[0]!r}", source=self.source, expected="known lights")
+        return [found[self._address(light)] for light in lights]
+
     async def telemetry(self, lights: Sequence[str]) -> list[Measurement]:
         """Level, power, energy, hours, voltage and power factor of each light, latest values."""
-        views = await asyncio.gather(*(self._device(light) for light in lights))
+        views = await self._views(lights)
         provenance = self._provenance()
         readings: list[Measurement] = []
         for view in views:
@@ -311,7 +324,7 @@ class TalqController(LightingController):
         if lights is None:
             views = [view async for view in self._devices(200)]
         else:
-            views = list(await asyncio.gather(*(self._device(light) for light in lights)))
+            views = await self._views(lights)
         return [alarm for view in views for alarm in decode_alarms(view, provenance=provenance)]
 
     # ------------------------------------------------------------------ commands

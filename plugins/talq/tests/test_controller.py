@@ -318,3 +318,21 @@ def test_add_lights_creates_devices(talq_gateway) -> None:
 
     asyncio.run(scenario())
     assert world.by_name("Rue Neuve 12") is not None
+
+
+def test_many_lights_are_read_from_the_listing(talq_gateway) -> None:
+    world = LightWorld(20)
+    paths: list[str] = []
+
+    async def scenario() -> int:
+        async with talq_gateway(world, seen=lambda request: paths.append(request.path)) as c:
+            ids = [x.id async for x in c.lights(page_size=50)]
+            paths.clear()
+            readings = await c.telemetry(ids)
+            assert {m.feature_of_interest for m in readings} == set(ids)
+            with pytest.raises(NotFound):
+                await c.telemetry([*ids, "urn:interop:light:talq:" + str(uuid.uuid4())])
+            return len(readings)
+
+    assert asyncio.run(scenario()) == 20 * 6
+    assert set(paths) == {"/devices"}
