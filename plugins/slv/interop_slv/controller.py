@@ -44,10 +44,10 @@ from interop_slv.batches import StepOutcome, run_dimming_batch
 from interop_slv.client import SlvClient
 from interop_slv.dali import MAX_ARC, percent_to_arc
 from interop_slv.ids import NaturalKey, device_iri, light_iri, parse_iri
-from interop_slv.localtime import from_local, parse_local, to_local
+from interop_slv.localtime import candidates, from_local, parse_local, series_to_utc, to_local
 from interop_slv.manifest import __version__
 from interop_slv.schedules import decode_schedule, encode_schedule
-from interop_slv.telemetry import measurement, split_reports, timed_reports
+from interop_slv.telemetry import Ledger, measurement, split_reports, timed_reports
 from interop_slv.values import parse_flag, parse_number
 from interop_slv.wire import DeviceDoc, LogValue, TimeZoneDoc, validate
 
@@ -126,6 +126,7 @@ class SlvController(LightingController):
         self._ids: dict[NaturalKey, int] = {}
         self._zones: dict[str, ZoneInfo] = {}
         self._foreign: dict[str, str] = {}
+        self._ledgers: dict[int, Ledger] = {}
 
     async def aclose(self) -> None:
         """Close the HTTP connections."""
@@ -295,27 +296,24 @@ class SlvController(LightingController):
         """Latest level, power, energy (cumulative), burning hours, voltage and PF per light."""
         resolved = await self._resolve(lights)
         ids = [number for _, _, number in resolved]
-        # One request at a time: a NotFound for the first leaves nothing in flight.
+        # Last values first: a NotFound (UNKNOWN_DEVICE) there leaves nothing in flight.
         last = await self._values(
             "logging/getDeviceLastValues",
             ids,
             "param0",
             [names.LEVEL, names.POWER, names.LAMP_ON_TIME, names.VOLTAGE, names.POWER_FACTOR],
         )
-        logs = await self._values(
-            "logging/getDevicesLogValues", ids, "deviceId", [names.ENERGY, names.LAMP_ON_TIME]
-        )
+        await self._update_ledgers(resolved)
         latest: dict[int, list[LogValue]] = {}
         for row in last:
             latest.setdefault(row.deviceId, []).append(row)
-        series = split_reports(logs)
         result: list[Measurement] = []
         for light, key, number in resolved:
             zone = await self._zone(key)
             node = device_iri(key)
             provenance = self._provenance(str(number))
-            reports = timed_reports(series.get(number, []), zone, source=self.source)
-            anchor = reports[-1].at if reports else None
+            ledger = self._ledgers.get(number)
+            anchor = ledger.at if ledger is not None else None
             for row in latest.get(number, []):
                 at = from_local(parse_local(row.eventTime or ""), zone, after=anchor)
                 item = measurement(
@@ -329,20 +327,60 @@ class SlvController(LightingController):
                 )
                 if item is not None:
                     result.append(item)
-            if reports and reports[-1].energy is not None and reports[-1].at is not None:
+            if ledger is not None:
                 item = measurement(
                     names.ENERGY,
                     None,
                     light=light,
                     node=node,
-                    at=reports[-1].at,
+                    at=ledger.at,
                     provenance=provenance,
                     source=self.source,
-                    energy=reports[-1].energy,
+                    energy=ledger.energy,
                 )
                 if item is not None:
                     result.append(item)
         return result
+
+    async def _update_ledgers(self, resolved: Sequence[tuple[str, NaturalKey, int]]) -> None:
+        """Bring each device's energy ledger up to date from the log (only what is new)."""
+        groups: dict[tuple[str, bool], list[tuple[NaturalKey, int]]] = {}
+        for _, key, number in resolved:
+            zone = await self._zone(key)
+            groups.setdefault((zone.key, number in self._ledgers), []).append((key, number))
+        for (zone_key, known), members in groups.items():
+            zone = ZoneInfo(zone_key)
+            numbers = sorted({number for _, number in members})
+            extra: list[tuple[str, str]] = []
+            after = None
+            if known:
+                since = min(self._ledgers[number].at for number in numbers) - _FOLD_MARGIN
+                local = to_local(since, zone)
+                extra = [("from", local.strftime(_QUERY_TIME))]
+                after = candidates(local, zone)[0] if candidates(local, zone) else since
+            rows = await self._values(
+                "logging/getDevicesLogValues",
+                numbers,
+                "deviceId",
+                [names.ENERGY, names.LAMP_ON_TIME],
+                extra,
+            )
+            series = split_reports(rows)
+            for number in numbers:
+                reports = series.get(number, [])
+                for report, at in zip(
+                    reports,
+                    series_to_utc((r.local for r in reports), zone, after=after),
+                    strict=True,
+                ):
+                    report.at = at
+                ledger = self._ledgers.get(number)
+                if ledger is None:
+                    opened = Ledger.open(reports, source=self.source)
+                    if opened is not None:
+                        self._ledgers[number] = opened
+                else:
+                    ledger.absorb(reports, source=self.source)
 
     async def history(
         self, lights: Sequence[str], start: datetime, end: datetime

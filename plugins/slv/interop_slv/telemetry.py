@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -21,12 +21,12 @@ from interop.model.observation import Measurement
 from interop.model.units import OM
 from interop_slv import names
 from interop_slv.dali import arc_to_percent
-from interop_slv.energy import Cumulative, cumulate
+from interop_slv.energy import Cumulative, Meter
 from interop_slv.localtime import parse_local, series_to_utc
 from interop_slv.values import Scalar, parse_arc, parse_number
 from interop_slv.wire import LogValue
 
-__all__ = ["Report", "measurement", "split_reports", "timed_reports"]
+__all__ = ["Ledger", "Report", "feed", "measurement", "split_reports", "timed_reports"]
 
 
 @dataclass(slots=True)
@@ -59,23 +59,76 @@ def split_reports(rows: Iterable[LogValue]) -> dict[int, list[Report]]:
     return reports
 
 
-def timed_reports(reports: Sequence[Report], zone: ZoneInfo, *, source: str) -> list[Report]:
-    """Reports with UTC times (repeated autumn hour resolved by order) and cumulative energy."""
-    for report, at in zip(reports, series_to_utc((r.local for r in reports), zone), strict=True):
+def timed_reports(
+    reports: Sequence[Report],
+    zone: ZoneInfo,
+    *,
+    source: str,
+    after: datetime | None = None,
+    meter: Meter | None = None,
+) -> list[Report]:
+    """Reports with UTC times (repeated autumn hour resolved by order) and cumulative energy.
+
+    ``after`` is the UTC instant the series is known to start at or after (the ``from`` of
+    the query); ``meter`` the counter the series continues (a fresh one by default).
+    """
+    for report, at in zip(
+        reports, series_to_utc((r.local for r in reports), zone, after=after), strict=True
+    ):
         report.at = at
-    energy_reports = [r for r in reports if names.ENERGY in r.values]
-    totals = cumulate(
-        (
-            parse_number(r.values[names.ENERGY], field=names.ENERGY, source=source),
-            parse_number(r.values[names.LAMP_ON_TIME], field=names.LAMP_ON_TIME, source=source)
-            if names.LAMP_ON_TIME in r.values
-            else None,
-        )
-        for r in energy_reports
-    )
-    for report, total in zip(energy_reports, totals, strict=True):
-        report.energy = total
+    meter = meter if meter is not None else Meter()
+    for report in reports:
+        feed(report, meter, source=source)
     return list(reports)
+
+
+def feed(report: Report, meter: Meter, *, source: str) -> None:
+    """Add a report's energy delta to ``meter``; the report gets the cumulative counter."""
+    if names.ENERGY not in report.values:
+        return
+    delta = parse_number(report.values[names.ENERGY], field=names.ENERGY, source=source)
+    on_time = report.values.get(names.LAMP_ON_TIME)
+    report.energy = meter.feed(
+        delta,
+        None if on_time is None else parse_number(on_time, field=names.LAMP_ON_TIME, source=source),
+    )
+
+
+@dataclass(slots=True)
+class Ledger:
+    """What telemetry has summed of one device's energy log: the counter and where it stops.
+
+    Later calls ask the log only from a little before ``at`` and add the reports after the
+    ``same`` ones already summed at exactly ``at``. Reports logged late with an older time
+    than ``at`` are not counted (a full :meth:`history` sees them).
+    """
+
+    meter: Meter
+    at: datetime
+    same: int
+    energy: Cumulative
+
+    @classmethod
+    def open(cls, reports: Sequence[Report], *, source: str) -> Ledger | None:
+        """A ledger of a device's whole (timed) log; None when it has no energy report."""
+        ledger = cls(Meter(), datetime.min.replace(tzinfo=UTC), 0, Cumulative(0.0, 0))
+        return ledger if ledger.absorb(reports, source=source) else None
+
+    def absorb(self, reports: Sequence[Report], *, source: str) -> bool:
+        """Sum the timed reports not summed yet; whether any energy report was added."""
+        skipped, already = 0, self.same
+        added = False
+        for report in reports:
+            if report.at is None or report.at < self.at or names.ENERGY not in report.values:
+                continue
+            if report.at == self.at and skipped < already:
+                skipped += 1
+                continue
+            feed(report, self.meter, source=source)
+            assert report.energy is not None  # feed sets it for an energy report
+            self.same = self.same + 1 if report.at == self.at else 1
+            self.at, self.energy, added = report.at, report.energy, True
+        return added
 
 
 @lru_cache(maxsize=8192)

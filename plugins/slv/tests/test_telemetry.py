@@ -146,3 +146,42 @@ def test_unknown_light_is_not_found(run_slv: Runner) -> None:
                 await controller.telemetry([light])
 
     run_slv(scenario)
+
+
+def test_telemetry_sums_only_new_log_values_and_stays_exact(run_slv: Runner) -> None:
+    """A controller that keeps its ledger agrees with a fresh one and with the meter."""
+    world = LightWorld(2, seed=8)
+    sim = world.lights[0]
+    fold = datetime(2026, 10, 24, 23, 30, tzinfo=UTC)
+
+    async def energy(controller: SlvController, light: str) -> tuple[float, int, datetime]:
+        found = by_property(await controller.telemetry([light]), light)[ENERGY]
+        return float(found.value), counter_epoch(found), found.timestamp
+
+    async def scenario(controller: SlvController, world: LightWorld, url: str) -> None:
+        light = (await ids(controller))[0]
+        meter = sim.current.energy
+        for step in range(14):
+            at = fold + timedelta(minutes=15 * step)
+            if step == 7:
+                world.replace_meter(sim.key, at=at)
+                meter = 0.0
+            else:
+                meter = round(meter + 0.013, 3)
+                hours = sim.current.burning_hours + 0.25
+                world.record(sim.key, at=at, energy=meter, burning_hours=hours)
+            if step == 9:  # a second report in the same second
+                meter = round(meter + 0.002, 3)
+                world.record(sim.key, at=at, energy=meter)
+            kept = await energy(controller, light)
+            fresh = SlvController(url, username=world.username, password=world.password)
+            try:
+                again = await energy(fresh, light)
+            finally:
+                await fresh.aclose()
+            assert kept == again
+            assert abs(kept[0] - sim.current.energy) < 0.001
+            assert kept[1] == sim.current.epoch
+            assert kept[2] == at
+
+    run_slv(scenario, world=world)
