@@ -28,6 +28,7 @@ from interop.errors import (
     InteropError,
     NotFound,
     SourceUnavailable,
+    UnsupportedOperation,
     ValidationError,
 )
 from interop.model.base import Point, Provenance, mint_iri
@@ -256,9 +257,14 @@ class SlvController(LightingController):
             )
             zone_id = validate(TimeZoneDoc, data, source=self.source, what="time zone").id
             zone = ZoneInfo(zone_id)
-        except AuthenticationFailed:
-            raise
-        except (InteropError, ZoneInfoNotFoundError, ValueError) as exc:
+        except (
+            NotFound,
+            UnsupportedOperation,
+            DecodeError,
+            ZoneInfoNotFoundError,
+            ValueError,
+        ) as exc:
+            # The server cannot tell (an outage is no reason to guess: it propagates).
             if self._fallback is None:
                 if isinstance(exc, InteropError):
                     raise
@@ -280,6 +286,8 @@ class SlvController(LightingController):
         value_names: Sequence[str],
         extra: Sequence[tuple[str, str]] = (),
     ) -> list[LogValue]:
+        """Rows of a logging service for devices ``ids``, asked ``_CHUNK`` devices at a time."""
+
         async def chunk_of(chunk: Sequence[int]) -> list[LogValue]:
             params = [(param, str(number)) for number in chunk]
             params += [("valueName", name) for name in value_names]
