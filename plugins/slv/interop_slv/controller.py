@@ -48,7 +48,7 @@ from interop_slv.ids import NaturalKey, device_iri, light_iri, parse_iri
 from interop_slv.localtime import candidates, from_local, parse_local, series_to_utc, to_local
 from interop_slv.manifest import __version__
 from interop_slv.schedules import decode_schedule, encode_schedule
-from interop_slv.telemetry import Ledger, measurement, split_reports, timed_reports
+from interop_slv.telemetry import Ledger, Report, measurement, split_reports, timed_reports
 from interop_slv.values import parse_flag, parse_number
 from interop_slv.wire import DeviceDoc, LogValue, TimeZoneDoc, validate
 
@@ -231,7 +231,8 @@ class SlvController(LightingController):
             return node
 
     async def _resolve(self, lights: Sequence[str]) -> list[tuple[str, NaturalKey, int]]:
-        """(light id, natural key, SLV id) of each light; NotFound for an unknown one."""
+        """(light id, natural key, SLV id) of each distinct light; NotFound for an unknown one."""
+        lights = list(dict.fromkeys(lights))
         keys = [parse_iri(light) for light in lights]
         if any(key not in self._ids for key in keys):
             async for _ in self._listing(500):
@@ -303,7 +304,7 @@ class SlvController(LightingController):
     async def telemetry(self, lights: Sequence[str]) -> list[Measurement]:
         """Latest level, power, energy (cumulative), burning hours, voltage and PF per light."""
         resolved = await self._resolve(lights)
-        ids = [number for _, _, number in resolved]
+        ids = list(dict.fromkeys(number for _, _, number in resolved))
         # Last values first: a NotFound (UNKNOWN_DEVICE) there leaves nothing in flight.
         last = await self._values(
             "logging/getDeviceLastValues",
@@ -400,12 +401,12 @@ class SlvController(LightingController):
         for entry in resolved:
             zone = await self._zone(entry[1])
             by_zone.setdefault(zone.key, []).append(entry)
-        series: dict[int, Any] = {}
+        series: dict[int, list[Report]] = {}
         for zone_key, group in by_zone.items():
             until = to_local(end + _FOLD_MARGIN, ZoneInfo(zone_key)).strftime(_QUERY_TIME)
             rows = await self._values(
                 "logging/getDevicesLogValues",
-                [number for _, _, number in group],
+                list(dict.fromkeys(number for _, _, number in group)),
                 "deviceId",
                 names.METERING_VALUES,
                 [("to", until)],

@@ -185,3 +185,21 @@ def test_telemetry_sums_only_new_log_values_and_stays_exact(run_slv: Runner) -> 
             assert kept[2] == at
 
     run_slv(scenario, world=world)
+
+
+def test_a_light_asked_twice_is_read_once(run_slv: Runner) -> None:
+    world = LightWorld(2, seed=10)
+    sim = world.lights[0]
+    start = datetime(2026, 6, 1, tzinfo=UTC)
+    for step in range(3):
+        world.record(sim.key, at=start + timedelta(hours=step), energy=sim.current.energy + 1)
+
+    async def scenario(controller: SlvController, world: LightWorld, url: str) -> None:
+        light = (await ids(controller))[0]
+        found = await controller.history([light, light], start, start + timedelta(hours=3))
+        energy = [float(m.value) for m in found if m.property == ENERGY]
+        assert energy == [r.energy for r in sim.history[1:]]
+        now = await controller.telemetry([light, light])
+        assert len(now) == 6
+
+    run_slv(scenario, world=world)
