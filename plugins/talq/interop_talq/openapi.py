@@ -11,6 +11,7 @@ violation as a TALQErrorMessage, so a client test fails loudly.
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from interop_talq.discriminators import DiscriminatedSchemas
 
 __all__ = ["OpenApiCheck", "Violation", "data_model_beside", "load_spec"]
 
+_LOG = logging.getLogger(__name__)
 _SPECS: dict[Path, Any] = {}
 _LOCK = threading.Lock()
 
@@ -212,6 +214,15 @@ class OpenApiCheck:
                     for text in self.check_response(request, body, response)
                 ]
             self.violations.extend(problems)
+            for problem in problems:
+                _LOG.warning(
+                    "%s %s %s violates %s: %s",
+                    problem.method,
+                    problem.path,
+                    problem.direction,
+                    self.path.name,
+                    problem.message,
+                )
             if problems and self.strict:
                 message = [{"key": "genericError", "description": problems[0].message[:500]}]
                 return web.Response(
