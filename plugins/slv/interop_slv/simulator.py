@@ -56,7 +56,6 @@ LOGIN_PAGE = (
     '<form id="loginForm" method="post" action="/reports/j_security_check">'
     '<input name="j_username"/><input name="j_password" type="password"/></form></body></html>'
 )
-_SKEW = 1e-6
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -287,9 +286,14 @@ async def get_current_user(request: web.Request) -> web.Response:
     if credentials is not None:
         if credentials != (world.username, world.password):
             return _login_page()
+        now = time.monotonic()
+        for stale in [
+            k for k, (end, _) in state.sessions.items() if end is not None and end <= now
+        ]:
+            del state.sessions[stale]
         sid, csrf = secrets.token_hex(16), secrets.token_hex(16)
         ttl = world.session_ttl
-        state.sessions[sid] = (time.monotonic() + ttl if ttl is not None else None, csrf)
+        state.sessions[sid] = (now + ttl if ttl is not None else None, csrf)
         response = _json({"login": world.username, "firstName": "Sim", "lastName": "Operator"})
         response.set_cookie("JSESSIONID", sid, httponly=True)
         response.headers["X-CSRF-Token"] = csrf
