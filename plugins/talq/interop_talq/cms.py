@@ -161,7 +161,7 @@ class CmsEndpoint:
                 None,
             )
             if gateway is not None:
-                answered.append(self._bootstrap(client, device, gateway, str(request.url.origin())))
+                answered.append(self._bootstrap(device, gateway, str(request.url.origin())))
                 continue
             if client not in self.gateways or not self.gateways[client].bootstrapped:
                 return _error(403, "genericError", f"gateway {client} has not bootstrapped")
@@ -174,13 +174,11 @@ class CmsEndpoint:
             answered.append(device)
         return _json(answered, 201)
 
-    def _bootstrap(
-        self, client: str, device: dict[str, Any], gateway: dict[str, Any], origin: str
-    ) -> Any:
+    def _bootstrap(self, device: dict[str, Any], gateway: dict[str, Any], origin: str) -> Any:
+        """Give an announcing Gateway its address; it speaks with that address from now on."""
         uri = (gateway.get("gatewayUri") or {}).get("value", "")
         address = str(uuid.uuid4())
         self.gateways[address] = GatewaySession(address, str(uri))
-        self.gateways.setdefault(client, GatewaySession(client, str(uri)))
         now = format_time(datetime.now(UTC).replace(microsecond=0))
         answer = dict(gateway)
         answer.setdefault("cmsUri", {"type": "AttributeUri", "value": origin, "timestamp": now})

@@ -402,6 +402,10 @@ class TalqController(LightingController):
             pending = self._refused(response, commands, by_address, outcome, now)
             if not pending:
                 return outcome
+        now = datetime.now(UTC)
+        for i in pending:
+            detail = "the Gateway refused the request twice without naming this light"
+            outcome[i] = _result(commands[i], CommandStatus.FAILED, now, detail)
         return outcome
 
     def _refused(

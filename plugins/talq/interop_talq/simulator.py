@@ -236,7 +236,7 @@ async def _token(request: web.Request, gateway: _Gateway) -> web.Response:
     auth = request.headers.get("Authorization", "")
     key = auth.removeprefix("Bearer ").strip()
     if not key:
-        body = await request.json() if request.can_read_body else {}
+        body = await _body(request)
         key = str(body.get("apiKey", "")) if isinstance(body, dict) else ""
     if not secrets.compare_digest(key.encode(), gateway.world.token.encode()):
         return _error(401, "genericError", "unknown API key")
