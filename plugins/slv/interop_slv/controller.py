@@ -60,6 +60,8 @@ _VALUES = TypeAdapter(list[LogValue])
 _SCHEDULES = TypeAdapter(list[dict[str, Any]])
 _CHUNK = 50
 """Devices per logging request."""
+_BATCH_DEVICES = 200
+"""Devices per command batch or setDeviceValues request (servers bound form sizes)."""
 _QUERY_TIME = "%d/%m/%Y %H:%M:%S"
 _FOLD_MARGIN = timedelta(hours=2)
 """How far past ``end`` history asks, so a local ``to`` bound never cuts a repeated hour."""
@@ -508,20 +510,28 @@ class SlvController(LightingController):
     async def _batch(
         self, controller: str, devices: list[str], arc: int, duration: int | None
     ) -> dict[NaturalKey, StepOutcome]:
-        """Each device's outcome; a failed batch becomes a FAILED outcome for every device."""
-        try:
-            return await run_dimming_batch(
-                self.client,
-                controller,
-                devices,
-                arc,
-                duration=duration,
-                timeout=max(10.0, self._settings.timeout * 3),
-            )
-        except AuthenticationFailed:
-            raise
-        except InteropError as exc:
-            return {NaturalKey(controller, device): ("FAILED", str(exc)) for device in devices}
+        """Each device's outcome, ``_BATCH_DEVICES`` per batch, one batch at a time.
+
+        A failed batch becomes a FAILED outcome for each of its devices.
+        """
+        outcome: dict[NaturalKey, StepOutcome] = {}
+        for chunk in _chunks(devices, _BATCH_DEVICES):
+            try:
+                outcome |= await run_dimming_batch(
+                    self.client,
+                    controller,
+                    chunk,
+                    arc,
+                    duration=duration,
+                    timeout=max(10.0, self._settings.timeout * 3),
+                )
+            except AuthenticationFailed:
+                raise
+            except InteropError as exc:
+                outcome |= {
+                    NaturalKey(controller, device): ("FAILED", str(exc)) for device in chunk
+                }
+        return outcome
 
     def _node_key(self, node: str) -> NaturalKey | None:
         """The natural key in a node IRI, None for a node of a light that is not SLV's."""
@@ -656,10 +666,14 @@ class SlvController(LightingController):
             if key is not None:
                 form += [("controllerStrId", key.controller), ("idOnController", key.device)]
         outcome: dict[str, str] = {}
-        if form:
+        for start in range(0, len(form), 2 * _BATCH_DEVICES):
             data = await self.client.post(
                 "asset/setDeviceValues",
-                [*form, ("valueName", names.CALENDAR_VALUE), ("value", native)],
+                [
+                    *form[start : start + 2 * _BATCH_DEVICES],
+                    ("valueName", names.CALENDAR_VALUE),
+                    ("value", native),
+                ],
                 what="setDeviceValues",
             )
             value = self.client.envelope(data, what="setDeviceValues").value

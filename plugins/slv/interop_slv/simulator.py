@@ -158,7 +158,7 @@ def _device_doc(light: SimLight) -> dict[str, Any]:
         "geoZoneId": GEOZONE,
         "lat": light.latitude,
         "lng": light.longitude,
-        "modelName": f"{lamp} {light.nominal_power:g}W",
+        "modelName": light.native.get("slv", {}).get("modelName"),
         "properties": properties,
     }
 
@@ -558,7 +558,11 @@ async def create_category_device(request: web.Request) -> web.Response:
         nominal_power=power,
         lamp_type=labels.get(fields.get("lampType", "LED"), LampType.OTHER).value,
     )
-    light.native["slv"] = {"controllerStrId": key[0], "idOnController": key[1]}
+    light.native["slv"] = {
+        "controllerStrId": key[0],
+        "idOnController": key[1],
+        "modelName": fields.get("modelName") or None,
+    }
     state.reindex()
     return _ok(_device_doc(light))
 
