@@ -148,6 +148,10 @@ def test_two_thousand_lights(run_slv: Runner) -> None:
         assert sum(1 for m in found if m.property == LEVEL) == 2000
         results = await controller.set_level(lights, 50)
         assert all(r.status is CommandStatus.ACCEPTED for r in results)
+        saved = await controller.save_schedule(night())
+        assigned = await controller.assign_schedule(saved.id, lights)  # several requests
+        assert all(r.status is CommandStatus.SUCCEEDED for r in assigned)
+        assert len(await controller.assignments()) == 2000
         assert time.monotonic() - began < 25
 
     run_slv(scenario, world=world)
