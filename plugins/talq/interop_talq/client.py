@@ -129,6 +129,13 @@ class GatewayClient:
             raise AuthenticationFailed(
                 "the Gateway refused the API key", source=self.source, expected="a valid token"
             )
+        if response.status == 404:
+            raise AuthenticationFailed(
+                f"the Gateway has no token endpoint at {self._token_path}",
+                source=self.source,
+                field="token_path",
+                expected="the vendor's token path, or token_path=None to send the token as is",
+            )
         self.expect(response, (200,), f"POST {self._token_path}")
         body = response.json()
         access = body.get("access_token") if isinstance(body, dict) else None

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiohttp import web
+from interop_talq.controller import TalqController
 from interop_talq.protocol import API_VERSION, is_uuid
 
 from interop.control.http import ClientSettings, RetryPolicy
@@ -265,14 +266,17 @@ def test_wrong_token_fails_and_expired_tokens_are_refreshed(talq_gateway) -> Non
             ids = [x.id async for x in controller.lights()]
             await asyncio.sleep(0.3)
             assert await controller.telemetry(ids[:1])
-        world.token = "rotated"
-        async with talq_gateway(world) as stale:
-            stale.gateway._token = "wrong"
-            with pytest.raises(AuthenticationFailed):
-                await stale.telemetry(ids[:1])
+            stale = TalqController(
+                controller.url, token="wrong", settings=controller.gateway.http.settings
+            )
+            try:
+                with pytest.raises(AuthenticationFailed):
+                    await stale.telemetry(ids[:1])
+            finally:
+                await stale.aclose()
 
     asyncio.run(scenario())
-    assert len(tokens) == 2
+    assert len(tokens) == 3  # the first login, the refresh after expiry, the refused key
 
 
 def test_alarms_follow_the_lamp_monitor_events(talq_gateway) -> None:
