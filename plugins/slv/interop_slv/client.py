@@ -42,6 +42,8 @@ class SlvClient:
         self._basic = f"Basic {token}"
         self._lock = asyncio.Lock()
         self._logged_in_at = float("-inf")
+        self.logins = 0
+        """Sessions opened so far (the first one and every renewal)."""
         self.http = HttpClient(
             url, source=self.source, settings=settings, on_auth_failure=self._refresh
         )
@@ -60,6 +62,7 @@ class SlvClient:
                 return False
             http.set_header("X-CSRF-Token", token)
             self._logged_in_at = time.monotonic()
+            self.logins += 1
             return True
 
     async def get(self, service: str, params: Params, *, what: str) -> Any:

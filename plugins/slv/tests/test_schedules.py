@@ -5,8 +5,12 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any
 
+import orjson
 import pytest
+from hypothesis import assume, given, settings
+from interop_slv.dali import arc_to_percent, percent_to_arc
 from interop_slv.schedules import DAY_OFFSET, decode_schedule, encode_schedule
+from pydantic import ValidationError as PydanticValidationError
 
 from interop.errors import DecodeError, EncodeError
 from interop.model.lighting import (
@@ -16,6 +20,7 @@ from interop.model.lighting import (
     ProgramStep,
     SolarEvent,
 )
+from interop.testing.strategies import lighting_dimming_schedules
 
 
 def schedule(**changes: Any) -> DimmingSchedule:
@@ -157,3 +162,61 @@ def test_unrepresentable_levels_and_times_are_refused() -> None:
 def test_junk_calendars_are_decode_errors(junk: dict[str, Any]) -> None:
     with pytest.raises(DecodeError):
         decode_schedule(junk, source="slv test", plugin_version="0")
+
+
+def snapped(original: DimmingSchedule) -> DimmingSchedule:
+    """The schedule with levels on DALI arcs and times to the second (what SLV can hold)."""
+    programs = []
+    for program in original.programs:
+        steps = []
+        for step in program.steps:
+            update: dict[str, Any] = {"level": arc_to_percent(percent_to_arc(step.level))}
+            if step.at is not None:
+                update["at"] = step.at.replace(microsecond=0)
+            steps.append(step.model_copy(update=update))
+        try:
+            programs.append(DimmingProgram(key=program.key, name=program.name, steps=tuple(steps)))
+        except PydanticValidationError:
+            assume(False)  # two fixed times in the same second
+    return original.model_copy(update={"programs": tuple(programs)})
+
+
+def assert_equivalent(back: DimmingSchedule, original: DimmingSchedule) -> None:
+    assert back.rules == original.rules
+    assert (back.name, back.timezone, back.default_program) == (
+        original.name,
+        original.timezone,
+        original.default_program,
+    )
+    for got, want in zip(back.programs, original.programs, strict=True):
+        assert (got.key, got.name, len(got.steps)) == (want.key, want.name, len(want.steps))
+        for a, b in zip(got.steps, want.steps, strict=True):
+            assert (a.at, a.solar_event, a.offset) == (b.at, b.solar_event, b.offset)
+            assert abs(a.level - b.level) <= 1.0
+
+
+@settings(max_examples=150, deadline=None)
+@given(lighting_dimming_schedules())
+def test_representable_schedules_round_trip(original: DimmingSchedule) -> None:
+    """Levels on arcs, times to the second: SLV holds it and it reads back equal."""
+    schedule = snapped(original)
+    calendar, programs = encode_schedule(schedule)
+    wire = orjson.loads(orjson.dumps(calendar | {"id": "3", "programs": programs}))
+    assert_equivalent(decode_schedule(wire, source="slv test", plugin_version="0"), schedule)
+
+
+@settings(max_examples=150, deadline=None)
+@given(lighting_dimming_schedules())
+def test_any_schedule_round_trips_or_is_refused_naming_the_field(original: DimmingSchedule) -> None:
+    """Nothing is silently changed: a schedule either reads back equal or is refused."""
+    refused: EncodeError | None = None
+    try:
+        calendar, programs = encode_schedule(original)
+    except EncodeError as exc:
+        refused = exc
+    if refused is not None:
+        assert refused.field is not None
+        assert refused.field.startswith("programs[")
+        return
+    wire = orjson.loads(orjson.dumps(calendar | {"id": "3", "programs": programs}))
+    assert_equivalent(decode_schedule(wire, source="slv test", plugin_version="0"), original)
