@@ -101,16 +101,19 @@ class _State:
         self.by_key = {natural_key(light): light for light in self.world.lights}
         self.indexed = len(self.world.lights)
 
+    def _live(self, light: SimLight | None) -> SimLight | None:
+        """``light`` if it is still in the world (the index may predate a removal)."""
+        return light if light is not None and self.world.get(light.key) is light else None
+
     def light_by_id(self, number: int) -> SimLight | None:
-        if self.indexed != len(self.world.lights) or number not in self.by_id:
+        if self.indexed != len(self.world.lights) or self._live(self.by_id.get(number)) is None:
             self.reindex()
-        return self.by_id.get(number)
+        return self._live(self.by_id.get(number))
 
     def light_by_key(self, key: tuple[str, str]) -> SimLight | None:
-        if self.indexed != len(self.world.lights) or key not in self.by_key:
+        if self.indexed != len(self.world.lights) or self._live(self.by_key.get(key)) is None:
             self.reindex()
-        light = self.by_key.get(key)
-        return light if light is not None and self.world.get(light.key) is light else None
+        return self._live(self.by_key.get(key))
 
 
 state_key: web.AppKey[_State] = web.AppKey("slv_state", _State)

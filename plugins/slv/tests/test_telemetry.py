@@ -141,6 +141,7 @@ def test_unknown_light_is_not_found(run_slv: Runner) -> None:
     async def scenario(controller: SlvController, world: LightWorld, url: str) -> None:
         first = (await ids(controller))[0]
         world.remove_light(world.lights[0].key)
+        world.add_light()  # the fleet size is unchanged: the simulator's index must notice
         for light in (first, "urn:interop:light:slv:gw-x%2Fnothing", "urn:example:lamp"):
             with pytest.raises(NotFound, match=r"UNKNOWN_DEVICE|no light|not an SLV light"):
                 await controller.telemetry([light])
