@@ -13,7 +13,7 @@ sub-second times and a zone other than the Gateway's. Rule priorities are kept a
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date, time
 from itertools import groupby
 from typing import Any
@@ -79,7 +79,7 @@ def encode_schedule(
     calendar_id = schedule.name
     programs = []
     for program in schedule.programs:
-        if program.name is not None and program.name != program.key:
+        if program.name is not None:
             raise EncodeError(
                 f"program {program.key!r} has a name; TALQ control programs have only an id",
                 source=source,
@@ -194,7 +194,12 @@ def _decode_program(document: Mapping[str, Any], calendar: str, source: str) -> 
         fixed.append(ProgramStep(at=at, level=_level(control.get("command"), where, field)))
     fixed.sort(key=lambda step: _night_order(step.at) if step.at else (0, 0, 0))
     solar: list[ProgramStep] = []
-    for index, control in enumerate(document.get("astroClockTimeControls") or []):
+    astro = document.get("astroClockTimeControls") or []
+    if not isinstance(astro, list):
+        raise DecodeError(
+            "astroClockTimeControls is not an array", source=where, field="astroClockTimeControls"
+        )
+    for index, control in enumerate(astro):
         field = f"astroClockTimeControls[{index}]"
         if not isinstance(control, dict) or control.get("operation", "Set") != "Set":
             raise DecodeError(
@@ -254,7 +259,10 @@ def _weekdays(condition: object, source: str, field: str) -> frozenset[int]:
             expected="a ccDay condition without occurrences",
         )
     days: set[int] = set()
-    for item in condition.get("days") or []:
+    listed = condition.get("days") or []
+    if not isinstance(listed, list):
+        raise DecodeError("days is not an array", source=source, field=field + ".days")
+    for item in listed:
         start = item.get("start") if isinstance(item, dict) else None
         end = item.get("end", start) if isinstance(item, dict) else None
         if not isinstance(start, int) or not isinstance(end, int) or not 1 <= start <= end <= 7:
@@ -319,11 +327,3 @@ def decode_schedule(
         )
     except ValueError as exc:
         raise DecodeError(str(exc), source=where, expected="a valid calendar") from None
-
-
-def referenced_programs(calendar: Mapping[str, Any]) -> Sequence[str]:
-    """The program ids a calendar names (rules, then default)."""
-    names = [str(r.get("program")) for r in calendar.get("rules") or [] if isinstance(r, dict)]
-    if calendar.get("defaultProgram") is not None:
-        names.append(str(calendar["defaultProgram"]))
-    return names

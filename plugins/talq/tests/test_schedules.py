@@ -18,6 +18,7 @@ from interop.model.lighting import (
     ProgramStep,
     SolarEvent,
 )
+from interop.testing.strategies import lighting_dimming_schedules
 
 ZONE = "Europe/Brussels"
 OWNER = "5b0c4a57-8f0a-4a58-9c53-0b36f1b0d6a1"
@@ -242,3 +243,44 @@ def test_sensor_programs_and_recurring_dates_are_not_decoded() -> None:
     program["dynamicControls"] = []
     with pytest.raises(DecodeError, match="recurring"):
         decode_schedule(calendar, {"p": program}, timezone=ZONE, source="t")
+
+
+@settings(max_examples=200, deadline=None)
+@given(lighting_dimming_schedules())
+def test_any_schedule_round_trips_or_is_refused(schedule: DimmingSchedule) -> None:
+    outcome: DimmingSchedule | EncodeError
+    try:
+        calendar, programs = encode_schedule(schedule, owner=OWNER, timezone=schedule.timezone)
+    except EncodeError as exc:
+        outcome = exc
+    else:
+        outcome = decode_schedule(
+            calendar, {p["id"]: p for p in programs}, timezone=schedule.timezone, source="t"
+        )
+    if isinstance(outcome, EncodeError):
+        assert outcome.field is not None
+        return
+    count = len(schedule.rules)
+    expected = schedule.model_copy(
+        update={
+            "id": outcome.id,
+            "rules": tuple(
+                rule.model_copy(update={"priority": count - index})
+                for index, rule in enumerate(schedule.rules)
+            ),
+            "programs": tuple(
+                program.model_copy(
+                    update={
+                        "steps": tuple(
+                            step.model_copy(update={"level": float(round(step.level))})
+                            for step in program.steps
+                        )
+                    }
+                )
+                for program in schedule.programs
+            ),
+        }
+    )
+    assert outcome.model_dump(exclude={"provenance", "extensions"}) == expected.model_dump(
+        exclude={"provenance", "extensions"}
+    )
