@@ -30,7 +30,7 @@ import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None) -> list[Row]:
     args.results.mkdir(parents=True, exist_ok=True)
     (args.results / "lighting.md").write_text(table, "utf-8")
     payload = [
-        {**row.__dict__, "per_second": row.per_second, "overhead": row.overhead} for row in rows
+        {**asdict(row), "per_second": row.per_second, "overhead": row.overhead} for row in rows
     ]
     (args.results / "lighting.json").write_text(json.dumps(payload, indent=2) + "\n", "utf-8")
     print(table)

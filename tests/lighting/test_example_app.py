@@ -31,7 +31,8 @@ def _fleet(now: datetime) -> LightWorld:
         at = (now - timedelta(hours=hours_ago)).replace(microsecond=0)
         for light in world:
             world.record(light.key, at=at, energy=round(light.current.energy + 0.05, 3))
-    world.replace_meter("0003", at=(now - timedelta(hours=5)).replace(microsecond=0))
+        if hours_ago == 6:
+            world.replace_meter("0003", at=at + timedelta(hours=1))
     world.record("0003", at=(now - timedelta(hours=1)).replace(microsecond=0), energy=0.2)
     return world
 
