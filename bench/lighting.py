@@ -8,8 +8,11 @@ fleet on 127.0.0.1 (no latency, no faults, commands applied at once) and times, 
 plugin's controller:
 
 * **inventory**: ``lights()`` over the whole fleet (lights/s);
-* **commands**: ``set_level`` on every light, then ``confirm`` until telemetry shows every
-  level applied (commands applied/s).
+* **commands accepted**: ``set_level`` on every light until the system has accepted every
+  command (for an asynchronous API such as SLV's batches, until the batch finished);
+* **commands applied**: the same, then ``confirm`` until telemetry shows every level applied
+  (polling every 0.05 s; this row includes the protocol's waiting, which the raw replay,
+  sending the same requests back to back, does not).
 
 The baseline of each row is the same API traffic sent with raw aiohttp: a recording middleware
 captures every request the plugin made (method, path, query, body, auth headers), and the
@@ -156,6 +159,17 @@ async def _commands(controller: Any, ids: list[str]) -> int:
 
     commands = [controller.command(i, CommandKind.SET_LEVEL, level=50.0) for i in ids]
     results = await controller.execute(commands)
+    accepted = sum(r.status is CommandStatus.ACCEPTED for r in results)
+    if accepted != len(ids):
+        raise RuntimeError(f"only {accepted} of {len(ids)} commands were accepted")
+    return accepted
+
+
+async def _applied(controller: Any, ids: list[str]) -> int:
+    from interop.model.command import CommandKind, CommandStatus
+
+    commands = [controller.command(i, CommandKind.SET_LEVEL, level=50.0) for i in ids]
+    results = await controller.execute(commands)
     results = await controller.confirm(commands, results, timeout=60, interval=0.05)
     applied = sum(r.status is CommandStatus.APPLIED for r in results)
     if applied != len(ids):
@@ -172,7 +186,11 @@ async def run(names: list[str] | None, lights: int, repeat: int, concurrency: in
     for name, spec in sorted(specs.items()):
         if names and name not in names:
             continue
-        for operation, work in (("inventory", _inventory), ("commands", _commands)):
+        for operation, work in (
+            ("inventory", _inventory),
+            ("commands accepted", _commands),
+            ("commands applied", _applied),
+        ):
             samples = [
                 await _measure(spec, lights, operation, work, concurrency) for _ in range(repeat)
             ]
