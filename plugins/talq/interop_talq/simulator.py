@@ -54,7 +54,7 @@ from interop_talq.protocol import (
 )
 from interop_talq.provisioning import luminaire_type_address
 
-__all__ = ["DEVICE_CLASS", "SPEC", "TOKEN_PATH", "build_app", "overload"]
+__all__ = ["DEVICE_CLASS", "SPEC", "TOKEN_PATH", "build_app", "device_documents", "overload"]
 
 DEVICE_CLASS = "interop-lamp-controller"
 TOKEN_PATH = "/auth/token"
@@ -208,6 +208,12 @@ def render_device(gateway: _Gateway, light: SimLight) -> dict[str, Any]:
             },
         ],
     }
+
+
+def device_documents(world: LightWorld) -> list[dict[str, Any]]:
+    """The Device documents the simulator lists for ``world`` (for tests and fixtures)."""
+    gateway = _Gateway(world)
+    return [render_device(gateway, light) for light in world.lights]
 
 
 # ---------------------------------------------------------------------- envelope and auth

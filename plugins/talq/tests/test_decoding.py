@@ -18,7 +18,7 @@ from interop_talq.devices import DeviceView, decode_alarms, decode_light, decode
 from interop_talq.epochs import EpochTracker
 from interop_talq.manifest import MANIFEST
 from interop_talq.protocol import parse_time
-from interop_talq.simulator import SPEC, overload
+from interop_talq.simulator import SPEC, device_documents, overload
 
 from interop.errors import DecodeError
 from interop.model.base import Provenance
@@ -183,3 +183,46 @@ def test_overload_is_a_talq_error_message_with_retry_after() -> None:
     assert answer.headers["Retry-After"] == "1.5"
     assert answer.body is not None
     assert orjson.loads(bytes(answer.body))[0]["key"] == "genericError"
+
+
+def test_a_gateway_without_paging_and_with_synchronous_commands() -> None:
+    world = LightWorld(3)
+    documents = device_documents(world)
+
+    async def token(_request: web.Request) -> web.Response:
+        return web.json_response({"access_token": "t"})
+
+    async def everything(_request: web.Request) -> web.Response:
+        return web.json_response(documents)
+
+    async def empty(_request: web.Request) -> web.Response:
+        return web.json_response([])
+
+    async def done(_request: web.Request) -> web.Response:
+        return web.Response(status=201)
+
+    def build(_world: LightWorld) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/auth/token", token)
+        app.router.add_get("/luminaire-types", empty)
+        app.router.add_get("/groups", empty)
+        app.router.add_get("/devices", everything)
+        app.router.add_post("/override-commands", done)
+        return app
+
+    spec = SimulatorSpec(name="plain", description="plain", build_app=build, connect=SPEC.connect)
+
+    async def scenario() -> tuple[list[str], list[str]]:
+        async with serve(spec, world) as url:
+            controller = TalqController(url, token="k")
+            try:
+                names = [light.name or "" async for light in controller.lights(page_size=2)]
+                ids = [light.id async for light in controller.lights()]
+                results = await controller.set_level(ids, 30)
+                return names, [result.status.value for result in results]
+            finally:
+                await controller.aclose()
+
+    names, statuses = asyncio.run(scenario())
+    assert names == [light.name for light in world.lights]
+    assert statuses == ["succeeded"] * 3
