@@ -28,6 +28,7 @@ from aiohttp import web
 
 from interop.control.http import ClientSettings
 from interop.control.lighting import LightingController
+from interop.errors import DecodeError
 from interop.model.lighting import LampType
 from interop.simulation.server import SimulatorSpec
 from interop.simulation.world import LightWorld, Reading, SimLight
@@ -318,6 +319,14 @@ def _add_device(gateway: _Gateway, document: Any) -> str | None:
         return "a device needs a UUID address"
     if document.get("class") != DEVICE_CLASS:
         return f"unknown device class {document.get('class')!r}"
+    try:
+        _create_light(gateway, document)
+    except (AttributeError, TypeError, ValueError) as exc:
+        return f"device {document['address']} is malformed ({exc})"
+    return None
+
+
+def _create_light(gateway: _Gateway, document: dict[str, Any]) -> None:
     functions = {f.get("type"): f for f in document.get("functions") or [] if isinstance(f, dict)}
     basic = functions.get(FUNCTION_BASIC, {})
     location = (basic.get("location") or {}).get("value") or {}
@@ -336,7 +345,6 @@ def _add_device(gateway: _Gateway, document: Any) -> str | None:
     )
     light.native["talq"] = {"address": document["address"]}
     gateway.by_address[document["address"]] = light.key
-    return None
 
 
 async def _post_devices(request: web.Request, gateway: _Gateway) -> web.Response:
@@ -411,7 +419,7 @@ async def _override(request: web.Request, gateway: _Gateway) -> web.Response:
         if command.get("expiration"):
             try:
                 until = parse_time(command["expiration"], source="override", field="expiration")
-            except ValueError:
+            except DecodeError:
                 return _error(400, "payloadError", "expiration is not an RFC 3339 date-time")
             duration = max(1.0, (until - datetime.now(UTC)).total_seconds())
     for key in keys:
@@ -519,12 +527,20 @@ async def _post_logger(request: web.Request, gateway: _Gateway) -> web.Response:
         return _error(400, "payloadError", "the body must be a LoggerConfig")
     if body["address"] in gateway.loggers:
         return _error(409, "resourceConflict", f"logger {body['address']} exists")
-    for profile in (body.get("recordingMode") or {}).get("samplingProfiles") or []:
+    sources = body.get("sourceAddresses") or {}
+    mode = body.get("recordingMode") or {}
+    white = sources.get("whiteList") or [] if isinstance(sources, dict) else None
+    profiles = mode.get("samplingProfiles") or [] if isinstance(mode, dict) else None
+    if not isinstance(white, list) or not all(isinstance(r, dict) for r in white):
+        return _error(400, "payloadError", "sourceAddresses.whiteList must be ResourceReferences")
+    if not isinstance(profiles, list) or not all(isinstance(p, dict) for p in profiles):
+        return _error(400, "payloadError", "recordingMode.samplingProfiles must be objects")
+    for profile in profiles:
         for name in ("samplingStartTime", "samplingEndTime"):
             try:
                 if profile.get(name):
                     parse_time(profile[name], source="logger", field=name)
-            except ValueError:
+            except DecodeError:
                 return _error(400, "payloadError", f"{name} is not an RFC 3339 date-time")
     gateway.loggers[body["address"]] = body
     return web.Response(status=201)

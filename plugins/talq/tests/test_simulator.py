@@ -100,3 +100,61 @@ def test_the_simulator_answers_as_a_gateway() -> None:
     resumed = {key for key, name, value in world.raw_log if name == "targetCommand"}
     assert resumed == {light.key for light in world.lights if light.group == "G2"}
     assert all(value is None for _, _, value in world.raw_log)
+
+
+JUNK_BODIES = [
+    None,
+    [],
+    {},
+    [1, "x"],
+    {"addresses": "x"},
+    {"addresses": [{"resource": "devices"}], "targetCommand": "on"},
+    {"address": "l", "ownerCMS": "o", "sourceAddresses": [], "recordingMode": 3},
+    {"address": "l", "recordingMode": {"samplingProfiles": [{"samplingStartTime": "now"}]}},
+    {"addresses": [{"resource": "devices", "address": "a"}], "entity": {"resource": "groups"}},
+    [
+        {
+            "address": str(uuid.uuid4()),
+            "name": "n",
+            "class": "interop-lamp-controller",
+            "functions": [{"id": "b", "type": "BasicFunction", "location": 5}],
+        }
+    ],
+]
+
+
+def test_junk_requests_get_talq_errors_not_server_errors() -> None:
+    world = LightWorld(2)
+    paths = [
+        ("POST", "/override-commands"),
+        ("POST", "/assign-commands"),
+        ("POST", "/logger-configs"),
+        ("POST", "/devices"),
+        ("POST", "/calendars"),
+        ("POST", "/control-programs"),
+        ("POST", "/luminaire-types"),
+        ("PUT", "/calendars/none"),
+    ]
+
+    async def scenario() -> list[tuple[str, int, Any]]:
+        async with serve(SPEC, world) as url, aiohttp.ClientSession(base_url=url) as session:
+            async with session.post("/auth/token", json={"apiKey": world.token}) as answer:
+                token = (await answer.json())["access_token"]
+            seen = []
+            for method, path in paths:
+                for body in JUNK_BODIES:
+                    status, answer, _ = await _call(session, method, path, token=token, body=body)
+                    seen.append((path, status, answer))
+            return seen
+
+    for path, status, answer in asyncio.run(scenario()):
+        assert status in (201, 400, 404, 409, 422), (path, status, answer)
+        if status != 201:
+            assert answer[0]["key"] in {
+                "payloadError",
+                "resourceNotFound",
+                "resourceConflict",
+                "overrideCommandNotValid",
+                "assignmentEntityNotValid",
+                "relatedResourceNotFound",
+            }
