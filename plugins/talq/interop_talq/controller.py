@@ -437,22 +437,24 @@ class TalqController(LightingController):
     # ------------------------------------------------------------------ schedules
 
     async def timezone(self) -> str:
-        """The Gateway's local zone: configured, else the first device's BasicFunction.timeZone."""
-        if self._timezone is None:
-            response = await self.gateway.request(
-                "GET", "/devices", params=[("offset", "0"), ("limit", "1")]
-            )
-            self.gateway.expect(response, (200,), "GET /devices")
-            page = response.json()
-            zone = "UTC"
-            if isinstance(page, list) and page:
-                found = DeviceView(page[0], source=self.source).attribute(
-                    FUNCTION_BASIC, "timeZone"
-                )
-                if found is not None and isinstance(found.value, str) and found.value:
-                    zone = found.value
-            self._timezone = zone
-        return self._timezone
+        """The Gateway's local zone: configured, else the first device's BasicFunction.timeZone.
+
+        A Gateway with no device that states its zone counts as UTC for now; that answer is
+        not remembered, so the zone is read again once devices exist.
+        """
+        if self._timezone is not None:
+            return self._timezone
+        response = await self.gateway.request(
+            "GET", "/devices", params=[("offset", "0"), ("limit", "1")]
+        )
+        self.gateway.expect(response, (200,), "GET /devices")
+        page = response.json()
+        if isinstance(page, list) and page:
+            found = DeviceView(page[0], source=self.source).attribute(FUNCTION_BASIC, "timeZone")
+            if found is not None and isinstance(found.value, str) and found.value:
+                self._timezone = found.value
+                return found.value
+        return "UTC"
 
     async def schedules(self) -> list[DimmingSchedule]:
         """Every calendar on the Gateway with its control programs."""
