@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 from interop.control.http import ClientSettings, Response
-from interop.control.lighting import ENERGY, LightingController
+from interop.control.lighting import LightingController
 from interop.errors import AuthenticationFailed, DecodeError, NotFound, SourceUnavailable
 from interop.model.base import Provenance, mint_iri
 from interop.model.command import Command, CommandKind, CommandResult, CommandStatus
@@ -23,28 +23,22 @@ from interop.model.lighting import DimmingSchedule, LightingAlarm, LightPoint
 from interop.model.observation import Measurement
 from interop_talq.client import GatewayClient, describe, talq_errors
 from interop_talq.devices import (
-    READINGS,
     DeviceView,
     decode_alarms,
     decode_light,
     decode_readings,
-    level_of,
-    read_attribute,
-    reading_measurement,
 )
 from interop_talq.epochs import EpochTracker
+from interop_talq.history import decode_report, logger_config
 from interop_talq.ids import SYSTEM, address_of, calendar_of, device_iri, light_iri, schedule_iri
 from interop_talq.manifest import __version__
 from interop_talq.protocol import (
-    EPOCH_ATTRIBUTE,
     FUNCTION_ACTUATOR,
     FUNCTION_BASIC,
-    FUNCTION_MONITOR,
     PAGINATION_OFFSET,
     PAGINATION_TOTAL,
     format_time,
     is_uuid,
-    parse_time,
 )
 from interop_talq.provisioning import encode_devices
 from interop_talq.schedules import decode_schedule, encode_schedule
@@ -242,81 +236,16 @@ class TalqController(LightingController):
         if not addresses:
             return []
         logger = str(uuid.uuid4())
-        config = _logger_config(logger, self.client_address, addresses, start, end)
+        config = logger_config(logger, self.client_address, addresses, start, end)
         response = await self.gateway.request("POST", "/logger-configs", json=config)
         self.gateway.expect(response, (201,), "POST /logger-configs")
         try:
             report = await self.gateway.json("GET", f"/log-reports/{logger}")
         finally:
             await self.gateway.request("DELETE", f"/logger-configs/{logger}")
-        return self._decode_report(report, addresses, start, end)
-
-    def _decode_report(
-        self, report: object, addresses: Sequence[str], start: datetime, end: datetime
-    ) -> list[Measurement]:
-        if not isinstance(report, dict) or not isinstance(report.get("entries", []), list):
-            raise DecodeError("log report is not a LogReport", source=self.source)
-        rows: dict[str, list[tuple[datetime, str, Any]]] = {a: [] for a in addresses}
-        for index, entry in enumerate(report.get("entries", [])):
-            data = entry.get("data") if isinstance(entry, dict) else None
-            field = f"entries[{index}].data"
-            if not isinstance(data, dict) or data.get("type") != "AttributeLogData":
-                continue
-            address = str(data.get("srcAddress", "")).removeprefix("/devices/").split("/")[0]
-            if address not in rows:
-                continue
-            name = data.get("attributeName")
-            attribute = read_attribute(data.get("attributeValue"), source=self.source, field=field)
-            stamp = data.get("timestamp")
-            at = attribute.timestamp
-            if stamp is not None:
-                at = parse_time(stamp, source=self.source, field=field + ".timestamp")
-            if at is None:
-                raise DecodeError("log entry has no timestamp", source=self.source, field=field)
-            if start <= at <= end:
-                rows[address].append((at, str(name), attribute.value))
-        units = {name: pair for (_, name), pair in READINGS.items()}
-        provenance = self._provenance()
-        readings: list[Measurement] = []
-        for address in addresses:
-            tracker = EpochTracker()
-            by_time: dict[datetime, dict[str, Any]] = {}
-            for at, name, value in rows[address]:
-                by_time.setdefault(at, {})[name] = value
-            for at in sorted(by_time):
-                values = by_time[at]
-                energy, hours = values.get("activeEnergy"), values.get("operatingHours")
-                declared = values.get(EPOCH_ATTRIBUTE)
-                epoch = tracker.observe(
-                    address,
-                    float(energy) if isinstance(energy, int | float) else None,
-                    float(hours) if isinstance(hours, int | float) else None,
-                    int(declared) if isinstance(declared, int) else None,
-                )
-                for name, (prop, unit) in units.items():
-                    if name not in values:
-                        continue
-                    raw = values[name]
-                    if name == "actualLightState":
-                        value = level_of(raw, source=self.source, field=name)
-                    elif isinstance(raw, int | float) and not isinstance(raw, bool):
-                        value = float(raw)
-                    else:
-                        raise DecodeError(
-                            f"value {raw!r}", source=self.source, field=name, expected="a number"
-                        )
-                    readings.append(
-                        reading_measurement(
-                            address,
-                            prop,
-                            unit,
-                            value,
-                            at,
-                            provenance=provenance,
-                            epoch=epoch if prop == ENERGY else None,
-                        )
-                    )
-        return readings
+        return decode_report(
+            report, addresses, start, end, source=self.source, provenance=self._provenance()
+        )
 
     async def alarms(self, lights: Sequence[str] | None = None) -> list[LightingAlarm]:
         """Raised LampMonitorFunction failure events, as LightingAlarms."""
@@ -608,41 +537,3 @@ def _int_header(response: Response, name: str, source: str) -> int | None:
         raise DecodeError(
             f"header {name} is {value!r}", source=source, field=name, expected="an integer"
         ) from None
-
-
-def _logger_config(
-    logger: str, owner: str, addresses: Sequence[str], start: datetime, end: datetime
-) -> dict[str, Any]:
-    """A periodic logger over the lights' level and meter attributes for ``[start, end]``."""
-    monitor = [name for (function, name) in READINGS if function == FUNCTION_MONITOR]
-    return {
-        "address": logger,
-        "ownerCMS": owner,
-        "sourceAddresses": {
-            "whiteList": [{"resource": "devices", "address": a} for a in addresses]
-        },
-        "recordingMode": {
-            "type": "PeriodicRecordingMode",
-            "content": [
-                {
-                    "function": {
-                        "functionType": FUNCTION_ACTUATOR,
-                        "attributes": [{"name": "actualLightState"}],
-                    }
-                },
-                {
-                    "function": {
-                        "functionType": FUNCTION_MONITOR,
-                        "attributes": [{"name": n} for n in [*monitor, EPOCH_ATTRIBUTE]],
-                    }
-                },
-            ],
-            "samplingProfiles": [
-                {
-                    "samplingStartTime": format_time(start),
-                    "samplingEndTime": format_time(end),
-                }
-            ],
-        },
-        "reportingMode": {"type": "ImmediateReportingMode", "delay": 0},
-    }
