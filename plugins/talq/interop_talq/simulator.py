@@ -16,9 +16,7 @@ from __future__ import annotations
 import os
 import secrets
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,18 +27,13 @@ from aiohttp import web
 from interop.control.http import ClientSettings
 from interop.control.lighting import LightingController
 from interop.errors import DecodeError
-from interop.model.lighting import LampType
 from interop.simulation.server import SimulatorSpec
-from interop.simulation.world import LightWorld, Reading, SimLight
+from interop.simulation.world import LightWorld
 from interop_talq.controller import TalqController
 from interop_talq.openapi import OpenApiCheck, data_model_beside
 from interop_talq.protocol import (
-    ALARM_EVENTS,
-    EPOCH_ATTRIBUTE,
-    FUNCTION_ACTUATOR,
     FUNCTION_BASIC,
     FUNCTION_LUMINAIRE,
-    FUNCTION_MONITOR,
     LAMP_TYPES,
     PAGINATION_COUNT,
     PAGINATION_DEFAULT_LIMIT,
@@ -48,27 +41,23 @@ from interop_talq.protocol import (
     PAGINATION_TOTAL,
     envelope_error,
     error_messages,
-    format_time,
     is_uuid,
-    light_source_type,
     parse_time,
 )
-from interop_talq.provisioning import luminaire_type_address
+from interop_talq.sim_devices import (
+    DEVICE_CLASS,
+    FUNCTION_IDS,
+    GatewayState,
+    device_documents,
+    group_documents,
+    log_entries,
+    render_device,
+)
 
 __all__ = ["DEVICE_CLASS", "SPEC", "TOKEN_PATH", "build_app", "device_documents", "overload"]
 
-DEVICE_CLASS = "interop-lamp-controller"
 TOKEN_PATH = "/auth/token"
 DEFAULT_LIMIT = 100
-_NAMESPACE = uuid.UUID("6f1c1e7e-3a53-4d0e-9a55-1d6f0b7c2a10")
-_EVENTS = {alarm: event for event, alarm in ALARM_EVENTS.items()}
-_FUNCTIONS = {
-    FUNCTION_BASIC: "basic",
-    FUNCTION_ACTUATOR: "lampActuator",
-    FUNCTION_MONITOR: "lampMonitor",
-    FUNCTION_LUMINAIRE: "luminaire",
-}
-
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -92,135 +81,10 @@ def overload(status: int, retry_after: float | None) -> web.Response:
     return _json(body, status, headers)
 
 
-@dataclass(slots=True)
-class _Gateway:
-    """What the simulated Gateway stores besides the world."""
-
-    world: LightWorld
-    calendars: dict[str, dict[str, Any]] = field(default_factory=dict)
-    programs: dict[str, dict[str, Any]] = field(default_factory=dict)
-    loggers: dict[str, dict[str, Any]] = field(default_factory=dict)
-    luminaire_types: dict[str, dict[str, Any]] = field(default_factory=dict)
-    tokens: dict[str, float] = field(default_factory=dict)
-    by_address: dict[str, str] = field(default_factory=dict)
-
-    def address(self, light: SimLight) -> str:
-        native = light.native.setdefault("talq", {})
-        if "address" not in native:
-            native["address"] = str(uuid.uuid5(_NAMESPACE, light.key))
-        address: str = native["address"]
-        self.by_address[address] = light.key
-        return address
-
-    def light(self, address: str) -> SimLight | None:
-        key = self.by_address.get(address)
-        if key is None:
-            for light in self.world.lights:
-                self.address(light)
-            key = self.by_address.get(address)
-        return self.world.get(key) if key is not None else None
-
-    def luminaire_type(self, light: SimLight) -> str:
-        try:
-            lamp: LampType | str = LampType(light.lamp_type)
-        except ValueError:
-            lamp = "OTHER"
-        source = light_source_type(lamp)
-        address = luminaire_type_address(source, light.nominal_power)
-        self.luminaire_types.setdefault(
-            address,
-            {
-                "address": address,
-                "name": address,
-                "lightSourceType": source,
-                "powerConsumption": light.nominal_power,
-            },
-        )
-        return address
-
-
-def _attr(kind: str, value: Any, at: datetime | None = None) -> dict[str, Any]:
-    attribute: dict[str, Any] = {"type": kind, "value": value}
-    if at is not None:
-        attribute["timestamp"] = format_time(at)
-    return attribute
-
-
-def _level(level: float) -> dict[str, Any]:
-    return {"name": "LevelState", "value": round(level)}
-
-
-def _monitor_values(reading: Reading) -> dict[str, tuple[str, Any]]:
-    return {
-        "activePower": ("AttributeFloat", reading.power),
-        "activeEnergy": ("AttributeFloat", reading.energy),
-        "operatingHours": ("AttributeFloat", reading.burning_hours),
-        "supplyVoltage": ("AttributeFloat", reading.voltage),
-        "powerFactor": ("AttributeFloat", reading.power_factor),
-        EPOCH_ATTRIBUTE: ("AttributeInteger", reading.epoch),
-    }
-
-
-def render_device(gateway: _Gateway, light: SimLight) -> dict[str, Any]:
-    """The TALQ Device document of a simulated light."""
-    now = light.current
-    at = now.at
-    monitor: dict[str, Any] = {"id": _FUNCTIONS[FUNCTION_MONITOR], "type": FUNCTION_MONITOR}
-    for name, (kind, value) in _monitor_values(now).items():
-        monitor[name] = _attr(kind, value, at)
-    monitor["lampFailure"] = _attr("AttributeBoolean", False, at)
-    for alarm in light.active_alarms():
-        event = _EVENTS.get(alarm.alarm_type)
-        if event is not None:
-            monitor[event] = _attr("AttributeBoolean", True, alarm.raised_at)
-    actuator: dict[str, Any] = {
-        "id": _FUNCTIONS[FUNCTION_ACTUATOR],
-        "type": FUNCTION_ACTUATOR,
-        "actualLightState": _attr("AttributeLevelState", _level(now.level), at),
-        "defaultLightState": _attr("AttributeLevelState", _level(100.0)),
-    }
-    if light.schedule is not None:
-        actuator["calendarID"] = _attr("AttributeString", light.schedule)
-    if light.override is not None:
-        actuator["targetLightCommand"] = _attr(
-            "AttributeCommand", {"state": _level(light.override), "reason": "override"}
-        )
-    return {
-        "address": gateway.address(light),
-        "name": light.name,
-        "class": DEVICE_CLASS,
-        "functions": [
-            {
-                "id": _FUNCTIONS[FUNCTION_BASIC],
-                "type": FUNCTION_BASIC,
-                "displayName": _attr("AttributeString", light.name),
-                "location": _attr(
-                    "AttributeLocation",
-                    {"latitude": light.latitude, "longitude": light.longitude},
-                ),
-                "timeZone": _attr("AttributeString", gateway.world.timezone),
-            },
-            actuator,
-            monitor,
-            {
-                "id": _FUNCTIONS[FUNCTION_LUMINAIRE],
-                "type": FUNCTION_LUMINAIRE,
-                "luminaireTypeAddress": _attr("AttributeString", gateway.luminaire_type(light)),
-            },
-        ],
-    }
-
-
-def device_documents(world: LightWorld) -> list[dict[str, Any]]:
-    """The Device documents the simulator lists for ``world`` (for tests and fixtures)."""
-    gateway = _Gateway(world)
-    return [render_device(gateway, light) for light in world.lights]
-
-
 # ---------------------------------------------------------------------- envelope and auth
 
 
-def _envelope(gateway: _Gateway) -> Any:
+def _envelope(gateway: GatewayState) -> Any:
     @web.middleware
     async def envelope(request: web.Request, handler: Handler) -> web.StreamResponse:
         if request.path == TOKEN_PATH:
@@ -239,7 +103,7 @@ def _envelope(gateway: _Gateway) -> Any:
     return envelope
 
 
-async def _token(request: web.Request, gateway: _Gateway) -> web.Response:
+async def _token(request: web.Request, gateway: GatewayState) -> web.Response:
     auth = request.headers.get("Authorization", "")
     key = auth.removeprefix("Bearer ").strip()
     if not key:
@@ -276,7 +140,7 @@ def _int_param(request: web.Request, name: str) -> int | web.Response | None:
     return value
 
 
-async def _devices(request: web.Request, gateway: _Gateway) -> web.Response:
+async def _devices(request: web.Request, gateway: GatewayState) -> web.Response:
     world = gateway.world
     offset = _int_param(request, "offset")
     limit = _int_param(request, "limit")
@@ -305,7 +169,7 @@ async def _devices(request: web.Request, gateway: _Gateway) -> web.Response:
     return _json([render_device(gateway, light) for light in page], headers=headers)
 
 
-async def _device(request: web.Request, gateway: _Gateway) -> web.Response:
+async def _device(request: web.Request, gateway: GatewayState) -> web.Response:
     address = request.match_info["deviceAddress"]
     light = gateway.light(address)
     if light is None:
@@ -313,7 +177,7 @@ async def _device(request: web.Request, gateway: _Gateway) -> web.Response:
     return _json(render_device(gateway, light))
 
 
-def _add_device(gateway: _Gateway, document: Any) -> str | None:
+def _add_device(gateway: GatewayState, document: Any) -> str | None:
     """Create a light from a posted Device; the reason when it is malformed."""
     if not isinstance(document, dict) or not is_uuid(document.get("address")):
         return "a device needs a UUID address"
@@ -326,7 +190,7 @@ def _add_device(gateway: _Gateway, document: Any) -> str | None:
     return None
 
 
-def _create_light(gateway: _Gateway, document: dict[str, Any]) -> None:
+def _create_light(gateway: GatewayState, document: dict[str, Any]) -> None:
     functions = {f.get("type"): f for f in document.get("functions") or [] if isinstance(f, dict)}
     basic = functions.get(FUNCTION_BASIC, {})
     location = (basic.get("location") or {}).get("value") or {}
@@ -347,7 +211,7 @@ def _create_light(gateway: _Gateway, document: dict[str, Any]) -> None:
     gateway.by_address[document["address"]] = light.key
 
 
-async def _post_devices(request: web.Request, gateway: _Gateway) -> web.Response:
+async def _post_devices(request: web.Request, gateway: GatewayState) -> web.Response:
     body = await _body(request)
     if not isinstance(body, list):
         return _error(400, "payloadError", "the body must be an array of Device")
@@ -362,7 +226,7 @@ async def _post_devices(request: web.Request, gateway: _Gateway) -> web.Response
 
 
 def _targets(
-    gateway: _Gateway, addresses: Any
+    gateway: GatewayState, addresses: Any
 ) -> tuple[list[str], list[tuple[str, str]]] | web.Response:
     """Light keys addressed (groups expanded) and the references that are unknown."""
     if not isinstance(addresses, list) or not addresses:
@@ -389,7 +253,7 @@ def _targets(
     return keys, unknown
 
 
-async def _override(request: web.Request, gateway: _Gateway) -> web.Response:
+async def _override(request: web.Request, gateway: GatewayState) -> web.Response:
     body = await _body(request)
     if not isinstance(body, dict):
         return _error(400, "payloadError", "the body must be an OverrideCommand")
@@ -430,8 +294,8 @@ async def _override(request: web.Request, gateway: _Gateway) -> web.Response:
 
 def _store(
     kind: str, store: dict[str, dict[str, Any]], key: str, required: tuple[str, ...]
-) -> Callable[[web.Request, _Gateway], Awaitable[web.Response]]:
-    async def post(request: web.Request, gateway: _Gateway) -> web.Response:
+) -> Callable[[web.Request, GatewayState], Awaitable[web.Response]]:
+    async def post(request: web.Request, gateway: GatewayState) -> web.Response:
         body = await _body(request)
         if not isinstance(body, list) or not all(isinstance(x, dict) for x in body):
             return _error(400, "payloadError", f"the body must be an array of {kind}")
@@ -461,7 +325,7 @@ async def _put_one(
     return _json(body)
 
 
-async def _assign(request: web.Request, gateway: _Gateway) -> web.Response:
+async def _assign(request: web.Request, gateway: GatewayState) -> web.Response:
     body = await _body(request)
     if not isinstance(body, dict) or not isinstance(body.get("entity"), dict):
         return _error(400, "payloadError", "the body must be an AssignCommand")
@@ -486,42 +350,7 @@ async def _assign(request: web.Request, gateway: _Gateway) -> web.Response:
     return web.Response(status=201)
 
 
-def _log_entries(gateway: _Gateway, config: dict[str, Any]) -> list[dict[str, Any]]:
-    sources = (config.get("sourceAddresses") or {}).get("whiteList") or []
-    profiles = (config.get("recordingMode") or {}).get("samplingProfiles") or [{}]
-    start = profiles[0].get("samplingStartTime")
-    end = profiles[0].get("samplingEndTime")
-    low = parse_time(start, source="logger", field="start") if start else None
-    high = parse_time(end, source="logger", field="end") if end else None
-    entries = []
-    for reference in sources:
-        light = gateway.light(str(reference.get("address")))
-        if light is None:
-            continue
-        address = gateway.address(light)
-        for reading in light.history:
-            if (low and reading.at < low) or (high and reading.at > high):
-                continue
-            stamp = format_time(reading.at)
-            values = {"actualLightState": ("AttributeLevelState", _level(reading.level))}
-            values.update(_monitor_values(reading))
-            for name, (kind, value) in values.items():
-                function = FUNCTION_ACTUATOR if name == "actualLightState" else FUNCTION_MONITOR
-                entries.append(
-                    {
-                        "data": {
-                            "type": "AttributeLogData",
-                            "srcAddress": f"/devices/{address}/{_FUNCTIONS[function]}",
-                            "timestamp": stamp,
-                            "attributeName": name,
-                            "attributeValue": _attr(kind, value, reading.at),
-                        }
-                    }
-                )
-    return entries
-
-
-async def _post_logger(request: web.Request, gateway: _Gateway) -> web.Response:
+async def _post_logger(request: web.Request, gateway: GatewayState) -> web.Response:
     body = await _body(request)
     if not isinstance(body, dict) or not isinstance(body.get("address"), str):
         return _error(400, "payloadError", "the body must be a LoggerConfig")
@@ -546,15 +375,15 @@ async def _post_logger(request: web.Request, gateway: _Gateway) -> web.Response:
     return web.Response(status=201)
 
 
-async def _log_report(request: web.Request, gateway: _Gateway) -> web.Response:
+async def _log_report(request: web.Request, gateway: GatewayState) -> web.Response:
     logger = request.match_info["loggerAddress"]
     config = gateway.loggers.get(logger)
     if config is None:
         return _error(404, "resourceNotFound", f"no logger {logger}")
-    return _json({"address": logger, "entries": _log_entries(gateway, config)})
+    return _json({"address": logger, "entries": log_entries(gateway, config)})
 
 
-async def _delete_logger(request: web.Request, gateway: _Gateway) -> web.Response:
+async def _delete_logger(request: web.Request, gateway: GatewayState) -> web.Response:
     logger = request.match_info["loggerAddress"]
     config = gateway.loggers.pop(logger, None)
     if config is None:
@@ -562,23 +391,9 @@ async def _delete_logger(request: web.Request, gateway: _Gateway) -> web.Respons
     return _json(config)
 
 
-def _groups(gateway: _Gateway) -> list[dict[str, Any]]:
-    groups: dict[str, list[dict[str, str]]] = {}
-    for light in gateway.world.lights:
-        if light.group:
-            groups.setdefault(light.group, []).append(
-                {"resource": "devices", "address": gateway.address(light)}
-            )
-    owner = str(uuid.uuid5(_NAMESPACE, "gateway"))
-    return [
-        {"address": name, "ownerCMS": owner, "members": members, "purpose": "override"}
-        for name, members in groups.items()
-    ]
-
-
 _CLASS = {
     "name": DEVICE_CLASS,
-    "functions": [{"functionId": fid, "type": kind} for kind, fid in _FUNCTIONS.items()],
+    "functions": [{"functionId": fid, "type": kind} for kind, fid in FUNCTION_IDS.items()],
 }
 _SERVICES = [
     {
@@ -602,14 +417,14 @@ def build_app(
     if isinstance(openapi, str | Path):
         api = Path(openapi)
         openapi = OpenApiCheck(api, skip=(TOKEN_PATH,), model=data_model_beside(api))
-    gateway = _Gateway(world)
+    gateway = GatewayState(world)
     middlewares = [_envelope(gateway)]
     if openapi is not None:
         middlewares.insert(0, openapi.middleware())
     app = web.Application(middlewares=middlewares)
 
     def bind(
-        handler: Callable[[web.Request, _Gateway], Awaitable[web.Response]],
+        handler: Callable[[web.Request, GatewayState], Awaitable[web.Response]],
     ) -> Handler:
         async def bound(request: web.Request) -> web.StreamResponse:
             return await handler(request, gateway)
@@ -661,7 +476,7 @@ def build_app(
     app.router.add_put("/control-programs/{controlProgramAddress}", put_program)
     app.router.add_get("/luminaire-types", lister(luminaire_types))
     app.router.add_post("/luminaire-types", bind(types_post))
-    app.router.add_get("/groups", lister(lambda: _groups(gateway)))
+    app.router.add_get("/groups", lister(lambda: group_documents(gateway)))
     app.router.add_get("/device-classes", lister(lambda: [_CLASS]))
     app.router.add_get("/services", lister(lambda: _SERVICES))
     app.router.add_post("/logger-configs", bind(_post_logger))
