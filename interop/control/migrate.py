@@ -25,6 +25,7 @@ __all__ = [
     "MigrationPlan",
     "MigrationReport",
     "Skipped",
+    "differences",
     "migrate",
     "plan",
     "portable_light",
@@ -86,17 +87,18 @@ class Difference:
     target: Any
 
 
-def _differences(
+def differences(
     what: str, name: str, source: Any, target: Any, path: str = ""
 ) -> Iterator[Difference]:
+    """Every field where two portable views differ; levels within ``LEVEL_TOLERANCE``."""
     if isinstance(source, dict) and isinstance(target, dict):
         for key in sorted(set(source) | set(target)):
-            yield from _differences(
+            yield from differences(
                 what, name, source.get(key), target.get(key), f"{path}.{key}" if path else key
             )
     elif isinstance(source, list) and isinstance(target, list) and len(source) == len(target):
         for index, (a, b) in enumerate(zip(source, target, strict=True)):
-            yield from _differences(what, name, a, b, f"{path}[{index}]")
+            yield from differences(what, name, a, b, f"{path}[{index}]")
     elif (
         isinstance(source, (int, float))
         and isinstance(target, (int, float))
@@ -243,7 +245,7 @@ async def plan(source: LightingController, target: LightingController) -> Migrat
         else:
             result.matched[name] = existing.id
             result.differences.extend(
-                _differences("light", name, portable_light(light), portable_light(existing))
+                differences("light", name, portable_light(light), portable_light(existing))
             )
     schedule_names = {s.id: name for name, s in schedules.items()}
     for name, schedule in sorted(schedules.items()):
@@ -358,7 +360,7 @@ async def verify(work: MigrationPlan, target: LightingController) -> list[Differ
             continue
         if name not in work.matched:
             mismatches.extend(
-                _differences("light", name, portable_light(light), portable_light(other))
+                differences("light", name, portable_light(light), portable_light(other))
             )
     for schedule in work.schedules:
         name = str(schedule.name)
@@ -367,7 +369,7 @@ async def verify(work: MigrationPlan, target: LightingController) -> list[Differ
             mismatches.append(Difference("schedule", name, "", "present", "missing"))
             continue
         mismatches.extend(
-            _differences(
+            differences(
                 "schedule", name, portable_schedule(schedule), portable_schedule(other_schedule)
             )
         )
