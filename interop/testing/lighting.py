@@ -694,6 +694,28 @@ class LightingControllerConformance:
 
         return scenario
 
+    def test_dropped_command_is_resent(self) -> None:
+        """Ensure a command whose connection drops once is resent (it is idempotent) and taken."""
+
+        async def scenario(s: LightingSession) -> None:
+            fleet = await s.fleet()
+            await s.controller.telemetry([fleet[x.key].id for x in s.world][:1])  # logged in
+            sims = list(s.world)[:2]
+            s.world.faults.drop_next = 1
+            _, results = await self._command(
+                s, [fleet[x.key].id for x in sims], CommandKind.SET_LEVEL, level=50.0
+            )
+            _expect(s.world.faults.drop_next == 0, "the command sent no request")
+            for sim, result in zip(sims, results, strict=True):
+                _expect(
+                    result.status is CommandStatus.ACCEPTED,
+                    f"after one dropped connection set_level on {sim.name} is {result.status} "
+                    f"({result.detail}), expected accepted: an absolute level is idempotent, "
+                    "so the request should be resent",
+                )
+
+        self.run(scenario)
+
     def test_dropped_connection_fails_commands(self) -> None:
         """Ensure commands over a connection that drops return failed results, no exception."""
         self.run(self._faulty_command("drop_next"))

@@ -512,7 +512,7 @@ class ReferenceController(LightingController):
             keys = [self._key(commands[i].target, "device") for i in indexes]
             body = {"lights": keys, "level": level, "duration": duration}
             try:
-                answer = await self.http.request("POST", "/commands", json=body)
+                answer = await self.http.request("POST", "/commands", json=body, idempotent=True)
                 fates = _json(_ok(answer))["results"]
             except (SourceUnavailable, DecodeError) as exc:
                 fates = dict.fromkeys(keys, f"error: {exc}")

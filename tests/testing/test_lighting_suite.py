@@ -64,6 +64,20 @@ class RaisesForUnknownLights(ReferenceController):
         return results
 
 
+class NeverResendsCommands(ReferenceController):
+    async def execute(self, commands):
+        request = self.http.request
+
+        async def once(method, path, **kwargs):
+            return await request(method, path, **{**kwargs, "idempotent": False})
+
+        self.http.request = once
+        try:
+            return await super().execute(commands)
+        finally:
+            del self.http.request
+
+
 class PagesWithoutDedupe(ReferenceController):
     async def lights(self, *, page_size=200):
         offset = 0
@@ -105,6 +119,10 @@ class TestRaisesForUnknownLights(LightingControllerConformance):
     spec = spec_of(RaisesForUnknownLights)
 
 
+class TestNeverResendsCommands(LightingControllerConformance):
+    spec = spec_of(NeverResendsCommands)
+
+
 class TestWidenedTolerance(LightingControllerConformance):
     spec = reference_spec()
     power_precision = 1.0
@@ -119,8 +137,9 @@ EXPECTED_FAILURES: dict[str, set[str] | None] = {
     "TestDropsOfflineResults": {"test_partial_failure_one_result_per_light"},
     "TestPowerInKilowatts": {"test_telemetry"},
     "TestLocalTimeAsUtc": {"test_telemetry", "test_history_across_dst"},
-    "TestNeverRetries": {"test_overload_is_retried"},
+    "TestNeverRetries": {"test_overload_is_retried", "test_dropped_command_is_resent"},
     "TestPagesWithoutDedupe": {"test_paging_survives_inserts_and_expiry"},
+    "TestNeverResendsCommands": {"test_dropped_command_is_resent"},
     "TestRaisesForUnknownLights": {"test_partial_failure_one_result_per_light"},
     "TestWidenedTolerance": None,  # every test: a widened tolerance is refused up front
 }
@@ -168,14 +187,14 @@ def outcomes(
 def test_every_contract_point_is_a_test(outcomes):
     found, output = outcomes
     tests = {test for cls, test in found if cls == "TestReference"}
-    assert len(tests) == 20, output
+    assert len(tests) == 21, output
 
 
 @pytest.mark.parametrize("cls", sorted(EXPECTED_FAILURES))
 def test_each_broken_controller_fails_the_expected_test(outcomes, cls):
     found, output = outcomes
     mine = {test: outcome for (owner, test), outcome in found.items() if owner == cls}
-    assert len(mine) == 20, output
+    assert len(mine) == 21, output
     failed = {test for test, outcome in mine.items() if outcome != "PASSED"}
     expected = EXPECTED_FAILURES[cls]
     assert failed == (set(mine) if expected is None else expected), output
@@ -193,7 +212,7 @@ def test_suite_runs_the_lighting_checks_for_a_plugin_simulator(pytester, monkeyp
     shutil.copytree(EXAMPLES / "lighting_plugin", installed)
     monkeypatch.setenv("PYTHONPATH", str(installed))
     result = pytester.runpytest_subprocess(*SUITE, "--interop-plugin", "reflight", "-rA")
-    result.assert_outcomes(passed=23, skipped=10)
+    result.assert_outcomes(passed=24, skipped=10)
     result.stdout.fnmatch_lines(
         ["*PASSED*TestLightingController::test_history_across_dst?reference?*"]
     )
@@ -204,5 +223,5 @@ def test_suite_skips_the_lighting_checks_without_a_simulator(pytester):
     result = pytester.runpytest_subprocess(
         *SUITE, "--interop-plugin", "template", "-k", "TestLightingController", "-rs"
     )
-    result.assert_outcomes(skipped=20)
+    result.assert_outcomes(skipped=21)
     result.stdout.fnmatch_lines(["*no plugin under test returns a SimulatorSpec*"])

@@ -14,7 +14,7 @@ SUITE = ("--pyargs", "interop.testing.suite", "-p", "no:cacheprovider")
 def test_suite_passes_the_template(pytester):
     pytester.makeini(INNER_INI)
     result = pytester.runpytest_subprocess(*SUITE, "--interop-plugin", "template", "-rA")
-    result.assert_outcomes(passed=10, skipped=23)
+    result.assert_outcomes(passed=10, skipped=24)
     result.stdout.fnmatch_lines(["*PASSED*test_codec_round_trip?template-codec:template-json?*"])
 
 
@@ -33,5 +33,5 @@ def test_declared_capability_without_case_fails_not_skips(pytester, monkeypatch)
     shutil.copytree(EXAMPLES / "uncovered_plugin", installed)
     monkeypatch.setenv("PYTHONPATH", str(installed))
     result = pytester.runpytest_subprocess(*SUITE, "--interop-plugin", "uncovered")
-    result.assert_outcomes(passed=2, failed=1, skipped=30)
+    result.assert_outcomes(passed=2, failed=1, skipped=31)
     result.stdout.fnmatch_lines(["*DECODE: codec 'nothing' has no CodecCase*"])

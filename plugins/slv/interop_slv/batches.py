@@ -27,7 +27,9 @@ async def _start(client: SlvClient, form: Sequence[tuple[str, str]], deadline: f
     pause = 0.05
     while True:
         try:
-            data = await client.post("dimming/setDimmingLevels", form, what="setDimmingLevels")
+            data = await client.post(
+                "dimming/setDimmingLevels", form, what="setDimmingLevels", idempotent=True
+            )
         except RateLimited:
             if time.monotonic() + pause > deadline:
                 raise

@@ -91,15 +91,26 @@ class SlvClient:
         return self.decode(response, what=what, accept=accept), response
 
     async def post(
-        self, service: str, form: Params, *, what: str, accept: frozenset[str] = frozenset()
+        self,
+        service: str,
+        form: Params,
+        *,
+        what: str,
+        accept: frozenset[str] = frozenset(),
+        idempotent: bool = False,
     ) -> Any:
-        """POST a form (repeated keys kept) to ``reports/api/<service>``; the decoded JSON."""
+        """POST a form (repeated keys kept) to ``reports/api/<service>``; the decoded JSON.
+
+        ``idempotent=True`` lets the client resend it when the answer was lost (setting
+        absolute levels twice ends in the same state).
+        """
         response = await self.http.request(
             "POST",
             f"{API}/{service}",
             params=[("ser", "json")],
             data=list(form),
             is_auth_failure=is_login_page,
+            idempotent=idempotent,
         )
         return self.decode(response, what=what, accept=accept)
 

@@ -88,12 +88,19 @@ class GatewayClient:
         *,
         params: Sequence[tuple[str, str]] = (),
         json: Any = None,
+        idempotent: bool | None = None,
     ) -> Response:
-        """Send one Gateway API request inside the TALQ envelope."""
+        """Send one Gateway API request inside the TALQ envelope.
+
+        ``idempotent=True`` lets the client resend a POST whose answer was lost (an override
+        to an absolute level, with the same ``cmsRefId``, has the same effect twice).
+        """
         if not self._logged_in:
             await self._login()
         query = [(CLIENT_ADDRESS, self.client_address), (REQUEST_ID, str(uuid.uuid4()))]
-        return await self.http.request(method, path, params=[*query, *params], json=json)
+        return await self.http.request(
+            method, path, params=[*query, *params], json=json, idempotent=idempotent
+        )
 
     async def json(self, method: str, path: str, *, params: Sequence[tuple[str, str]] = ()) -> Any:
         """GET-like request whose 200 answer is JSON; NotFound on 404, DecodeError otherwise."""

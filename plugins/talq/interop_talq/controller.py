@@ -307,7 +307,9 @@ class TalqController(LightingController):
                     target["expiration"] = format_time(until.replace(microsecond=0))
                 body["targetCommand"] = target
             try:
-                response = await self.gateway.request("POST", "/override-commands", json=body)
+                response = await self.gateway.request(
+                    "POST", "/override-commands", json=body, idempotent=True
+                )
             except AuthenticationFailed:
                 raise
             except SourceUnavailable as exc:

@@ -223,10 +223,13 @@ def test_lost_connections_give_failed_results_not_exceptions(talq_gateway) -> No
     async def scenario() -> None:
         async with talq_gateway(world, settings=settings) as controller:
             ids = [x.id async for x in controller.lights()]
-            world.faults.drop_next = 1
+            world.faults.drop_next = 1  # an override is idempotent: resent, then accepted
+            resent = await controller.set_level(ids, 20)
+            assert [r.status for r in resent] == [CommandStatus.ACCEPTED] * 2
+            world.faults.drop_next = 2  # both attempts dropped
             dropped = await controller.set_level(ids, 20)
             assert [r.status for r in dropped] == [CommandStatus.FAILED] * 2
-            world.faults.hang_next = 1
+            world.faults.hang_next = 2
             started = time.monotonic()
             hung = await controller.set_level(ids, 20)
             assert time.monotonic() - started < 5
