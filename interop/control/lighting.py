@@ -109,7 +109,11 @@ class LightingController(Controller):
 
     @abstractmethod
     def device_iri(self, light: str) -> str:
-        """The IRI of the controller node of light ``light`` (``LightPoint.device``)."""
+        """The IRI of the controller node of light ``light`` (``LightPoint.device``).
+
+        Pure and total: called for every id a command names, known or not, so it must not
+        do I/O or raise (an unknown or foreign id gets a ``failed`` result from ``execute``).
+        """
 
     async def light(self, light: str) -> LightPoint:
         """One light by id; NotFound when the system does not know it."""
