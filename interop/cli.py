@@ -368,11 +368,13 @@ def _lighting_demo(registry: Any, output: Path) -> tuple[list[Any], bool]:
         return [], True
     folder = output / "lighting"
     report_path, rdf_path = folder / "migration-report.json", folder / "target-sample.ttl"
-    report = asyncio.run(demo_migration(registry, names[0], names[1], 500, report_path, rdf_path))
+    report = asyncio.run(
+        demo_migration(registry, names[0], names[1], 500, report_path, rdf_path, quiet=True)
+    )
     verdict = "re-read equal" if report.verified else f"{len(report.mismatches)} differences"
     return [
         DemoResult(
-            plugin=f"lighting {names[0]} -> {names[1]}",
+            plugin=f"lighting {names[0]}->{names[1]}",
             summary=f"migrated {report.lights_created} lights, {report.schedules_saved} "
             f"schedules and {report.lights_assigned} assignments between simulators; "
             f"target {verdict}",

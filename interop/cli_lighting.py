@@ -127,18 +127,22 @@ def _print_report(report: Any, path: Path) -> None:
     )
 
 
-async def _migrate(source: Any, target: Any, dry_run: bool, report_path: Path) -> Any:
+async def _migrate(
+    source: Any, target: Any, dry_run: bool, report_path: Path, *, quiet: bool = False
+) -> Any:
     from interop.control.migrate import migrate, plan
 
     try:
         work = await plan(source, target)
-        _print_plan(work)
+        if not quiet:
+            _print_plan(work)
         report = await migrate(source, target, dry_run=dry_run, prepared=work)
     finally:
         await source.aclose()
         await target.aclose()
     _write_report(report, report_path)
-    _print_report(report, report_path)
+    if not quiet:
+        _print_report(report, report_path)
     return report
 
 
@@ -190,6 +194,8 @@ async def demo_migration(
     lights: int,
     report_path: Path,
     rdf_path: Path | None = None,
+    *,
+    quiet: bool = False,
 ) -> Any:
     """Serve two simulators, the source with ``lights`` lights and schedules, and migrate.
 
@@ -212,7 +218,7 @@ async def demo_migration(
         source = source_spec.connect(source_url, source_world, settings)
         await seed_schedules(source, lights)
         target = target_spec.connect(target_url, target_world, settings)
-        report = await _migrate(source, target, False, report_path)
+        report = await _migrate(source, target, False, report_path, quiet=quiet)
         if rdf_path is not None:
             target = target_spec.connect(target_url, target_world, settings)
             try:

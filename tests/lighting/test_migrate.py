@@ -146,3 +146,17 @@ def test_cli_migrate_refuses_a_bad_address():
     )
     assert result.exit_code == 2
     assert "not a lighting system address" in result.output
+
+
+def test_interop_demo_swaps_suppliers_between_the_simulators(simulators, tmp_path):
+    result = CliRunner().invoke(app, ["demo", "--output", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "slv->talq" in result.output
+    assert "plan slv -> talq" not in result.output, "the demo prints the migration plan"
+    report = json.loads((tmp_path / "lighting" / "migration-report.json").read_text("utf-8"))
+    assert report["verified"] is True
+    assert report["lights_created"] == 500
+    assert report["lights_assigned"] == 500
+    turtle = (tmp_path / "lighting" / "target-sample.ttl").read_text("utf-8")
+    assert "LightPoint" in turtle
+    assert "saref/core/Power" in turtle or "saref:Power" in turtle
