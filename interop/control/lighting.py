@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from abc import abstractmethod
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
@@ -177,11 +178,10 @@ class LightingController(Controller):
         duration: timedelta | None = None,
         issued_by: str | None = None,
     ) -> Command:
-        """Build the canonical command for one light (id minted from light, action, time)."""
+        """Build the canonical command for one light, with a fresh id (a random UUID)."""
         now = datetime.now(UTC)
-        stamp = f"{light}|{action}|{now.isoformat()}|{time.perf_counter_ns()}"
         return Command(
-            id=mint_iri("command", self.system, stamp),
+            id=mint_iri("command", self.system, uuid.uuid4().hex),
             provenance=Provenance(
                 plugin=self.system, plugin_version=self.system_version, received_at=now
             ),

@@ -117,8 +117,14 @@ def mint_iri(kind: str, system: str, local_id: str) -> str:
     ``mint_iri("device", "ttn", "eui-70b3d57ed0000001")`` gives
     ``urn:interop:device:ttn:eui-70b3d57ed0000001``; characters IRIs forbid are escaped.
     """
-    parts = (quote(p, safe="-._~") for p in (kind, system, local_id))
+    parts = (
+        p if _UNRESERVED.fullmatch(p) else quote(p, safe="-._~") for p in (kind, system, local_id)
+    )
     return "urn:interop:" + ":".join(parts)
+
+
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]*")
+"""Characters ``quote`` leaves alone: parts made only of them skip it (the common case)."""
 
 
 class CanonicalModel(BaseModel):
