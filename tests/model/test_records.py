@@ -136,6 +136,14 @@ def test_mint_iri_escapes_and_validates():
     assert Device(id=iri, device_kind="sensor").id == iri
 
 
+@given(st.text(), st.text(alphabet="abcXYZ019-._~:/ %é"))
+def test_mint_iri_escapes_every_part_exactly_as_quote_does(local, mixed):
+    from urllib.parse import quote
+
+    for part in (local, mixed):
+        assert mint_iri("light", "slv", part) == "urn:interop:light:slv:" + quote(part, safe="-._~")
+
+
 @given(st.from_type(Measurement))
 def test_from_type_is_registered_for_the_kit(measurement):
     assert isinstance(measurement, Measurement)
