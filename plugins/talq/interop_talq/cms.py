@@ -25,24 +25,25 @@ import orjson
 from aiohttp import web
 
 from interop.errors import DecodeError
-from interop.model.base import Provenance, mint_iri
+from interop.model.base import Provenance
 from interop.model.lighting import AlarmState, AlarmType, LightingAlarm
 from interop.model.observation import Measurement
 from interop_talq.devices import (
     READINGS,
     DeviceView,
+    alarm_record,
+    decode_alarms,
     decode_readings,
     level_of,
     read_attribute,
     reading_measurement,
 )
 from interop_talq.epochs import EpochTracker
-from interop_talq.ids import SYSTEM, light_iri
+from interop_talq.ids import SYSTEM
 from interop_talq.manifest import __version__
 from interop_talq.protocol import (
     ALARM_EVENTS,
     CLIENT_ADDRESS,
-    FUNCTION_MONITOR,
     envelope_error,
     error_messages,
     format_time,
@@ -242,17 +243,7 @@ class CmsEndpoint:
             records.extend(
                 decode_readings(view, epoch_of=self._epochs.observe, provenance=provenance)
             )
-        for event, alarm_type in ALARM_EVENTS.items():
-            attribute = view.attribute(FUNCTION_MONITOR, event)
-            if attribute is None:
-                continue
-            if not isinstance(attribute.value, bool):
-                raise DecodeError(
-                    f"{event} is {attribute.value!r}", source=view.source, expected="a boolean"
-                )
-            state = AlarmState.RAISED if attribute.value else AlarmState.CLEARED
-            at = attribute.timestamp or datetime.now(UTC)
-            records.append(_alarm(view.address, alarm_type, state, at, event, provenance))
+        records.extend(decode_alarms(view, provenance=provenance, cleared=True))
         return records
 
     async def _post_log_report(self, request: web.Request) -> web.Response:
@@ -304,25 +295,8 @@ class CmsEndpoint:
                 state = AlarmState.CLEARED if flag is False else AlarmState.RAISED
                 alarm_type = ALARM_EVENTS.get(event, AlarmType.OTHER)
                 records.append(
-                    _alarm(address, alarm_type, state, at or datetime.now(UTC), event, provenance)
+                    alarm_record(
+                        address, alarm_type, state, at or datetime.now(UTC), event, provenance
+                    )
                 )
         return records
-
-
-def _alarm(
-    address: str,
-    alarm_type: AlarmType,
-    state: AlarmState,
-    at: datetime,
-    event: str,
-    provenance: Provenance,
-) -> LightingAlarm:
-    return LightingAlarm(
-        id=mint_iri("lighting-alarm", SYSTEM, f"{address}|{event}|{state}|{format_time(at)}"),
-        provenance=provenance.model_copy(update={"original_id": address}),
-        light=light_iri(address),
-        alarm_type=alarm_type,
-        state=state,
-        timestamp=at,
-        detail=event,
-    )

@@ -23,6 +23,7 @@ from interop.model.lighting import (
     COUNTER_EPOCH,
     LIGHTING_EXTENSION,
     AlarmState,
+    AlarmType,
     LightingAlarm,
     LightPoint,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "READINGS",
     "Attribute",
     "DeviceView",
+    "alarm_record",
     "decode_alarms",
     "decode_light",
     "decode_readings",
@@ -286,8 +288,34 @@ def decode_readings(
     return readings
 
 
-def decode_alarms(view: DeviceView, *, provenance: Provenance) -> list[LightingAlarm]:
-    """A RAISED alarm for every LampMonitorFunction event attribute that is true."""
+def alarm_record(
+    address: str,
+    alarm_type: AlarmType,
+    state: AlarmState,
+    at: datetime,
+    event: str,
+    provenance: Provenance,
+) -> LightingAlarm:
+    """The canonical alarm for a LampMonitorFunction event of the device at ``address``."""
+    return LightingAlarm(
+        id=mint_iri("lighting-alarm", SYSTEM, f"{address}|{event}|{state}|{format_time(at)}"),
+        provenance=provenance.model_copy(update={"original_id": address}),
+        light=light_iri(address),
+        alarm_type=alarm_type,
+        state=state,
+        timestamp=at,
+        detail=event,
+    )
+
+
+def decode_alarms(
+    view: DeviceView, *, provenance: Provenance, cleared: bool = False
+) -> list[LightingAlarm]:
+    """A RAISED alarm for every LampMonitorFunction event attribute that is true.
+
+    With ``cleared``, a false event attribute gives a CLEARED alarm (a Gateway's PATCH
+    reports the change), instead of nothing (a listing shows only what is raised).
+    """
     alarms = []
     for event, alarm_type in ALARM_EVENTS.items():
         attribute = view.attribute(FUNCTION_MONITOR, event)
@@ -300,20 +328,11 @@ def decode_alarms(view: DeviceView, *, provenance: Provenance) -> list[LightingA
                 field=f"{FUNCTION_MONITOR}.{event}",
                 expected="a boolean",
             )
-        if not attribute.value:
+        if not attribute.value and not cleared:
             continue
+        state = AlarmState.RAISED if attribute.value else AlarmState.CLEARED
         at = attribute.timestamp or datetime.now(UTC)
-        alarms.append(
-            LightingAlarm(
-                id=mint_iri("lighting-alarm", SYSTEM, f"{view.address}|{event}|{format_time(at)}"),
-                provenance=provenance.model_copy(update={"original_id": view.address}),
-                light=light_iri(view.address),
-                alarm_type=alarm_type,
-                state=AlarmState.RAISED,
-                timestamp=at,
-                detail=event,
-            )
-        )
+        alarms.append(alarm_record(view.address, alarm_type, state, at, event, provenance))
     return alarms
 
 
