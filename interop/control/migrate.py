@@ -130,7 +130,6 @@ class MigrationPlan:
     """Fields of matched lights that differ (the target keeps its own values)."""
     skipped: list[Skipped] = field(default_factory=list)
     source_lights: dict[str, LightPoint] = field(default_factory=dict)
-    source_schedules: dict[str, DimmingSchedule] = field(default_factory=dict)
 
     def diff(self) -> list[str]:
         """The plan as diff lines: ``+`` creates, ``~`` replaces or differs, ``!`` skips."""
@@ -230,7 +229,7 @@ async def plan(source: LightingController, target: LightingController) -> Migrat
     result = MigrationPlan(source=source.system, target=target.system)
     lights, unnamed, schedules, assigned = await _read(source)
     target_lights, _, target_schedules, _ = await _read(target)
-    result.source_lights, result.source_schedules = lights, schedules
+    result.source_lights = lights
     for light in unnamed:
         reason = (
             "it has no name to match it across systems"

@@ -14,7 +14,7 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
@@ -63,7 +63,6 @@ class SimulatorSpec:
     overload: Callable[[int, float | None], web.StreamResponse] = default_overload
     rate_limit_status: int = 429
     default_port: int = 8080
-    extras: dict[str, object] = field(default_factory=dict)
 
 
 def fault_middleware(spec: SimulatorSpec) -> Middleware:

@@ -284,9 +284,17 @@ class LightWorld:
     # ------------------------------------------------------------------ telemetry and alarms
 
     def record(self, key: str, *, at: datetime, **values: float | int) -> Reading:
-        """Append a report at ``at`` (UTC) with some values changed (the rest carried over)."""
+        """Append a report at ``at`` (UTC) with some values changed (the rest carried over).
+
+        Reports are a time series: one older than the light's latest raises ValueError.
+        """
         light = self._index[key]
         last = light.current
+        if at < last.at:
+            raise ValueError(
+                f"light {key}: a report at {at.isoformat()} is older than its latest, "
+                f"{last.at.isoformat()}"
+            )
         fields = {
             "at": at,
             "level": last.level,

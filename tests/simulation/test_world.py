@@ -176,3 +176,11 @@ def test_error_rate_is_a_share_drawn_from_the_seeded_rng():
 
     assert draws(3) == draws(3)
     assert 50 < sum(x is not None for x in draws(3)) < 150
+
+
+def test_reports_are_a_time_series():
+    world = LightWorld(1)
+    latest = world.record("0001", at=world.start + timedelta(hours=2), level=40.0)
+    with pytest.raises(ValueError, match="older than its latest"):
+        world.record("0001", at=world.start + timedelta(hours=1), level=30.0)
+    assert world.get("0001").current == latest
