@@ -17,7 +17,7 @@ import pluggy
 from interop.adapters import Adapter, DemoResult
 from interop.model.properties import PropertySpec
 from interop.model.units import Unit
-from interop.validate import Report
+from interop.report import Report
 
 __all__ = ["PROJECT", "hookimpl", "hookspec"]
 

@@ -39,7 +39,7 @@ from interop.errors import (
 )
 from interop.model.properties import PropertyRegistry, default_property_registry
 from interop.model.units import UnitRegistry, default_unit_registry
-from interop.validate import Report
+from interop.report import Report
 
 __all__ = ["ENTRY_POINT_GROUP", "LoadedPlugin", "PluginFailure", "Registry"]
 

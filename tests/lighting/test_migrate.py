@@ -7,7 +7,6 @@ import json
 from typer.testing import CliRunner
 
 from interop.cli import app
-from interop.cli_lighting import seed_schedules
 from interop.control.http import ClientSettings
 from interop.control.migrate import (
     differences,
@@ -17,6 +16,7 @@ from interop.control.migrate import (
     portable_schedule,
 )
 from interop.simulation.server import serve
+from interop.simulation.swap import seed_schedules
 from interop.simulation.world import LightWorld
 
 from .conftest import address, threaded

@@ -9,7 +9,6 @@ a report; ``interop lighting demo`` does that between two simulators.
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,8 +16,6 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
-
-from interop.errors import PluginNotFoundError
 
 __all__ = ["register"]
 
@@ -30,17 +27,6 @@ lighting = typer.Typer(
 )
 
 _DIFF_LINES = 25
-
-
-def _simulator(registry: Any, name: str) -> Any:
-    specs = registry.simulators()
-    if name not in specs:
-        raise PluginNotFoundError(
-            f"no simulator named {name!r}",
-            source=name,
-            expected=f"one of {sorted(specs)} (plugins declaring the 'simulate' capability)",
-        )
-    return specs[name]
 
 
 def sim(
@@ -65,11 +51,12 @@ def sim(
     """Serve a simulated vendor lighting system until interrupted (Ctrl-C)."""
     from aiohttp import web
 
-    from interop.cli import _registry
+    from interop.cli.context import load_registry
     from interop.simulation.server import build
+    from interop.simulation.swap import simulator
     from interop.simulation.world import LightWorld
 
-    spec = _simulator(_registry(False), name)
+    spec = simulator(load_registry(False), name)
     world = LightWorld(lights, seed=seed, apply_delay=apply_delay, session_ttl=session_ttl)
     world.faults.latency = latency
     world.faults.error_rate = error_rate
@@ -84,13 +71,6 @@ def sim(
         highlight=False,
     )
     web.run_app(build(spec, world), host=host, port=bound, print=None, access_log=None)
-
-
-def _write_report(report: Any, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps(report.as_dict(), indent=2, default=str) + "\n", "utf-8")
-    partial.replace(path)
 
 
 def _print_plan(work: Any) -> None:
@@ -127,34 +107,15 @@ def _print_report(report: Any, path: Path) -> None:
     )
 
 
-async def _migrate(
-    source: Any, target: Any, dry_run: bool, report_path: Path, *, quiet: bool = False
-) -> Any:
-    from interop.control.migrate import migrate, plan
-
-    try:
-        work = await plan(source, target)
-        if not quiet:
-            _print_plan(work)
-        report = await migrate(source, target, dry_run=dry_run, prepared=work)
-    finally:
-        await source.aclose()
-        await target.aclose()
-    _write_report(report, report_path)
-    if not quiet:
-        _print_report(report, report_path)
-    return report
-
-
 ReportOption = Annotated[
     Path, typer.Option("--report", help="Where to write the JSON migration report.")
 ]
 
 
 def _wrap(func: Callable[..., None]) -> Callable[..., None]:
-    from interop.cli import _reports_errors
+    from interop.cli.context import reports_errors
 
-    return _reports_errors(func)
+    return reports_errors(func)
 
 
 @lighting.command("migrate")
@@ -169,129 +130,25 @@ def migrate_command(
     """Copy inventory, schedules and assignments from one system to another, then verify."""
 
     def run() -> None:
-        from interop.cli import _registry
+        from interop.cli.context import load_registry
         from interop.control.connect import open_lighting
+        from interop.simulation.swap import run_migration
 
-        registry = _registry(False)
+        registry = load_registry(False)
         result = asyncio.run(
-            _migrate(
+            run_migration(
                 open_lighting(registry, source),
                 open_lighting(registry, target),
                 dry_run,
                 report,
+                on_plan=_print_plan,
             )
         )
+        _print_report(result, report)
         if not dry_run and not result.verified:
             raise typer.Exit(1)
 
     _wrap(run)()
-
-
-async def demo_migration(
-    registry: Any,
-    source_sim: str,
-    target_sim: str,
-    lights: int,
-    report_path: Path,
-    rdf_path: Path | None = None,
-    *,
-    quiet: bool = False,
-) -> Any:
-    """Serve two simulators, the source with ``lights`` lights and schedules, and migrate.
-
-    With ``rdf_path``, also writes a sample of the target's canonical data (schedules, the
-    first 50 lights, their controller nodes and telemetry) as Turtle, for a SHACL check.
-    """
-    from interop.control.http import ClientSettings
-    from interop.simulation.server import serve
-    from interop.simulation.world import LightWorld
-
-    source_spec = _simulator(registry, source_sim)
-    target_spec = _simulator(registry, target_sim)
-    source_world = LightWorld(lights, seed=1)
-    target_world = LightWorld(0, seed=2)
-    settings = ClientSettings(concurrency=16)
-    async with (
-        serve(source_spec, source_world) as source_url,
-        serve(target_spec, target_world) as target_url,
-    ):
-        source = source_spec.connect(source_url, source_world, settings)
-        await seed_schedules(source, lights)
-        target = target_spec.connect(target_url, target_world, settings)
-        report = await _migrate(source, target, False, report_path, quiet=quiet)
-        if rdf_path is not None:
-            target = target_spec.connect(target_url, target_world, settings)
-            try:
-                await _write_sample(target, rdf_path)
-            finally:
-                await target.aclose()
-        return report
-
-
-async def _write_sample(controller: Any, path: Path) -> None:
-    from interop.control.lighting import light_device
-    from interop.rdf import to_turtle
-
-    sample = []
-    async for light in controller.lights():
-        sample.append(light)
-        if len(sample) == 50:
-            break
-    records: list[Any] = [*await controller.schedules(), *sample]
-    records += [light_device(light) for light in sample if light.device]
-    records += await controller.telemetry([light.id for light in sample])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(to_turtle(records), "utf-8")
-
-
-async def seed_schedules(controller: Any, lights: int) -> None:
-    """Give a demo system two dimming schedules and assign every light to one of them."""
-    from datetime import time
-
-    from interop.model.base import mint_iri
-    from interop.model.lighting import (
-        CalendarRule,
-        DimmingProgram,
-        DimmingSchedule,
-        ProgramStep,
-        SolarEvent,
-    )
-
-    def schedule(name: str, night: float) -> DimmingSchedule:
-        return DimmingSchedule(
-            id=mint_iri("schedule", "demo", name),
-            name=name,
-            timezone="Europe/Brussels",
-            programs=(
-                DimmingProgram(
-                    key="wd",
-                    steps=(
-                        ProgramStep(solar_event=SolarEvent.SUNSET, offset=10, level=100),
-                        ProgramStep(at=time(23, 0), level=night),
-                        ProgramStep(at=time(5, 30), level=100),
-                        ProgramStep(solar_event=SolarEvent.SUNRISE, offset=-15, level=0),
-                    ),
-                ),
-                DimmingProgram(
-                    key="we",
-                    steps=(
-                        ProgramStep(solar_event=SolarEvent.SUNSET, level=100),
-                        ProgramStep(solar_event=SolarEvent.SUNRISE, level=0),
-                    ),
-                ),
-            ),
-            rules=(CalendarRule(priority=1, program="wd", weekdays=frozenset({1, 2, 3, 4, 5})),),
-            default_program="we",
-        )
-
-    saved = [
-        await controller.save_schedule(schedule("residential-50", 50)),
-        await controller.save_schedule(schedule("arterial-70", 70)),
-    ]
-    ids = [light.id async for light in controller.lights()]
-    for index, chosen in enumerate(saved):
-        await controller.assign_schedule(chosen.id, ids[index :: len(saved)])
-    del lights
 
 
 @lighting.command("demo")
@@ -304,11 +161,15 @@ def demo_command(
     """Swap suppliers on simulators: migrate a fleet with schedules and verify it."""
 
     def run() -> None:
-        from interop.cli import _registry
+        from interop.cli.context import load_registry
+        from interop.simulation.swap import demo_migration
 
         result = asyncio.run(
-            demo_migration(_registry(False), source_sim, target_sim, lights, report)
+            demo_migration(
+                load_registry(False), source_sim, target_sim, lights, report, on_plan=_print_plan
+            )
         )
+        _print_report(result, report)
         if not result.verified:
             raise typer.Exit(1)
 
