@@ -26,6 +26,7 @@ input, the field and what was expected, so an integrator can fix the data withou
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import ClassVar
 
 __all__ = [
@@ -42,8 +43,10 @@ __all__ = [
     "PluginValidationError",
     "PolicyViolation",
     "RateLimited",
+    "RecordsRefused",
     "RegistryError",
     "SourceUnavailable",
+    "StoreUnavailable",
     "UnitError",
     "UnsupportedOperation",
     "ValidationError",
@@ -217,3 +220,53 @@ class UnsupportedOperation(InteropError):
     """The target system (or its plugin) cannot carry out the requested operation at all."""
 
     code = "unsupported"
+
+
+class RecordsRefused(InteropError):
+    """A sink delivered a batch except some records, which it refuses for good.
+
+    ``refused`` maps the index of each refused record in the batch given to ``Sink.write``
+    to the sink's own reason. Every other record of the batch *was* delivered, so the
+    pipeline dead-letters exactly the refused ones and moves on; a sink that can only say
+    "the batch failed" raises another error and the pipeline retries record by record.
+    """
+
+    code = "records-refused"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        refused: Mapping[int, str],
+        source: str | None = None,
+        field: str | None = None,
+        expected: str | None = None,
+    ) -> None:
+        self.refused = dict(refused)
+        super().__init__(message, source=source, field=field, expected=expected)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Keep the refused indexes across a process boundary (pickle)."""
+        return (
+            _rebuild_refused,
+            (self.message, self.refused, self.source, self.field, self.expected),
+        )
+
+
+def _rebuild_refused(
+    message: str,
+    refused: Mapping[int, str],
+    source: str | None,
+    field: str | None,
+    expected: str | None,
+) -> RecordsRefused:
+    return RecordsRefused(message, refused=refused, source=source, field=field, expected=expected)
+
+
+class StoreUnavailable(InteropError):
+    """The store cannot commit now (disk full, database down); the caller may retry later.
+
+    A service answers 503 with ``Retry-After`` and never acknowledges the message.
+    """
+
+    code = "store-unavailable"
