@@ -43,6 +43,9 @@ class CommandStatus(StrEnum):
     FAILED = "failed"
     REJECTED = "rejected"
     TIMED_OUT = "timed_out"
+    UNKNOWN = "unknown"
+    """The outcome cannot be known: the request may or may not have reached the system, and
+    re-reading the device's state could not settle it (never used for a known failure)."""
 
 
 _TIMED = frozenset({CommandKind.ON, CommandKind.OFF, CommandKind.SET_LEVEL})

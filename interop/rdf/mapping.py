@@ -330,6 +330,7 @@ COMMAND_STATUSES: Mapping[CommandStatus, str] = {
     CommandStatus.FAILED: _i("CommandFailed"),
     CommandStatus.REJECTED: _i("CommandRejected"),
     CommandStatus.TIMED_OUT: _i("CommandTimedOut"),
+    CommandStatus.UNKNOWN: _i("CommandOutcomeUnknown"),
 }
 
 
