@@ -7,6 +7,11 @@ holds one message per file, a ``.jsonl``/``.ndjson`` file one message per line, 
 file is one message). ``plugin+adapter:path`` picks one Codec by name when the plugin has
 several (``lorawan+downlink:``). Data always passes through the canonical model: there is
 no vendor-to-vendor path.
+
+Reading is lenient when the caller passes a :class:`~interop.setaside.SetAsideLog`: a
+reader or codec reports what it could not turn into records through :mod:`interop.setaside`
+(a codec's undecodable message or line is set aside here, with the codec's reason) and the
+conversion goes on. Without a log, or with a strict one, the first bad item stops it.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from interop.adapters import Codec, DatasetReader, DatasetWriter, DecodeContext,
 from interop.errors import DecodeError, InteropError, ValidationError
 from interop.model.records import Record, RecordAdapter
 from interop.registry import Registry
+from interop.setaside import SetAsideLog, collecting, set_aside
 
 __all__ = ["BUILTIN_SCHEMES", "DataUri", "convert", "read_records", "write_records"]
 
@@ -156,13 +162,31 @@ def _write_rdf(records: Iterable[Record], path: Path, named: Path) -> int:
     return len(materialised)
 
 
+def _adapter_options(cls: type, options: Mapping[str, str]) -> dict[str, str]:
+    """The ``options`` an adapter class's constructor accepts (by keyword)."""
+    import inspect
+
+    try:
+        accepted = inspect.signature(cls).parameters
+    except (TypeError, ValueError):
+        return {}
+    return {key: value for key, value in options.items() if key in accepted}
+
+
 def read_records(
-    registry: Registry, uri: DataUri, *, chunk_size: int = 10_000
+    registry: Registry,
+    uri: DataUri,
+    *,
+    chunk_size: int = 10_000,
+    options: Mapping[str, str] | None = None,
 ) -> Iterator[list[Record]]:
     """Return the records behind ``uri`` as an iterator of chunks.
 
     The input and its adapter are checked now, so a missing file or unknown plugin fails
     before any output is opened; the data itself is read lazily as the iterator is consumed.
+    ``options`` (e.g. ``namespace``) go to a dataset reader whose constructor takes them.
+    A codec's message that does not decode is set aside (see :mod:`interop.setaside`) when
+    the consumer collects into a lenient log, else its DecodeError stops the reading.
     """
     if not uri.path.exists():
         raise ValidationError("no such file or folder", source=str(uri), field="path")
@@ -171,7 +195,8 @@ def read_records(
     if uri.scheme == "rdf":
         return _chunked(_read_rdf(uri.path), chunk_size)
     if registry.adapters(DatasetReader, uri.scheme) and uri.adapter is None:
-        reader = registry.adapter(DatasetReader, uri.scheme)()
+        reader_cls = registry.adapter(DatasetReader, uri.scheme)
+        reader = reader_cls(**_adapter_options(reader_cls, options or {}))
         return reader.read(uri.path, chunk_size=chunk_size)
     codec = registry.adapter(Codec, uri.scheme, uri.adapter)()
     received = datetime.now(UTC)
@@ -179,7 +204,12 @@ def read_records(
     def decoded() -> Iterator[Record]:
         for source, raw in _messages(uri.path):
             ctx = DecodeContext(source=source, received_at=received)
-            yield from codec.decode(raw, ctx)
+            try:
+                records = codec.decode(raw, ctx)
+            except DecodeError as error:
+                set_aside(error, raw=raw, where=source)
+                continue
+            yield from records
 
     return _chunked(decoded(), chunk_size)
 
@@ -201,11 +231,14 @@ def write_records(
     chunks: Iterable[Sequence[Record]],
     uri: DataUri,
     progress: Progress | None = None,
+    *,
+    options: Mapping[str, str] | None = None,
 ) -> int:
     """Write record chunks to ``uri``; returns how many records were written.
 
     Files are written under a temporary name and moved into place at the end, so a failed
     conversion never leaves a truncated output behind. Dataset writers own their target.
+    ``options`` (e.g. ``namespace``) go to a dataset writer whose constructor takes them.
     """
 
     def counted() -> Iterator[Sequence[Record]]:
@@ -219,7 +252,8 @@ def write_records(
         and uri.adapter is None
         and registry.adapters(DatasetWriter, uri.scheme)
     ):
-        writer = registry.adapter(DatasetWriter, uri.scheme)()
+        writer_cls = registry.adapter(DatasetWriter, uri.scheme)
+        writer = writer_cls(**_adapter_options(writer_cls, options or {}))
         return writer.write(counted(), uri.path)
     codec = None
     if uri.scheme not in BUILTIN_SCHEMES:
@@ -249,15 +283,23 @@ def convert(
     *,
     profile: str | None = None,
     options: Mapping[str, str] | None = None,
+    log: SetAsideLog | None = None,
+    adapter_options: Mapping[str, str] | None = None,
 ) -> int:
     """Read ``source`` and write ``target`` (both ``scheme:path``); returns the record count.
 
     With ``profile`` the source plugin writes ``rdf:FILE.nt`` itself in that RDF profile
-    (e.g. ``linked-gtfs``) and the count returned is of triples.
+    (e.g. ``linked-gtfs``) and the count returned is of triples. With ``log`` the reading
+    is lenient: items the source's reader or codec cannot turn into records are set aside
+    into it (and its dead letter) and notices collected, unless the log is strict.
+    ``adapter_options`` (e.g. ``namespace``) go to the dataset reader and writer.
     """
     src, dst = DataUri.parse(source), DataUri.parse(target)
     if profile is None:
-        return write_records(registry, read_records(registry, src), dst, progress)
+        if log is None:
+            return _convert_records(registry, src, dst, progress, adapter_options)
+        with collecting(log):
+            return _convert_records(registry, src, dst, progress, adapter_options)
     if dst.scheme != "rdf" or dst.path.suffix.lower() != ".nt" or src.scheme in BUILTIN_SCHEMES:
         raise ValidationError(
             "an RDF profile is written by the source's plugin, as N-Triples",
@@ -272,3 +314,14 @@ def convert(
         return registry.write_rdf_profile(
             src.scheme, profile, src.path, out, options or {}, progress
         )
+
+
+def _convert_records(
+    registry: Registry,
+    src: DataUri,
+    dst: DataUri,
+    progress: Progress | None,
+    adapter_options: Mapping[str, str] | None,
+) -> int:
+    chunks = read_records(registry, src, options=adapter_options)
+    return write_records(registry, chunks, dst, progress, options=adapter_options)

@@ -18,6 +18,8 @@ from interop.cli.context import (
     parse_options,
     reports_errors,
 )
+from interop.errors import ValidationError
+from interop.setaside import SetAside, SetAsideLog
 
 __all__ = ["register"]
 
@@ -34,13 +36,54 @@ def convert(
         list[str] | None,
         typer.Option("--option", "-O", help="Profile option KEY=VALUE (repeatable)."),
     ] = None,
-    strict: StrictOption = False,
+    strict: Annotated[
+        bool,
+        typer.Option(
+            "--strict",
+            help="Fail on the first bad value, row or message (and on a broken plugin).",
+        ),
+    ] = False,
+    on_error: Annotated[
+        str,
+        typer.Option(
+            help="An item that cannot become a record: 'skip' sets it aside in the dead "
+            "letter, 'fail' stops.",
+        ),
+    ] = "skip",
+    dead_letter: Annotated[
+        Path | None,
+        typer.Option(help="JSON Lines file of set-aside items [default: TARGET.set-aside.jsonl]."),
+    ] = None,
+    summary: Annotated[
+        Path | None,
+        typer.Option(
+            help="JSON summary of notices and set-aside items [default: TARGET.summary.json]."
+        ),
+    ] = None,
+    namespace: Annotated[
+        str | None,
+        typer.Option(help="Namespace of the IRIs the reader mints (default: the feed's identity)."),
+    ] = None,
 ) -> None:
-    """Convert data between any two formats through the canonical model."""
+    """Convert data between any two formats through the canonical model.
+
+    Reading is lenient unless --strict: bad values are kept verbatim with a notice, items
+    that cannot become records are set aside. Exit status: 0 clean, 3 converted with error
+    notices (nothing set aside), 4 items were set aside (see the dead letter), 2 failed.
+    """
+    from interop.convert import DataUri
     from interop.convert import convert as run
 
     options = parse_options(option)
+    if on_error not in ("skip", "fail"):
+        raise ValidationError("unknown --on-error", source=on_error, expected="skip or fail")
     registry = load_registry(strict)
+    target_path = DataUri.parse(target).path
+    letter = _DeadLetter(
+        dead_letter or target_path.with_name(f"{target_path.name}.set-aside.jsonl")
+    )
+    log = SetAsideLog(strict=strict, on_error="fail" if on_error == "fail" else "skip")
+    log.dead_letter = letter.write
     unit = "records" if profile is None else "rows"
     columns = (
         TextColumn("[progress.description]{task.description}"),
@@ -50,16 +93,82 @@ def convert(
     )
     with Progress(*columns, console=err_console, transient=True) as progress:
         task = progress.add_task(f"{source} -> {target}", total=None)
-        count = run(
-            registry,
-            source,
-            target,
-            lambda n: progress.advance(task, n),
-            profile=profile,
-            options=options,
-        )
+        try:
+            count = run(
+                registry,
+                source,
+                target,
+                lambda n: progress.advance(task, n),
+                profile=profile,
+                options=options,
+                log=log,
+                adapter_options={"namespace": namespace} if namespace else None,
+            )
+        finally:
+            letter.close()
     what = "records" if profile is None else f"triples ({profile})"
     console.print(f"converted {count} {what}: {source} -> {target}")
+    _report_set_aside(log, source, target, count, letter.path if letter.count else None, summary)
+
+
+class _DeadLetter:
+    """Set-aside items as JSON Lines, the file opened at the first item only."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.count = 0
+        self._handle: Any = None
+
+    def write(self, item: SetAside) -> None:
+        import orjson
+
+        if self._handle is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._handle = self.path.open("wb")
+        self._handle.write(orjson.dumps(item.as_dict()) + b"\n")
+        self.count += 1
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
+def _report_set_aside(
+    log: SetAsideLog,
+    source: str,
+    target: str,
+    count: int,
+    dead_letter: Path | None,
+    summary: Path | None,
+) -> None:
+    """Print what was set aside and noticed, write the JSON summary, exit 3 or 4 if any."""
+    import orjson
+
+    from interop.convert import DataUri
+
+    noticed = sum(log.notice_counts.values())
+    if not noticed and not log.set_aside_total and summary is None:
+        return
+    data = {"source": source, "target": target, "records": count, **log.summary()}
+    data["set_aside"]["dead_letter"] = str(dead_letter) if dead_letter else None
+    target_path = DataUri.parse(target).path
+    path = summary or target_path.with_name(f"{target_path.name}.summary.json")
+    path.write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2))
+    table = Table(title=f"set aside {log.set_aside_total}, notices {noticed}")
+    for column in ("what", "code", "severity", "count"):
+        table.add_column(column)
+    for code, n in sorted(log.set_aside_counts.items()):
+        table.add_row("set aside", code, "", str(n))
+    for code, entry in data["notices"]["by_code"].items():
+        table.add_row("notice", code, entry["severity"], str(entry["count"]))
+    err_console.print(table)
+    where = f"; set-aside items in {dead_letter}" if dead_letter else ""
+    err_console.print(f"summary in {path}{where}")
+    if log.set_aside_total:
+        raise typer.Exit(4)
+    if log.has_errors:
+        raise typer.Exit(3)
 
 
 def _payload_bytes(payload: str) -> bytes:

@@ -18,6 +18,7 @@ from interop.model.place import Place
 from interop.model.realtime import ServiceAlert, TripUpdate, VehiclePosition
 from interop.model.transit import (
     Attribution,
+    BookingRule,
     Call,
     FareAttribute,
     FareRule,
@@ -26,6 +27,8 @@ from interop.model.transit import (
     Journey,
     Level,
     Line,
+    LocationGroup,
+    LocationGroupStop,
     Operator,
     Pathway,
     ServiceCalendar,
@@ -62,6 +65,9 @@ AnyRecord = (
     | FareRule
     | Attribution
     | Translation
+    | LocationGroup
+    | LocationGroupStop
+    | BookingRule
     | VehiclePosition
     | TripUpdate
     | ServiceAlert
@@ -95,6 +101,9 @@ RECORD_TYPES: tuple[type[AnyRecord], ...] = (
     FareRule,
     Attribution,
     Translation,
+    LocationGroup,
+    LocationGroupStop,
+    BookingRule,
     VehiclePosition,
     TripUpdate,
     ServiceAlert,

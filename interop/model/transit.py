@@ -27,6 +27,8 @@ from interop.model.base import IRI, CanonicalModel, DataClass, Point, RecordBase
 __all__ = [
     "Attribution",
     "Availability",
+    "BookingRule",
+    "BookingType",
     "Call",
     "DirectionType",
     "ExceptionType",
@@ -37,6 +39,8 @@ __all__ = [
     "Journey",
     "Level",
     "Line",
+    "LocationGroup",
+    "LocationGroupStop",
     "LocationType",
     "Operator",
     "Pathway",
@@ -157,6 +161,14 @@ class ExceptionType(StrEnum):
 
     ADDED = "added"
     REMOVED = "removed"
+
+
+class BookingType(StrEnum):
+    """``booking_rules.txt`` ``booking_type`` (GTFS-Flex): 0 real time, 1 same day, 2 prior days."""
+
+    REAL_TIME = "real_time"
+    SAME_DAY = "same_day"
+    PRIOR_DAYS = "prior_days"
 
 
 class PaymentMethod(StrEnum):
@@ -304,12 +316,21 @@ class Journey(RecordBase):
 class Call(RecordBase):
     """A stop time, ``stop_times.txt`` (Transmodel ``Call``/NeTEx ``TimetabledPassingTime``).
 
-    ``arrival``/``departure`` are :data:`ServiceTime` seconds and may exceed 86400.
+    ``arrival``/``departure`` are :data:`ServiceTime` seconds and may exceed 86400. A call
+    serves exactly one of a ``stop``, a GTFS-Flex ``location_group`` or a Flex ``location``
+    (a zone of ``locations.geojson``); a Flex call has a pickup/drop-off window instead of
+    times (NeTEx ``FlexibleServiceProperties``).
     """
 
     kind: Literal["transit_call"] = protected(DataClass.PUBLIC, "transit_call")
     journey: IRI = protected(DataClass.PUBLIC, description="trip_id.")
-    stop: IRI = protected(DataClass.PUBLIC, description="stop_id.")
+    stop: IRI | None = protected(DataClass.PUBLIC, None, description="stop_id.")
+    location_group: IRI | None = protected(
+        DataClass.PUBLIC, None, description="location_group_id (GTFS-Flex)."
+    )
+    location: IRI | None = protected(
+        DataClass.PUBLIC, None, description="location_id, a zone of locations.geojson (Flex)."
+    )
     sequence: int = protected(DataClass.PUBLIC, ge=0, description="stop_sequence.")
     arrival: ServiceTime | None = protected(DataClass.PUBLIC, None, description="arrival_time.")
     departure: ServiceTime | None = protected(DataClass.PUBLIC, None, description="departure_time.")
@@ -324,12 +345,30 @@ class Call(RecordBase):
     timepoint: bool | None = protected(
         DataClass.PUBLIC, None, description="timepoint: True exact, False approximate."
     )
+    start_pickup_drop_off_window: ServiceTime | None = protected(
+        DataClass.PUBLIC, None, description="start_pickup_drop_off_window (GTFS-Flex)."
+    )
+    end_pickup_drop_off_window: ServiceTime | None = protected(
+        DataClass.PUBLIC, None, description="end_pickup_drop_off_window (GTFS-Flex)."
+    )
+    pickup_booking_rule: IRI | None = protected(
+        DataClass.PUBLIC, None, description="pickup_booking_rule_id (GTFS-Flex)."
+    )
+    drop_off_booking_rule: IRI | None = protected(
+        DataClass.PUBLIC, None, description="drop_off_booking_rule_id (GTFS-Flex)."
+    )
 
     @model_validator(mode="after")
     def _departs_after_arrival(self) -> Call:
         arrival, departure = self.arrival, self.departure
         if arrival is not None and departure is not None and departure < arrival:
             raise ValueError("departure is before arrival")
+        served = [p for p in (self.stop, self.location_group, self.location) if p is not None]
+        if len(served) != 1:
+            raise ValueError("a call serves exactly one stop, location group or location")
+        start, end = self.start_pickup_drop_off_window, self.end_pickup_drop_off_window
+        if start is not None and end is not None and end < start:
+            raise ValueError("the pickup/drop-off window ends before it starts")
         return self
 
 
@@ -521,3 +560,46 @@ class Translation(RecordBase):
         if self.record_sub_id is not None and self.record is None:
             raise ValueError("record_sub_id needs record")
         return self
+
+
+class LocationGroup(RecordBase):
+    """Stops served alike, ``location_groups.txt`` (GTFS-Flex; NeTEx ``FlexibleArea``)."""
+
+    kind: Literal["transit_location_group"] = protected(DataClass.PUBLIC, "transit_location_group")
+    name: str | None = _text(description="location_group_name.")
+
+
+class LocationGroupStop(RecordBase):
+    """A stop's membership of a location group, ``location_group_stops.txt`` (GTFS-Flex)."""
+
+    kind: Literal["transit_location_group_stop"] = protected(
+        DataClass.PUBLIC, "transit_location_group_stop"
+    )
+    location_group: IRI = protected(DataClass.PUBLIC, description="location_group_id.")
+    stop: IRI = protected(DataClass.PUBLIC, description="stop_id.")
+
+
+class BookingRule(RecordBase):
+    """How a Flex service is booked, ``booking_rules.txt`` (NeTEx ``BookingArrangement``)."""
+
+    kind: Literal["transit_booking_rule"] = protected(DataClass.PUBLIC, "transit_booking_rule")
+    booking_type: BookingType = protected(DataClass.PUBLIC, description="booking_type.")
+    prior_notice_duration_min: int | None = protected(
+        DataClass.PUBLIC, None, ge=0, description="Minutes."
+    )
+    prior_notice_duration_max: int | None = protected(
+        DataClass.PUBLIC, None, ge=0, description="Minutes."
+    )
+    prior_notice_last_day: int | None = protected(DataClass.PUBLIC, None, ge=0)
+    prior_notice_last_time: ServiceTime | None = protected(DataClass.PUBLIC, None)
+    prior_notice_start_day: int | None = protected(DataClass.PUBLIC, None, ge=0)
+    prior_notice_start_time: ServiceTime | None = protected(DataClass.PUBLIC, None)
+    prior_notice_service: IRI | None = protected(
+        DataClass.PUBLIC, None, description="prior_notice_service_id (a service calendar)."
+    )
+    message: str | None = _text(description="message.")
+    pickup_message: str | None = _text(description="pickup_message.")
+    drop_off_message: str | None = _text(description="drop_off_message.")
+    phone_number: str | None = _text(description="phone_number (a public booking desk).")
+    info_url: str | None = _text(description="info_url.")
+    booking_url: str | None = _text(description="booking_url.")

@@ -1,8 +1,9 @@
 """Hypothesis strategies for every canonical record type (public API of the conformance kit).
 
-Registered with :func:`hypothesis.strategies.register_type_strategy` through the
-``hypothesis`` entry point, so ``st.from_type(Measurement)`` works in any test once
-``interop-core[testing]`` is installed. Generated records are valid by construction and use
+Registered with :func:`hypothesis.strategies.register_type_strategy` when this module is
+imported, which the ``hypothesis`` entry point (:mod:`interop.testing.hypothesis_setup`)
+does, so ``st.from_type(Measurement)`` works in any test once ``interop-core[testing]`` is
+installed. Generated records are valid by construction and use
 only built-in properties and units, so they also export to SHACL-valid RDF.
 """
 
@@ -54,6 +55,8 @@ from interop.model.records import RECORD_TYPES, Record
 from interop.model.transit import (
     Attribution,
     Availability,
+    BookingRule,
+    BookingType,
     Call,
     DirectionType,
     ExceptionType,
@@ -64,6 +67,8 @@ from interop.model.transit import (
     Journey,
     Level,
     Line,
+    LocationGroup,
+    LocationGroupStop,
     LocationType,
     Operator,
     Pathway,
@@ -439,10 +444,17 @@ def transit_calls(draw: st.DrawFn) -> Call:
     """Calls (GTFS stop times), with times past midnight and departure >= arrival."""
     arrival = draw(st.none() | _SERVICE_TIMES)
     departure = draw(st.none() | st.integers(arrival or 0, 48 * 3600 + 600))
+    served = draw(st.sampled_from(["stop", "location_group", "location"]))
+    window = sorted(draw(st.lists(_SERVICE_TIMES, min_size=2, max_size=2)))
+    flex = served != "stop" and draw(st.booleans())
     return Call(
         **_draw_common(draw, "call"),
         journey=draw(iris("journey")),
-        stop=draw(iris("stop")),
+        **{served: draw(iris(served))},
+        start_pickup_drop_off_window=window[0] if flex else None,
+        end_pickup_drop_off_window=window[1] if flex else None,
+        pickup_booking_rule=draw(st.none() | iris("booking_rule")),
+        drop_off_booking_rule=draw(st.none() | iris("booking_rule")),
         sequence=draw(st.integers(0, 10_000)),
         arrival=arrival,
         departure=departure,
@@ -618,6 +630,45 @@ def transit_translations(draw: st.DrawFn) -> Translation:
         record=record,
         record_sub_id=draw(_OPTIONAL_TEXT) if by_record else None,
         field_value=None if by_record else draw(_OPTIONAL_TEXT),
+    )
+
+
+def transit_location_groups() -> st.SearchStrategy[LocationGroup]:
+    """GTFS-Flex location groups."""
+    return st.builds(LocationGroup, **_common("location_group"), name=_OPTIONAL_TEXT)
+
+
+def transit_location_group_stops() -> st.SearchStrategy[LocationGroupStop]:
+    """GTFS-Flex memberships of a stop in a location group."""
+    return st.builds(
+        LocationGroupStop,
+        **_common("location_group_stop"),
+        location_group=iris("location_group"),
+        stop=iris("stop"),
+    )
+
+
+def transit_booking_rules() -> st.SearchStrategy[BookingRule]:
+    """GTFS-Flex booking rules."""
+    counts = st.none() | st.integers(0, 10_000)
+    times = st.none() | _SERVICE_TIMES
+    return st.builds(
+        BookingRule,
+        **_common("booking_rule"),
+        booking_type=st.sampled_from(BookingType),
+        prior_notice_duration_min=counts,
+        prior_notice_duration_max=counts,
+        prior_notice_last_day=counts,
+        prior_notice_last_time=times,
+        prior_notice_start_day=counts,
+        prior_notice_start_time=times,
+        prior_notice_service=st.none() | iris("service"),
+        message=_OPTIONAL_TEXT,
+        pickup_message=_OPTIONAL_TEXT,
+        drop_off_message=_OPTIONAL_TEXT,
+        phone_number=_OPTIONAL_TEXT,
+        info_url=_OPTIONAL_TEXT,
+        booking_url=_OPTIONAL_TEXT,
     )
 
 
@@ -859,6 +910,9 @@ _BY_TYPE: dict[type[Any], st.SearchStrategy[Any]] = {
     FareRule: transit_fare_rules(),
     Attribution: transit_attributions(),
     Translation: transit_translations(),
+    LocationGroup: transit_location_groups(),
+    LocationGroupStop: transit_location_group_stops(),
+    BookingRule: transit_booking_rules(),
     VehiclePosition: realtime_vehicle_positions(),
     TripUpdate: realtime_trip_updates(),
     ServiceAlert: realtime_service_alerts(),
@@ -884,6 +938,4 @@ def register_strategies() -> None:
         st.register_type_strategy(cls, strategy)
 
 
-def _hypothesis_setup_hook() -> None:
-    """Entry point (group ``hypothesis``) that Hypothesis calls when it is first imported."""
-    register_strategies()
+register_strategies()  # on import, so the hypothesis entry point needs no second call
