@@ -7,7 +7,13 @@ style); pytest then runs every inherited ``test_*`` method against your adapter:
         codec_cls = MyCodec
         manifest = MANIFEST
         examples = (Path("tests/fixtures/uplink.json").read_bytes(),)
+        known_answers = (KnownAnswer("uplink", raw, [Measurement(...)]),)
         batches = my_strategies.messages()
+
+Pick the class that fits the adapter, so that every inherited check applies and none is
+skipped: :class:`DecoderConformance` for a decode-only codec, :class:`CodecConformance`
+(which adds the encode checks) for a codec that also encodes, :class:`DatasetReaderConformance`
+for a reader alone and :class:`DatasetConformance` for a reader with its writer.
 
 Each check is also a plain ``check_*`` function taking a case from
 :mod:`interop.testing.cases`; the no-code suite (:mod:`interop.testing.suite`) runs the same
@@ -16,6 +22,7 @@ functions over the cases a plugin returns from ``interop_conformance_cases``.
 
 from __future__ import annotations
 
+import difflib
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -40,7 +47,13 @@ from interop.adapters import (
 from interop.errors import DecodeError, EncodeError
 from interop.model.records import RECORD_TYPES, Record, RecordAdapter
 from interop.registry import LoadedPlugin, Registry
-from interop.testing.cases import CodecCase, DatasetCase
+from interop.testing.cases import (
+    CodecCase,
+    DatasetCase,
+    DatasetKnownAnswer,
+    KnownAnswer,
+    known_answer_source,
+)
 
 if TYPE_CHECKING:
     from hypothesis.strategies import SearchStrategy
@@ -49,16 +62,21 @@ __all__ = [
     "DECODE_TIMEOUT",
     "CodecConformance",
     "DatasetConformance",
+    "DatasetReaderConformance",
+    "DecoderConformance",
     "PluginConformance",
+    "assert_bytes_equal",
     "assert_records_equal",
     "check_cases_cover_capabilities",
     "check_codec_deterministic",
     "check_codec_examples_valid",
     "check_codec_junk_raises_decode_error",
+    "check_codec_known_answers",
     "check_codec_rdf_conforms",
     "check_codec_refuses_unrepresentable",
     "check_codec_round_trip",
     "check_dataset_junk_raises_decode_error",
+    "check_dataset_known_answers",
     "check_dataset_round_trip",
     "check_dataset_samples_valid",
     "check_demo",
@@ -157,6 +175,25 @@ def assert_records_equal(
         problems.extend(f"record {index} ({want.kind}) {line}" for line in lines)
     if problems:
         raise AssertionError(f"records differ {what}:\n  " + "\n  ".join(problems))
+
+
+def _bytes_lines(data: bytes) -> list[str]:
+    """``data`` as lines for a diff: text lines when UTF-8, else 16-byte hex rows."""
+    try:
+        return data.decode("utf-8").splitlines(keepends=True)
+    except UnicodeDecodeError:
+        return [data[at : at + 16].hex(" ") + "\n" for at in range(0, len(data), 16)]
+
+
+def assert_bytes_equal(expected: bytes, actual: bytes, what: str) -> None:
+    """Fail unless the bytes are identical; the failure shows a unified diff of the two."""
+    if expected == actual:
+        return
+    diff = difflib.unified_diff(
+        _bytes_lines(expected), _bytes_lines(actual), "expected", "actual", lineterm=""
+    )
+    body = "".join(line if line.endswith("\n") else line + "\n" for line in diff)
+    raise AssertionError(f"{what}: the bytes differ from the known answer:\n{body}")
 
 
 def _assert_valid_records(records: object, what: str) -> list[Record]:
@@ -448,6 +485,44 @@ def check_codec_examples_valid(case: CodecCase) -> list[Record]:
     return records
 
 
+def _check_known_answer(codec: Codec, case: CodecCase, answer: KnownAnswer) -> None:
+    try:
+        decoded = codec.decode(answer.raw, case.decode_context)
+    except Exception as exc:
+        raise AssertionError(
+            f"known answer {answer.name!r} ({answer.raw[:80]!r}) failed to decode: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+    _assert_valid_records(decoded, f"known answer {answer.name!r}")
+    assert_records_equal(
+        answer.records, decoded, what=f"from the known answer {answer.name!r} (expected != got)"
+    )
+    if answer.encoded is not None:
+        raw = codec.encode(answer.records, case.encode_context)
+        assert_bytes_equal(answer.encoded, raw, f"encoding known answer {answer.name!r}")
+
+
+def check_codec_known_answers(case: CodecCase) -> None:
+    """Each known answer decodes to exactly its records, and encodes to exactly its bytes.
+
+    Every answer is checked; the failure lists each one that differs, field by field.
+    """
+    if not case.known_answers:
+        raise AssertionError(
+            f"{case.id} declares no known answers: add KnownAnswer(name, raw, records) items, "
+            "with records written from the format's documentation, to its case"
+        )
+    codec = case.codec()
+    failures = []
+    for answer in case.known_answers:
+        try:
+            _check_known_answer(codec, case, answer)
+        except AssertionError as exc:
+            failures.append(str(exc))
+    if failures:
+        raise AssertionError("\n".join(failures))
+
+
 def _assert_rdf_conforms(records: Sequence[Record], what: str) -> None:
     from interop.rdf import to_graph, validate  # the RDF layer loads rdflib and pyshacl
 
@@ -544,16 +619,88 @@ def check_dataset_junk_raises_decode_error(case: DatasetCase) -> None:
     junk()
 
 
+def _check_dataset_answer(case: DatasetCase, answer: DatasetKnownAnswer, folder: Path) -> None:
+    if case.reader is not None:
+        source = known_answer_source(answer.source, folder / "source")
+        try:
+            read = _read_all(case.reader(), source, chunk_size=1000)
+        except Exception as exc:
+            raise AssertionError(
+                f"known answer {answer.name!r} failed to read: {type(exc).__name__}: {exc}"
+            ) from exc
+        _assert_valid_records(read, f"known answer {answer.name!r}")
+        assert_records_equal(
+            _by_identity(answer.records),
+            _by_identity(read),
+            what=f"from the known answer {answer.name!r} (expected != got, by kind and id)",
+        )
+    if answer.written is None:
+        return
+    if case.writer is None:
+        raise AssertionError(f"known answer {answer.name!r} gives written files but no writer")
+    target = folder / "written"
+    case.writer().write([list(answer.records)], target)
+    _assert_written(answer.written, target, f"writing known answer {answer.name!r}")
+
+
+def _assert_written(expected: bytes | Mapping[str, bytes], target: Path, what: str) -> None:
+    if isinstance(expected, bytes):
+        if not target.is_file():
+            raise AssertionError(f"{what}: expected one file at {target}")
+        assert_bytes_equal(expected, target.read_bytes(), what)
+        return
+    if not target.is_dir():
+        raise AssertionError(f"{what}: expected a folder of files at {target}")
+    found = sorted(path.name for path in target.iterdir())
+    if found != sorted(expected):
+        raise AssertionError(f"{what}: wrote files {found}, expected {sorted(expected)}")
+    for name, content in sorted(expected.items()):
+        assert_bytes_equal(content, (target / name).read_bytes(), f"{what}, file {name}")
+
+
+def check_dataset_known_answers(case: DatasetCase) -> None:
+    """Each known answer reads to exactly its records and writes exactly its files.
+
+    Records are compared by kind and id, in any order; every answer is checked and the
+    failure lists each one that differs.
+    """
+    if not case.known_answers:
+        raise AssertionError(
+            f"{case.id} declares no known answers: add DatasetKnownAnswer(name, source, "
+            "records) items, with records written from the format's specification"
+        )
+    failures = []
+    for answer in case.known_answers:
+        with tempfile.TemporaryDirectory(prefix="interop-answer-") as folder:
+            try:
+                _check_dataset_answer(case, answer, Path(folder))
+            except AssertionError as exc:
+                failures.append(str(exc))
+    if failures:
+        raise AssertionError("\n".join(failures))
+
+
 # base classes -----------------------------------------------------------------------------
 
 
 class PluginConformance:
     """Checks on a whole plugin module: manifest, capabilities, cases and demo.
 
-    Set ``plugin`` to your plugin module (the one your entry point names).
+    Set ``plugin`` to your plugin module (the one your entry point names). The demo check
+    is part of the class only when the plugin's manifest declares ``DEMO``: a check that
+    does not apply to the plugin is left out, not skipped.
     """
 
     plugin: ClassVar[object]
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        """Leave ``test_demo_runs`` out of a subclass whose plugin declares no DEMO."""
+        super().__init_subclass__(**kwargs)
+        plugin = cls.__dict__.get("plugin")
+        manifest = getattr(plugin, "MANIFEST", None)
+        capabilities = getattr(manifest, "capabilities", None)
+        if capabilities is not None and Capability.DEMO not in capabilities:
+            cls.test_demo_runs = None  # type: ignore[assignment,method-assign]
 
     def test_manifest_valid(self) -> None:
         """Ensure MANIFEST validates, targets this core's plugin API and has a slug name."""
@@ -569,29 +716,25 @@ class PluginConformance:
         check_cases_cover_capabilities(loaded, plugin_cases(registry, loaded.name))
 
     def test_demo_runs(self, tmp_path: Path) -> None:
-        """Ensure a DEMO plugin's demo runs offline and writes the files it reports."""
+        """Ensure the plugin's demo runs offline and writes the files it reports."""
         registry, loaded = check_plugin_registers(self.plugin)
-        if Capability.DEMO not in loaded.manifest.capabilities:
-            pytest.skip(f"plugin {loaded.name!r} declares no DEMO")
         check_demo(registry, loaded.name, tmp_path)
 
 
-class CodecConformance:
-    """Checks on one :class:`~interop.adapters.Codec`; set the class attributes below.
+class DecoderConformance:
+    """Checks on a decode-only :class:`~interop.adapters.Codec`; set the class attributes.
 
-    ``codec_cls`` is the codec; ``examples`` real vendor messages; ``batches`` a strategy of
-    record lists it can encode as one message (None for a decode-only codec);
-    ``unrepresentable`` a strategy of record lists encode must refuse; ``manifest`` supplies
-    the declared ``precision``; the contexts are what the round trip decodes and encodes with.
+    ``codec_cls`` is the codec; ``examples`` real vendor messages; ``known_answers`` messages
+    with the exact records they must decode to; ``manifest`` supplies the declared
+    ``precision``; ``decode_context`` is what examples and answers are decoded with.
+    A codec that also encodes subclasses :class:`CodecConformance` instead.
     """
 
     codec_cls: ClassVar[type[Codec]]
     examples: ClassVar[Sequence[bytes]] = ()
-    batches: ClassVar[SearchStrategy[Sequence[Record]] | None] = None
-    unrepresentable: ClassVar[SearchStrategy[Sequence[Record]] | None] = None
+    known_answers: ClassVar[Sequence[KnownAnswer]] = ()
     manifest: ClassVar[PluginManifest | None] = None
     decode_context: ClassVar[DecodeContext] = DecodeContext()
-    encode_context: ClassVar[EncodeContext] = EncodeContext()
 
     @classmethod
     def case(cls) -> CodecCase:
@@ -599,24 +742,14 @@ class CodecConformance:
         return CodecCase(
             codec=cls.codec_cls,
             examples=cls.examples,
-            batches=cls.batches,
-            unrepresentable=cls.unrepresentable,
             decode_context=cls.decode_context,
-            encode_context=cls.encode_context,
+            known_answers=cls.known_answers,
         )
 
     @classmethod
     def precision(cls) -> Mapping[str, float]:
         """The manifest's declared precision (exact comparison without a manifest)."""
         return cls.manifest.precision if cls.manifest is not None else {}
-
-    def test_round_trip(self) -> None:
-        """Ensure decode(encode(records)) gives the records back, within declared precision."""
-        check_codec_round_trip(self.case(), self.precision())
-
-    def test_refuses_unrepresentable(self) -> None:
-        """Ensure encode refuses what the format cannot hold with EncodeError, never silently."""
-        check_codec_refuses_unrepresentable(self.case())
 
     def test_junk_raises_decode_error(self) -> None:
         """Ensure random or damaged bytes raise only DecodeError (no KeyError, no hang)."""
@@ -630,37 +763,73 @@ class CodecConformance:
         """Ensure every real example decodes to records that re-validate unchanged."""
         check_codec_examples_valid(self.case())
 
+    def test_known_answers(self) -> None:
+        """Ensure each known answer decodes to exactly its records (and encodes to its bytes)."""
+        check_codec_known_answers(self.case())
+
     def test_rdf_conforms(self) -> None:
-        """Ensure the RDF export of decoded and round-tripped records passes the SHACL shapes."""
+        """Ensure the RDF export of decoded (and round-tripped) records passes the SHACL shapes."""
         check_codec_rdf_conforms(self.case(), self.precision())
 
 
-class DatasetConformance:
-    """Checks on a :class:`~interop.adapters.DatasetReader` and/or ``DatasetWriter``.
+class CodecConformance(DecoderConformance):
+    """Checks on a :class:`~interop.adapters.Codec` that decodes and encodes.
 
-    Set ``reader_cls`` and/or ``writer_cls``, ``batches`` (record lists the writer can write
-    and the reader read back), ``samples`` (real dataset paths) and ``manifest``.
+    Adds to :class:`DecoderConformance`: ``batches``, a strategy of record lists the codec
+    can encode as one message and decode back (required); ``unrepresentable``, a strategy of
+    record lists encode must refuse (required: every format has limits); ``encode_context``.
     """
 
-    reader_cls: ClassVar[type[DatasetReader] | None] = None
-    writer_cls: ClassVar[type[DatasetWriter] | None] = None
-    batches: ClassVar[SearchStrategy[Sequence[Record]] | None] = None
+    batches: ClassVar[SearchStrategy[Sequence[Record]]]
+    unrepresentable: ClassVar[SearchStrategy[Sequence[Record]]]
+    encode_context: ClassVar[EncodeContext] = EncodeContext()
+
+    @classmethod
+    def case(cls) -> CodecCase:
+        """The class attributes as a :class:`CodecCase`."""
+        return CodecCase(
+            codec=cls.codec_cls,
+            examples=cls.examples,
+            batches=cls.batches,
+            unrepresentable=cls.unrepresentable,
+            decode_context=cls.decode_context,
+            encode_context=cls.encode_context,
+            known_answers=cls.known_answers,
+        )
+
+    def test_round_trip(self) -> None:
+        """Ensure decode(encode(records)) gives the records back, within declared precision."""
+        check_codec_round_trip(self.case(), self.precision())
+
+    def test_refuses_unrepresentable(self) -> None:
+        """Ensure encode refuses what the format cannot hold with EncodeError, never silently."""
+        check_codec_refuses_unrepresentable(self.case())
+
+
+class DatasetReaderConformance:
+    """Checks on a :class:`~interop.adapters.DatasetReader` alone.
+
+    Set ``reader_cls``, ``samples`` (real dataset paths), ``known_answers`` (small datasets
+    with the exact records they must read to) and ``manifest``. A reader that has a writer
+    subclasses :class:`DatasetConformance` instead.
+    """
+
+    reader_cls: ClassVar[type[DatasetReader]]
     samples: ClassVar[Sequence[Path]] = ()
+    known_answers: ClassVar[Sequence[DatasetKnownAnswer]] = ()
     manifest: ClassVar[PluginManifest | None] = None
 
     @classmethod
     def case(cls) -> DatasetCase:
         """The class attributes as a :class:`DatasetCase`."""
-        return DatasetCase(cls.reader_cls, cls.writer_cls, cls.batches, cls.samples)
+        return DatasetCase(
+            reader=cls.reader_cls, samples=cls.samples, known_answers=cls.known_answers
+        )
 
     @classmethod
     def precision(cls) -> Mapping[str, float]:
         """The manifest's declared precision (exact comparison without a manifest)."""
         return cls.manifest.precision if cls.manifest is not None else {}
-
-    def test_round_trip(self) -> None:
-        """Ensure records written as a dataset read back equal, within declared precision."""
-        check_dataset_round_trip(self.case(), self.precision())
 
     def test_samples_valid(self) -> None:
         """Ensure every sample dataset reads to valid records, identically twice."""
@@ -669,3 +838,33 @@ class DatasetConformance:
     def test_junk_raises_decode_error(self) -> None:
         """Ensure a file of random bytes raises only DecodeError when read."""
         check_dataset_junk_raises_decode_error(self.case())
+
+    def test_known_answers(self) -> None:
+        """Ensure each known answer reads to exactly its records (and writes its files)."""
+        check_dataset_known_answers(self.case())
+
+
+class DatasetConformance(DatasetReaderConformance):
+    """Checks on a :class:`~interop.adapters.DatasetReader` with its ``DatasetWriter``.
+
+    Adds ``writer_cls`` and ``batches`` (record lists the writer can write and the reader
+    read back) to :class:`DatasetReaderConformance`, and the round trip check.
+    """
+
+    writer_cls: ClassVar[type[DatasetWriter]]
+    batches: ClassVar[SearchStrategy[Sequence[Record]]]
+
+    @classmethod
+    def case(cls) -> DatasetCase:
+        """The class attributes as a :class:`DatasetCase`."""
+        return DatasetCase(
+            reader=cls.reader_cls,
+            writer=cls.writer_cls,
+            batches=cls.batches,
+            samples=cls.samples,
+            known_answers=cls.known_answers,
+        )
+
+    def test_round_trip(self) -> None:
+        """Ensure records written as a dataset read back equal, within declared precision."""
+        check_dataset_round_trip(self.case(), self.precision())

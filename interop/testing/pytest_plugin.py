@@ -22,7 +22,13 @@ import pytest
 if TYPE_CHECKING:
     from interop.registry import Registry
 
-__all__ = ["PROFILES", "interop_plugin_names", "interop_registry", "registry_for"]
+__all__ = [
+    "NOT_APPLICABLE",
+    "PROFILES",
+    "interop_plugin_names",
+    "interop_registry",
+    "registry_for",
+]
 
 ENTRY_POINT_GROUP = "interop.plugins"
 """Entry-point group of interop plugins (as in :mod:`interop.registry`, without importing it)."""
@@ -31,6 +37,9 @@ PROFILES = ("dev", "ci")
 PROFILE_ENV = "INTEROP_HYPOTHESIS_PROFILE"
 
 _REGISTRY = pytest.StashKey["Registry"]()
+
+NOT_APPLICABLE = pytest.mark.interop_not_applicable
+"""Marks a parametrized check that applies to nothing under test: deselected, never run."""
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -84,6 +93,9 @@ def _register_profiles(config: pytest.Config) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Check ``--interop-plugin`` names and set up the Hypothesis profiles."""
+    config.addinivalue_line(
+        "markers", "interop_not_applicable: a kit check with nothing to check; deselected"
+    )
     asked = config.getoption("interop_plugins")
     if asked:
         installed = _installed_plugins()
@@ -98,6 +110,14 @@ def pytest_configure(config: pytest.Config) -> None:
 
     if find_spec("hypothesis") is not None:
         _register_profiles(config)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Deselect the kit's checks that apply to no plugin or case under test."""
+    marked = [item.get_closest_marker("interop_not_applicable") is not None for item in items]
+    if any(marked):
+        config.hook.pytest_deselected(items=[i for i, m in zip(items, marked, strict=True) if m])
+        items[:] = [item for item, m in zip(items, marked, strict=True) if not m]
 
 
 def registry_for(config: pytest.Config) -> Registry:

@@ -21,6 +21,7 @@ from interop.testing import strategies as canonical
 from interop.testing.cases import CodecCase
 from interop_template.codec import MAX_DEVICE_LENGTH, PLUGIN, TemplateJsonCodec, measurement_id
 from interop_template.demo import sample_messages
+from interop_template.expected import known_answers
 from interop_template.manifest import MANIFEST
 
 __all__ = ["ROUND_TRIP_CONTEXT", "conformance_cases", "messages", "unrepresentable"]
@@ -120,5 +121,6 @@ def conformance_cases() -> list[CodecCase]:
             batches=messages(),
             unrepresentable=unrepresentable(),
             decode_context=ROUND_TRIP_CONTEXT,
+            known_answers=known_answers(ROUND_TRIP_CONTEXT),
         )
     ]

@@ -6,6 +6,7 @@ import interop_template
 from interop_template.codec import TemplateJsonCodec
 from interop_template.conformance import ROUND_TRIP_CONTEXT, messages, unrepresentable
 from interop_template.demo import sample_messages
+from interop_template.expected import known_answers
 from interop_template.manifest import MANIFEST
 
 from interop.testing.conformance import CodecConformance, PluginConformance
@@ -22,3 +23,4 @@ class TestTemplateJsonCodec(CodecConformance):
     batches = messages()
     unrepresentable = unrepresentable()
     decode_context = ROUND_TRIP_CONTEXT
+    known_answers = known_answers(ROUND_TRIP_CONTEXT)

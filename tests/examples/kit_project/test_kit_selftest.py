@@ -4,20 +4,24 @@ from datetime import UTC, datetime
 
 from hypothesis import strategies as st
 from vendor_codecs import (
+    DecodeOnlyCodec,
     DroppingCodec,
     EchoCodec,
     KeyErrorCodec,
     PluginWithoutCases,
     RandomIdCodec,
     RoundingCodec,
+    ScalingCodec,
     SilentCodec,
+    SpacedCodec,
     manifest,
 )
 
 from interop.adapters import EncodeContext
 from interop.model import Measurement
 from interop.testing import strategies
-from interop.testing.conformance import CodecConformance, PluginConformance
+from interop.testing.cases import KnownAnswer
+from interop.testing.conformance import CodecConformance, DecoderConformance, PluginConformance
 
 AT = datetime(2026, 1, 1, tzinfo=UTC)
 SAMPLE = [
@@ -28,6 +32,13 @@ SAMPLE = [
     )
 ]  # fmt: skip
 EXAMPLES = (EchoCodec().encode(SAMPLE, EncodeContext()), b"[]")
+RAW = (
+    b'[{"kind":"measurement","id":"urn:x:m:1","provenance":null,"extensions":{"acme":{"raw":215}},'
+    b'"property":"https://saref.etsi.org/core/Temperature","value":21.5,'
+    b'"unit":"http://www.ontology-of-units-of-measure.org/resource/om-2/degreeCelsius",'
+    b'"timestamp":"2026-01-01T00:00:00Z","device":"urn:x:device:1","feature_of_interest":null}]'
+)
+"""SAMPLE as the echo format writes it, by hand: compact canonical JSON."""
 NOT_COMMANDS = st.one_of(
     strategies.devices(), strategies.measurements(), strategies.states(), strategies.places()
 )
@@ -39,6 +50,7 @@ class EchoCase(CodecConformance):
     examples = EXAMPLES
     batches = st.lists(NOT_COMMANDS, max_size=3)
     unrepresentable = COMMANDS
+    known_answers = (KnownAnswer("one-measurement", RAW, SAMPLE, encoded=RAW),)
 
 
 class TestEcho(EchoCase):
@@ -72,6 +84,26 @@ class TestRoundingWithPrecision(EchoCase):
 
 class TestRoundingWithoutPrecision(TestRoundingWithPrecision):
     manifest = manifest("rounding")
+
+
+class TestScaling(EchoCase):
+    codec_cls = ScalingCodec
+    batches = st.lists(
+        strategies.measurements().filter(
+            lambda m: isinstance(m.value, float) and (m.value == 0 or 1e-300 < abs(m.value) < 1e300)
+        ),
+        max_size=3,
+    )
+
+
+class TestSpaced(EchoCase):
+    codec_cls = SpacedCodec
+
+
+class TestDecodeOnly(DecoderConformance):
+    codec_cls = DecodeOnlyCodec
+    examples = EXAMPLES
+    known_answers = (KnownAnswer("one-measurement", RAW, SAMPLE),)
 
 
 class TestPluginWithoutCases(PluginConformance):

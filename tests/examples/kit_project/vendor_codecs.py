@@ -92,6 +92,44 @@ class RoundingCodec(EchoCodec):
         return super().encode(rounded, ctx)
 
 
+class ScalingCodec(EchoCodec):
+    """Defect: reads measured values twice too large and writes them halved.
+
+    The mistake is symmetric, so every round trip passes: only a known answer catches it.
+    """
+
+    name = "scaling"
+
+    @staticmethod
+    def _scaled(records: Sequence[Record], factor: float) -> list[Record]:
+        return [
+            r.model_copy(update={"value": r.value * factor}) if isinstance(r, Measurement) else r
+            for r in records
+        ]
+
+    def decode(self, raw: bytes, ctx: DecodeContext) -> list[Record]:
+        return self._scaled(super().decode(raw, ctx), 2.0)
+
+    def encode(self, records: Sequence[Record], ctx: EncodeContext) -> bytes:
+        return super().encode(self._scaled(records, 0.5), ctx)
+
+
+class SpacedCodec(EchoCodec):
+    """Defect: writes pretty-printed JSON, not the compact bytes its documentation gives."""
+
+    name = "spaced"
+
+    def encode(self, records: Sequence[Record], ctx: EncodeContext) -> bytes:
+        return super().encode(records, ctx).replace(b",", b", ")
+
+
+class DecodeOnlyCodec(EchoCodec):
+    """A correct decode-only codec: its class has no encode checks at all."""
+
+    name = "decode-only"
+    encode = Codec.encode  # type: ignore[assignment]
+
+
 def manifest(name: str, **extra: object) -> PluginManifest:
     """A valid manifest for a self-test plugin declaring DECODE and ENCODE."""
     fields: dict[str, object] = {
