@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from interop.testing.cases import CodecCase
 from interop_lorawan.demo import DEMO_CONTEXT, sample_messages
+from interop_lorawan.expected import known_answers
 from interop_lorawan.uplink import LorawanUplinkCodec
 
 __all__ = ["conformance_cases"]
@@ -21,5 +22,6 @@ def conformance_cases() -> list[CodecCase]:
             codec=LorawanUplinkCodec,
             examples=tuple(sample_messages()),
             decode_context=DEMO_CONTEXT,
+            known_answers=known_answers(DEMO_CONTEXT),
         )
     ]

@@ -15,7 +15,7 @@ from interop_lorawan.uplink import DownlinkBuilder, LorawanUplinkCodec
 
 from interop.errors import EncodeError
 from interop.model.command import Command, CommandKind
-from interop.testing.conformance import CodecConformance, PluginConformance
+from interop.testing.conformance import DecoderConformance, PluginConformance
 
 _CASE = conformance_cases()[0]
 
@@ -24,10 +24,11 @@ class TestLorawanPlugin(PluginConformance):
     plugin = interop_lorawan
 
 
-class TestLorawanUplinkCodec(CodecConformance):
+class TestLorawanUplinkCodec(DecoderConformance):
     codec_cls = LorawanUplinkCodec
     manifest = interop_lorawan.MANIFEST
     examples = tuple(_CASE.examples)
+    known_answers = tuple(_CASE.known_answers)
     decode_context = _CASE.decode_context
 
 
