@@ -28,6 +28,8 @@ from interop.model.base import RecordBase
 from interop.model.transit import (
     Attribution,
     Availability,
+    BookingRule,
+    BookingType,
     Call,
     DirectionType,
     ExceptionType,
@@ -38,6 +40,8 @@ from interop.model.transit import (
     Journey,
     Level,
     Line,
+    LocationGroup,
+    LocationGroupStop,
     LocationType,
     Operator,
     Pathway,
@@ -72,10 +76,12 @@ class ValueType(ABC):
     """How one GTFS column's text becomes a canonical value and back.
 
     ``exact`` types (text and ids) keep their text as written, whitespace included; for the
-    others a value of only whitespace counts as empty.
+    others a value of only whitespace counts as empty. ``notice`` is the MobilityData notice
+    code for a value this type cannot parse.
     """
 
     exact: bool = False
+    notice: str = "invalid_value"
 
     @abstractmethod
     def parse(self, text: str, row: Mapping[str, str], namespace: str) -> object:
@@ -103,6 +109,8 @@ class Text(ValueType):
 class Integer(ValueType):
     """A GTFS integer (``01`` reads as 1 and is written ``1``)."""
 
+    notice = "invalid_integer"
+
     def parse(self, text: str, row: Mapping[str, str], namespace: str) -> object:
         """Parse a decimal integer, optionally signed."""
         stripped = text.strip()
@@ -117,6 +125,8 @@ class Integer(ValueType):
 
 class Float(ValueType):
     """A GTFS float; written without exponent, with the fewest digits that read back equal."""
+
+    notice = "invalid_float"
 
     def parse(self, text: str, row: Mapping[str, str], namespace: str) -> object:
         """Parse a finite decimal number."""
@@ -136,6 +146,8 @@ class Float(ValueType):
 class Money(ValueType):
     """A decimal amount (``price``), kept with its written digits (``1.50`` stays ``1.50``)."""
 
+    notice = "invalid_float"
+
     def parse(self, text: str, row: Mapping[str, str], namespace: str) -> object:
         """Parse a decimal number exactly."""
         try:
@@ -154,6 +166,8 @@ class Money(ValueType):
 class Flag(ValueType):
     """A GTFS ``0``/``1`` field as a bool."""
 
+    notice = "unexpected_enum_value"
+
     def parse(self, text: str, row: Mapping[str, str], namespace: str) -> object:
         """``1`` -> True, ``0`` -> False."""
         stripped = text.strip()
@@ -168,6 +182,8 @@ class Flag(ValueType):
 
 class Code(ValueType):
     """A GTFS integer code of a code list, as the model's enum member."""
+
+    notice = "unexpected_enum_value"
 
     def __init__(self, members: Mapping[int, Enum]) -> None:
         self.members = dict(members)
@@ -189,6 +205,8 @@ class Code(ValueType):
 class Day(ValueType):
     """A GTFS date, ``YYYYMMDD``."""
 
+    notice = "invalid_date"
+
     def parse(self, text: str, row: Mapping[str, str], namespace: str) -> object:
         """Parse ``YYYYMMDD`` strictly."""
         stripped = text.strip()
@@ -204,6 +222,8 @@ class Day(ValueType):
 
 class Time(ValueType):
     """A GTFS time ``H:MM:SS`` (hours may pass 23) as ServiceTime seconds."""
+
+    notice = "invalid_time"
 
     def parse(self, text: str, row: Mapping[str, str], namespace: str) -> object:
         """Parse to seconds since noon minus 12h."""
@@ -243,6 +263,8 @@ TRANSLATED_KINDS: dict[str, str] = {
     "fare_attributes": "fare",
     "shapes": "shape",
     "calendar": "service",
+    "location_groups": "location_group",
+    "booking_rules": "booking_rule",
 }
 """``translations.txt`` ``table_name`` -> the entity kind its ``record_id`` names."""
 
@@ -378,6 +400,45 @@ FILES: tuple[FileSpec, ...] = (
         id_column="stop_id",
     ),
     _spec(
+        "location_groups.txt",
+        LocationGroup,
+        [C("location_group_name", "name", TEXT)],
+        "location_group",
+        id_column="location_group_id",
+    ),
+    _spec(
+        "location_group_stops.txt",
+        LocationGroupStop,
+        [
+            C("location_group_id", "location_group", Reference("location_group"), required=True),
+            C("stop_id", "stop", Reference("stop"), required=True),
+        ],
+        "location_group_stop",
+        key=("location_group_id", "stop_id"),
+    ),
+    _spec(
+        "booking_rules.txt",
+        BookingRule,
+        [
+            C("booking_type", "booking_type", Code(dict(enumerate(BookingType))), True),
+            C("prior_notice_duration_min", "prior_notice_duration_min", INTEGER),
+            C("prior_notice_duration_max", "prior_notice_duration_max", INTEGER),
+            C("prior_notice_last_day", "prior_notice_last_day", INTEGER),
+            C("prior_notice_last_time", "prior_notice_last_time", TIME),
+            C("prior_notice_start_day", "prior_notice_start_day", INTEGER),
+            C("prior_notice_start_time", "prior_notice_start_time", TIME),
+            C("prior_notice_service_id", "prior_notice_service", Reference("service")),
+            C("message", "message", TEXT),
+            C("pickup_message", "pickup_message", TEXT),
+            C("drop_off_message", "drop_off_message", TEXT),
+            C("phone_number", "phone_number", TEXT),
+            C("info_url", "info_url", TEXT),
+            C("booking_url", "booking_url", TEXT),
+        ],
+        "booking_rule",
+        id_column="booking_rule_id",
+    ),
+    _spec(
         "routes.txt",
         Line,
         [
@@ -421,7 +482,9 @@ FILES: tuple[FileSpec, ...] = (
             C("trip_id", "journey", Reference("trip"), required=True),
             C("arrival_time", "arrival", TIME, header=True),
             C("departure_time", "departure", TIME, header=True),
-            C("stop_id", "stop", Reference("stop"), required=True),
+            C("stop_id", "stop", Reference("stop"), header=True),
+            C("location_group_id", "location_group", Reference("location_group")),
+            C("location_id", "location", Reference("location")),
             C("stop_sequence", "sequence", INTEGER, required=True),
             C("stop_headsign", "headsign", TEXT),
             C("pickup_type", "pickup_type", PICKUP),
@@ -430,6 +493,10 @@ FILES: tuple[FileSpec, ...] = (
             C("continuous_drop_off", "continuous_drop_off", PICKUP),
             C("shape_dist_traveled", "distance_traveled", FLOAT),
             C("timepoint", "timepoint", FLAG),
+            C("start_pickup_drop_off_window", "start_pickup_drop_off_window", TIME),
+            C("end_pickup_drop_off_window", "end_pickup_drop_off_window", TIME),
+            C("pickup_booking_rule_id", "pickup_booking_rule", Reference("booking_rule")),
+            C("drop_off_booking_rule_id", "drop_off_booking_rule", Reference("booking_rule")),
         ],
         "stop_time",
         key=("trip_id", "stop_sequence"),

@@ -12,15 +12,25 @@ files, a ``README``) is kept byte for byte in ``extensions["gtfs-files"]`` of th
 ``agency.txt`` record (or, without agencies, the ``feed_info.txt`` record) as
 ``{"text": ...}`` for UTF-8 content or ``{"base64": ...}`` otherwise.
 
-The reader is strict and clear: a row that cannot become a valid record raises
-:class:`~interop.errors.DecodeError` naming the file, the data row (1 is the first row after
-the header) and the column.
+Reading is lenient by default, because real feeds always hold a few bad values: a bad value
+of an optional column is kept verbatim in ``extensions["gtfs"]`` under its own column name
+(the writer writes it back, so the round trip stays lossless) and raises a notice with
+MobilityData's code (``invalid_color``, ``number_out_of_range``, ...); a row that cannot
+become a record at all (a required value missing) is set aside through
+:mod:`interop.setaside` with its reason. Duplicate ids and references to missing rows are
+noticed (:mod:`interop_gtfs.references`) and kept. ``strict=True`` restores fail-fast
+reading: the first bad value raises :class:`~interop.errors.DecodeError` naming the file,
+the data row (1 is the first row after the header) and the column.
 """
 
 from __future__ import annotations
 
 import base64
+import csv
+import io
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +41,8 @@ from interop.errors import DecodeError
 from interop.model.base import Provenance
 from interop.model.records import Record
 from interop.model.transit import Shape
-from interop.validate import Issue
+from interop.setaside import SetAside, current, set_aside
+from interop.validate import Issue, Severity
 from interop_gtfs.archive import ArchiveLimits, FeedArchive
 from interop_gtfs.columns import (
     FILES,
@@ -39,13 +50,17 @@ from interop_gtfs.columns import (
     SHAPES_FILE,
     Column,
     FileSpec,
+    Reference,
     format_value,
 )
-from interop_gtfs.ids import FeedNamespace, gtfs_iri, slug
+from interop_gtfs.identity import feed_namespace
+from interop_gtfs.ids import FeedNamespace, gtfs_iri
 from interop_gtfs.manifest import PLUGIN, __version__
+from interop_gtfs.references import ReferenceCheck
 from interop_gtfs.tables import Table, read_table
+from interop_gtfs.validation.notices import SEVERITIES
 
-__all__ = ["FILES_NAMESPACE", "KNOWN_FILES", "GtfsReader"]
+__all__ = ["FILES_NAMESPACE", "KNOWN_FILES", "GtfsReader", "RowError"]
 
 FILES_NAMESPACE = "gtfs-files"
 """Extensions namespace holding the files the model has no record type for."""
@@ -124,17 +139,47 @@ def _unknown_file(archive: FeedArchive, name: str) -> dict[str, str]:
         return {"base64": base64.b64encode(data).decode("ascii")}
 
 
-class _Rows:
-    """One table's rows with their data-row numbers, refusing rows the reader would cut."""
+class RowError(DecodeError):
+    """A row that cannot become a record; ``notice`` is the MobilityData code of why."""
 
-    def __init__(self, archive: FeedArchive, name: str, source: str) -> None:
+    def __init__(
+        self, message: str, *, source: str, field: str | None, notice: str, row: int = 0
+    ) -> None:
+        super().__init__(message, source=source, field=field)
+        self.notice = notice
+        self.row = row
+
+
+def _row_text(header: Sequence[str], row: Mapping[str, str] | Sequence[str]) -> str:
+    """A row as one CSV line (the header's columns), for the dead letter."""
+    out = io.StringIO()
+    values = list(row) if not isinstance(row, Mapping) else [row.get(c, "") for c in header]
+    csv.writer(out, lineterminator="").writerow(values)
+    return out.getvalue()
+
+
+class _Rows:
+    """One table's rows with their data-row numbers; overlong rows are refused or set aside."""
+
+    def __init__(self, ctx: _Context, name: str) -> None:
         self.table = Table(name)
-        self.source = source
+        self.ctx = ctx
         self.name = name
-        self._rows = read_table(archive, name, self.table)
+        self._rows = read_table(ctx.archive, name, self.table)
+
+    def close(self) -> None:
+        """Close the underlying file now (also when reading stopped on an error)."""
+        self._rows.close()
+
+    def __enter__(self) -> _Rows:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def __iter__(self) -> Iterator[tuple[int, dict[str, str]]]:
         seen_notices = 0
+        source = f"{self.ctx.source}/{self.name}"
         for number, row in enumerate(self._rows, start=1):
             if number == 1:
                 self._check_header()
@@ -142,12 +187,16 @@ class _Rows:
             grew = len(notices) > seen_notices and notices[-1].code == "invalid_row_length"
             seen_notices = len(notices)
             if grew and len(row) == len(self.table.columns):
-                raise DecodeError(
+                error = RowError(
                     f"more fields than the header ({notices[-1].message}); the extra "
                     "values would be lost",
-                    source=f"{self.source}/{self.name} data row {number}",
-                    expected="as many fields per row as header columns",
+                    source=f"{source} data row {number}",
+                    field=None,
+                    notice="invalid_row_length",
+                    row=number,
                 )
+                self.ctx.refuse(error, self.name, _row_text(self.table.columns, row))
+                continue
             yield number, row
 
     def _check_header(self) -> None:
@@ -156,7 +205,7 @@ class _Rows:
             duplicated = sorted({c for c in columns if columns.count(c) > 1 or not c})
             raise DecodeError(
                 f"the header repeats or leaves empty the column names {duplicated}",
-                source=f"{self.source}/{self.name}",
+                source=f"{self.ctx.source}/{self.name}",
                 expected="unique, non-empty column names",
             )
 
@@ -164,11 +213,17 @@ class _Rows:
 class GtfsReader(DatasetReader):
     """GTFS Schedule zip or folder -> canonical transit records, streamed in chunks.
 
-    ``namespace`` is the feed namespace of the minted IRIs (default: a slug of the feed's
-    file name, ``sample-feed-1.zip`` -> ``sample-feed-1``). ``provenance=True`` stamps every
-    record with a :class:`~interop.model.base.Provenance` naming the plugin and namespace
-    (off by default: bulk exports stay lean). ``notices`` collects what the access layer
-    reported on the last read (non-UTF-8 files, a feed in a sub-folder, short rows).
+    ``namespace`` is the feed namespace of the minted IRIs (default: the feed's identity,
+    see :mod:`interop_gtfs.identity`). ``provenance=True`` stamps every record with a
+    :class:`~interop.model.base.Provenance` naming the plugin and namespace (off by default:
+    bulk exports stay lean).
+
+    Reading is lenient unless ``strict``: a bad optional value is kept verbatim in
+    ``extensions["gtfs"]`` under its column's name with a notice, and a row that cannot
+    become a record is set aside (:func:`interop.setaside.set_aside`) with its reason.
+    ``strict=None`` follows the caller's :class:`~interop.setaside.SetAsideLog` if one is
+    collecting, else is lenient. After a read, ``notices`` lists what was noticed (the first
+    1,000 of each code) and ``set_aside`` the items set aside (when no log collected them).
     """
 
     name = "gtfs"
@@ -180,11 +235,14 @@ class GtfsReader(DatasetReader):
         *,
         provenance: bool = False,
         limits: ArchiveLimits | None = None,
+        strict: bool | None = None,
     ) -> None:
         self.namespace = namespace
         self.provenance = provenance
         self.limits = limits
+        self.strict = strict
         self.notices: list[Issue] = []
+        self.set_aside: list[SetAside] = []
 
     def read(self, source: Path, *, chunk_size: int = 10_000) -> Iterator[list[Record]]:
         """Yield the feed's records in chunks of at most ``chunk_size``, file by file."""
@@ -204,11 +262,17 @@ class GtfsReader(DatasetReader):
             yield chunk
 
     def _records(self, source: Path) -> Iterator[Record]:
-        namespace = self.namespace or slug(source)
         self.notices = []
+        self.set_aside = []
+        log = current()
+        strict = self.strict if self.strict is not None else (log is not None and log.strict)
         with FeedArchive(source, self.limits) as archive:
-            self.notices.extend(archive.notices)
-            ctx = _Context(archive, str(source), namespace, self._provenance(namespace))
+            namespace = self.namespace or feed_namespace(archive, source)
+            ctx = _Context(
+                archive, str(source), namespace, self._provenance(namespace), strict, self
+            )
+            for issue in archive.notices:
+                ctx.note_issue(issue)
             unknown = {
                 name: _unknown_file(archive, name)
                 for name in archive.files
@@ -225,7 +289,7 @@ class GtfsReader(DatasetReader):
                     yield from ctx.file_records(spec)
                 if spec.name == "frequencies.txt" and SHAPES_FILE in archive.files:
                     yield from ctx.shapes()
-            self.notices.extend(ctx.notices)
+            ctx.references.finish()
 
     def _provenance(self, namespace: str) -> Provenance | None:
         if not self.provenance:
@@ -250,21 +314,83 @@ class GtfsReader(DatasetReader):
         )
 
 
+_NOTICE_CAP = 1000
+_BOUND_ERRORS = frozenset({"greater_than", "greater_than_equal", "less_than", "less_than_equal"})
+
+
+def _pydantic_notice(error_type: str, column: str) -> str:
+    """The MobilityData notice code for a value the model refuses."""
+    if error_type in _BOUND_ERRORS:
+        return "number_out_of_range"
+    if error_type == "string_pattern_mismatch":
+        if "color" in column:
+            return "invalid_color"
+        if "currency" in column:
+            return "invalid_currency"
+    return "invalid_field_value"
+
+
 class _Context:
-    """One read of one feed: turns rows into records for the reader."""
+    """One read of one feed: turns rows into records, noticing and setting aside for the reader."""
 
     def __init__(
-        self, archive: FeedArchive, source: str, namespace: str, provenance: Provenance | None
+        self,
+        archive: FeedArchive,
+        source: str,
+        namespace: str,
+        provenance: Provenance | None,
+        strict: bool,
+        reader: GtfsReader,
     ) -> None:
         self.archive = archive
         self.source = source
         self.namespace = namespace
         self.ids = FeedNamespace(namespace)
         self.provenance = provenance
-        self.notices: list[Issue] = []
+        self.strict = strict
+        self.reader = reader
+        self.log = current()
+        self._counts: Counter[str] = Counter()
+        self.references = ReferenceCheck(set(archive.files), self.note)
 
-    def _error(self, file: str, number: int, message: str, column: str | None) -> DecodeError:
-        return DecodeError(message, source=f"{self.source}/{file} data row {number}", field=column)
+    # -- notices and set-aside items ------------------------------------------------------
+
+    def note_issue(self, issue: Issue) -> None:
+        """Record a notice for the reader and the collecting log, if any."""
+        self._counts[issue.code] += 1
+        if self._counts[issue.code] <= _NOTICE_CAP:
+            self.reader.notices.append(issue)
+        if self.log is not None:
+            self.log.note(issue)
+
+    def note(self, code: str, message: str, file: str, row: int | None, field: str | None) -> None:
+        """Record a notice with MobilityData's severity for ``code``."""
+        severity = SEVERITIES.get(code, Severity.ERROR)
+        self.note_issue(Issue(severity, code, message, file, row, field))
+
+    def refuse(self, error: RowError, file: str, raw: str) -> None:
+        """Set a row aside (lenient) or raise ``error`` (strict, or the log refuses)."""
+        if self.strict:
+            raise error
+        self.note(error.notice, error.message, file, error.row or None, error.field)
+        if self.log is not None:
+            set_aside(error, code=error.notice, raw=raw)
+        else:
+            item = SetAside(error.source or file, error.notice, str(error), raw)
+            self.reader.set_aside.append(item)
+
+    def _error(
+        self, file: str, number: int, message: str, column: str | None, notice: str
+    ) -> RowError:
+        return RowError(
+            message,
+            source=f"{self.source}/{file} data row {number}",
+            field=column,
+            notice=notice,
+            row=number,
+        )
+
+    # -- values -----------------------------------------------------------------------------
 
     def _parse(
         self,
@@ -272,20 +398,37 @@ class _Context:
         number: int,
         row: Mapping[str, str],
         columns: Sequence[Column],
+        kept: dict[str, str],
     ) -> dict[str, Any]:
-        """Parse the row's values of ``columns`` (those in the header) into canonical fields."""
+        """Parse the row's values of ``columns`` into canonical fields.
+
+        A bad value of an optional column is kept verbatim in ``kept`` (lenient) with a
+        notice; a bad or empty required value is a :class:`RowError`.
+        """
         fields: dict[str, Any] = {}
         namespace = self.namespace
         for column in columns:
             text = row.get(column.name, "")
             if not text or (not column.type.exact and not text.strip()):
                 if column.required:
-                    raise self._error(file, number, "a required value is empty", column.name)
+                    raise self._error(
+                        file,
+                        number,
+                        "a required value is empty",
+                        column.name,
+                        "missing_required_field",
+                    )
                 continue
             try:
                 value = column.type.parse(text, row, namespace)
             except ValueError as exc:
-                raise self._error(file, number, str(exc), column.name) from None
+                if column.required or self.strict:
+                    raise self._error(
+                        file, number, str(exc), column.name, column.type.notice
+                    ) from None
+                kept[column.name] = text
+                self.note(column.type.notice, str(exc), file, number, column.name)
+                continue
             if "." in column.field:
                 _set(fields, column.field, value)
             else:
@@ -293,15 +436,18 @@ class _Context:
         return fields
 
     def _present(self, file: str, header: Sequence[str], columns: Sequence[Column]) -> list[Column]:
-        """The columns in ``header``; a required column missing from it is a DecodeError."""
+        """The columns in ``header``; a missing required column is refused (strict) or noticed."""
         missing = [c.name for c in columns if c.required and c.name not in header]
         if missing:
-            raise DecodeError(
-                f"required columns {missing} are missing from the header",
-                source=f"{self.source}/{file}",
-                field=missing[0],
-            )
-        return [column for column in columns if column.name in header]
+            if self.strict:
+                raise DecodeError(
+                    f"required columns {missing} are missing from the header",
+                    source=f"{self.source}/{file}",
+                    field=missing[0],
+                )
+            for name in missing:
+                self.note("missing_required_column", "not in the header", file, 1, name)
+        return [column for column in columns if column.name in header or column.required]
 
     def _record_id(self, spec: FileSpec, number: int, row: Mapping[str, str], fields: Any) -> str:
         where = f"{self.source}/{spec.name} data row {number}"
@@ -314,59 +460,209 @@ class _Context:
                 return gtfs_iri(spec.key_kind, self.namespace, local)
             if spec.empty_id:
                 return gtfs_iri(spec.id_kind, self.namespace, "")
-            raise self._error(spec.name, number, "a required value is empty", spec.id_column)
+            raise self._error(
+                spec.name,
+                number,
+                "a required value is empty",
+                spec.id_column,
+                "missing_required_field",
+            )
         local = derived_local_id(spec, fields, _Fields(fields), self.ids, where, row)
         return gtfs_iri(spec.id_kind, self.namespace, local)
 
     def _build(
         self,
-        spec_name: str,
-        model: type[Any],
+        spec: FileSpec,
         number: int,
+        row: Mapping[str, str],
         fields: dict[str, Any],
         columns: Mapping[str, str],
+        kept: dict[str, str],
     ) -> Record:
-        try:
-            record: Record = model.model_validate(fields)
-        except PydanticValidationError as exc:
-            errors = exc.errors()
-            column = _column_of(errors[0]["loc"], columns)
-            problems = [errors[0]["msg"]]
-            for error in errors[1:]:
-                other = _column_of(error["loc"], columns)
-                problems.append(f"{other}: {error['msg']}" if other else error["msg"])
-            raise self._error(spec_name, number, "; ".join(problems), column) from None
-        return record
+        """Validate the record; leniently, move values the model refuses into ``kept``."""
+        model: Any = spec.model
+        for _ in range(len(spec.columns) + 1):
+            try:
+                record: Record = model.model_validate(fields)
+                return record
+            except PydanticValidationError as exc:
+                errors = exc.errors()
+                if self.strict or not self._demote(
+                    spec, number, row, fields, errors, columns, kept
+                ):
+                    raise self._refusal(spec.name, number, errors, columns) from None
+        raise self._refusal(spec.name, number, [], columns)
+
+    def _refusal(
+        self, file: str, number: int, errors: Sequence[Any], columns: Mapping[str, str]
+    ) -> RowError:
+        if not errors:
+            return self._error(file, number, "the row is not a valid record", None, "invalid_row")
+        column = _column_of(errors[0]["loc"], columns)
+        problems = [errors[0]["msg"]]
+        for error in errors[1:]:
+            other = _column_of(error["loc"], columns)
+            problems.append(f"{other}: {error['msg']}" if other else error["msg"])
+        code = _pydantic_notice(errors[0]["type"], column or "") if column else "invalid_row"
+        return self._error(file, number, "; ".join(problems), column, code)
+
+    def _demote(
+        self,
+        spec: FileSpec,
+        number: int,
+        row: Mapping[str, str],
+        fields: dict[str, Any],
+        errors: Sequence[Any],
+        columns: Mapping[str, str],
+        kept: dict[str, str],
+    ) -> bool:
+        """Move the values behind ``errors`` out of ``fields`` into ``kept``; False if none can.
+
+        A value error names its column; an error of the whole record (departure before
+        arrival) is resolved by the one optional value whose removal makes the record valid.
+        """
+        by_name = spec.by_name
+        targets: list[tuple[Column, str]] = []
+        for error in errors:
+            name = _column_of(error["loc"], columns)
+            column = by_name.get(name) if name else None
+            if column is None:
+                targets = []
+                break
+            if column.required:
+                return False
+            targets.append((column, _pydantic_notice(error["type"], column.name)))
+        if not targets:
+            found = self._culprit(spec, fields)
+            if found is None:
+                return False
+            targets = [(found, "inconsistent_field_values")]
+            message = f"{found.name} contradicts the row's other values: {errors[0]['msg']}"
+        else:
+            message = "; ".join(str(error["msg"]) for error in errors)
+        for column, code in targets:
+            self._keep(spec, column, row, fields, kept)
+            self.note(code, message, spec.name, number, column.name)
+        return True
+
+    @staticmethod
+    def _keep(
+        spec: FileSpec,
+        column: Column,
+        row: Mapping[str, str],
+        fields: dict[str, Any],
+        kept: dict[str, str],
+    ) -> None:
+        """Drop ``column``'s field (a whole nested group: both point columns) into ``kept``."""
+        top = column.field.split(".")[0]
+        fields.pop(top, None)
+        for other in spec.columns:
+            if other.field.split(".")[0] == top and row.get(other.name, ""):
+                kept[other.name] = row[other.name]
+
+    @staticmethod
+    def _culprit(spec: FileSpec, fields: dict[str, Any]) -> Column | None:
+        """The last optional column whose removal makes the record valid, if any."""
+        for column in reversed(spec.columns):
+            top = column.field.split(".")[0]
+            if column.required or top not in fields:
+                continue
+            trial = {key: value for key, value in fields.items() if key != top}
+            try:
+                spec.model.model_validate(trial)
+            except PydanticValidationError:
+                continue
+            return column
+        return None
+
+    # -- files ------------------------------------------------------------------------------
 
     def file_records(self, spec: FileSpec) -> Iterator[Record]:
         """Stream the records of one file of the feed (none if the file is absent)."""
         if spec.name not in self.archive.files:
             return
-        rows = _Rows(self.archive, spec.name, self.source)
+        with _Rows(self, spec.name) as rows:
+            yield from self._file_rows(spec, rows)
+
+    def _file_rows(self, spec: FileSpec, rows: _Rows) -> Iterator[Record]:
         known = set(spec.all_columns)
         columns_of = {column.field: column.name for column in spec.columns}
         for column in spec.columns:
             columns_of.setdefault(column.field.split(".")[0], column.name)
         extra: list[str] | None = None
         present: list[Column] = []
+        references: list[tuple[str, str]] = []
+        unique = spec.id_column is not None and spec.key_kind is None
         for number, row in rows:
             if extra is None:
                 extra = [name for name in rows.table.columns if name not in known]
                 present = self._present(spec.name, rows.table.columns, spec.columns)
-            fields = self._parse(spec.name, number, row, present)
-            fields["id"] = self._record_id(spec, number, row, fields)
-            if extra:
-                fields["extensions"] = {PLUGIN: {name: row.get(name, "") for name in extra}}
-            if self.provenance is not None:
-                fields["provenance"] = self.provenance
-            yield self._build(spec.name, spec.model, number, fields, columns_of)
-        self.notices.extend(rows.table.notices)
+                references = [
+                    (c.name, c.type.kind) for c in present if isinstance(c.type, Reference)
+                ]
+            kept: dict[str, str] = {}
+            try:
+                fields = self._parse(spec.name, number, row, present, kept)
+                fields["id"] = self._record_id(spec, number, row, fields)
+                if extra or kept:
+                    values = {name: row.get(name, "") for name in extra}
+                    fields["extensions"] = {PLUGIN: values}
+                if self.provenance is not None:
+                    fields["provenance"] = self.provenance
+                record = self._build(spec, number, row, fields, columns_of, kept)
+            except RowError as error:
+                self.refuse(error, spec.name, _row_text(rows.table.columns, row))
+                continue
+            if kept:
+                merged: dict[str, Any] = {**record.extensions.get(PLUGIN, {}), **kept}
+                extensions = {**record.extensions, PLUGIN: merged}
+                record = record.model_copy(update={"extensions": extensions})
+            self._check_references(spec, number, row, references, unique)
+            yield record
+        for issue in rows.table.notices:
+            self.note_issue(issue)
+        self.references.finished(spec.name)
+
+    def _check_references(
+        self,
+        spec: FileSpec,
+        number: int,
+        row: Mapping[str, str],
+        references: Sequence[tuple[str, str]],
+        unique: bool,
+    ) -> None:
+        check = self.references
+        name = spec.name
+        if spec.id_column is not None:
+            local = row.get(spec.id_column, "")
+            if local or spec.empty_id:
+                check.define(spec.id_kind, local, name, number, spec.id_column, unique)
+        for column, kind in references:
+            local = row.get(column, "")
+            if not local:
+                continue
+            if kind == "service" and name == "calendar_dates.txt":
+                check.define(kind, local, name, number, column, False)
+            else:
+                check.refer(kind, local, name, number, column)
 
     def shapes(self) -> Iterator[Record]:
         """Gather ``shapes.txt`` by ``shape_id``; yield one Shape each, in first-seen order."""
-        rows = _Rows(self.archive, SHAPES_FILE, self.source)
-        points: dict[str, list[tuple[int, dict[str, Any], list[str]]]] = {}
-        first_row: dict[str, int] = {}
+        with _Rows(self, SHAPES_FILE) as rows:
+            points, extra = self._shape_rows(rows)
+        for issue in rows.table.notices:
+            self.note_issue(issue)
+        for shape_id in points:
+            self.references.define("shape", shape_id, SHAPES_FILE, 0, "shape_id", False)
+        self.references.finished(SHAPES_FILE)
+        for shape_id, rows_of_shape in points.items():
+            shape = _ShapeBuilder(self, shape_id, rows_of_shape, extra).build()
+            if shape is not None:
+                yield shape
+
+    def _shape_rows(self, rows: _Rows) -> tuple[dict[str, list[_ShapeRow]], list[str]]:
+        """The parsed rows of ``shapes.txt`` by ``shape_id``, and its extra columns."""
+        points: dict[str, list[_ShapeRow]] = {}
         extra: list[str] | None = None
         known = {"shape_id", *(column.name for column in SHAPE_COLUMNS)}
         present: list[Column] = []
@@ -375,36 +671,177 @@ class _Context:
                 extra = [name for name in rows.table.columns if name not in known]
                 present = self._present(SHAPES_FILE, rows.table.columns, SHAPE_COLUMNS)
             shape_id = row.get("shape_id", "")
-            if not shape_id:
-                raise self._error(SHAPES_FILE, number, "a required value is empty", "shape_id")
-            point = self._parse(SHAPES_FILE, number, row, present)
-            first_row.setdefault(shape_id, number)
-            values = [row.get(name, "") for name in extra]
-            points.setdefault(shape_id, []).append((number, point, values))
-        self.notices.extend(rows.table.notices)
-        columns_of = {"points": "shape_pt_sequence"}
-        for shape_id, rows_of_shape in points.items():
-            rows_of_shape.sort(key=lambda item: item[1]["sequence"])
-            fields: dict[str, Any] = {
-                "id": gtfs_iri("shape", self.namespace, shape_id),
-                "points": [point for _, point, _ in rows_of_shape],
-            }
-            if extra:
-                fields["extensions"] = {
-                    PLUGIN: {
-                        name: [values[index] for _, _, values in rows_of_shape]
-                        for index, name in enumerate(extra)
-                    }
-                }
-            if self.provenance is not None:
-                fields["provenance"] = self.provenance
+            kept: dict[str, str] = {}
             try:
-                yield Shape.model_validate(fields)
+                if not shape_id:
+                    raise self._error(
+                        SHAPES_FILE,
+                        number,
+                        "a required value is empty",
+                        "shape_id",
+                        "missing_required_field",
+                    )
+                point = self._parse(SHAPES_FILE, number, row, present, kept)
+            except RowError as error:
+                self.refuse(error, SHAPES_FILE, _row_text(rows.table.columns, row))
+                continue
+            values = [row.get(name, "") for name in extra]
+            raw = _row_text(rows.table.columns, row)
+            points.setdefault(shape_id, []).append(_ShapeRow(number, point, values, kept, raw))
+        return points, extra or []
+
+
+class _ShapeRow:
+    """One parsed ``shapes.txt`` row: its number, point fields, extra values, kept values."""
+
+    __slots__ = ("kept", "number", "point", "raw", "values")
+
+    def __init__(
+        self, number: int, point: dict[str, Any], values: list[str], kept: dict[str, str], raw: str
+    ) -> None:
+        self.number = number
+        self.point = point
+        self.values = values
+        self.kept = kept
+        self.raw = raw
+
+
+_SHAPE_COLUMN = {column.field: column.name for column in SHAPE_COLUMNS}
+
+
+class _ShapeBuilder:
+    """Builds one Shape; leniently sets aside bad points and keeps a bad distance column."""
+
+    def __init__(
+        self, ctx: _Context, shape_id: str, rows: list[_ShapeRow], extra: list[str]
+    ) -> None:
+        self.ctx = ctx
+        self.shape_id = shape_id
+        self.rows = sorted(rows, key=lambda item: item.point.get("sequence", 0))
+        self.extra = extra
+        self.kept_columns: set[str] = {name for item in rows for name in item.kept}
+
+    def _fields(self) -> dict[str, Any]:
+        ctx = self.ctx
+        for name in self.kept_columns:  # a column kept verbatim for one point is kept for all
+            for item in self.rows:
+                item.point.pop(next(f for f, c in _SHAPE_COLUMN.items() if c == name), None)
+        fields: dict[str, Any] = {
+            "id": gtfs_iri("shape", ctx.namespace, self.shape_id),
+            "points": [item.point for item in self.rows],
+        }
+        extension: dict[str, list[str]] = {
+            name: [item.values[index] for item in self.rows]
+            for index, name in enumerate(self.extra)
+        }
+        for name in sorted(self.kept_columns):
+            extension[name] = [self._text(item, name) for item in self.rows]
+        if extension:
+            fields["extensions"] = {PLUGIN: extension}
+        if ctx.provenance is not None:
+            fields["provenance"] = ctx.provenance
+        return fields
+
+    @staticmethod
+    def _text(item: _ShapeRow, name: str) -> str:
+        if name in item.kept:
+            return item.kept[name]
+        field = next(f for f, c in _SHAPE_COLUMN.items() if c == name)
+        value = item.point.get(field)
+        return (
+            ""
+            if value is None
+            else format_value(
+                next(c for c in SHAPE_COLUMNS if c.name == name), value, None, FeedNamespace(), ""
+            )
+        )
+
+    def build(self) -> Shape | None:
+        """The Shape, or None when every row of it was set aside."""
+        for _ in range(len(self.rows) + 2):
+            if len(self.rows) < 2 and not self.ctx.strict:
+                for item in self.rows:
+                    self._set_aside(item, "a shape needs at least two points", None)
+                return None
+            try:
+                return Shape.model_validate(self._fields())
             except PydanticValidationError as exc:
-                message = "; ".join(error["msg"] for error in exc.errors())
-                raise self._error(
-                    SHAPES_FILE,
-                    first_row[shape_id],
-                    f"shape {shape_id!r} (first row shown): {message}",
-                    _column_of(exc.errors()[0]["loc"], columns_of),
-                ) from None
+                if self.ctx.strict or not self._repair(exc.errors()):
+                    raise self._failure(exc.errors()) from None
+        raise self._failure([])
+
+    def _repair(self, errors: Sequence[Any]) -> bool:
+        """Set aside bad points or keep a decreasing distance verbatim; False if it cannot."""
+        bad_points = {
+            error["loc"][1]
+            for error in errors
+            if len(error["loc"]) >= 3 and error["loc"][0] == "points"
+        }
+        if bad_points:
+            for index in sorted(bad_points, reverse=True):
+                item = self.rows.pop(index)
+                column = _SHAPE_COLUMN.get(str(errors[0]["loc"][-1]), "shape_pt_lat")
+                self._set_aside(item, "a point the model refuses", column)
+            return True
+        message = str(errors[0]["msg"]) if errors else ""
+        if "sequences" in message:
+            duplicate = next(
+                i
+                for i, (a, b) in enumerate(pairwise(self.rows), start=1)
+                if b.point["sequence"] <= a.point["sequence"]
+            )
+            self._set_aside(
+                self.rows.pop(duplicate), "a repeated shape_pt_sequence", "shape_pt_sequence"
+            )
+            return True
+        if "shape_dist_traveled" in message and "shape_dist_traveled" not in self.kept_columns:
+            for item in self.rows:
+                value = item.point.get("distance_traveled")
+                if value is not None:
+                    item.kept["shape_dist_traveled"] = format_value(
+                        SHAPE_COLUMNS[3], value, None, FeedNamespace(), ""
+                    )
+            self.kept_columns.add("shape_dist_traveled")
+            self.ctx.note(
+                "decreasing_shape_distance",
+                message,
+                SHAPES_FILE,
+                self.rows[0].number,
+                "shape_dist_traveled",
+            )
+            return True
+        return False
+
+    def _set_aside(self, item: _ShapeRow, reason: str, column: str | None) -> None:
+        error = self.ctx._error(
+            SHAPES_FILE,
+            item.number,
+            f"shape {self.shape_id!r}: {reason}",
+            column,
+            "invalid_shape_point" if column else "single_shape_point",
+        )
+        self.ctx.refuse(error, SHAPES_FILE, item.raw)
+
+    def _failure(self, errors: Sequence[Any]) -> RowError:
+        parts = []
+        for error in errors:
+            loc = error["loc"]
+            column = _SHAPE_COLUMN.get(str(loc[-1])) if loc else None
+            where = f"point {loc[1]} " if len(loc) >= 2 else ""
+            parts.append(f"{where}{column + ': ' if column else ''}{error['msg']}")
+        first = errors[0]["loc"] if errors else ()
+        column = _SHAPE_COLUMN.get(str(first[-1])) if first else None
+        if column is None and errors and "sequences" in str(errors[0]["msg"]):
+            column = "shape_pt_sequence"
+        if column is None and errors and "shape_dist_traveled" in str(errors[0]["msg"]):
+            column = "shape_dist_traveled"
+        if column is None and errors and errors[0]["type"] == "too_short":
+            column = "shape_pt_sequence"
+        number = self.rows[0].number if self.rows else 0
+        return self.ctx._error(
+            SHAPES_FILE,
+            number,
+            f"shape {self.shape_id!r} (first row shown): " + "; ".join(parts),
+            column,
+            "invalid_shape",
+        )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 
 from interop.validate import Issue, Severity
@@ -120,7 +120,7 @@ def read_rows(archive: FeedArchive, name: str, table: Table) -> Iterator[list[st
 
 def read_table(
     archive: FeedArchive, name: str, table: Table | None = None
-) -> Iterator[dict[str, str]]:
+) -> Generator[dict[str, str]]:
     """Yield the rows of ``name`` as dicts keyed by column name (values unstripped).
 
     Pass a :class:`Table` to receive the header, the encoding used and the notices. A short

@@ -9,7 +9,9 @@ CRLF line endings, quoted only where needed, as GTFS recommends.
 The writer refuses, with :class:`~interop.errors.EncodeError`, anything GTFS cannot hold:
 non-transit records, IRIs that are not GTFS ids of one feed namespace, a derived id that
 does not match its row, a point altitude, extensions outside ``gtfs``/``gtfs-files`` or
-that are not text. It never drops a value silently. (``provenance`` is metadata about the
+that are not text. It never drops a value silently. An extension named after an optional
+GTFS column whose canonical value is empty is that column's value as the reader kept it
+verbatim (a bad value of a real feed, ``route_text_color`` ``0``), and is written back. (``provenance`` is metadata about the
 records, not feed content, and is not written.)
 """
 
@@ -150,9 +152,12 @@ class _Feed:
             )
         self._extensions(record, where)
 
-    def _extension_columns(self, record: Any, known: Iterable[str], where: str) -> dict[str, Any]:
+    def _extension_columns(
+        self, record: Any, known: Iterable[str], where: str, free: Iterable[str] = ()
+    ) -> dict[str, Any]:
+        """The record's extension columns; ``free`` GTFS columns may hold a kept raw value."""
         values: dict[str, Any] = dict(record.extensions.get(PLUGIN, {}))
-        known = set(known)
+        known = set(known) - set(free)
         for column in values:
             if not column or column != column.strip() or column in known:
                 raise EncodeError(
@@ -185,7 +190,8 @@ class _Feed:
             )
         if not own_id:
             self._check_derived_id(spec, record, where)
-        for name, text in self._extension_columns(record, spec.all_columns, where).items():
+        free = [c.name for c in spec.columns if c.name not in row and not c.required]
+        for name, text in self._extension_columns(record, spec.all_columns, where, free).items():
             if not isinstance(text, str):
                 raise EncodeError(
                     f"extension value {text!r} is not text; a CSV cell holds text only",
@@ -223,7 +229,13 @@ class _Feed:
     def _shape(self, shape: Shape, where: str) -> None:
         shape_id = self.ids.local_id(shape.id, "shape", where)
         names = ["shape_id", *(column.name for column in SHAPE_COLUMNS)]
-        extra = self._extension_columns(shape, names, where)
+        free = [
+            column.name
+            for column in SHAPE_COLUMNS
+            if not column.required
+            and all(getattr(point, column.field) is None for point in shape.points)
+        ]
+        extra = self._extension_columns(shape, names, where, free)
         for name, values in extra.items():
             if not (
                 isinstance(values, list)

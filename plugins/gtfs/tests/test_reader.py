@@ -26,9 +26,16 @@ from interop.model.transit import (
 )
 
 
-def read_all(source: Path, namespace: str | None = None, chunk_size: int = 10_000) -> list[Record]:
+def read_all(
+    source: Path,
+    namespace: str | None = None,
+    chunk_size: int = 10_000,
+    *,
+    strict: bool | None = None,
+) -> list[Record]:
     """Every record of a feed, in reading order."""
-    return [r for chunk in GtfsReader(namespace).read(source, chunk_size=chunk_size) for r in chunk]
+    reader = GtfsReader(namespace, strict=strict)
+    return [r for chunk in reader.read(source, chunk_size=chunk_size) for r in chunk]
 
 
 def write_feed(folder: Path, files: dict[str, str]) -> Path:
@@ -100,15 +107,30 @@ def test_unknown_files_and_translations_are_kept():
     assert {t.record for t in translations} == {"urn:interop:stop:riverside:CEN"}
 
 
-def test_namespace_defaults_to_the_file_name_slug_and_can_be_set(tmp_path):
+def test_namespace_comes_from_the_feed_identity_and_can_be_set(tmp_path):
     feed = write_feed(tmp_path / "My Feed 2026", MINIMAL)
-    assert slug(feed) == "my-feed-2026"
-    assert slug(Path("Sample-Feed-1.ZIP")) == "sample-feed-1"
-    assert slug(Path("___.zip")) == "feed"
-    default = read_all(feed)
-    assert default[0].id == "urn:interop:agency:my-feed-2026:"
+    assert read_all(feed)[0].id == "urn:interop:agency:demo:"  # agency_name "Demo"
+    renamed = write_feed(tmp_path / "renamed", MINIMAL)
+    assert read_all(renamed) == read_all(feed)  # renaming the file renames no IRI
+    files = dict(MINIMAL)
+    files["feed_info.txt"] = (
+        "feed_publisher_name,feed_publisher_url,feed_lang\nRégion Sud Transports,https://x,fr\n"
+    )
+    publisher = read_all(write_feed(tmp_path / "p", files))
+    assert publisher[0].id == "urn:interop:agency:region-sud-transports:"
+    files["feed_info.txt"] = (
+        "feed_publisher_name,feed_publisher_url,feed_lang,feed_id\nVendor,https://x,fr,metro-7\n"
+    )
+    assert read_all(write_feed(tmp_path / "i", files))[0].id == "urn:interop:agency:metro-7:"
     named = read_all(feed, namespace="city")
     assert {r.id.split(":")[3] for r in named} == {"city"}
+    files = dict(MINIMAL)
+    files["agency.txt"] = "agency_name,agency_url,agency_timezone\nתחבורה,https://x,UTC\n"
+    assert read_all(write_feed(tmp_path / "My Feed 2026b", files))[0].id == (
+        "urn:interop:agency:my-feed-2026b:"  # no ASCII identity left: the folder name
+    )
+    assert slug(Path("Sample-Feed-1.ZIP")) == "sample-feed-1"
+    assert slug(Path("___.zip")) == "feed"
 
 
 def test_chunks_respect_chunk_size_and_give_the_same_records(tmp_path):
@@ -199,13 +221,13 @@ def test_non_utf8_files_are_read(tmp_path):
         ),
     ],
 )
-def test_bad_rows_raise_decode_error_naming_file_row_and_column(
+def test_strict_reading_raises_decode_error_naming_file_row_and_column(
     tmp_path, file, text, fragment, column
 ):
     files = dict(MINIMAL)
     files[file] = text
     with pytest.raises(DecodeError) as caught:
-        read_all(write_feed(tmp_path / "f", files))
+        read_all(write_feed(tmp_path / "f", files), strict=True)
     error = caught.value
     assert fragment in str(error)
     assert error.source is not None
@@ -243,7 +265,7 @@ def test_every_corpus_input_reads_or_raises_decode_error(gtfs_corpus):
         if feed.stat().st_size > 300_000:
             continue  # the large real feeds are read by the round-trip tests
         try:
-            outcomes[feed.name] = len(read_all(feed))
+            outcomes[feed.name] = len(read_all(feed, strict=True))
         except DecodeError as exc:
             outcomes[feed.name] = exc.code
     assert outcomes["transitfeed_bad_date_format.zip"] == "decode-error"
