@@ -147,7 +147,10 @@ class ExternalId(CanonicalModel):
 
 
 class Provenance(CanonicalModel):
-    """Where a record came from: which plugin decoded it, from which system, and when."""
+    """Where a record came from: plugin, source system and message, when, and under which policy.
+
+    ``policy_version`` names the version of the city's privacy policy applied to the record.
+    """
 
     plugin: str = protected(DataClass.TECHNICAL, min_length=1, description="Plugin name.")
     plugin_version: str = protected(DataClass.TECHNICAL, min_length=1)
@@ -159,6 +162,18 @@ class Provenance(CanonicalModel):
     )
     received_at: UtcDateTime | None = protected(
         DataClass.TECHNICAL, None, description="When interop received the raw input."
+    )
+    raw_message_id: IRI | None = protected(
+        DataClass.TECHNICAL,
+        None,
+        description="IRI of the raw message the record was decoded from "
+        "(``mint_iri('message', source, key)``); PROV-O ``prov:wasDerivedFrom``.",
+    )
+    policy_version: str | None = protected(
+        DataClass.TECHNICAL,
+        None,
+        min_length=1,
+        description="Version of the privacy policy applied before the record was kept.",
     )
 
 

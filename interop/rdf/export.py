@@ -131,6 +131,12 @@ def _field_triples(
             if sub_value is not None:
                 lexical, datatype = encode(sub_value)
                 yield node, terms.iri(sub_map.predicate), terms.literal(lexical, datatype)
+        for sub_name, lifted in field_map.lifted.items():
+            lifted_value = getattr(value, sub_name)
+            if lifted_value is not None:
+                yield from _field_triples(
+                    sub_name, lifted, lifted_value, subject, prefix, terms, typed
+                )
     elif isinstance(field_map, EncodedNode):
         node = terms.bnode(prefix + node_role(name))
         yield subject, terms.iri(field_map.predicate), node

@@ -218,6 +218,8 @@ def _read_field(field_map: FieldMap, subject: Node, index: _Index) -> Any:
         if node is None:
             return None
         values = {name: _read_field(value, node, index) for name, value in field_map.fields.items()}
+        for name, lifted in field_map.lifted.items():
+            values[name] = _read_field(lifted, subject, index)
         return {name: value for name, value in values.items() if value is not None}
     if isinstance(field_map, EncodedNode):
         node = _one(index.objects(subject, field_map.predicate), "one node")

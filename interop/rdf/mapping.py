@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -189,12 +189,18 @@ class EnumNodes:
 
 @dataclass(frozen=True, slots=True)
 class Nested:
-    """A nested model written as a node of ``node_class`` whose fields are literals."""
+    """A nested model written as a node of ``node_class`` whose fields are literals.
+
+    ``lifted`` fields of the nested model are written on the record itself instead (the
+    provenance's source message and time are ``prov:wasDerivedFrom`` and
+    ``prov:generatedAtTime`` of the record, a ``prov:Entity``, not of the activity).
+    """
 
     predicate: str
     node_class: str
     model: type[CanonicalModel]
     fields: Mapping[str, Value]
+    lifted: Mapping[str, Value | Ref] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -460,7 +466,11 @@ _COMMON: Mapping[str, FieldMap] = {
             "plugin_version": Value(_i("pluginVersion")),
             "source_system": Value(_i("sourceSystem")),
             "original_id": Value(_i("originalId")),
-            "received_at": Value(_i("receivedAt")),
+            "policy_version": Value(_i("policyVersion")),
+        },
+        {
+            "received_at": Value(iri(PROV, "generatedAtTime")),
+            "raw_message_id": Ref(iri(PROV, "wasDerivedFrom")),
         },
     ),
     "extensions": JsonLiteral(_i("extensions")),
@@ -1025,7 +1035,9 @@ def unmapped_fields() -> dict[str, set[str]]:
         missing = fields ^ mapped
         for name, field_map in entry.fields.items():
             if isinstance(field_map, Nested):
-                nested = set(field_map.model.model_fields) ^ set(field_map.fields)
+                nested = set(field_map.model.model_fields) ^ (
+                    set(field_map.fields) | set(field_map.lifted)
+                )
                 missing |= {f"{name}.{sub}" for sub in nested}
         if missing:
             gaps[entry.cls.__name__] = missing
@@ -1062,7 +1074,7 @@ def _iris_of(field_map: FieldMap) -> Iterator[str]:
     elif isinstance(field_map, Nested):
         yield field_map.predicate
         yield field_map.node_class
-        for value in field_map.fields.values():
+        for value in (*field_map.fields.values(), *field_map.lifted.values()):
             yield value.predicate
     elif isinstance(field_map, EncodedNode):
         yield field_map.predicate

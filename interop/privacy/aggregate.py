@@ -1,0 +1,209 @@
+"""Aggregation: records consumed into counts, sums or means per area cell and time window.
+
+Windows are tumbling, aligned on the Unix epoch. A record's contributor (a device, or a
+vendor identifier in its extensions) is held only as a salted in-process hash while its
+window is open, then forgotten; a cell with fewer than ``k`` distinct contributors is
+suppressed, never emitted. A record arriving for a window already flushed is counted in the
+audit (``late``) and dropped: emitting a second partial figure would contradict the first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel
+
+from interop.errors import PolicyViolation
+from interop.model.base import Provenance, mint_iri
+from interop.model.observation import Measurement
+from interop.model.units import OM
+from interop.privacy.generalise import snap_position, snap_time
+from interop.privacy.policy import AggregateRule
+
+__all__ = ["AGGREGATOR_PLUGIN", "Aggregator", "read_path"]
+
+AGGREGATOR_PLUGIN = "interop.privacy"
+"""The ``provenance.plugin`` of an aggregate record."""
+
+_ONE = OM + "one"
+
+
+def read_path(record: Any, path: str) -> Any:
+    """The value at a dotted path through nested models and mappings; None when absent."""
+    value = record
+    for part in path.split("."):
+        if value is None:
+            return None
+        if isinstance(value, BaseModel):
+            value = getattr(value, part, None)
+        elif isinstance(value, Mapping):
+            value = value.get(part)
+        else:
+            return None
+    return value
+
+
+@dataclass(slots=True)
+class _Cell:
+    rule: AggregateRule
+    property: str
+    unit: str | None
+    area: str | None
+    start: datetime
+    records: int = 0
+    total: float = 0.0
+    contributors: set[int] = field(default_factory=set)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+class Aggregator:
+    """Open windows of every aggregate rule; :meth:`flush` emits the closed ones."""
+
+    def __init__(
+        self,
+        rules: tuple[AggregateRule, ...],
+        property_iris: Mapping[str, frozenset[str]],
+        policy_version: str,
+        audit: Counter[tuple[str, str, str]],
+    ) -> None:
+        self._rules = rules
+        self._property_iris = property_iris
+        self._policy_version = policy_version
+        self._audit = audit
+        self._cells: dict[tuple[str, str, str | None, str | None, datetime], _Cell] = {}
+        self._watermark: dict[str, datetime] = {}
+
+    def rule_for(self, record: Any) -> AggregateRule | None:
+        """The first rule consuming ``record``, or None."""
+        kind = getattr(record, "kind", None)
+        for rule in self._rules:
+            if kind not in rule.kinds:
+                continue
+            iris = self._property_iris.get(rule.name)
+            if iris and getattr(record, "property", None) not in iris:
+                continue
+            return rule
+        return None
+
+    def add(self, rule: AggregateRule, record: Any) -> None:
+        """Consume one record into its cell; raises PolicyViolation when it cannot be."""
+        where = f"{record.kind}.{rule.time}"
+        instant = read_path(record, rule.time)
+        if not isinstance(instant, datetime):
+            raise self._refuse(rule, where, "a timestamp to place the record in a window")
+        start = snap_time(instant, rule.window)
+        watermark = self._watermark.get(rule.name)
+        if watermark is not None and start + rule.window <= watermark:
+            self._audit[("late", f"{record.kind}", f"aggregate:{rule.name}")] += 1
+            return
+        number = 0.0
+        if rule.statistic != "count":
+            found = _number(read_path(record, rule.value))
+            if found is None:
+                raise self._refuse(rule, f"{record.kind}.{rule.value}", "a number to aggregate")
+            number = found
+        prop = str(record.property)
+        unit = None if rule.statistic == "count" else getattr(record, "unit", None)
+        key = (rule.name, prop, unit, self._area(rule, record), start)
+        cell = self._cells.get(key)
+        if cell is None:
+            cell = self._cells[key] = _Cell(rule, prop, unit, key[3], start)
+        contributor = read_path(record, rule.contributor)
+        cell.contributors.add(hash(str(record.id if contributor is None else contributor)))
+        cell.records += 1
+        cell.total += number
+        self._audit[("aggregate", f"{record.kind}", f"aggregate:{rule.name}")] += 1
+
+    def _area(self, rule: AggregateRule, record: Any) -> str | None:
+        area = read_path(record, rule.area)
+        if isinstance(area, str):
+            return area
+        lat, lon = getattr(area, "lat", None), getattr(area, "lon", None)
+        if isinstance(lat, float | int) and isinstance(lon, float | int):
+            c_lat, c_lon = snap_position(float(lat), float(lon), rule.cell_m)
+            return mint_iri("area", f"grid-{rule.cell_m:g}m", f"{c_lat:.6f},{c_lon:.6f}")
+        return None
+
+    @staticmethod
+    def _refuse(rule: AggregateRule, field: str, expected: str) -> PolicyViolation:
+        return PolicyViolation(
+            f"aggregate rule {rule.name!r} cannot consume this record",
+            source=f"aggregate:{rule.name}",
+            field=field,
+            expected=expected,
+        )
+
+    def open_cells(self) -> int:
+        """How many cells are waiting for their window to close."""
+        return len(self._cells)
+
+    def flush(self, now: datetime) -> list[Measurement]:
+        """Emit every cell whose window ended at or before ``now``; small cells suppressed."""
+        for rule in self._rules:
+            closed = snap_time(now, rule.window)
+            if rule.name not in self._watermark or closed > self._watermark[rule.name]:
+                self._watermark[rule.name] = closed
+        out: list[Measurement] = []
+        for key, cell in list(self._cells.items()):
+            end = cell.start + cell.rule.window
+            if end > now:
+                continue
+            del self._cells[key]
+            sink = f"aggregate:{cell.rule.name}"
+            if len(cell.contributors) < cell.rule.k:
+                self._audit[("suppress-cell", cell.property, sink)] += 1
+                continue
+            out.append(self._record(cell, end))
+            self._audit[("emit-cell", cell.property, sink)] += 1
+        return out
+
+    def _record(self, cell: _Cell, end: datetime) -> Measurement:
+        rule = cell.rule
+        contributors = len(cell.contributors)
+        value: int | float
+        if rule.statistic == "count":
+            value = contributors
+        elif rule.statistic == "sum":
+            value = cell.total
+        else:
+            value = cell.total / cell.records
+        digest = hashlib.blake2b(
+            f"{cell.property}|{cell.unit}|{cell.area}".encode(), digest_size=8
+        ).hexdigest()
+        stamp = cell.start.strftime("%Y%m%dT%H%M%SZ")
+        return Measurement(
+            id=mint_iri("aggregate", rule.name, f"{stamp}-{digest}"),
+            property=cell.property,
+            value=value,
+            unit=cell.unit or _ONE,
+            timestamp=cell.start,
+            feature_of_interest=cell.area,
+            provenance=Provenance(
+                plugin=AGGREGATOR_PLUGIN,
+                plugin_version="1",
+                source_system=f"aggregate:{rule.name}",
+                received_at=end,
+                policy_version=self._policy_version,
+            ),
+            extensions={
+                "aggregate": {
+                    "rule": rule.name,
+                    "statistic": rule.statistic,
+                    "window_start": cell.start.isoformat(),
+                    "window_end": end.isoformat(),
+                    "window": int(rule.window / timedelta(seconds=1)),
+                    "contributors": contributors,
+                    "records": cell.records,
+                }
+            },
+        )
