@@ -49,6 +49,7 @@ from interop.model.transit import (
 from interop.testing.cases import DatasetCase
 from interop_gtfs.columns import SPEC_BY_MODEL
 from interop_gtfs.demo import sample_feed
+from interop_gtfs.expected import known_answers
 from interop_gtfs.ids import FeedNamespace, gtfs_iri
 from interop_gtfs.manifest import PLUGIN
 from interop_gtfs.reader import FILES_NAMESPACE, GtfsReader, derived_local_id
@@ -347,5 +348,6 @@ def conformance_cases() -> list[DatasetCase]:
             writer=GtfsWriter,
             batches=feeds(),
             samples=(sample_feed(),),
+            known_answers=known_answers(),
         )
     ]

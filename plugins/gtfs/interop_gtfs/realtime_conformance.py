@@ -36,6 +36,7 @@ from interop.model.realtime import (
 from interop.model.records import Record
 from interop.model.transit import DirectionType
 from interop.testing.cases import CodecCase
+from interop_gtfs.expected import realtime_known_answers
 from interop_gtfs.realtime import (
     DEFAULT_NAMESPACE,
     EXTENSION,
@@ -393,4 +394,5 @@ def realtime_cases() -> CodecCase:
         batches=feed_records(),
         unrepresentable=unrepresentable(),
         decode_context=ROUND_TRIP_CONTEXT,
+        known_answers=realtime_known_answers(ROUND_TRIP_CONTEXT),
     )

@@ -7,6 +7,7 @@ import json
 import interop_gtfs
 from interop_gtfs.conformance import feeds
 from interop_gtfs.demo import sample_feed
+from interop_gtfs.expected import known_answers
 from interop_gtfs.manifest import MANIFEST
 from interop_gtfs.reader import GtfsReader
 from interop_gtfs.realtime import GtfsRealtimeCodec
@@ -29,6 +30,7 @@ class TestGtfsDataset(DatasetConformance):
     manifest = MANIFEST
     batches = feeds()
     samples = (sample_feed(),)
+    known_answers = known_answers()
 
 
 def test_entry_point_registers_every_adapter():

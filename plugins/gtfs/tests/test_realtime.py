@@ -10,6 +10,7 @@ import pytest
 from google.transit import gtfs_realtime_pb2 as pb
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from interop_gtfs.expected import realtime_known_answers
 from interop_gtfs.realtime import (
     EXTENSION,
     GtfsRealtimeCodec,
@@ -364,6 +365,7 @@ class TestGtfsRealtimeCodec(CodecConformance):
     batches = feed_records()
     unrepresentable = unrepresentable()
     decode_context = ROUND_TRIP_CONTEXT
+    known_answers = realtime_known_answers(ROUND_TRIP_CONTEXT)
 
 
 def test_strings_that_are_not_utf8_raise_decode_error() -> None:
