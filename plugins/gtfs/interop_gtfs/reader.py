@@ -153,7 +153,7 @@ class RowError(DecodeError):
 def _row_text(header: Sequence[str], row: Mapping[str, str] | Sequence[str]) -> str:
     """A row as one CSV line (the header's columns), for the dead letter."""
     out = io.StringIO()
-    values = list(row) if not isinstance(row, Mapping) else [row.get(c, "") for c in header]
+    values = list(row) if not isinstance(row, Mapping) else [row[c] for c in header if c in row]
     csv.writer(out, lineterminator="").writerow(values)
     return out.getvalue()
 
@@ -687,18 +687,27 @@ class _Context:
                 continue
             values = [row.get(name, "") for name in extra]
             raw = _row_text(rows.table.columns, row)
-            points.setdefault(shape_id, []).append(_ShapeRow(number, point, values, kept, raw))
+            points.setdefault(shape_id, []).append(
+                _ShapeRow(number, point, values, kept, raw, row.get("shape_dist_traveled", ""))
+            )
         return points, extra or []
 
 
 class _ShapeRow:
     """One parsed ``shapes.txt`` row: its number, point fields, extra values, kept values."""
 
-    __slots__ = ("kept", "number", "point", "raw", "values")
+    __slots__ = ("distance", "kept", "number", "point", "raw", "values")
 
     def __init__(
-        self, number: int, point: dict[str, Any], values: list[str], kept: dict[str, str], raw: str
+        self,
+        number: int,
+        point: dict[str, Any],
+        values: list[str],
+        kept: dict[str, str],
+        raw: str,
+        distance: str,
     ) -> None:
+        self.distance = distance
         self.number = number
         self.point = point
         self.values = values
@@ -744,17 +753,8 @@ class _ShapeBuilder:
 
     @staticmethod
     def _text(item: _ShapeRow, name: str) -> str:
-        if name in item.kept:
-            return item.kept[name]
-        field = next(f for f, c in _SHAPE_COLUMN.items() if c == name)
-        value = item.point.get(field)
-        return (
-            ""
-            if value is None
-            else format_value(
-                next(c for c in SHAPE_COLUMNS if c.name == name), value, None, FeedNamespace(), ""
-            )
-        )
+        """The text of an optional point column as read (only shape_dist_traveled is one)."""
+        return item.kept.get(name, item.distance)
 
     def build(self) -> Shape | None:
         """The Shape, or None when every row of it was set aside."""
@@ -771,16 +771,14 @@ class _ShapeBuilder:
         raise self._failure([])
 
     def _repair(self, errors: Sequence[Any]) -> bool:
-        """Set aside bad points or keep a decreasing distance verbatim; False if it cannot."""
-        bad_points = {
-            error["loc"][1]
-            for error in errors
-            if len(error["loc"]) >= 3 and error["loc"][0] == "points"
-        }
-        if bad_points:
-            for index in sorted(bad_points, reverse=True):
+        """Set aside bad points or keep a bad distance column verbatim; False if it cannot."""
+        point_errors = [e for e in errors if len(e["loc"]) >= 3 and e["loc"][0] == "points"]
+        if any(e["loc"][-1] == "distance_traveled" for e in point_errors):
+            return self._keep_distances(str(point_errors[0]["msg"]), "number_out_of_range")
+        if point_errors:
+            for index in sorted({e["loc"][1] for e in point_errors}, reverse=True):
                 item = self.rows.pop(index)
-                column = _SHAPE_COLUMN.get(str(errors[0]["loc"][-1]), "shape_pt_lat")
+                column = _SHAPE_COLUMN.get(str(point_errors[0]["loc"][-1]), "shape_pt_lat")
                 self._set_aside(item, "a point the model refuses", column)
             return True
         message = str(errors[0]["msg"]) if errors else ""
@@ -794,23 +792,18 @@ class _ShapeBuilder:
                 self.rows.pop(duplicate), "a repeated shape_pt_sequence", "shape_pt_sequence"
             )
             return True
-        if "shape_dist_traveled" in message and "shape_dist_traveled" not in self.kept_columns:
-            for item in self.rows:
-                value = item.point.get("distance_traveled")
-                if value is not None:
-                    item.kept["shape_dist_traveled"] = format_value(
-                        SHAPE_COLUMNS[3], value, None, FeedNamespace(), ""
-                    )
-            self.kept_columns.add("shape_dist_traveled")
-            self.ctx.note(
-                "decreasing_shape_distance",
-                message,
-                SHAPES_FILE,
-                self.rows[0].number,
-                "shape_dist_traveled",
-            )
-            return True
+        if "shape_dist_traveled" in message:
+            return self._keep_distances(message, "decreasing_shape_distance")
         return False
+
+    def _keep_distances(self, message: str, code: str) -> bool:
+        """Keep the shape's whole ``shape_dist_traveled`` column verbatim, with a notice."""
+        if "shape_dist_traveled" in self.kept_columns:
+            return False
+        self.kept_columns.add("shape_dist_traveled")
+        number = self.rows[0].number if self.rows else 0
+        self.ctx.note(code, message, SHAPES_FILE, number, "shape_dist_traveled")
+        return True
 
     def _set_aside(self, item: _ShapeRow, reason: str, column: str | None) -> None:
         error = self.ctx._error(

@@ -11,8 +11,8 @@ non-transit records, IRIs that are not GTFS ids of one feed namespace, a derived
 does not match its row, a point altitude, extensions outside ``gtfs``/``gtfs-files`` or
 that are not text. It never drops a value silently. An extension named after an optional
 GTFS column whose canonical value is empty is that column's value as the reader kept it
-verbatim (a bad value of a real feed, ``route_text_color`` ``0``), and is written back. (``provenance`` is metadata about the
-records, not feed content, and is not written.)
+verbatim (a bad value of a real feed, ``route_text_color`` ``0``), and is written back.
+(``provenance`` is metadata about the records, not feed content, and is not written.)
 """
 
 from __future__ import annotations

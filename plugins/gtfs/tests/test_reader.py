@@ -125,7 +125,8 @@ def test_namespace_comes_from_the_feed_identity_and_can_be_set(tmp_path):
     named = read_all(feed, namespace="city")
     assert {r.id.split(":")[3] for r in named} == {"city"}
     files = dict(MINIMAL)
-    files["agency.txt"] = "agency_name,agency_url,agency_timezone\nתחבורה,https://x,UTC\n"
+    hebrew = "\u05ea\u05d7\u05d1\u05d5\u05e8\u05d4"
+    files["agency.txt"] = f"agency_name,agency_url,agency_timezone\n{hebrew},https://x,UTC\n"
     assert read_all(write_feed(tmp_path / "My Feed 2026b", files))[0].id == (
         "urn:interop:agency:my-feed-2026b:"  # no ASCII identity left: the folder name
     )
