@@ -134,7 +134,8 @@ class _MeasurementDecoder:
     def __init__(self, entity: Mapping[str, Any], units: UnitRegistry) -> None:
         self.entity = entity
         self.units = units
-        self.device = _value(entity.get("refDevice"))
+        device = _value(entity.get("refDevice"))
+        self.device = device[0] if isinstance(device, list) and len(device) == 1 else device
         self.foi = _value(entity.get("interop:featureOfInterest"))
         self.when = _value(entity.get("dateObserved")) or _value(entity.get("dateObservedTo"))
 

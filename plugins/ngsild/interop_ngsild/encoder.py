@@ -300,6 +300,8 @@ class _MeasurementEncoder:
             "type": model.entity_type,
         }
         self._common(entity, first, model.time_attributes, when)
+        if model.device_list and "refDevice" in entity:
+            entity["refDevice"]["object"] = [entity["refDevice"]["object"]]
         for reading in readings:
             attr = model.attr_for(reading.property)
             assert attr is not None

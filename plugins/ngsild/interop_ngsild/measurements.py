@@ -4,7 +4,7 @@ Each observed model lists the properties it has an attribute for (:data:`OBSERVE
 unit its keyValues form uses (keyValues has no ``unitCode``, so values are converted to a
 documented unit of the same quantity kind). Measurements of one device (or feature of
 interest) at one instant form a group; the group becomes the model that covers most of its
-properties (ties go to the more specific model, earlier in :data:`OBSERVED`), the rest form
+properties (ties go to the model with fewer attributes, the tighter fit), the rest form
 further groups, and a property no model has becomes a ``DeviceMeasurement``. A model that
 requires ``location`` is used only when the device's or feature's position is known.
 """
@@ -48,6 +48,8 @@ class ObservedModel:
     time_attributes: tuple[str, ...] = ("dateObserved",)
     integer_attrs: frozenset[str] = frozenset()
     """Attributes whose schema type is integer: a non-integer value cannot use the model."""
+    device_list: bool = False
+    """Whether the model's ``refDevice`` is a list of devices."""
 
     def attr_for(self, prop: str) -> ObservedAttr | None:
         """The attribute carrying ``prop`` in this model, if any."""
@@ -133,6 +135,7 @@ OBSERVED: tuple[ObservedModel, ...] = (
         (_a(INTEROP + "FillLevel", "fillingLevel", OM + "one"), _TEMPERATURE),
         needs_location=True,
         time_attributes=(),
+        device_list=True,
     ),
     ObservedModel(
         "WeatherObserved",
@@ -150,7 +153,7 @@ OBSERVED: tuple[ObservedModel, ...] = (
         needs_location=True,
     ),
 )
-"""Observed models, most specific first (the tie-break order)."""
+"""Observed models; a tie in coverage goes to the one with fewer attributes."""
 
 DEVICE_MEASUREMENT = "DeviceMeasurement"
 """The generic model of one measured value of any property, with its device."""
@@ -233,10 +236,10 @@ def choose_models(
     chosen: list[tuple[ObservedModel | None, list[str]]] = []
     while left:
         best: tuple[int, int, ObservedModel] | None = None
-        for rank, model in enumerate(OBSERVED):
+        for model in OBSERVED:
             covered = sum(_fits(model, p, readings[p], located) for p in left)
-            if covered and (best is None or (covered, -rank) > (best[0], best[1])):
-                best = (covered, -rank, model)
+            if covered and (best is None or (covered, -len(model.attrs)) > (best[0], best[1])):
+                best = (covered, -len(model.attrs), model)
         if best is None:
             chosen.append((None, left))
             break
