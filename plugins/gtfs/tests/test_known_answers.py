@@ -1,0 +1,132 @@
+"""Known answers of the GTFS reader and writer, file by file, from the GTFS reference.
+
+The feed of :mod:`interop_gtfs.expected` sets every column of every file to a distinct value;
+here each file is checked on its own, so a failure names the file, in both directions: the
+records the reader gives for its rows and the bytes the writer gives for those records. The
+number forms are checked value by value against the reference's types (Float without
+exponent, Time past 24:00, Date as ``YYYYMMDD``, Currency amount with its digits).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from interop_gtfs.columns import DAY, FLOAT, MONEY, TIME
+from interop_gtfs.expected import FEED, NAMESPACE, RECORDS
+from interop_gtfs.ids import FeedNamespace
+from interop_gtfs.reader import GtfsReader
+from interop_gtfs.writer import GtfsWriter
+
+from interop.model.records import Record
+from interop.testing.conformance import assert_bytes_equal, assert_records_equal
+
+KIND_OF_FILE = {
+    "agency.txt": "transit_operator", "levels.txt": "transit_level", "stops.txt": "transit_stop",
+    "routes.txt": "transit_line", "trips.txt": "transit_journey", "stop_times.txt": "transit_call",
+    "calendar.txt": "transit_service_calendar",
+    "calendar_dates.txt": "transit_service_exception",
+    "fare_attributes.txt": "transit_fare", "fare_rules.txt": "transit_fare_rule",
+    "shapes.txt": "transit_shape", "frequencies.txt": "transit_frequency",
+    "transfers.txt": "transit_transfer", "pathways.txt": "transit_pathway",
+    "feed_info.txt": "transit_feed_info",
+}  # fmt: skip
+
+
+def _by_id(records: list[Record]) -> list[Record]:
+    return sorted(records, key=lambda record: record.id)
+
+
+@pytest.fixture(scope="module")
+def read_back(tmp_path_factory: pytest.TempPathFactory) -> list[Record]:
+    folder = tmp_path_factory.mktemp("known-answer") / "feed"
+    folder.mkdir()
+    for name, content in FEED.items():
+        (folder / name).write_bytes(content)
+    return [record for chunk in GtfsReader().read(folder) for record in chunk]
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("written") / "feed"
+    GtfsWriter().write([RECORDS], target)
+    return target
+
+
+def test_the_table_of_kinds_covers_the_feed() -> None:
+    assert set(KIND_OF_FILE) == set(FEED)
+    assert {record.kind for record in RECORDS} == set(KIND_OF_FILE.values())
+
+
+@pytest.mark.parametrize("name", sorted(FEED))
+def test_reader_gives_the_records_the_reference_defines(read_back: list[Record], name: str) -> None:
+    kind = KIND_OF_FILE[name]
+    expected = _by_id([r for r in RECORDS if r.kind == kind])
+    got = _by_id([r for r in read_back if r.kind == kind])
+    assert_records_equal(expected, got, what=f"reading {name} (expected != got)")
+
+
+@pytest.mark.parametrize("name", sorted(FEED))
+def test_writer_gives_the_bytes_the_reference_defines(written: Path, name: str) -> None:
+    assert_bytes_equal(FEED[name], (written / name).read_bytes(), f"writing {name}")
+
+
+def test_writer_writes_no_other_file(written: Path) -> None:
+    assert sorted(path.name for path in written.iterdir()) == sorted(FEED)
+
+
+def test_the_feed_namespace_is_the_publishers_slug(read_back: list[Record]) -> None:
+    assert {record.id.split(":")[3] for record in read_back} == {NAMESPACE}
+
+
+IDS = FeedNamespace(NAMESPACE)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.00001, "0.00001"),
+        (-0.00005, "-0.00005"),
+        (1e-7, "0.0000001"),
+        (123456789012345680.0, "123456789012345680"),
+        (1e22, "10000000000000000000000"),
+        (4.35, "4.35"),
+        (0.1 + 0.2, "0.30000000000000004"),
+        (-1.5, "-1.5"),
+        (0.0, "0.0"),
+    ],
+)
+def test_float_is_written_positionally_with_the_shortest_exact_digits(value: float, text: str):
+    written = FLOAT.format(value, None, IDS, "test")
+    assert written == text
+    assert "e" not in written.lower()
+    assert float(written) == value
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(0, "00:00:00"), (5 * 3600 + 7, "05:00:07"), (24 * 3600, "24:00:00"),
+     (25 * 3600 + 35 * 60, "25:35:00"), (47 * 3600 + 59 * 60 + 59, "47:59:59")],
+)  # fmt: skip
+def test_times_past_midnight(seconds: int, text: str) -> None:
+    assert TIME.format(seconds, None, IDS, "test") == text
+    assert TIME.parse(text, {}, NAMESPACE) == seconds
+
+
+def test_a_one_digit_hour_reads_as_the_reference_allows() -> None:
+    assert TIME.parse("5:00:07", {}, NAMESPACE) == 5 * 3600 + 7
+
+
+@pytest.mark.parametrize("text", ["1.50", "0.00", "12", "1000000.25"])
+def test_a_currency_amount_keeps_its_digits(text: str) -> None:
+    value = MONEY.parse(text, {}, NAMESPACE)
+    assert value == Decimal(text)
+    assert MONEY.format(value, None, IDS, "test") == text
+
+
+def test_a_date_is_yyyymmdd() -> None:
+    from datetime import date
+
+    assert DAY.parse("20240229", {}, NAMESPACE) == date(2024, 2, 29)
+    assert DAY.format(date(2024, 2, 29), None, IDS, "test") == "20240229"
