@@ -19,6 +19,7 @@ from interop.model.units import OM, QUDT, QuantityKind
 __all__ = [
     "DEFAULT_PROPERTIES",
     "INTEROP",
+    "PLAUSIBLE_RANGES",
     "S4ENVI",
     "S4WATR",
     "SAREF",
@@ -45,6 +46,11 @@ class PropertySpec:
     default_unit: str
     protection: DataClass = DataClass.TECHNICAL
     description: str = ""
+    plausible: tuple[float, float] | None = None
+    """Lowest and highest value a working sensor reports, in ``default_unit`` (None: any).
+
+    Not a validation limit of the model: decoders use it to tell a mis-scaled or
+    mis-labelled reading (millivolts read as volts, a sign bug) from a real one."""
 
 
 _BIOMETRIC = re.compile(
@@ -69,7 +75,56 @@ def _p(
     description: str,
     protection: DataClass = DataClass.TECHNICAL,
 ) -> PropertySpec:
-    return PropertySpec(key, iri, label, quantity, unit, protection, description)
+    return PropertySpec(
+        key, iri, label, quantity, unit, protection, description, PLAUSIBLE_RANGES.get(key)
+    )
+
+
+PLAUSIBLE_RANGES: dict[str, tuple[float, float]] = {
+    "temperature": (-90.0, 200.0),
+    "humidity": (0.0, 100.0),
+    "light": (0.0, 200_000.0),
+    "illuminance": (0.0, 200_000.0),
+    "irradiance": (0.0, 2_000.0),
+    "motion": (0.0, 1e9),
+    "occupancy": (0.0, 1e6),
+    "smoke": (0.0, 1.0),
+    "power": (-1e8, 1e8),
+    "energy": (-1e10, 1e10),
+    "pressure": (0.0, 100_000.0),
+    "frequency": (0.0, 1e10),
+    "height": (0.0, 1_000.0),
+    "precipitation": (0.0, 500.0),
+    "flow_rate": (0.0, 1e6),
+    "voltage": (0.0, 1_000_000.0),
+    "current": (-1e5, 1e5),
+    "power_factor": (-1.0, 1.0),
+    "battery_level": (0.0, 100.0),
+    "battery_voltage": (0.0, 60.0),
+    "dimming_level": (0.0, 100.0),
+    "operating_time": (0.0, 1e7),
+    "pm25": (0.0, 10_000.0),
+    "pm10": (0.0, 10_000.0),
+    "pm1": (0.0, 10_000.0),
+    "pm4": (0.0, 10_000.0),
+    "no2": (0.0, 100_000.0),
+    "o3": (0.0, 100_000.0),
+    "tvoc": (0.0, 1e6),
+    "co": (0.0, 10_000.0),
+    "co2": (0.0, 100_000.0),
+    "noise_level": (0.0, 200.0),
+    "wind_speed": (0.0, 120.0),
+    "wind_direction": (0.0, 360.0),
+    "precipitation_amount": (0.0, 1e7),
+    "pulse_count": (0.0, 1.9e19),
+    "water_level": (-1_000.0, 10_000.0),
+    "fill_level": (0.0, 100.0),
+    "distance": (0.0, 100.0),
+    "speed": (0.0, 500.0),
+    "vehicle_count": (0.0, 1e7),
+}
+"""Plausible range of each built-in property in its default unit (the values sensors in the
+field report: a LoRaWAN battery is 0-60 V, air pressure 0-100 bar, a range finder 0-100 m)."""
 
 
 _Q = QuantityKind

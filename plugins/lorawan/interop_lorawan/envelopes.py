@@ -109,9 +109,14 @@ class Envelope:
 
     @property
     def device_key(self) -> str:
-        """The device's stable key: its DevEUI (lowercase) or ``{application}/{device id}``."""
+        """The device's stable key: DevEUI (lowercase), else ``{application}/{device id}``.
+
+        A bare payload (no application) is keyed by its device id alone.
+        """
         if self.dev_eui:
             return self.dev_eui
+        if self.network == "raw" and self.device_id:
+            return self.device_id
         return f"{self.application_id or '-'}/{self.device_id or '-'}"
 
     @property
@@ -315,10 +320,16 @@ def parse_envelope(
     )  # fmt: skip
 
 
+UNIDENTIFIED_DEVICE = "unidentified"
+"""Device id of a bare payload given with no DevEUI or device id (say which with hints)."""
+
+
 def bare_payload(raw: bytes, hints: Mapping[str, str], source: str) -> Envelope:
     """An uplink of a bare FRMPayload (no server envelope), described by decode hints.
 
-    Hints: ``f_port`` (default 1), ``device`` (device id, default ``cli``) and ``dev_eui``.
+    Hints: ``f_port`` (default 1; the uplink codec refuses the default for a codec that
+    reads the port), ``dev_eui`` and ``device`` (device id). With neither, the device is the
+    placeholder :data:`UNIDENTIFIED_DEVICE` (``urn:interop:device:lorawan:unidentified``).
     """
     where = f"{source} ({len(raw)} bytes)"
     if not 0 < len(raw) <= MAX_FRM_PAYLOAD:
@@ -337,7 +348,7 @@ def bare_payload(raw: bytes, hints: Mapping[str, str], source: str) -> Envelope:
     return Envelope(
         network="raw",
         event="up",
-        device_id=hints.get("device", "cli"),
+        device_id=hints.get("device") or (None if dev_eui else UNIDENTIFIED_DEVICE),
         dev_eui=dev_eui.lower() if dev_eui else None,
         application_id=None,
         f_port=int(f_port_text),

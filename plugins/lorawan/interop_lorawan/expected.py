@@ -7,7 +7,8 @@ lux, motion count, CO2 ppm; Dingtek DF702: level in mm, temperature °C; Nwave N
 parking occupancy; Decentlab DL-MBX: distance mm, battery V), following the plugin's
 documented conventions: a Device per envelope, a Measurement per mapped field, ids minted
 from the device EUI, the uplink time, the frame counter and the field, and the uplink's
-metadata on its first record. The kit compares the decoded records with these exactly.
+metadata on each of its measurements (on the device when there is none). The kit compares
+the decoded records with these exactly.
 """
 
 from __future__ import annotations
@@ -70,18 +71,17 @@ class _Answers:
         uplink: dict[str, Any],
         readings: list[tuple[str, str, float, str]],
     ) -> list[Record]:
-        """A measurement per ``(field, property IRI, value, unit IRI)``; ``uplink`` on the first."""
+        """A measurement per ``(field, property IRI, value, unit IRI)``, each with ``uplink``."""
         stamp = at.strftime("%Y-%m-%dT%H%%3A%M%%3A%S") + (
             f".{at.microsecond:06d}" if at.microsecond else ""
         )
         counter = "-" if f_cnt is None else str(f_cnt)
         records: list[Record] = []
-        for index, (field, prop, value, unit) in enumerate(readings):
+        for field, prop, value, unit in readings:
             extension: dict[str, Any] = {"field": field}
             if f_cnt is not None:
                 extension["f_cnt"] = f_cnt
-            if index == 0:
-                extension["uplink"] = uplink
+            extension["uplink"] = uplink
             records.append(
                 Measurement(
                     id=f"{MEASUREMENT}{eui}%2F{stamp}Z%2F{counter}%2F{field}",

@@ -212,6 +212,7 @@ class JsPayloadCodec(PayloadCodec):
     """
 
     codec_id: ClassVar[str] = "js"
+    takes_recv_time: ClassVar[bool] = True
 
     def __init__(
         self,

@@ -42,6 +42,10 @@ class PayloadCodec(ABC):
     """Stable id, e.g. ``cayenne-lpp`` or ``elsys``; what device profiles refer to."""
     vendor: ClassVar[str] = ""
     """Vendor id in the Device Repository (``elsys``), for the semantic mapping overrides."""
+    uses_f_port: ClassVar[bool] = True
+    """Whether decoding depends on the FPort (a bare payload must then name it)."""
+    takes_recv_time: ClassVar[bool] = False
+    """Whether ``decode_uplink`` takes ``recv_time=`` (the uplink's receive time)."""
 
     @abstractmethod
     def decode_uplink(self, f_port: int, data: bytes, *, device: str = "device") -> Decoded:

@@ -1,22 +1,32 @@
 """The LoRaWAN Codec adapter (uplinks -> records) and the downlink builder (Command -> JSON).
 
 :class:`LorawanUplinkCodec` (adapter name ``lorawan-uplink``) takes one TTS v3 or ChirpStack
-v4 message, recognised by its shape, and returns:
+v4 message (recognised by its shape) or a bare FRMPayload, and returns:
 
 * one :class:`~interop.model.device.Device` (``urn:interop:device:lorawan:{deveui}``) whose
-  ``extensions["lorawan"]`` keeps DevEUI, device id, application, network, FPort, FCnt,
-  radio metadata (``radio``), fields the mapping could not place (``unmapped``), metadata
-  fields (``metadata``), skipped placeholders (``skipped``) and the undecoded payload when no
-  codec read it (``payload_hex``);
+  ``extensions["lorawan"]`` keeps DevEUI, device id, application and network: the same for
+  every uplink of the device, so a batch of uplinks gives one consistent device in RDF;
 * one :class:`~interop.model.observation.Measurement` per placed field, its id minted from
-  device, receive time, FCnt and field path; its time is the network server's receive time
-  (``received_at`` / ``time``), else ``DecodeContext.received_at``; never the clock.
+  device, time, FCnt and field path, its extensions naming the field (``field``), the FCnt,
+  for an ambiguous field which reading was chosen (``note``), and under ``uplink`` the
+  uplink's metadata: event, FPort, FCnt, radio metadata (``radio``), the
+  decoder used, fields the mapping could not place (``unmapped``) and why (``warnings``),
+  metadata fields (``metadata``), skipped placeholders (``skipped``), the mapping counts
+  (``mapping``). Every measurement of an uplink carries the same ``uplink``; an uplink that
+  yields no measurement (nothing placed, or no codec: then also ``payload_hex``; status
+  events) carries it on its Device record, its only record; a join carries none. Its
+  time is the frame's
+  own time for history records, else the network server's receive time (``received_at`` /
+  ``time``), else ``DecodeContext.received_at``; never the clock.
 
 The payload is decoded by the device profile's payload codec, else by the codec named in the
-hint ``codec``, else the server's ``decoded_payload`` / ``object`` is used. Hints: ``codec``,
-``network`` (``ttn-v3`` / ``chirpstack-v4``), ``topic`` (the MQTT topic). Uplinks are
-device-originated, so the codec does not encode; downlinks are built by
-:class:`DownlinkBuilder`, which is a library API and not a Codec adapter.
+hint ``codec`` (a built-in id or the path of a Device Repository codec YAML, run in the
+JavaScript sandbox), else the server's ``decoded_payload`` / ``object`` is used. An unknown
+codec is a DecodeError, never a silent fallback. Hints: ``codec``, ``profiles`` (a TOML/JSON
+device-profiles file), ``network`` (``ttn-v3`` / ``chirpstack-v4`` / ``raw``), ``topic``
+(the MQTT topic); for a bare payload ``dev_eui``, ``device`` and ``f_port`` (required when
+the codec reads the FPort). Uplinks are device-originated, so the codec does not encode;
+downlinks are built by :class:`DownlinkBuilder`, a library API and not a Codec adapter.
 """
 
 from __future__ import annotations
@@ -24,6 +34,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import unquote
 
@@ -31,7 +42,7 @@ from pydantic import JsonValue
 from pydantic import ValidationError as PydanticValidationError
 
 from interop.adapters import Codec, DecodeContext
-from interop.errors import DecodeError, EncodeError
+from interop.errors import DecodeError, EncodeError, PluginError
 from interop.model.base import Provenance, mint_iri
 from interop.model.command import Command, CommandKind
 from interop.model.device import Device
@@ -48,7 +59,7 @@ from interop_lorawan.envelopes import (
 from interop_lorawan.manifest import MANIFEST
 from interop_lorawan.mapping import MappingResult, SemanticMapper
 from interop_lorawan.payload import Downlink, PayloadCodec, PayloadCodecs
-from interop_lorawan.profiles import DeviceProfile, ProfileBook
+from interop_lorawan.profiles import DeviceProfile, ProfileBook, load_profiles_file
 
 __all__ = [
     "PLUGIN",
@@ -109,12 +120,15 @@ class LorawanUplinkCodec(Codec):
         self.profiles = profiles or ProfileBook()
         self.codecs = codecs if codecs is not None else default_payload_codecs()
         self.mapper = mapper or SemanticMapper()
+        self._profile_files: dict[str, ProfileBook] = {}
+        self._yaml_codecs: dict[str, PayloadCodec] = {}
 
     def decode(self, raw: bytes, ctx: DecodeContext) -> list[Record]:
         """Decode one message; DecodeError names the device, field/byte offset and expectation."""
         hints = ctx.hints
+        profiles = self._hinted_profiles(hints.get("profiles"))
         bare = hints.get("network") == "raw" or (
-            "codec" in hints and "network" not in hints and not raw.lstrip().startswith(b"{")
+            "network" not in hints and not raw.lstrip().startswith(b"{")
         )
         envelope = (
             bare_payload(raw, hints, ctx.source)
@@ -132,13 +146,7 @@ class LorawanUplinkCodec(Codec):
                 "no receive time", source=where, field="received_at",
                 expected="received_at/time in the message or DecodeContext.received_at",
             )  # fmt: skip
-        profile = self.profiles.resolve(envelope)
-        identity: dict[str, JsonValue] = {
-            "network": envelope.network,
-            "dev_eui": envelope.dev_eui,
-            "device_id": envelope.device_id,
-            "application_id": envelope.application_id,
-        }
+        profile = profiles.resolve(envelope)
         uplink: dict[str, JsonValue] = {
             "event": envelope.event,
             "device_profile": envelope.device_profile,
@@ -160,7 +168,7 @@ class LorawanUplinkCodec(Codec):
                     {"gateway_id": r.gateway_id, "rssi": r.rssi, "snr": r.snr}
                     for r in envelope.radio
                 ]
-            decoded, decoder = self._payload(envelope, profile, ctx, where)
+            decoded, decoder = self._payload(envelope, profile, ctx, where, instant, bare)
             uplink["decoder"] = decoder
             if decoded is None:
                 if envelope.payload:
@@ -169,8 +177,10 @@ class LorawanUplinkCodec(Codec):
                 result = self.mapper.map(
                     decoded, vendor=profile.vendor or envelope.vendor, overrides=profile.fields
                 )
-                measurements = self._measurements(envelope, result, instant, device, provenance)
                 self._keep(uplink, result)
+                measurements = self._measurements(
+                    envelope, result, instant, device, provenance, _present(uplink)
+                )
         elif envelope.event == "status":
             uplink["margin"] = envelope.margin
             uplink["external_power"] = envelope.external_power
@@ -179,16 +189,18 @@ class LorawanUplinkCodec(Codec):
                     self._measurement(
                         measurement_id(envelope, instant, "batteryLevel"), _BATTERY.iri,
                         envelope.battery_level, _BATTERY.default_unit, instant, device,
-                        provenance, where, {"field": "batteryLevel"},
+                        provenance, where,
+                        {"field": "batteryLevel", "uplink": _present(uplink)},
                     )
                 )  # fmt: skip
-        uplink = {k: v for k, v in uplink.items() if v is not None}
-        if measurements:  # the uplink's own data rides on its first measurement
-            first = measurements[0]
-            extra = {**first.extensions[PLUGIN], "uplink": uplink}
-            measurements[0] = first.model_copy(update={"extensions": {PLUGIN: extra}})
-        elif envelope.event != "join":  # nothing measured: the device record carries it
-            identity["uplink"] = uplink
+        identity: dict[str, JsonValue] = {
+            "network": envelope.network,
+            "dev_eui": envelope.dev_eui,
+            "device_id": envelope.device_id,
+            "application_id": envelope.application_id,
+        }
+        if not measurements and envelope.event != "join":  # the device record is the only one
+            identity["uplink"] = _present(uplink)
         try:
             record = Device(
                 id=device,
@@ -208,35 +220,96 @@ class LorawanUplinkCodec(Codec):
             ) from exc  # fmt: skip
         return [record, *measurements]
 
+    def _hinted_profiles(self, path: str | None) -> ProfileBook:
+        """The codec's profiles, or those of the file the ``profiles`` hint names (cached)."""
+        if not path:
+            return self.profiles
+        book = self._profile_files.get(path)
+        if book is None:
+            book = load_profiles_file(Path(path))
+            self._profile_files[path] = book
+        return book
+
+    def _codec(self, codec_id: str, where: str) -> PayloadCodec:
+        """The payload codec ``codec_id`` names: a built-in id or a codec YAML file."""
+        if codec_id in self.codecs:
+            return self.codecs.get(codec_id)
+        if codec_id.endswith((".yaml", ".yml")):
+            codec = self._yaml_codecs.get(codec_id)
+            if codec is None:
+                from interop_lorawan.jsrunner import JsPayloadCodec
+
+                path = Path(codec_id)
+                if not path.is_file():
+                    raise DecodeError(
+                        "no such codec file", source=where, field="codec",
+                        expected="a Device Repository codec YAML (vendor/<vendor>/<codec>.yaml)",
+                    )  # fmt: skip
+                try:
+                    codec = JsPayloadCodec.from_codec_yaml(
+                        path, codec_id=path.stem, vendor=path.resolve().parent.name
+                    )
+                except PluginError as exc:
+                    raise DecodeError(str(exc), source=where, field="codec") from None
+                self._yaml_codecs[codec_id] = codec
+            return codec
+        raise DecodeError(
+            f"unknown payload codec {codec_id!r}", source=where, field="codec",
+            expected=f"one of the {len(list(self.codecs))} built-in codec ids "
+            "(interop lorawan codecs) or a codec YAML path",
+        )  # fmt: skip
+
     def _payload(
-        self, envelope: Envelope, profile: DeviceProfile, ctx: DecodeContext, where: str
+        self,
+        envelope: Envelope,
+        profile: DeviceProfile,
+        ctx: DecodeContext,
+        where: str,
+        instant: datetime,
+        bare: bool,
     ) -> tuple[dict[str, Any] | None, str]:
         codec_id = profile.codec or ctx.hints.get("codec")
-        if envelope.payload and codec_id and codec_id in self.codecs:
-            codec: PayloadCodec = self.codecs.get(codec_id)
-            if envelope.f_port is None:
-                raise DecodeError(
-                    "payload without FPort", source=where, field="f_port",
-                    expected="an FPort 1..223 with the payload",
-                )  # fmt: skip
-            try:
-                decoded = codec.decode_uplink(envelope.f_port, envelope.payload, device=where)
-            except DecodeError:
-                raise
-            except Exception as exc:
-                raise DecodeError(
-                    f"payload codec {codec_id!r} failed: {type(exc).__name__}: {exc}",
-                    source=where, field="frm_payload", expected=f"a {codec_id} payload",
-                ) from exc  # fmt: skip
-            if not isinstance(decoded, dict):
-                raise DecodeError(
-                    f"payload codec {codec_id!r} returned {type(decoded).__name__}",
-                    source=where, field="frm_payload", expected="a decoded object",
-                )  # fmt: skip
-            return decoded, codec_id
-        if envelope.decoded is not None:
-            return envelope.decoded, "network-server"
-        return None, f"none (codec {codec_id!r} not installed)" if codec_id else "none"
+        if codec_id is None and bare:
+            raise DecodeError(
+                "a bare payload needs a payload codec", source=where, field="codec",
+                expected="--codec ID or PATH.yaml, or a device profile naming one",
+            )  # fmt: skip
+        if not codec_id or not envelope.payload:
+            if envelope.decoded is not None:
+                return envelope.decoded, "network-server"
+            return None, "none"
+        codec = self._codec(codec_id, where)
+        if envelope.f_port is None:
+            raise DecodeError(
+                "payload without FPort", source=where, field="f_port",
+                expected="an FPort 1..223 with the payload",
+            )  # fmt: skip
+        if bare and "f_port" not in ctx.hints and codec.uses_f_port:
+            raise DecodeError(
+                f"payload codec {codec.codec_id!r} reads the FPort, and none was given",
+                source=where, field="f_port", expected="an FPort 1..223 (--hint f_port=N)",
+            )  # fmt: skip
+        try:
+            decoded = (
+                codec.decode_uplink(envelope.f_port, envelope.payload, device=where)
+                if not codec.takes_recv_time
+                else codec.decode_uplink(  # type: ignore[call-arg]
+                    envelope.f_port, envelope.payload, device=where, recv_time=instant
+                )
+            )
+        except DecodeError:
+            raise
+        except Exception as exc:
+            raise DecodeError(
+                f"payload codec {codec_id!r} failed: {type(exc).__name__}: {exc}",
+                source=where, field="frm_payload", expected=f"a {codec_id} payload",
+            ) from exc  # fmt: skip
+        if not isinstance(decoded, dict):
+            raise DecodeError(
+                f"payload codec {codec_id!r} returned {type(decoded).__name__}",
+                source=where, field="frm_payload", expected="a decoded object",
+            )  # fmt: skip
+        return decoded, codec.codec_id
 
     def _measurements(
         self,
@@ -245,16 +318,23 @@ class LorawanUplinkCodec(Codec):
         instant: datetime,
         device: str,
         provenance: Provenance,
+        uplink: dict[str, JsonValue],
     ) -> list[Measurement]:
         where = envelope.label
-        return [
-            self._measurement(
-                measurement_id(envelope, instant, value.path), value.property.iri, value.value,
-                value.unit.iri, instant, device, provenance, where,
-                {"field": value.path, "f_cnt": envelope.f_cnt},
-            )
-            for value in result.values
-        ]  # fmt: skip
+        out = []
+        for value in result.values:
+            extra: dict[str, JsonValue] = {"field": value.path, "f_cnt": envelope.f_cnt}
+            if value.note is not None:
+                extra["note"] = value.note
+            extra["uplink"] = uplink
+            at = value.time or instant
+            out.append(
+                self._measurement(
+                    measurement_id(envelope, at, value.path), value.property.iri, value.value,
+                    value.unit.iri, at, device, provenance, where, extra,
+                )
+            )  # fmt: skip
+        return out
 
     @staticmethod
     def _measurement(
@@ -284,6 +364,8 @@ class LorawanUplinkCodec(Codec):
     def _keep(lorawan: dict[str, JsonValue], result: MappingResult) -> None:
         if result.unmapped:
             lorawan["unmapped"] = dict(result.unmapped)
+        if result.report.warnings:
+            lorawan["warnings"] = dict(result.report.warnings)
         if result.metadata:
             lorawan["metadata"] = dict(result.metadata)
         if result.report.skipped:
@@ -350,6 +432,11 @@ class DownlinkBuilder:
         return chirpstack_enqueue(
             encoded, dev_eui=self.device_key(command), confirmed=profile.confirmed
         )
+
+
+def _present(fields: dict[str, JsonValue]) -> dict[str, JsonValue]:
+    """``fields`` without the None values."""
+    return {k: v for k, v in fields.items() if v is not None}
 
 
 def _fill(template: Mapping[str, Any], command: Command) -> dict[str, Any]:

@@ -1,30 +1,118 @@
-"""The semantic mapping: table, vendor overrides, units in strings, placeholders, coverage."""
+"""The semantic mapping on makers' decoded objects: ambiguous units, plausible ranges, frames."""
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
 import pytest
-from interop_lorawan.mapping import FieldRule, SemanticMapper, corpus_coverage
+from interop_lorawan.coverage import corpus_coverage, in_range
+from interop_lorawan.fieldnames import words
+from interop_lorawan.mapping import MAX_DEPTH, FieldRule, SemanticMapper
+
+MAKERS = json.loads(
+    (Path(__file__).parent / "fixtures" / "mapping" / "makers.json").read_text(encoding="utf-8")
+)["cases"]
 
 
-def test_table_units_and_strings():
-    result = SemanticMapper().map(
-        {"temperature": "25 ℃", "level": "2000 mm", "Bat": "3.6V", "co2": 776,
-         "Noise": "NoSensor", "x": 1, "Device": "R718", "air": {"humidity": 41}},
-        vendor="dingtek",
-    )  # fmt: skip
+@pytest.mark.parametrize("case", MAKERS, ids=[c["name"] for c in MAKERS])
+def test_makers_documented_objects(case):
+    """Each field lands on exactly the property, unit and value expected, or stays unmapped."""
+    result = SemanticMapper().map(case["decoded"], vendor=case["vendor"])
     placed = {
-        v.path: (v.property.key, v.unit.iri.rsplit("/", 1)[-1], v.value) for v in result.values
+        v.path: [v.property.key, v.unit.symbol, pytest.approx(v.value)] for v in result.values
     }
-    assert placed == {
-        "temperature": ("temperature", "degreeCelsius", 25),
-        "level": ("distance", "millimetre", 2000),
-        "Bat": ("battery_voltage", "volt", 3.6),
-        "co2": ("co2", "partsPerMillion", 776),
-        "air.humidity": ("humidity", "percent", 41),
+    wanted = {path: spec for path, spec in case["expected"].items() if spec is not None}
+    assert placed == wanted
+    for path, spec in case["expected"].items():
+        if spec is None:
+            assert path in result.unmapped, path
+    assert all(in_range(v) for v in result.values)
+
+
+def test_ambiguity_is_resolved_and_recorded():
+    result = SemanticMapper().map({"battery": 3600, "pressure": 100860})
+    notes = {v.path: v.note for v in result.values}
+    assert "mV" in notes["battery"]
+    assert "Pa" in notes["pressure"]
+    assert result.report.resolved == ("battery", "pressure")
+    assert result.values[0].value == pytest.approx(3.6)
+
+
+def test_unplaceable_values_are_counted_warnings():
+    result = SemanticMapper().map({"temperature": 6553.5, "battery": 3, "humidity": 50})
+    assert set(result.report.warnings) == {"temperature", "battery"}
+    assert "implausible" in result.report.warnings["temperature"]
+    assert "-90..200" in result.report.warnings["temperature"]
+    assert result.report.warnings["battery"].startswith("ambiguous")
+    assert result.report.counts["warnings"] == 2
+    assert result.unmapped == {"temperature": 6553.5, "battery": 3}
+
+
+def test_history_frames_keep_their_own_times():
+    """Milesight-style history records: each reading at the time of its own record."""
+    decoded = {
+        "battery": 95,
+        "history": [
+            {"timestamp": 1700000000, "temperature": 21.5, "humidity": 40},
+            {"timestamp": 1700000600, "temperature": 21.9, "humidity": 41.5},
+            {"time": "2023-11-14T22:33:20Z", "temperature": 22.1},
+        ],
     }
-    assert result.unmapped == {"x": 1}
-    assert result.metadata == {"Device": "R718"}
-    assert result.report.skipped == ("Noise",)
+    result = SemanticMapper().map(decoded)
+    timed = [(v.path, v.time) for v in result.values if v.property.key == "temperature"]
+    assert timed == [
+        ("history.0.temperature", datetime.fromtimestamp(1700000000, UTC)),
+        ("history.1.temperature", datetime.fromtimestamp(1700000600, UTC)),
+        ("history.2.temperature", datetime(2023, 11, 14, 22, 33, 20, tzinfo=UTC)),
+    ]
+    assert next(v for v in result.values if v.path == "battery").time is None
+    assert "history.0.timestamp" in result.metadata
+
+
+def test_a_frame_without_a_readable_time_stays_unmapped():
+    result = SemanticMapper().map({"history": [{"timestamp": "yesterday", "temperature": 20}]})
+    assert result.values == ()
+    assert "unreadable" in result.report.warnings["history.0.temperature"]
+
+
+def test_normalized_payload_arrays():
+    """The Things Stack normalized payload: an array of measurements, each with its time."""
+    decoded = [
+        {"time": "2024-03-05T08:00:00Z", "air": {"temperature": 20.5, "relativeHumidity": 50}},
+        {"time": "2024-03-05T08:10:00Z", "air": {"temperature": 20.7}},
+    ]
+    result = SemanticMapper().map(decoded)
+    assert [(v.property.key, v.time.minute if v.time else None) for v in result.values] == [
+        ("temperature", 0),
+        ("humidity", 0),
+        ("temperature", 10),
+    ]
+
+
+def test_deep_subtree_is_kept_as_short_text():
+    deep: dict[str, object] = {"temperature": 20}
+    for _ in range(300):
+        deep = {"n": deep}
+    result = SemanticMapper().map({"battery_voltage": 3.1, "blob": deep})
+    assert [v.path for v in result.values] == ["battery_voltage"]
+    ((path, kept),) = result.unmapped.items()
+    assert path.count(".") == MAX_DEPTH - 1
+    assert isinstance(kept, str)
+    assert len(kept) < 5000
+    assert len(result.report.warnings[path]) < 80
+
+
+def test_profile_rule_maps_any_field_and_is_range_checked():
+    rule = FieldRule.parse({"property": "battery_voltage", "unit": "mV"})
+    ok = SemanticMapper().map({"x17": 3300}, overrides={"x17": rule})
+    assert ok.values[0].value == pytest.approx(3.3)
+    bad = SemanticMapper().map(
+        {"x17": 3300}, overrides={"x17": FieldRule.parse("battery_voltage V")}
+    )
+    assert bad.values == ()
+    assert "implausible" in bad.report.warnings["x17"]
 
 
 def test_quantity_objects_and_mismatched_units():
@@ -36,17 +124,20 @@ def test_quantity_objects_and_mismatched_units():
     assert [v.path for v in result.values] == ["battery_voltage", "precipitation"]
     assert result.values[1].property.key == "precipitation_amount"
     assert result.unmapped == {"temperature": 21}  # mm is a length, not a temperature
-    assert result.report.counts["mapped"] == 2
 
 
-def test_profile_override_wins():
-    rule = FieldRule.parse({"property": "battery_voltage", "unit": "mV"})
-    result = SemanticMapper().map({"voltage": 3300}, overrides={"voltage": rule})
-    assert result.values[0].value == pytest.approx(3.3)
+def test_words_of_names():
+    assert words("TempC_SHT") == ("temp", "c", "sht")
+    assert words("Bat_mV") == ("bat", "mv")
+    assert words("batteryVoltage") == ("battery", "voltage")
+    assert words("pressure_hPa") == ("pressure", "hpa")
 
 
-def test_coverage_over_corpus(lorawan_vectors):
+def test_corpus_coverage_per_vendor_and_ranges(lorawan_vectors):
+    """Every mapped corpus value lies in its property's plausible range; coverage per vendor."""
     coverage = corpus_coverage(lorawan_vectors)
     print(coverage.summary())
     assert coverage.objects > 100
-    assert coverage.coverage > 0.4
+    assert coverage.coverage > 0.45
+    assert coverage.out_of_range == []
+    assert {"netvox", "decentlab", "elsys", "dragino"} <= set(coverage.by_vendor)

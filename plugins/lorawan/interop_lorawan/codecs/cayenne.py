@@ -137,6 +137,7 @@ class CayenneLPP(NativeCodec):
     """
 
     codec_id = "cayenne-lpp"
+    uses_f_port = False  # LPP frames carry their own channel and type bytes
     vendor = ""
 
     def __init__(self, *, generic_sensor_float32: bool = False, plausibility: bool = True) -> None:

@@ -1,0 +1,482 @@
+"""What a decoded field's *name* says: the property it measures and the units it may be in.
+
+Device makers name the same quantity many ways (``temperature``, ``TempC_SHT``, ``BatV``,
+``batteryVoltage``, ``Bat_mV``, ``air.relativeHumidity``). This module reads a name in three
+steps, first hit wins:
+
+1. the curated table :data:`FIELD_TABLE` (normalised full path, then the last two path
+   segments, then the last segment): names taken from the makers' codecs in The Things
+   Network Device Repository and The Things Stack's normalized payload (``air.*``,
+   ``wind.*``, ``soil.*``);
+2. the same table after removing a unit written into the name (``co2_ppm``, ``Bat_mV``,
+   ``TempC``): the unit then comes from the name;
+3. keyword rules over the name's words (:func:`words`), for names no table lists
+   (``internal_temperature_max``, ``vbattery``), which refuse names that describe a
+   setting rather than a reading (``threshold``, ``interval``, ``alarm``, ``target``, ...).
+
+A name whose unit is not certain yields several :class:`FieldRule` *candidates*, each with
+the window of raw values for which it is the plausible reading (``battery`` 3.6 is volts,
+3600 millivolts, 87 percent; an integer 3 is none of them for sure and stays unmapped).
+The mapper (:mod:`interop_lorawan.mapping`) takes the first candidate whose window holds the
+value and whose converted value lies in the property's plausible range.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from interop.model.units import OM, QUDT
+
+__all__ = [
+    "FIELD_TABLE",
+    "METADATA_FIELDS",
+    "SETTING_WORDS",
+    "UNIT_SYMBOLS",
+    "VENDOR_OVERRIDES",
+    "FieldRule",
+    "Rule",
+    "normalise",
+    "rule_for_name",
+    "words",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldRule:
+    """One reading of a field: property key, unit, scale, and when it applies.
+
+    ``unit`` is a key of :data:`UNIT_SYMBOLS` or any reference the unit registry resolves
+    (IRI, UCUM code); the value is multiplied by ``scale``. ``window`` (raw value, before
+    scaling) and ``fraction`` (True: the value must have a fractional part; False: it must
+    be an integer) say for which values this reading is the plausible one; ``needs_unit``
+    makes the rule apply only when the data itself gives the unit. ``property`` None keeps
+    the field unmapped on purpose.
+    """
+
+    property: str | None
+    unit: str | None = None
+    scale: float = 1.0
+    window: tuple[float, float] | None = None
+    fraction: bool | None = None
+    needs_unit: bool = False
+
+    @classmethod
+    def parse(cls, spec: object) -> FieldRule:
+        """A rule from its config form: ``"co2"``, ``"battery_voltage mV"`` or a mapping."""
+        if isinstance(spec, FieldRule):
+            return spec
+        if isinstance(spec, str):
+            key, _, unit = spec.partition(" ")
+            return cls(key or None, unit.strip() or None)
+        if isinstance(spec, Mapping):
+            unknown = set(spec) - {"property", "unit", "scale"}
+            if unknown:
+                raise ValueError(f"unknown keys {sorted(unknown)} (expected property/unit/scale)")
+            prop, unit_ref, scale = (
+                spec.get("property"),
+                spec.get("unit"),
+                spec.get("scale", 1.0),
+            )
+            if prop is not None and not isinstance(prop, str):
+                raise ValueError(f"property {prop!r} is not a string")
+            if unit_ref is not None and not isinstance(unit_ref, str):
+                raise ValueError(f"unit {unit_ref!r} is not a string")
+            if isinstance(scale, bool) or not isinstance(scale, int | float):
+                raise ValueError(f"scale {scale!r} is not a number")
+            return cls(prop, unit_ref, float(scale))
+        raise ValueError(f"{spec!r} is not a field rule (expected a string or a mapping)")
+
+    def admits(self, value: float) -> bool:
+        """Whether ``value`` (raw) lies in this reading's window and has the right form."""
+        if self.window is not None and not self.window[0] <= value <= self.window[1]:
+            return False
+        return self.fraction is None or (value != int(value)) is self.fraction
+
+
+Rule = tuple[FieldRule, ...]
+"""The candidate readings of one field, in order of preference."""
+
+_C, _PCT, _V = OM + "degreeCelsius", OM + "percent", OM + "volt"
+
+UNIT_SYMBOLS: Mapping[str, tuple[str, float]] = {
+    "°c": (_C, 1.0), "℃": (_C, 1.0), "c": (_C, 1.0), "degc": (_C, 1.0), "celsius": (_C, 1.0),
+    "°f": (OM + "degreeFahrenheit", 1.0), "f": (OM + "degreeFahrenheit", 1.0),
+    "k": (OM + "kelvin", 1.0),
+    "%": (_PCT, 1.0), "%rh": (_PCT, 1.0), "pct": (_PCT, 1.0), "percent": (_PCT, 1.0),
+    "ppm": (OM + "partsPerMillion", 1.0), "ppb": (QUDT + "PPB", 1.0),
+    "pa": (OM + "pascal", 1.0), "hpa": (OM + "hectopascal", 1.0),
+    "kpa": (OM + "kilopascal", 1.0), "mbar": (OM + "millibar", 1.0), "bar": (OM + "bar", 1.0),
+    "psi": (OM + "pascal", 6894.757293168),
+    "v": (_V, 1.0), "mv": (_V, 0.001),
+    "a": (OM + "ampere", 1.0), "ma": (OM + "milliampere", 1.0),
+    "w": (OM + "watt", 1.0), "kw": (OM + "kilowatt", 1.0),
+    "wh": (OM + "wattHour", 1.0), "kwh": (OM + "kilowattHour", 1.0),
+    "mm": (OM + "millimetre", 1.0), "cm": (OM + "centimetre", 1.0), "m": (OM + "metre", 1.0),
+    "km": (OM + "kilometre", 1.0),
+    "lx": (OM + "lux", 1.0), "lux": (OM + "lux", 1.0),
+    "db": (OM + "decibel", 1.0), "dba": (OM + "decibel", 1.0), "db(a)": (OM + "decibel", 1.0),
+    "hz": (OM + "hertz", 1.0),
+    "°": (OM + "degree", 1.0), "deg": (OM + "degree", 1.0),
+    "m/s": (OM + "metrePerSecond-Time", 1.0), "m⋅s⁻¹": (OM + "metrePerSecond-Time", 1.0),
+    "mps": (OM + "metrePerSecond-Time", 1.0),
+    "km/h": (OM + "kilometrePerHour", 1.0), "kmh": (OM + "kilometrePerHour", 1.0),
+    "w/m2": (OM + "wattPerSquareMetre", 1.0), "w/m²": (OM + "wattPerSquareMetre", 1.0),
+    "w⋅m⁻²": (OM + "wattPerSquareMetre", 1.0),
+    "µg/m3": (QUDT + "MicroGM-PER-M3", 1.0), "µg/m³": (QUDT + "MicroGM-PER-M3", 1.0),
+    "ug/m3": (QUDT + "MicroGM-PER-M3", 1.0), "µg⋅m⁻³": (QUDT + "MicroGM-PER-M3", 1.0),
+    "ug/m³": (QUDT + "MicroGM-PER-M3", 1.0), "ugm3": (QUDT + "MicroGM-PER-M3", 1.0),
+    "mm/h": (OM + "millimetrePerHour", 1.0), "mmh": (OM + "millimetrePerHour", 1.0),
+    "s": (OM + "second-Time", 1.0), "h": (OM + "hour", 1.0),
+    "m3/h": (QUDT + "M3-PER-HR", 1.0), "l/h": (OM + "litrePerHour", 1.0),
+}  # fmt: skip
+"""Unit spellings found in decoded objects and names (lowercased) -> (unit IRI, scale)."""
+
+
+def _r(
+    prop: str,
+    unit: str | None = None,
+    scale: float = 1.0,
+    window: tuple[float, float] | None = None,
+    fraction: bool | None = None,
+) -> Rule:
+    return (FieldRule(prop, unit, scale, window, fraction),)
+
+
+def _needs_unit(prop: str) -> Rule:
+    return (FieldRule(prop, needs_unit=True),)
+
+
+# Ambiguous quantities: the candidates in order, each with the raw values it explains.
+BATTERY: Rule = (
+    FieldRule("battery_voltage", _V, window=(0.5, 15.0), fraction=True),
+    FieldRule("battery_voltage", _V, 0.001, window=(500.0, 60_000.0), fraction=False),
+    FieldRule("battery_level", _PCT, window=(16.0, 100.0)),
+)
+"""``battery`` with no unit: 3.6 is volts, 3600 millivolts, 87 percent; 0..15 integers and
+100..500 are neither for sure."""
+BATTERY_VOLTAGE: Rule = (
+    FieldRule("battery_voltage", _V, window=(0.0, 60.0)),
+    FieldRule("battery_voltage", _V, 0.001, window=(100.0, 60_000.0)),
+)
+"""A battery voltage with no unit: volts when plausible as volts, else millivolts."""
+SUPPLY_VOLTAGE: Rule = (
+    FieldRule("battery_voltage", _V, window=(0.5, 60.0)),
+    FieldRule("battery_voltage", _V, 0.001, window=(500.0, 60_000.0), fraction=False),
+)
+"""``voltage`` of a device that meters nothing electrical: its own supply (battery)."""
+MAINS_VOLTAGE: Rule = (
+    FieldRule("voltage", _V, window=(50.0, 1_000.0)),
+    FieldRule("voltage", _V, 0.001, window=(50_000.0, 1_000_000.0)),
+)
+"""``voltage`` beside current/power/energy readings: the metered (mains) voltage."""
+ATMOSPHERIC_PRESSURE: Rule = (
+    FieldRule("pressure", OM + "hectopascal", window=(300.0, 1_100.0)),
+    FieldRule("pressure", OM + "pascal", window=(30_000.0, 110_000.0)),
+    FieldRule("pressure", OM + "kilopascal", window=(30.0, 110.0)),
+)
+"""Air pressure with no unit: hPa, Pa or kPa, whichever gives 300..1100 hPa."""
+DISTANCE: Rule = (FieldRule("distance", OM + "millimetre", window=(0.0, 100_000.0),
+                            fraction=False),)  # fmt: skip
+"""A range finder's distance with no unit: integer millimetres (the makers' convention);
+a fractional value may be cm or m and stays unmapped."""
+
+
+FIELD_TABLE: Mapping[str, Rule] = {
+    # temperature (board/probe/soil temperatures are temperatures too; the path tells which)
+    **dict.fromkeys(
+        ["temperature", "temp", "tempc", "tempc_sht", "tempc_ds", "tempc_ds18b20",
+         "air_temperature", "ambient_temperature", "temperatureboard", "cputemp",
+         "sensor_temperature_internal", "barometer_temperature", "co2_sensor_temperature",
+         "soildtemp5te", "tempntu", "templdo", "tempph", "internal_temperature",
+         "external_temperature", "soil_temperature", "water_temperature", "temp_soil",
+         "ext_temperature", "int_temperature", "probe_temperature", "tempc1", "tempc2"],
+        _r("temperature", _C),
+    ),
+    "tempf": _r("temperature", OM + "degreeFahrenheit"),
+    # relative humidity of the air (never soil moisture)
+    **dict.fromkeys(
+        ["humidity", "humi", "hum", "hum_sht", "air_humidity", "relative_humidity",
+         "relativehumidity", "air_relativehumidity", "rh", "hum_sht31"],
+        _r("humidity", _PCT),
+    ),
+    # light
+    "light": _r("light", OM + "lux"),
+    **dict.fromkeys(["illuminance", "lux", "air_lightintensity", "light_intensity",
+                     "lightintensity", "illumination", "light_lux", "ambient_light"],
+                    _r("illuminance", OM + "lux")),
+    **dict.fromkeys(["solar_radiation", "irradiance", "solar_irradiance"],
+                    _r("irradiance", OM + "wattPerSquareMetre")),
+    # presence, occupancy (counts or flags, never who)
+    "motion": _r("motion", OM + "one"),
+    "pir": _r("motion", OM + "one"),
+    **dict.fromkeys(["occupancy", "occupy", "occupied", "presence", "pax", "people_count"],
+                    _r("occupancy", OM + "one")),
+    "smoke": _r("smoke", OM + "one"),
+    # air quality
+    **dict.fromkeys(
+        ["co2", "co2_ppm", "co2_concentration", "co2_concentration_lpf", "eco2", "co2eq",
+         "air_co2", "co2_level", "carbon_dioxide"],
+        _r("co2", OM + "partsPerMillion"),
+    ),
+    **dict.fromkeys(["pm2_5", "pm25", "pm2_5_mass_concentration", "pm_2_5", "pm2p5"],
+                    _r("pm25", QUDT + "MicroGM-PER-M3")),
+    **dict.fromkeys(["pm10", "pm_10", "pm10_mass_concentration", "pm10_0"],
+                    _r("pm10", QUDT + "MicroGM-PER-M3")),
+    **dict.fromkeys(["pm1", "pm1_0", "pm_1_0", "pm1_0_mass_concentration", "pm_1"],
+                    _r("pm1", QUDT + "MicroGM-PER-M3")),
+    **dict.fromkeys(["pm4", "pm4_0", "pm4_mass_concentration"],
+                    _r("pm4", QUDT + "MicroGM-PER-M3")),
+    **dict.fromkeys(["tvoc", "tvoc_ppb", "total_voc"], _r("tvoc", QUDT + "PPB")),
+    "co": _r("co", OM + "partsPerMillion"),
+    "no2": _needs_unit("no2"),
+    "o3": _needs_unit("o3"),
+    # rain (a depth; rates go to "precipitation" of SAREF4WATR when given per time)
+    **dict.fromkeys(["precipitation", "cumulative_precipitation", "rainfall", "rain",
+                     "rain_gauge", "rainfall_total"],
+                    _r("precipitation_amount", OM + "millimetre")),
+    **dict.fromkeys(["precipitation_rate", "rain_rate", "rainfall_intensity",
+                     "rain_intensity"], _r("precipitation", OM + "millimetrePerHour")),
+    # meter interfaces
+    **dict.fromkeys(["pulse", "pulse1", "pulse2", "pulseabs", "pulse_abs", "pulse_count",
+                     "pulses", "pulsecount", "counter_a", "counter_b"],
+                    _r("pulse_count", OM + "one")),
+    # pressure: atmospheric unless the name says otherwise
+    **dict.fromkeys(["pressure", "barometric_pressure", "atmospheric_pressure", "air_pressure",
+                     "barometer", "atomsphere", "atmosphere", "baro", "air_pres", "press",
+                     "barometric"], ATMOSPHERIC_PRESSURE),
+    # battery and electricity
+    **dict.fromkeys(
+        ["battery_voltage", "batteryvoltage", "bat_v", "batv", "volt_bat", "vbat",
+         "battery_voltage_mean_24h", "vbatt", "bat_voltage", "batt_voltage", "battvoltage",
+         "batvoltage", "battery_volt", "batt_v", "vdd", "power_voltage"],
+        BATTERY_VOLTAGE,
+    ),
+    **dict.fromkeys(["battery", "bat", "batt", "battery_value", "bat_status_value"], BATTERY),
+    **dict.fromkeys(["battery_level", "batterylevel", "battery_percentage", "bat_pct",
+                     "battery_percent", "batterypercent", "battery_pct", "batt_pct",
+                     "battery_capacity", "battery_soc", "bat_level", "batt_level",
+                     "battery_remaining", "remaining_battery"],
+                    _r("battery_level", _PCT)),
+    **dict.fromkeys(["voltage", "vol", "volt", "supply_voltage"], SUPPLY_VOLTAGE),
+    **dict.fromkeys(["mains_voltage", "line_voltage", "grid_voltage", "ac_voltage"],
+                    MAINS_VOLTAGE),
+    "current": _r("current", OM + "ampere"),
+    **dict.fromkeys(["power", "active_power"], _r("power", OM + "watt")),
+    **dict.fromkeys(["energy", "active_energy", "active_energy_import_t1",
+                     "active_energy_import_t2", "active_energy_export_t1",
+                     "active_energy_export_t2"], _r("energy", OM + "kilowattHour")),
+    "power_factor": _r("power_factor", OM + "one"),
+    # sound
+    **dict.fromkeys(
+        ["noise", "decibel", "soundavg", "soundpeak", "sound_level", "laeq", "lamax", "lamin",
+         "la_eq", "l_aeq", "lafmax", "lceq", "noise_level", "sound", "spl", "db",
+         "sound_pressure_level", "leq", "lmax", "lmin", "la"],
+        _r("noise_level", OM + "decibel"),
+    ),
+    # weather
+    **dict.fromkeys(["wind_speed", "windspeed", "maximum_wind_speed", "wind_speed_max",
+                     "wind_gust", "gust_speed", "wind_speed_avg", "wind_avg_speed"],
+                    _r("wind_speed", OM + "metrePerSecond-Time")),
+    **dict.fromkeys(["wind_direction", "winddirection", "wind_dir"],
+                    _r("wind_direction", OM + "degree")),
+    # distance and level
+    **dict.fromkeys(["distance", "dist", "range_distance", "ultrasonic_distance",
+                     "laser_distance", "radar_distance"], DISTANCE),
+    **dict.fromkeys(["water_level", "waterlevel"], _r("water_level", OM + "metre")),
+    **dict.fromkeys(["fill_level", "filllevel", "fill_percentage", "fill_percent",
+                     "fullness", "fill_rate"], _r("fill_level", _PCT)),
+    # traffic
+    **dict.fromkeys(["vehicle_count", "vehicles", "car_count"],
+                    _r("vehicle_count", OM + "one")),
+}  # fmt: skip
+"""Normalised field name -> candidate readings, as device makers and TTS name quantities."""
+
+VENDOR_OVERRIDES: Mapping[str, Mapping[str, Rule]] = {
+    # Elsys ELT: the pressure example reads 100729.1, which is pascal, not hPa.
+    "elsys": {"pressure": _r("pressure", OM + "pascal")},
+    # Netvox R809A reports mains voltage as "Vol" and current in mA, energy in Wh.
+    "netvox": {
+        "current": _r("current", OM + "milliampere"),
+        "energy": _r("energy", OM + "wattHour"),
+    },
+    # Nwave NCC405 car counter: counter_value counts vehicles.
+    "nwave": {"counter_value": _r("vehicle_count", OM + "one")},
+    # Dingtek DF702: "level" is the ultrasonic distance to the waste ("2000 mm").
+    "dingtek": {"level": _r("distance", OM + "millimetre")},
+    # Ellenex PLS2-L: hydrostatic level; the example text gives metres.
+    "ellenex": {"level": _r("water_level", OM + "metre")},
+    # ESP32 Paxcounter: "voltage" is the battery in millivolt.
+    "opensource": {"voltage": _r("battery_voltage", _V, 0.001)},
+    # Browan TBHV: "voc" is total VOC in ppb (TBHV110 documentation).
+    "browan": {"voc": _r("tvoc", QUDT + "PPB")},
+}
+"""Per-vendor corrections (vendor id as in the Device Repository), by normalised name."""
+
+METADATA_FIELDS = frozenset(
+    {"device", "cmd", "device_id", "protocol_version", "swver", "hwver", "sw_rev", "hw_rev",
+     "datecode", "mintime", "maxtime", "type", "version", "firmwareversion", "firmware_version",
+     "reset_cause", "resetcause", "port", "bytes", "debugcodes", "medium_type", "medium_desc",
+     "serial_number", "timestamp", "meter_typ", "mid_year", "adr_state", "tag_id",
+     "hw_health_status", "battery_health", "work_mode", "mod", "ext_sensor", "sensor_flag",
+     "interrupt_flag", "displayname", "time", "ts", "date", "datetime", "utc", "fw_version",
+     "hw_version", "sn", "model", "packet_type", "frame_type", "msg_type", "message_type"}
+)  # fmt: skip
+"""Normalised names of fields that describe the device or frame, not a quantity (firmware
+versions, frame types, report thresholds): kept with the record and counted as metadata."""
+
+SETTING_WORDS = frozenset(
+    {"threshold", "thr", "interval", "period", "cycle", "timeout", "delay", "enable",
+     "enabled", "mode", "config", "configuration", "setting", "settings", "limit", "zone",
+     "alarm", "alert", "flag", "status", "state", "target", "setpoint", "set", "offset",
+     "calibration", "dew", "dewpoint", "heat", "index", "iaq", "aqi", "number", "count",
+     "counts", "nc", "particle", "particles", "infrared", "ir", "uv", "visible", "soil",
+     "vapor", "vapour", "min_distance", "max_distance", "dead", "report", "upload",
+     "change", "changed", "delta", "duration", "error", "accuracy", "raw", "adc", "hysteresis",
+     "low", "high", "over", "under", "sample", "samples", "capacitor", "lightning", "east",
+     "west", "north", "south", "x", "y", "z", "soild", "moisture", "fill", "vector"}
+)  # fmt: skip
+"""Words that make a name describe a setting, an alarm or another quantity rather than the
+reading its other words suggest (``temperature_threshold``, ``pm2_5_number_concentration``,
+``soil_humidity``, ``dew_point_temperature``): such names are only ever placed by the table
+or a device profile, never by keyword rules."""
+
+_UNIT_WORDS = frozenset(
+    {"c", "f", "degc", "celsius", "pct", "percent", "ppm", "ppb", "pa", "hpa", "kpa", "mbar",
+     "bar", "psi", "v", "mv", "ma", "w", "kw", "wh", "kwh", "mm", "cm", "lx", "lux", "db",
+     "dba", "ugm3", "mmh", "kmh", "mps"}
+)  # fmt: skip
+_MERGE = {("m", "v"): "mv", ("m", "a"): "ma", ("h", "pa"): "hpa", ("k", "pa"): "kpa",
+          ("k", "w"): "kw", ("k", "wh"): "kwh", ("d", "b"): "db", ("d", "ba"): "dba",
+          ("m", "bar"): "mbar"}  # fmt: skip
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def normalise(name: str) -> str:
+    """``"Active Energy Import T1"`` -> ``active_energy_import_t1``; ``air.co2`` -> ``air_co2``."""
+    return _NON_ALNUM.sub("_", name.lower()).strip("_")
+
+
+def words(name: str) -> tuple[str, ...]:
+    """The lowercase words of a field name, units kept whole.
+
+    ``TempC_SHT`` -> ``temp c sht``, ``Bat_mV`` -> ``bat mv``, ``batteryVoltage`` ->
+    ``battery voltage``, ``pressure_hPa`` -> ``pressure hpa``.
+    """
+    raw = [w for w in _NON_ALNUM.split(_CAMEL.sub(" ", name).lower()) if w]
+    merged: list[str] = []
+    for word in raw:
+        if merged and (merged[-1], word) in _MERGE:
+            merged[-1] = _MERGE[(merged[-1], word)]
+        else:
+            merged.append(word)
+    return tuple(merged)
+
+
+_BATTERY_WORDS = frozenset({"battery", "bat", "batt", "vbat", "vbatt", "batv", "vbattery"})
+_VOLT_WORDS = frozenset({"volt", "voltage", "volts", "v", "mv", "vol"})
+_LEVEL_WORDS = frozenset({"level", "percent", "percentage", "pct", "soc", "capacity",
+                          "remaining"})  # fmt: skip
+_METER_WORDS = frozenset({"power", "current", "energy", "kwh", "wh", "kw", "ampere", "amp"})
+
+
+def _keyword_rule(ws: tuple[str, ...], unit: str | None) -> Rule | None:
+    """A rule from the words of a name (step 3 of the module docstring)."""
+    s = set(ws)
+    if s & SETTING_WORDS:
+        return None
+    if s & _BATTERY_WORDS:
+        if s & _LEVEL_WORDS or unit in ("pct", "percent"):
+            return _r("battery_level", _PCT)
+        if s & _VOLT_WORDS or unit in ("v", "mv"):
+            return BATTERY_VOLTAGE if unit is None else _r("battery_voltage", unit)
+        return BATTERY if unit is None else _with_unit(BATTERY, unit)
+    if any(w.startswith("temp") for w in ws) or "temperature" in s:
+        return _r("temperature", unit or _C)
+    if s & {"humidity", "humi", "hum", "rh", "relativehumidity"}:
+        return _r("humidity", _PCT)
+    if s & {"co2", "eco2", "co2eq"}:
+        return _r("co2", OM + "partsPerMillion")
+    if "wind" in s and s & {"speed", "gust"}:
+        return _r("wind_speed", unit or OM + "metrePerSecond-Time")
+    if "wind" in s and s & {"direction", "dir"}:
+        return _r("wind_direction", OM + "degree")
+    if s & {"pressure", "barometer", "barometric", "baro", "atmospheric"} and not s & {
+        "water",
+        "pipe",
+        "fluid",
+        "liquid",
+        "tyre",
+        "tire",
+        "oil",
+        "gas",
+        "differential",
+    }:
+        return ATMOSPHERIC_PRESSURE if unit is None else _r("pressure", unit)
+    if s & {"illuminance", "lux", "illumination"} or ("light" in s and s & {"intensity"}):
+        return _r("illuminance", OM + "lux")
+    if s & {"noise", "sound", "laeq", "decibel"}:
+        return _r("noise_level", OM + "decibel")
+    if s & {"distance", "dist"} and not s & {"max", "min", "maximum", "minimum"}:
+        return DISTANCE if unit is None else _r("distance", unit)
+    if s & {"rain", "rainfall", "precipitation"}:
+        return _r("precipitation_amount", unit or OM + "millimetre")
+    if s & {"tvoc"}:
+        return _r("tvoc", unit or QUDT + "PPB")
+    if s & _VOLT_WORDS and not s & _METER_WORDS:
+        return SUPPLY_VOLTAGE if unit is None else _r("battery_voltage", unit)
+    return None
+
+
+def rule_for_name(
+    path: str, *, metering: bool = False, vendor_rules: Mapping[str, Rule] | None = None
+) -> Rule | None:
+    """The candidate readings of the field at ``path`` (dotted), or None when none applies.
+
+    ``metering``: the same object holds current, power or energy readings, so a bare
+    ``voltage`` is the metered (mains) voltage rather than the device's supply.
+    """
+    segments = [p for p in path.split(".") if p and not p.isdigit()]
+    if not segments:
+        return None
+    last = normalise(segments[-1])
+    keys = [normalise("_".join(segments))]
+    if len(segments) > 1:
+        keys.append(normalise("_".join(segments[-2:])))
+    keys.append(last)
+    for table in (vendor_rules or {}, FIELD_TABLE):
+        for key in keys:
+            rule = table.get(key)
+            if rule is not None:
+                return _in_context(rule, metering)
+    ws = words(segments[-1])
+    # a unit written into the name: co2_ppm, Bat_mV, TempC, distance_cm
+    unit = next((w for w in reversed(ws) if w in _UNIT_WORDS), None) if len(ws) > 1 else None
+    if unit is not None:
+        stem = "_".join(w for w in ws if w != unit)
+        base = FIELD_TABLE.get(stem)
+        if base is not None:
+            return _with_unit(_in_context(base, metering), unit)
+    channel_free = re.sub(r"_\d+$", "", last)  # Cayenne LPP as TTS flattens it: temperature_1
+    if channel_free != last and channel_free in FIELD_TABLE:
+        return _in_context(FIELD_TABLE[channel_free], metering)
+    return _keyword_rule(ws, unit)
+
+
+def _in_context(rule: Rule, metering: bool) -> Rule:
+    return MAINS_VOLTAGE if metering and rule is SUPPLY_VOLTAGE else rule
+
+
+def _with_unit(rule: Rule, unit: str) -> Rule:
+    """``rule``'s properties with the unit the name states.
+
+    The mapper keeps the first whose quantity kind matches that unit (``bat_pct`` -> battery
+    level, ``bat_mv`` -> battery voltage).
+    """
+    seen: list[str] = []
+    for candidate in rule:
+        if candidate.property is not None and candidate.property not in seen:
+            seen.append(candidate.property)
+    return tuple(FieldRule(prop, unit) for prop in seen)
