@@ -98,13 +98,15 @@ class KeyRing:
         self._file: Path | None = None
         self._stamp: tuple[float, int] | None = None
         self._checked = 0.0
+        self._recheck_s = _RECHECK_S
         self._lock = threading.Lock()
 
     @classmethod
-    def from_file(cls, path: Path) -> KeyRing:
-        """Keys from a TOML key file, re-read whenever the file changes."""
+    def from_file(cls, path: Path, recheck_s: float = _RECHECK_S) -> KeyRing:
+        """Keys from a TOML key file, re-read when it changes (checked every ``recheck_s``)."""
         ring = cls()
         ring._file = path
+        ring._recheck_s = recheck_s
         ring._reload()
         return ring
 
@@ -156,7 +158,7 @@ class KeyRing:
         if self._file is None:
             return
         now = time.monotonic()
-        if now - self._checked < _RECHECK_S:
+        if now - self._checked < self._recheck_s:
             return
         with self._lock:
             self._checked = now
