@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from interop.registry import Registry
 
 __all__ = [
+    "StoreOption",
     "StrictOption",
     "console",
     "err_console",
@@ -33,6 +34,16 @@ err_console = Console(stderr=True)
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+StoreOption = Annotated[
+    str,
+    typer.Option(
+        "--store",
+        envvar="INTEROP_STORE",
+        help="Store: a folder (embedded SQLite) or postgresql://... (env INTEROP_STORE).",
+    ),
+]
+"""The ``--store`` option of every command that opens a store."""
 
 StrictOption = Annotated[
     bool, typer.Option("--strict", help="Fail on a broken plugin instead of skipping it.")

@@ -64,6 +64,15 @@ def convert(
         str | None,
         typer.Option(help="Namespace of the IRIs the reader mints (default: the feed's identity)."),
     ] = None,
+    codec: Annotated[
+        str | None,
+        typer.Option(help="Payload codec for a message source's codec: the hint 'codec'."),
+    ] = None,
+    profiles: ProfilesOption = None,
+    hint: Annotated[
+        list[str] | None,
+        typer.Option("--hint", "-H", help="Decode hint KEY=VALUE for a message source's codec."),
+    ] = None,
 ) -> None:
     """Convert data between any two formats through the canonical model.
 
@@ -75,6 +84,7 @@ def convert(
     from interop.convert import convert as run
 
     options = parse_options(option)
+    hints = _decode_hints(hint, codec, profiles)
     if on_error not in ("skip", "fail"):
         raise ValidationError("unknown --on-error", source=on_error, expected="skip or fail")
     registry = load_registry(strict)
@@ -103,6 +113,7 @@ def convert(
                 options=options,
                 log=log,
                 adapter_options={"namespace": namespace} if namespace else None,
+                hints=hints,
             )
         finally:
             letter.close()
@@ -205,18 +216,20 @@ def decode(
         list[str] | None,
         typer.Option("--hint", "-H", help="Decode hint KEY=VALUE for the codec (repeatable)."),
     ] = None,
+    profiles: ProfilesOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print records as JSON lines.")] = False,
     strict: StrictOption = False,
 ) -> None:
-    """Decode one message with a plugin's codec and print the canonical records."""
+    """Decode one message with a plugin's codec and print the canonical records.
+
+    A run that yields no measurement says so on standard error.
+    """
     from datetime import UTC, datetime
 
     from interop.adapters import Codec, DecodeContext
     from interop.model.records import RecordAdapter
 
-    hints = parse_options(hint)
-    if codec is not None:
-        hints["codec"] = codec
+    hints = _decode_hints(hint, codec, profiles)
     raw = _payload_bytes(payload)
     registry = load_registry(strict)
     decoder = registry.adapter(Codec, plugin, adapter)()
@@ -224,6 +237,10 @@ def decode(
         source=f"{plugin}:{payload[:32]}", received_at=datetime.now(UTC), hints=hints
     )
     records = decoder.decode(raw, ctx)
+    if not any(record.kind == "measurement" for record in records):
+        err_console.print(
+            f"[yellow]warning[/]: no measurement decoded ({len(records)} records)", highlight=False
+        )
     if as_json:
         for record in records:
             sys.stdout.write(RecordAdapter.dump_json(record).decode() + "\n")
@@ -235,6 +252,30 @@ def decode(
         what, value = _summary(record)
         table.add_row(record.kind, record.id, what, value)
     console.print(table)
+
+
+ProfilesOption = Annotated[
+    Path | None,
+    typer.Option(help="Device profiles (TOML/JSON) for the codec: the hint 'profiles'."),
+]
+
+
+def _decode_hints(
+    items: list[str] | None, codec: str | None, profiles: Path | None
+) -> dict[str, str]:
+    """``--hint`` items plus ``--codec`` and ``--profiles`` as the hints ``codec``/``profiles``.
+
+    Hints are generic: a plugin's codec reads the keys it knows. A profiles file that does
+    not exist is refused here, before anything is read.
+    """
+    hints = parse_options(items)
+    if codec is not None:
+        hints["codec"] = codec
+    if profiles is not None:
+        if not profiles.is_file():
+            raise ValidationError("no such file", source=str(profiles), field="--profiles")
+        hints["profiles"] = str(profiles)
+    return hints
 
 
 def _summary(record: Any) -> tuple[str, str]:

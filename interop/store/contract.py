@@ -161,7 +161,8 @@ class StoreStats:
     inbox_total: int
     records: int
     series: int
-    outbox_head: int
+    outbox: int
+    """Outbox entries some sink has not yet taken."""
     dead_letters: int
     sinks: Mapping[str, int]
     """Sink name -> records in the outbox not yet delivered to it."""
@@ -213,11 +214,14 @@ class Store(ABC):
         """
 
     @abstractmethod
-    async def claim(self, limit: int, *, worker: str, lease: timedelta) -> list[InboxMessage]:
+    async def claim(
+        self, limit: int, *, worker: str, lease: timedelta, reclaim_own: bool = False
+    ) -> list[InboxMessage]:
         """Take up to ``limit`` unprocessed inbox messages, oldest first, for ``lease``.
 
         A message claimed by a worker that died is claimable again once its lease expires,
-        so a crash between accepting and processing loses nothing.
+        so a crash between accepting and processing loses nothing; with ``reclaim_own``, the
+        worker's own unexpired claims too (a restarted worker taking back its work).
         """
 
     @abstractmethod

@@ -292,20 +292,23 @@ class PostgresStore(Store):
             return []
         return await self._write(run)
 
-    async def claim(self, limit: int, *, worker: str, lease: timedelta) -> list[InboxMessage]:
+    async def claim(
+        self, limit: int, *, worker: str, lease: timedelta, reclaim_own: bool = False
+    ) -> list[InboxMessage]:
         """Claim the oldest unprocessed messages whose lease has expired (SKIP LOCKED)."""
 
         async def run(conn: Conn) -> list[Any]:
             return list(
                 await conn.fetch(
                     "UPDATE inbox SET claimed_by = $1, claim_until = now() + $2::interval "
-                    "WHERE seq IN (SELECT seq FROM inbox WHERE NOT done AND (claim_until IS "
-                    "NULL OR claim_until < now() OR claimed_by = $1) ORDER BY seq LIMIT $3 "
+                    "WHERE seq IN (SELECT seq FROM inbox WHERE NOT done AND (claim_until IS NULL "
+                    "OR claim_until < now() OR ($4 AND claimed_by = $1)) ORDER BY seq LIMIT $3 "
                     "FOR UPDATE SKIP LOCKED) "
                     "RETURNING seq, key, source, received_at, payload, metadata",
                     worker,
                     lease,
                     limit,
+                    reclaim_own,
                 )
             )
 
@@ -578,7 +581,7 @@ class PostgresStore(Store):
             "SELECT (SELECT COUNT(*) FROM inbox WHERE NOT done) AS pending, "
             "(SELECT COUNT(*) FROM inbox) AS inbox, (SELECT COUNT(*) FROM records) AS records, "
             "(SELECT COUNT(DISTINCT series) FROM records) AS series, "
-            "(SELECT COALESCE(MAX(seq), 0) FROM outbox) AS head, "
+            "(SELECT COUNT(*) FROM outbox) AS head, "
             "(SELECT COUNT(*) FROM dead_letters) AS dead"
         )
         sinks = await self._read(
@@ -593,7 +596,7 @@ class PostgresStore(Store):
             inbox_total=int(counts["inbox"]),
             records=int(counts["records"]),
             series=int(counts["series"]),
-            outbox_head=int(counts["head"]),
+            outbox=int(counts["head"]),
             dead_letters=int(counts["dead"]),
             sinks={r["sink"]: int(r["lag"]) for r in sinks},
             audit={f"{r['action']}/{r['field']}/{r['sink']}": int(r["count"]) for r in audit},

@@ -270,7 +270,9 @@ class SqliteStore(Store):
 
         return await self._write(run)
 
-    async def claim(self, limit: int, *, worker: str, lease: timedelta) -> list[InboxMessage]:
+    async def claim(
+        self, limit: int, *, worker: str, lease: timedelta, reclaim_own: bool = False
+    ) -> list[InboxMessage]:
         """Claim the oldest unprocessed messages whose lease (if any) has expired."""
         now = time.time()
 
@@ -278,10 +280,10 @@ class SqliteStore(Store):
             return conn.execute(
                 "UPDATE inbox SET claimed_by = ?, claim_until = ? WHERE seq IN ("
                 " SELECT seq FROM inbox WHERE done = 0"
-                " AND (claim_until IS NULL OR claim_until < ? OR claimed_by = ?)"
+                " AND (claim_until IS NULL OR claim_until < ? OR (? AND claimed_by = ?))"
                 " ORDER BY seq LIMIT ?)"
                 " RETURNING seq, key, source, received_at, payload, metadata",
-                (worker, now + lease.total_seconds(), now, worker, limit),
+                (worker, now + lease.total_seconds(), now, reclaim_own, worker, limit),
             ).fetchall()
 
         rows = sorted(await self._write(run))
@@ -558,7 +560,7 @@ class SqliteStore(Store):
         (counts,) = await self._read(
             "SELECT (SELECT COUNT(*) FROM inbox WHERE done = 0), (SELECT COUNT(*) FROM inbox), "
             "(SELECT COUNT(*) FROM records), (SELECT COUNT(DISTINCT series) FROM records), "
-            "(SELECT COALESCE(MAX(seq), 0) FROM outbox), (SELECT COUNT(*) FROM dead_letters)"
+            "(SELECT COUNT(*) FROM outbox), (SELECT COUNT(*) FROM dead_letters)"
         )
         sinks = await self._read(
             "SELECT c.sink, (SELECT COUNT(*) FROM outbox o WHERE o.seq > c.seq AND "
@@ -572,7 +574,7 @@ class SqliteStore(Store):
             inbox_total=int(counts[1]),
             records=int(counts[2]),
             series=int(counts[3]),
-            outbox_head=int(counts[4]),
+            outbox=int(counts[4]),
             dead_letters=int(counts[5]),
             sinks={str(s): int(n) for s, n in sinks},
             audit={f"{a}/{f}/{s}": int(n) for a, f, s, n in audit},
