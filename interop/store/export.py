@@ -14,8 +14,8 @@ import json
 from pathlib import Path
 
 from interop.model.records import RecordAdapter
-from interop.rdf.ntriples import NTriplesTerms
 from interop.rdf.export import record_triples
+from interop.rdf.ntriples import NTriplesTerms
 from interop.store.contract import Store
 
 __all__ = ["export_store"]
