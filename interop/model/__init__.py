@@ -35,6 +35,8 @@ from interop.model.observation import Measurement, State, StateValue
 from interop.model.place import Place
 from interop.model.properties import PropertyRegistry, PropertySpec, default_property_registry
 from interop.model.realtime import (
+    Incrementality,
+    RealtimeFeed,
     ServiceAlert,
     StopTimeEvent,
     StopTimeUpdate,
@@ -110,6 +112,7 @@ __all__ = [
     "Frequency",
     "FunctionKind",
     "Geometry",
+    "Incrementality",
     "Journey",
     "LampType",
     "Level",
@@ -132,6 +135,7 @@ __all__ = [
     "PropertySpec",
     "Provenance",
     "QuantityKind",
+    "RealtimeFeed",
     "Record",
     "RecordAdapter",
     "RecordBase",

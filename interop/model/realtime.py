@@ -37,8 +37,10 @@ __all__ = [
     "AlertCause",
     "AlertEffect",
     "CongestionLevel",
+    "Incrementality",
     "InformedEntity",
     "OccupancyStatus",
+    "RealtimeFeed",
     "ServiceAlert",
     "SeverityLevel",
     "StopTimeEvent",
@@ -162,8 +164,37 @@ class SeverityLevel(StrEnum):
 
 
 def _text(protection: DataClass = DataClass.PUBLIC, description: str | None = None) -> str | None:
-    result: str | None = protected(protection, None, min_length=1, description=description)
+    """An optional protobuf string: ``None`` when unset, and possibly empty when set."""
+    result: str | None = protected(protection, None, description=description)
     return result
+
+
+class Incrementality(StrEnum):
+    """``FeedHeader.incrementality``: the whole state, or changes to it."""
+
+    FULL_DATASET = "full_dataset"
+    DIFFERENTIAL = "differential"
+
+
+class RealtimeFeed(RecordBase):
+    """A GTFS-Realtime ``FeedHeader`` of a message without entities (SIRI ``ServiceDelivery``).
+
+    A ``FULL_DATASET`` message with no entity says "nothing is running late, nothing is
+    disrupted now"; this record keeps that statement (and its header) through a round trip.
+    Messages with entities carry their header on each entity's record instead.
+    """
+
+    kind: Literal["transit_realtime_feed"] = protected(DataClass.PUBLIC, "transit_realtime_feed")
+    realtime_version: str = protected(
+        DataClass.PUBLIC, min_length=1, description="gtfs_realtime_version."
+    )
+    incrementality: Incrementality | None = protected(DataClass.PUBLIC, None)
+    timestamp: UtcDateTime | None = protected(
+        DataClass.PUBLIC, None, description="When the message's content was created."
+    )
+    feed_version: str | None = protected(
+        DataClass.PUBLIC, None, description="The static feed_version the message matches."
+    )
 
 
 def _translated(description: str) -> TranslatedText | None:

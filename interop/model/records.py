@@ -15,7 +15,7 @@ from interop.model.device import Device
 from interop.model.lighting import DimmingSchedule, LightingAlarm, LightPoint
 from interop.model.observation import Measurement, State
 from interop.model.place import Place
-from interop.model.realtime import ServiceAlert, TripUpdate, VehiclePosition
+from interop.model.realtime import RealtimeFeed, ServiceAlert, TripUpdate, VehiclePosition
 from interop.model.transit import (
     Attribution,
     BookingRule,
@@ -71,6 +71,7 @@ AnyRecord = (
     | VehiclePosition
     | TripUpdate
     | ServiceAlert
+    | RealtimeFeed
     | LightPoint
     | LightingAlarm
     | DimmingSchedule
@@ -107,6 +108,7 @@ RECORD_TYPES: tuple[type[AnyRecord], ...] = (
     VehiclePosition,
     TripUpdate,
     ServiceAlert,
+    RealtimeFeed,
     LightPoint,
     LightingAlarm,
     DimmingSchedule,

@@ -37,6 +37,7 @@ from interop.model.properties import DEFAULT_PROPERTIES
 from interop.model.realtime import (
     ActivePeriod,
     InformedEntity,
+    RealtimeFeed,
     ServiceAlert,
     StopTimeUpdate,
     TranslatedText,
@@ -926,6 +927,17 @@ RECORD_MAPS: tuple[RecordMap, ...] = (
             "stop_time_updates": _json_value(
                 _i("stopTimeUpdates"), _json_list(StopTimeUpdate, "stop time updates")
             ),
+        },
+    ),
+    RecordMap(
+        RealtimeFeed,
+        _i("RealtimeFeed"),
+        {
+            **_COMMON,
+            "realtime_version": Value(_i("realtimeVersion")),
+            "incrementality": Value(_i("incrementality")),
+            "timestamp": Value(_TIMESTAMP),
+            "feed_version": Value(_i("feedVersion")),
         },
     ),
     RecordMap(

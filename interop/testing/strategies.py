@@ -38,8 +38,10 @@ from interop.model.realtime import (
     AlertCause,
     AlertEffect,
     CongestionLevel,
+    Incrementality,
     InformedEntity,
     OccupancyStatus,
+    RealtimeFeed,
     ServiceAlert,
     SeverityLevel,
     StopTimeEvent,
@@ -703,6 +705,18 @@ def _flat_points() -> st.SearchStrategy[Point]:
     return st.builds(Point, lat=st.floats(-90, 90), lon=st.floats(-180, 180), alt=st.none())
 
 
+def realtime_feeds() -> st.SearchStrategy[RealtimeFeed]:
+    """Headers of GTFS-Realtime messages without entities."""
+    return st.builds(
+        RealtimeFeed,
+        **_common("realtime_feed"),
+        realtime_version=st.sampled_from(["2.0", "1.0"]),
+        incrementality=st.none() | st.sampled_from(Incrementality),
+        timestamp=st.none() | utc_datetimes(),
+        feed_version=_OPTIONAL_TEXT,
+    )
+
+
 def realtime_vehicle_positions() -> st.SearchStrategy[VehiclePosition]:
     """Vehicle positions, from a bare timestamp to every field set."""
     return st.builds(
@@ -916,6 +930,7 @@ _BY_TYPE: dict[type[Any], st.SearchStrategy[Any]] = {
     VehiclePosition: realtime_vehicle_positions(),
     TripUpdate: realtime_trip_updates(),
     ServiceAlert: realtime_service_alerts(),
+    RealtimeFeed: realtime_feeds(),
     LightPoint: lighting_light_points(),
     LightingAlarm: lighting_alarms(),
     DimmingSchedule: lighting_dimming_schedules(),
