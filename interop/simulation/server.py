@@ -54,6 +54,8 @@ class SimulatorSpec:
     ``overload(status, retry_after)`` renders an injected failure as the vendor would
     (an HTML page, a problem document, ...); ``rate_limit_status`` is the status the
     vendor uses when a client sends too much (429, or 503 when it has no 429).
+    ``command_path`` and ``result_path`` let the conformance suite aim faults at the
+    command request and at result polling.
     """
 
     name: str
@@ -63,6 +65,10 @@ class SimulatorSpec:
     overload: Callable[[int, float | None], web.StreamResponse] = default_overload
     rate_limit_status: int = 429
     default_port: int = 8080
+    command_path: str = ""
+    """Part of the path of the request that carries light commands (for path-bound faults)."""
+    result_path: str = ""
+    """Part of the path a controller polls for command results; "" when the API has none."""
 
 
 def fault_middleware(spec: SimulatorSpec) -> Middleware:
@@ -72,7 +78,7 @@ def fault_middleware(spec: SimulatorSpec) -> Middleware:
     @web.middleware
     async def faults(request: web.Request, handler: Handler) -> web.StreamResponse:
         world = request.app[world_key]
-        fault = world.take_fault()
+        fault = world.take_fault(request.path)
         if world.faults.latency:
             await asyncio.sleep(world.faults.latency)
         if fault is not None:
@@ -83,6 +89,8 @@ def fault_middleware(spec: SimulatorSpec) -> Middleware:
                 raise asyncio.CancelledError
             if what == "hang":
                 await asyncio.sleep(3600)
+            if what == "throttle":
+                return spec.overload(spec.rate_limit_status, wait)
             return spec.overload(int(what.split(":")[1]), wait)
         limit = world.faults.rate_limit
         if limit is not None:

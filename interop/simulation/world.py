@@ -103,6 +103,12 @@ class Faults:
     """Seconds added to every response."""
     error_rate: float = 0.0
     """Share of requests answered as overloaded (503), drawn from the world's RNG."""
+    throttle_rate: float = 0.0
+    """Share of requests answered as rate-limited (the vendor's rate-limit status)."""
+    drop_rate: float = 0.0
+    """Share of requests whose connection is closed without an answer."""
+    hang_rate: float = 0.0
+    """Share of requests left unanswered (the client's timeout must fire)."""
     rate_limit: float | None = None
     """Requests per second per client before overload answers; None = unlimited."""
     retry_after: float = 1.0
@@ -113,6 +119,10 @@ class Faults:
     """Requests to leave unanswered (the client's timeout must fire)."""
     expire_listings: bool = False
     """The next paged listing request past the first page finds its listing expired."""
+    only_paths: tuple[str, ...] = ()
+    """When not empty, ``fail_next``/``drop_next``/``hang_next``/``error_rate`` only hit
+    requests whose path contains one of these (e.g. only the command or result-polling
+    service), so that a test can fail one step while the re-reads get through."""
 
 
 class LightWorld:
@@ -336,10 +346,18 @@ class LightWorld:
 
     # ------------------------------------------------------------------ faults
 
-    def take_fault(self) -> tuple[str, float | None] | None:
-        """The fault for the request being served, if any: ("status:NNN"|"drop"|"hang", wait)."""
+    def take_fault(self, path: str = "") -> tuple[str, float | None] | None:
+        """The fault for the request being served, if any, and the Retry-After to announce.
+
+        One of ``"status:NNN"``, ``"throttle"`` (the vendor's rate-limit answer), ``"drop"``
+        or ``"hang"``.
+
+        ``path`` is the request's path, matched against ``Faults.only_paths``.
+        """
         self.requests += 1
         faults = self.faults
+        if faults.only_paths and not any(part in path for part in faults.only_paths):
+            return None
         if faults.drop_next > 0:
             faults.drop_next -= 1
             return ("drop", None)
@@ -349,6 +367,12 @@ class LightWorld:
         if faults.fail_next:
             status, wait = faults.fail_next.pop(0)
             return (f"status:{status}", wait)
-        if faults.error_rate and self.rng.random() < faults.error_rate:
-            return ("status:503", faults.retry_after)
+        for rate, fault in (
+            (faults.drop_rate, ("drop", None)),
+            (faults.hang_rate, ("hang", None)),
+            (faults.error_rate, ("status:503", faults.retry_after)),
+            (faults.throttle_rate, ("throttle", faults.retry_after)),
+        ):
+            if rate and self.rng.random() < rate:
+                return fault
         return None

@@ -58,7 +58,7 @@ from interop.model.lighting import (
 from interop.model.observation import Measurement
 from interop.model.units import OM
 from interop.simulation.server import SimulatorSpec, serve
-from interop.simulation.world import LightWorld
+from interop.simulation.world import Faults, LightWorld
 
 __all__ = [
     "DST_WINDOWS",
@@ -100,7 +100,18 @@ _PRECISION_KNOBS = (
     "timestamp_precision",
 )
 
-_NOT_DONE = frozenset({CommandStatus.FAILED, CommandStatus.REJECTED, CommandStatus.TIMED_OUT})
+_NOT_DONE = frozenset(
+    {
+        CommandStatus.FAILED,
+        CommandStatus.REJECTED,
+        CommandStatus.TIMED_OUT,
+        CommandStatus.UNKNOWN,
+    }
+)
+_TAKEN = frozenset({CommandStatus.ACCEPTED, CommandStatus.APPLIED, CommandStatus.SUCCEEDED})
+_REFUSED = frozenset({CommandStatus.FAILED, CommandStatus.REJECTED, CommandStatus.TIMED_OUT})
+DEADLINE_GRACE = 0.5
+"""Seconds past ``ClientSettings.deadline`` a command may take to return (scheduling slack)."""
 
 
 def conformance_schedule() -> DimmingSchedule:
@@ -191,8 +202,11 @@ class LightingControllerConformance:
     """The client's per-request timeout."""
     hang_timeout: ClassVar[float] = 0.5
     """The client's per-request timeout in the hanging-request test."""
-    command_deadline: ClassVar[float] = 10.0
-    """Seconds a command may take when every request is dropped or hangs."""
+    command_deadline: ClassVar[float] = 4.0
+    """``ClientSettings.deadline`` in the suite: no command may take longer (plus
+    :data:`DEADLINE_GRACE`), whatever the faults."""
+    fault_fleet_size: ClassVar[int] = 2000
+    """Lights in the world of the fault-at-scale test."""
     confirm_timeout: ClassVar[float] = 5.0
     offline_statuses: ClassVar[frozenset[CommandStatus]] = frozenset(
         {CommandStatus.ACCEPTED, CommandStatus.FAILED, CommandStatus.REJECTED}
@@ -224,7 +238,7 @@ class LightingControllerConformance:
         """A fresh small world (override to tune; keyword options go to LightWorld)."""
         options.setdefault("seed", self.seed)
         options.setdefault("apply_delay", self.apply_delay)
-        return LightWorld(self.fleet_size, **options)
+        return LightWorld(options.pop("count", self.fleet_size), **options)
 
     def client_settings(self, *, timeout: float | None = None, attempts: int = 4) -> ClientSettings:
         """Fast client settings: a short timeout, quick back-off, deterministic jitter."""
@@ -232,6 +246,7 @@ class LightingControllerConformance:
             timeout=self.timeout if timeout is None else timeout,
             retry=RetryPolicy(attempts=attempts, base_delay=0.02, max_delay=0.2),
             seed=self.seed,
+            deadline=self.command_deadline,
         )
 
     @asynccontextmanager
@@ -662,37 +677,135 @@ class LightingControllerConformance:
 
         self.run(scenario)
 
+    async def _bounded_command(
+        self, s: LightingSession, lights: Sequence[str], level: float, what: str
+    ) -> tuple[list[Command], list[CommandResult]]:
+        """set_level on ``lights`` that must return within the command deadline (+ grace)."""
+        limit = self.command_deadline + DEADLINE_GRACE
+        try:
+            return await asyncio.wait_for(
+                self._command(s, lights, CommandKind.SET_LEVEL, level=level), limit
+            )
+        except TimeoutError:
+            raise AssertionError(
+                f"with {what} the command outlived its deadline ({self.command_deadline:g} s "
+                f"in ClientSettings.deadline): no answer after {limit:g} s"
+            ) from None
+
+    def _check_truth(
+        self,
+        sims: Sequence[Any],
+        results: Sequence[CommandResult],
+        level: float,
+        what: str,
+        *,
+        unknown_allowed: bool,
+    ) -> dict[CommandStatus, int]:
+        """Each result against the world: taken iff the light got the level; a tally."""
+        tally: dict[CommandStatus, int] = {}
+        for sim, result in zip(sims, results, strict=True):
+            tally[result.status] = tally.get(result.status, 0) + 1
+            got = sim.override is not None and abs(sim.override - level) <= self.level_precision
+            if result.status in _TAKEN:
+                _expect(
+                    got,
+                    f"with {what} {sim.name} is reported {result.status} ({result.detail}) "
+                    f"but the system never got level {level:g}",
+                )
+            elif result.status in _REFUSED:
+                _expect(
+                    not got,
+                    f"with {what} {sim.name} is reported {result.status} ({result.detail}) "
+                    f"but the system did take level {level:g}: re-read the light's state "
+                    "before calling it failed",
+                )
+                _expect(result.detail, f"with {what} {sim.name} failed without a reason")
+            else:
+                _expect(
+                    result.status is CommandStatus.UNKNOWN and unknown_allowed,
+                    f"with {what} {sim.name} is reported {result.status} ({result.detail}) "
+                    "although the system could say what happened (re-reads were answered)",
+                )
+                _expect(result.detail, f"with {what} {sim.name} is unknown without a reason")
+        return tally
+
     def _faulty_command(self, fault: str) -> Callable[[LightingSession], Awaitable[None]]:
-        """Every request dropped or hanging: the command returns failed results in time."""
+        """Every request dropped or hanging: in time, nothing reported taken, reasons given.
+
+        The system can then say nothing, so ``unknown`` is as truthful as ``failed``.
+        """
 
         async def scenario(s: LightingSession) -> None:
             fleet = await s.fleet()
             await s.controller.telemetry([fleet[x.key].id for x in s.world][:1])  # logged in
-            lights = [fleet[x.key] for x in list(s.world)[:2]]
-            ids = [x.id for x in lights]
+            sims = list(s.world)[:2]
+            ids = [fleet[x.key].id for x in sims]
             setattr(s.world.faults, fault, 10_000)
-            began = time.monotonic()
             try:
-                _, results = await asyncio.wait_for(
-                    self._command(s, ids, CommandKind.SET_LEVEL, level=50.0),
-                    self.command_deadline,
-                )
-            except TimeoutError:
-                raise AssertionError(
-                    f"with {fault} the command did not return within {self.command_deadline} s"
-                ) from None
+                _, results = await self._bounded_command(s, ids, 50.0, fault)
             finally:
                 setattr(s.world.faults, fault, 0)
-            took = time.monotonic() - began
-            for light, result in zip(lights, results, strict=True):
-                _expect(
-                    result.status is CommandStatus.FAILED and result.detail,
-                    f"with {fault} the result of {light.name} is {result.status} "
-                    f"({result.detail}), expected failed with a reason",
-                )
-            _expect(took < self.command_deadline, f"with {fault} the command took {took:.1f} s")
+            self._check_truth(sims, results, 50.0, f"every request {fault}", unknown_allowed=True)
 
         return scenario
+
+    def test_results_match_truth_under_faults(self) -> None:
+        """Ensure, at fleet scale, every result matches the world under each kind of fault.
+
+        A fresh level per round, faults aimed at the command request (or at result polling)
+        so that re-reads get through: 429/503 bursts (one with a Retry-After past the
+        deadline), dropped and hanging connections, and lost batch results. A light is
+        ``accepted`` only if the system got its level, ``failed`` only if it did not, and
+        ``unknown`` never (the system could always be asked). No command outlives its
+        deadline.
+        """
+        spec = self.spec
+        status = spec.rate_limit_status
+        only = (spec.command_path,) if spec.command_path else ()
+        rounds: list[tuple[str, float, dict[str, Any]]] = [
+            (
+                f"HTTP {status}/503 bursts",
+                11.0,
+                {"fail_next": [(status, 60.0)] + [(status, 0.05), (503, 0.05)] * 5},
+            ),
+            ("dropped connections", 23.0, {"drop_rate": 0.6}),
+            ("hanging requests", 37.0, {"hang_rate": 0.5}),
+        ]
+        if spec.result_path:
+            rounds.append(
+                (
+                    "result polling failing",
+                    61.0,
+                    {"fail_next": [(503, 0.05)] * 100_000, "only_paths": (spec.result_path,)},
+                )
+            )
+
+        async def scenario(s: LightingSession) -> None:
+            fleet = await s.fleet()
+            sims = list(s.world)
+            ids = [fleet[x.key].id for x in sims]
+            seen: dict[CommandStatus, int] = {}
+            for what, level, faults in rounds:
+                s.world.faults.only_paths = only
+                for name, value in faults.items():
+                    setattr(s.world.faults, name, value)
+                try:
+                    _, results = await self._bounded_command(s, ids, level, what)
+                finally:
+                    s.world.faults = Faults()
+                tally = self._check_truth(sims, results, level, what, unknown_allowed=False)
+                for status_, count in tally.items():
+                    seen[status_] = seen.get(status_, 0) + count
+            _expect(
+                seen.keys() & _TAKEN and seen.keys() & _REFUSED,
+                f"the faults let every command through or none ({seen}): the test proves nothing",
+            )
+
+        self.run(
+            scenario,
+            world=self.make_world(count=self.fault_fleet_size),
+            settings=self.client_settings(timeout=0.5, attempts=3),
+        )
 
     def test_dropped_command_is_resent(self) -> None:
         """Ensure a command whose connection drops once is resent (it is idempotent) and taken."""

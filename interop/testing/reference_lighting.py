@@ -33,11 +33,12 @@ import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from interop.control.http import ClientSettings, HttpClient, Response
+from interop.control.http import ClientSettings, HttpClient, OutcomeUnknown, Response, until
 from interop.control.lighting import (
     BURNING_HOURS,
     ENERGY,
@@ -74,6 +75,8 @@ from interop.simulation.world import LightWorld, Reading, SimLight
 __all__ = ["SYSTEM", "ReferenceController", "build_reference_app", "reference_spec"]
 
 SYSTEM = "reference"
+CHUNK = 250
+"""Lights per command request."""
 """The system name in minted ids: ``urn:interop:light:reference:0001``."""
 
 # ---------------------------------------------------------------------------------- simulator
@@ -116,6 +119,8 @@ class _Facade:
         self.tokens: dict[str, float] = {}
         """Issued token -> monotonic time of issue."""
         self.serial = 0
+        self.taken: dict[str, set[str]] = {}
+        """Command reference -> keys of the lights that took it."""
 
     @web.middleware
     async def authenticate(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -204,7 +209,14 @@ class _Facade:
     async def commands(self, request: web.Request) -> web.Response:
         body = await request.json()
         fates = self.world.command(body["lights"], body.get("level"), duration=body.get("duration"))
+        if body.get("ref"):
+            taken = self.taken.setdefault(str(body["ref"]), set())
+            taken.update(key for key, fate in fates.items() if fate == "queued")
         return web.json_response({"results": fates})
+
+    async def command_status(self, request: web.Request) -> web.Response:
+        """Which lights took the command with this reference (how a lost answer is settled)."""
+        return web.json_response({"lights": sorted(self.taken.get(request.match_info["ref"], ()))})
 
     async def save_schedule(self, request: web.Request) -> web.Response:
         ident = re.sub(r"[^a-z0-9]+", "-", request.match_info["name"].lower()).strip("-")
@@ -244,6 +256,7 @@ def build_reference_app(world: LightWorld) -> web.Application:
     app.router.add_get("/history", facade.history)
     app.router.add_get("/alarms", facade.alarms)
     app.router.add_post("/commands", facade.commands)
+    app.router.add_get("/command-status/{ref}", facade.command_status)
     app.router.add_put("/schedules/{name}", facade.save_schedule)
     app.router.add_get("/schedules", facade.list_schedules)
     app.router.add_post("/schedules/{ident}/lights", facade.assign)
@@ -266,6 +279,7 @@ def reference_spec() -> SimulatorSpec:
         connect=_connect,
         rate_limit_status=429,
         default_port=8090,
+        command_path="/commands",
     )
 
 
@@ -497,7 +511,14 @@ class ReferenceController(LightingController):
     # ------------------------------------------------------------------ commands
 
     async def execute(self, commands: Sequence[Command]) -> list[CommandResult]:
-        """One request per distinct (level, duration); results in command order."""
+        """Requests of :data:`CHUNK` lights per (level, duration), under one deadline.
+
+        Each chunk carries a reference (its first command's id); a chunk whose answer was
+        lost is settled with ``GET /command-status/{ref}``, and what cannot be settled by the
+        deadline (``ClientSettings.deadline``) is ``unknown``. Results in command order.
+        """
+        deadline = time.monotonic() + self.http.settings.deadline
+        send_by = deadline - self.http.settings.deadline / 4
         results: list[CommandResult | None] = [None] * len(commands)
         batches: dict[tuple[float | None, float | None], list[int]] = {}
         for index, command in enumerate(commands):
@@ -508,17 +529,75 @@ class ReferenceController(LightingController):
                 )
                 continue
             batches.setdefault((level, command.duration), []).append(index)
-        for (level, duration), indexes in batches.items():
+        chunks = [
+            (level, duration, indexes[start : start + CHUNK])
+            for (level, duration), indexes in batches.items()
+            for start in range(0, len(indexes), CHUNK)
+        ]
+        unclear: dict[int, tuple[str, str]] = {}
+
+        async def send(level: float | None, duration: float | None, indexes: list[int]) -> None:
             keys = [self._key(commands[i].target, "device") for i in indexes]
-            body = {"lights": keys, "level": level, "duration": duration}
+            ref = commands[indexes[0]].id
+            body = {"lights": keys, "level": level, "duration": duration, "ref": ref}
             try:
-                answer = await self.http.request("POST", "/commands", json=body, idempotent=True)
+                answer = await self.http.request(
+                    "POST", "/commands", json=body, idempotent=True, deadline=send_by
+                )
                 fates = _json(_ok(answer))["results"]
+            except OutcomeUnknown as exc:
+                unclear.update(dict.fromkeys(indexes, (ref, exc.message)))
+                return
             except (SourceUnavailable, DecodeError) as exc:
                 fates = dict.fromkeys(keys, f"error: {exc}")
             for index, key in zip(indexes, keys, strict=True):
                 results[index] = _result(commands[index], *_fate(fates.get(key, "missing")))
+
+        try:
+            async with until(send_by):
+                await asyncio.gather(*(send(*chunk) for chunk in chunks))
+        except TimeoutError:
+            pass
+        for _, _, indexes in chunks:
+            for i in indexes:
+                if results[i] is None and i not in unclear:
+                    unclear[i] = (commands[indexes[0]].id, "no answer by the command's deadline")
+        if unclear:
+            await self._settle(commands, unclear, deadline, results)
         return [r for r in results if r is not None]
+
+    async def _settle(
+        self,
+        commands: Sequence[Command],
+        unclear: Mapping[int, tuple[str, str]],
+        deadline: float,
+        results: list[CommandResult | None],
+    ) -> None:
+        """Ask which lights took each unclear chunk's reference; unknown when that fails."""
+        taken: dict[str, set[str]] = {}
+        problem = ""
+        try:
+            async with until(deadline):
+                for ref in sorted({ref for ref, _ in unclear.values()}):
+                    answer = await self.http.request(
+                        "GET", f"/command-status/{quote(ref, safe='')}", deadline=deadline
+                    )
+                    taken[ref] = set(_json(_ok(answer))["lights"])
+        except TimeoutError:
+            problem = "the command's deadline passed"
+        except (SourceUnavailable, DecodeError) as exc:
+            problem = exc.message
+        for index, (ref, lost) in unclear.items():
+            key = self._key(commands[index].target, "device")
+            if ref not in taken:
+                detail = f"{lost}; re-reading failed: {problem or 'no answer'}"
+                results[index] = _result(commands[index], CommandStatus.UNKNOWN, detail)
+            elif key in taken[ref]:
+                detail = f"{lost}; a re-read shows the system took it"
+                results[index] = _result(commands[index], CommandStatus.ACCEPTED, detail)
+            else:
+                detail = f"{lost}; a re-read shows the system did not take it"
+                results[index] = _result(commands[index], CommandStatus.FAILED, detail)
 
     # ------------------------------------------------------------------ schedules
 

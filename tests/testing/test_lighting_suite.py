@@ -187,14 +187,14 @@ def outcomes(
 def test_every_contract_point_is_a_test(outcomes):
     found, output = outcomes
     tests = {test for cls, test in found if cls == "TestReference"}
-    assert len(tests) == 21, output
+    assert len(tests) == 22, output
 
 
 @pytest.mark.parametrize("cls", sorted(EXPECTED_FAILURES))
 def test_each_broken_controller_fails_the_expected_test(outcomes, cls):
     found, output = outcomes
     mine = {test: outcome for (owner, test), outcome in found.items() if owner == cls}
-    assert len(mine) == 21, output
+    assert len(mine) == 22, output
     failed = {test for test, outcome in mine.items() if outcome != "PASSED"}
     expected = EXPECTED_FAILURES[cls]
     assert failed == (set(mine) if expected is None else expected), output
@@ -212,7 +212,7 @@ def test_suite_runs_the_lighting_checks_for_a_plugin_simulator(pytester, monkeyp
     shutil.copytree(EXAMPLES / "lighting_plugin", installed)
     monkeypatch.setenv("PYTHONPATH", str(installed))
     result = pytester.runpytest_subprocess(*SUITE, "--interop-plugin", "reflight", "-rA")
-    result.assert_outcomes(passed=24, skipped=10)
+    result.assert_outcomes(passed=25, skipped=10)
     result.stdout.fnmatch_lines(
         ["*PASSED*TestLightingController::test_history_across_dst?reference?*"]
     )
@@ -223,5 +223,5 @@ def test_suite_skips_the_lighting_checks_without_a_simulator(pytester):
     result = pytester.runpytest_subprocess(
         *SUITE, "--interop-plugin", "template", "-k", "TestLightingController", "-rs"
     )
-    result.assert_outcomes(skipped=21)
+    result.assert_outcomes(skipped=22)
     result.stdout.fnmatch_lines(["*no plugin under test returns a SimulatorSpec*"])

@@ -65,13 +65,16 @@ class SlvClient:
             self.logins += 1
             return True
 
-    async def get(self, service: str, params: Params, *, what: str) -> Any:
+    async def get(
+        self, service: str, params: Params, *, what: str, deadline: float | None = None
+    ) -> Any:
         """GET ``reports/api/<service>`` with ``ser=json``; the decoded JSON body."""
         response = await self.http.request(
             "GET",
             f"{API}/{service}",
             params=[*params, ("ser", "json")],
             is_auth_failure=is_login_page,
+            deadline=deadline,
         )
         return self.decode(response, what=what)
 
@@ -98,6 +101,7 @@ class SlvClient:
         what: str,
         accept: frozenset[str] = frozenset(),
         idempotent: bool = False,
+        deadline: float | None = None,
     ) -> Any:
         """POST a form (repeated keys kept) to ``reports/api/<service>``; the decoded JSON.
 
@@ -111,6 +115,7 @@ class SlvClient:
             data=list(form),
             is_auth_failure=is_login_page,
             idempotent=idempotent,
+            deadline=deadline,
         )
         return self.decode(response, what=what, accept=accept)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import time
 from collections.abc import AsyncIterator, Awaitable, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, TypeVar
@@ -19,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import orjson
 from pydantic import TypeAdapter
 
-from interop.control.http import ClientSettings
+from interop.control.http import ClientSettings, OutcomeUnknown, until
 from interop.control.lighting import LightingController
 from interop.errors import (
     AuthenticationFailed,
@@ -41,7 +42,7 @@ from interop.model.lighting import (
 )
 from interop.model.observation import Measurement
 from interop_slv import names
-from interop_slv.batches import StepOutcome, run_dimming_batch
+from interop_slv.batches import BatchResultLost, StepOutcome, run_dimming_batch
 from interop_slv.client import SlvClient
 from interop_slv.dali import MAX_ARC, percent_to_arc
 from interop_slv.ids import NaturalKey, device_iri, light_iri, parse_iri
@@ -66,6 +67,8 @@ _QUERY_TIME = "%d/%m/%Y %H:%M:%S"
 _FOLD_MARGIN = timedelta(hours=2)
 """How far past ``end`` history asks, so a local ``to`` bound never cuts a repeated hour."""
 _RESTARTS = 5
+_SETTLE_SHARE = 0.25
+"""Share of a command's deadline kept for re-reading the nodes whose outcome is unclear."""
 _SCHEDULE_PREFIX = mint_iri("schedule", "slv", "")
 
 
@@ -508,14 +511,25 @@ class SlvController(LightingController):
         )
 
     async def _batch(
-        self, controller: str, devices: list[str], arc: int, duration: int | None
-    ) -> dict[NaturalKey, StepOutcome]:
+        self,
+        controller: str,
+        devices: list[str],
+        arc: int,
+        duration: int | None,
+        deadline: float,
+        outcome: dict[NaturalKey, StepOutcome],
+        unclear: dict[NaturalKey, tuple[bool, str]],
+        running: set[NaturalKey],
+    ) -> None:
         """Each device's outcome, ``_BATCH_DEVICES`` per batch, one batch at a time.
 
-        A failed batch becomes a FAILED outcome for each of its devices.
+        A batch that could not be started fails its devices; one whose start may have been
+        received, or whose result could not be read, leaves them ``unclear`` (with whether
+        the batch is known to have started) for :meth:`_settle`. ``running`` gains the
+        devices of each batch the server has started.
         """
-        outcome: dict[NaturalKey, StepOutcome] = {}
         for chunk in _chunks(devices, _BATCH_DEVICES):
+            keys = [NaturalKey(controller, device) for device in chunk]
             try:
                 outcome |= await run_dimming_batch(
                     self.client,
@@ -523,15 +537,74 @@ class SlvController(LightingController):
                     chunk,
                     arc,
                     duration=duration,
-                    timeout=max(10.0, self._settings.timeout * 3),
+                    deadline=deadline,
+                    started=lambda keys=keys: running.update(keys),  # type: ignore[misc]
                 )
             except AuthenticationFailed:
                 raise
+            except OutcomeUnknown as exc:
+                started = isinstance(exc, BatchResultLost)
+                unclear |= dict.fromkeys(keys, (started, exc.message))
             except InteropError as exc:
-                outcome |= {
-                    NaturalKey(controller, device): ("FAILED", str(exc)) for device in chunk
-                }
-        return outcome
+                outcome |= dict.fromkeys(keys, ("FAILED", f"not delivered: {exc.message}"))
+
+    async def _settle(
+        self,
+        unclear: Mapping[NaturalKey, tuple[bool, str]],
+        arc: int,
+        deadline: float,
+    ) -> dict[NaturalKey, tuple[CommandStatus, str]]:
+        """Decide unclear devices from their ``LampCommandLevel``, re-read by ``deadline``.
+
+        The level asked for: the node took it (accepted). Another level: a batch that never
+        started failed; one that started may still reach the node (unknown). No answer in
+        time: unknown.
+        """
+        numbers = {key: self._ids[key] for key in unclear if key in self._ids}
+        commanded: dict[int, int] = {}
+        problem: str | None = None
+        try:
+            async with until(deadline):
+                rows = await self._values(
+                    "logging/getDeviceLastValues",
+                    sorted(set(numbers.values())),
+                    "param0",
+                    [names.COMMAND_LEVEL],
+                )
+            for row in rows:
+                if row.name == names.COMMAND_LEVEL and row.value not in (None, ""):
+                    commanded[row.deviceId] = round(
+                        parse_number(row.value, field=row.name, source=self.source)
+                    )
+        except AuthenticationFailed:
+            raise
+        except TimeoutError:
+            problem = f"the command's deadline ({self._settings.deadline:g} s) passed"
+        except InteropError as exc:
+            problem = exc.message
+        decided: dict[NaturalKey, tuple[CommandStatus, str]] = {}
+        for key, (started, lost) in unclear.items():
+            number = numbers.get(key)
+            if number is None or problem is not None:
+                reason = problem or "the device is not in the listing read so far"
+                decided[key] = (CommandStatus.UNKNOWN, f"{lost}; re-reading failed: {reason}")
+            elif commanded.get(number) == arc:
+                decided[key] = (
+                    CommandStatus.ACCEPTED,
+                    f"{lost}; the node's {names.COMMAND_LEVEL} shows the level asked for",
+                )
+            elif started:
+                decided[key] = (
+                    CommandStatus.UNKNOWN,
+                    f"{lost}; the node does not show the level yet and the batch may still "
+                    "reach it",
+                )
+            else:
+                decided[key] = (
+                    CommandStatus.FAILED,
+                    f"{lost}; a re-read shows the node was not given the level",
+                )
+        return decided
 
     def _node_key(self, node: str) -> NaturalKey | None:
         """The natural key in a node IRI, None for a node of a light that is not SLV's."""
@@ -546,8 +619,12 @@ class SlvController(LightingController):
         """Dimming batches (one per controller, level and duration), one result per command.
 
         ``OK`` steps are ``accepted`` (the node took the level; :meth:`confirm` waits for
-        telemetry), ``TIMEOUT`` and other steps ``failed`` with the reason.
+        telemetry), ``TIMEOUT`` and other steps ``failed`` with the reason. Everything runs
+        under one deadline (``ClientSettings.deadline``); a batch whose start or result was
+        lost is settled by re-reading each node's ``LampCommandLevel`` (see :meth:`_settle`).
         """
+        deadline = time.monotonic() + self._settings.deadline
+        send_by = deadline - self._settings.deadline * _SETTLE_SHARE
         results: list[CommandResult | None] = [None] * len(commands)
         groups: dict[tuple[str, int, int | None], list[tuple[int, NaturalKey]]] = {}
         for index, command in enumerate(commands):
@@ -568,21 +645,50 @@ class SlvController(LightingController):
                 continue
             duration = math.ceil(command.duration) if command.duration is not None else None
             groups.setdefault((key.controller, arc, duration), []).append((index, key))
-        outcomes = await _all(
-            self._batch(controller, sorted({key.device for _, key in members}), arc, duration)
-            for (controller, arc, duration), members in groups.items()
-        )
-        for members, outcome in zip(groups.values(), outcomes, strict=True):
+        outcomes: list[dict[NaturalKey, StepOutcome]] = [{} for _ in groups]
+        running: set[NaturalKey] = set()
+        unclear: list[dict[NaturalKey, tuple[bool, str]]] = [{} for _ in groups]
+        try:
+            async with until(send_by):
+                await _all(
+                    self._batch(
+                        controller,
+                        sorted({key.device for _, key in members}),
+                        arc,
+                        duration,
+                        send_by,
+                        outcome,
+                        lost,
+                        running,
+                    )
+                    for ((controller, arc, duration), members), outcome, lost in zip(
+                        groups.items(), outcomes, unclear, strict=True
+                    )
+                )
+        except TimeoutError:
+            pass
+        for (group, members), outcome, lost in zip(groups.items(), outcomes, unclear, strict=True):
+            for _, key in members:
+                if key not in outcome and key not in lost:
+                    lost[key] = (key in running, "no batch result by the command's deadline")
+            settled = await self._settle(lost, group[1], deadline) if lost else {}
             for index, key in members:
+                light = light_iri(key)
+                if key in settled:
+                    verdict, detail = settled[key]
+                    results[index] = self._result(commands[index].id, light, verdict, detail)
+                    continue
                 status, message = outcome.get(key, ("MISSING", "no step result in the batch"))
                 if status == "OK":
+                    results[index] = self._result(commands[index].id, light, CommandStatus.ACCEPTED)
+                elif status == "FAILED":
                     results[index] = self._result(
-                        commands[index].id, light_iri(key), CommandStatus.ACCEPTED
+                        commands[index].id, light, CommandStatus.FAILED, message
                     )
                 else:
                     results[index] = self._result(
                         commands[index].id,
-                        light_iri(key),
+                        light,
                         CommandStatus.FAILED,
                         f"SLV step {status}: {message or 'no message'}",
                     )

@@ -7,6 +7,7 @@ from interop.model.lighting import AlarmType, LampType
 __all__ = [
     "ALARM_VALUES",
     "CALENDAR_VALUE",
+    "COMMAND_LEVEL",
     "ENERGY",
     "LAMP_LABELS",
     "LAMP_ON_TIME",
@@ -32,6 +33,10 @@ POWER_FACTOR = "PowerFactor"
 """Power factor, 0..1."""
 METERING_VALUES = (LEVEL, POWER, ENERGY, LAMP_ON_TIME, VOLTAGE, POWER_FACTOR)
 """Every metering value a report carries, in the order the simulator logs them."""
+
+COMMAND_LEVEL = "LampCommandLevel"
+"""The level last commanded (DALI arc, -1 = back to schedule): what the node was told, which
+settles a command whose batch result was lost."""
 
 CALENDAR_VALUE = "DimmingCalendar"
 """Device value naming the dimming calendar a light follows (simulated profile)."""

@@ -12,6 +12,7 @@ Where the public documentation is silent the shapes are a plausible design (see 
 from __future__ import annotations
 
 import base64
+import math
 import secrets
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -34,6 +35,7 @@ from interop_slv.localtime import WIRE_FORMAT, to_local
 from interop_slv.names import (
     ALARM_VALUES,
     CALENDAR_VALUE,
+    COMMAND_LEVEL,
     ENERGY,
     LAMP_LABELS,
     LAMP_ON_TIME,
@@ -47,6 +49,8 @@ from interop_slv.names import (
 __all__ = ["LOGIN_PAGE", "build_app", "overload", "simulator_spec"]
 
 API = "/reports/api"
+MAX_DURATION = 366 * 86400.0
+"""Longest override a batch takes, seconds (a year; longer is refused, never a 500)."""
 GEOZONE = 1
 """The one geozone (the city) every simulated light belongs to."""
 QUERY_TIME = "%d/%m/%Y %H:%M:%S"
@@ -393,6 +397,9 @@ async def get_device_last_values(request: web.Request) -> web.Response:
                 rows.append(_entry(light, name, flag, at, zone))
             elif name == CALENDAR_VALUE and light.schedule is not None:
                 rows.append(_entry(light, name, light.schedule, current.at, zone))
+            elif name == COMMAND_LEVEL and COMMAND_LEVEL in light.native:
+                arc, at = light.native[COMMAND_LEVEL]
+                rows.append(_entry(light, name, str(arc), at, zone))
     return _json(rows)
 
 
@@ -462,17 +469,26 @@ async def set_dimming_levels(request: web.Request) -> web.Response:
         duration = float(str(form["duration"])) if "duration" in form else None
     except ValueError:
         return _error("INVALID_VALUE", "603", "dimmingLevel must be an integer, duration seconds")
-    if not pairs or not -1 <= arc <= 254 or (duration is not None and duration <= 0):
+    if (
+        not pairs
+        or not -1 <= arc <= 254
+        or (duration is not None and not (math.isfinite(duration) and 0 < duration <= MAX_DURATION))
+    ):
         return _error(
             "INVALID_VALUE",
             "603",
-            "need controllerStrId/idOnController pairs, dimmingLevel in -1..254, duration > 0",
+            "need controllerStrId/idOnController pairs, dimmingLevel in -1..254, "
+            f"duration a finite number of seconds in (0, {MAX_DURATION}]",
         )
     found = {pair: state.light_by_key(pair) for pair in pairs}
     known = [light.key for light in found.values() if light is not None]
     for key in known:
         world.raw_log.append((key, "dimmingLevel", arc))
     fates = world.command(known, None if arc == -1 else arc_to_percent(arc), duration=duration)
+    for key, fate in fates.items():
+        light = world.get(key)
+        if light is not None and fate == "queued":
+            light.native[COMMAND_LEVEL] = (arc, light.current.at)
     steps = []
     for (controller, on_controller), light in found.items():
         step = {"controllerStrId": controller, "idOnController": on_controller}
@@ -681,4 +697,6 @@ def simulator_spec(*, batch_seconds: float = 0.05, max_batches: int = 4) -> Simu
         overload=overload,
         rate_limit_status=503,
         default_port=8081,
+        command_path="/dimming/setDimmingLevels",
+        result_path="/batch/getBatchResult",
     )

@@ -89,6 +89,7 @@ class GatewayClient:
         params: Sequence[tuple[str, str]] = (),
         json: Any = None,
         idempotent: bool | None = None,
+        deadline: float | None = None,
     ) -> Response:
         """Send one Gateway API request inside the TALQ envelope.
 
@@ -99,7 +100,12 @@ class GatewayClient:
             await self._login()
         query = [(CLIENT_ADDRESS, self.client_address), (REQUEST_ID, str(uuid.uuid4()))]
         return await self.http.request(
-            method, path, params=[*query, *params], json=json, idempotent=idempotent
+            method,
+            path,
+            params=[*query, *params],
+            json=json,
+            idempotent=idempotent,
+            deadline=deadline,
         )
 
     async def json(self, method: str, path: str, *, params: Sequence[tuple[str, str]] = ()) -> Any:

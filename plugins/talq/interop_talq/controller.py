@@ -9,12 +9,13 @@ control programs and assigns them with ``/assign-commands``.
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
-from interop.control.http import ClientSettings, Response
+from interop.control.http import ClientSettings, OutcomeUnknown, Response, until
 from interop.control.lighting import LightingController
 from interop.errors import AuthenticationFailed, DecodeError, NotFound, SourceUnavailable
 from interop.model.base import Provenance, mint_iri
@@ -48,6 +49,8 @@ __all__ = ["TalqController"]
 _RESTARTS = 3
 _ONE_BY_ONE = 16
 """Up to this many lights are read with one GET /devices/{address} each, more from the listing."""
+_SETTLE_SHARE = 0.25
+"""Share of a command's deadline kept for re-reading the lights whose outcome is unclear."""
 
 
 class TalqController(LightingController):
@@ -65,6 +68,9 @@ class TalqController(LightingController):
     description: ClassVar[str] = "A Gateway serving the published TALQ 2.7.1 Gateway API."
     system: ClassVar[str] = SYSTEM
     system_version: ClassVar[str] = __version__
+    override_chunk: ClassVar[int] = 250
+    """Devices per ``/override-commands`` request: TALQ sets no limit, Gateways bound bodies,
+    and a fault then costs one chunk, not the fleet."""
 
     def __init__(
         self,
@@ -87,6 +93,7 @@ class TalqController(LightingController):
         )
         self._timezone = timezone
         self._epochs = EpochTracker()
+        self._settings = settings or ClientSettings()
 
     @property
     def source(self) -> str:
@@ -116,13 +123,18 @@ class TalqController(LightingController):
 
     # ------------------------------------------------------------------ inventory
 
-    async def _devices(self, page_size: int) -> AsyncIterator[DeviceView]:
+    async def _devices(
+        self, page_size: int, *, deadline: float | None = None
+    ) -> AsyncIterator[DeviceView]:
         """Every device once, paging with offset/limit; an invalidated offset restarts."""
         seen: set[str] = set()
         offset, restarts = 0, 0
         while True:
             response = await self.gateway.request(
-                "GET", "/devices", params=[("offset", str(offset)), ("limit", str(page_size))]
+                "GET",
+                "/devices",
+                params=[("offset", str(offset)), ("limit", str(page_size))],
+                deadline=deadline,
             )
             if response.status == 400 and offset > 0 and restarts < _RESTARTS:
                 restarts += 1
@@ -259,7 +271,15 @@ class TalqController(LightingController):
     # ------------------------------------------------------------------ commands
 
     async def execute(self, commands: Sequence[Command]) -> list[CommandResult]:
-        """One ``/override-commands`` POST per distinct (level, duration); results per light."""
+        """``/override-commands`` in chunks of :attr:`override_chunk` per (level, duration).
+
+        Each chunk is sent (and retried) on its own, all under one deadline
+        (``ClientSettings.deadline``). A chunk whose answer was lost is settled by re-reading
+        its devices' ``targetLightCommand``: the Gateway took it when the ``cmsRefId`` is the
+        chunk's, it did not when another command is there. Lights still unclear when the
+        deadline passes, or whose re-read failed too, are ``unknown``.
+        """
+        deadline = time.monotonic() + self._settings.deadline
         now = datetime.now(UTC)
         results: list[CommandResult | None] = [None] * len(commands)
         batches: dict[tuple[float | None, float | None], list[int]] = {}
@@ -276,10 +296,34 @@ class TalqController(LightingController):
                 results[index] = _result(command, status, now, reason)
                 continue
             batches.setdefault((level, command.duration), []).append(index)
-        for (level, duration), indexes in batches.items():
-            outcome = await self._override(commands, indexes, level, duration)
-            for index, result in outcome.items():
-                results[index] = result
+        chunks = [
+            (level, duration, indexes[start : start + self.override_chunk])
+            for (level, duration), indexes in batches.items()
+            for start in range(0, len(indexes), self.override_chunk)
+        ]
+        outcome: dict[int, CommandResult] = {}
+        unclear: dict[int, tuple[str, float | None, str]] = {}
+        send_by = deadline - self._settings.deadline * _SETTLE_SHARE
+        try:
+            async with until(send_by):
+                await asyncio.gather(
+                    *(
+                        self._override(
+                            commands, indexes, level, duration, send_by, outcome, unclear
+                        )
+                        for level, duration, indexes in chunks
+                    )
+                )
+        except TimeoutError:
+            pass
+        for _, _, indexes in chunks:
+            for i in indexes:
+                if i not in outcome and i not in unclear:
+                    unclear[i] = (commands[indexes[0]].id, _level_of(commands[i]), "no answer yet")
+        if unclear:
+            await self._settle(commands, unclear, deadline, outcome)
+        for index, result in outcome.items():
+            results[index] = result
         return [r for r in results if r is not None]
 
     async def _override(
@@ -288,11 +332,15 @@ class TalqController(LightingController):
         indexes: list[int],
         level: float | None,
         duration: float | None,
-    ) -> dict[int, CommandResult]:
-        outcome: dict[int, CommandResult] = {}
+        deadline: float,
+        outcome: dict[int, CommandResult],
+        unclear: dict[int, tuple[str, float | None, str]],
+    ) -> None:
+        """Send one chunk (twice at most, without the lights a refusal names)."""
         pending = list(indexes)
         for _ in range(2):
             by_address = {str(address_of(commands[i].target)): i for i in pending}
+            reference = commands[pending[0]].id
             body: dict[str, Any] = {
                 "addresses": [{"resource": "devices", "address": a} for a in by_address]
             }
@@ -300,7 +348,7 @@ class TalqController(LightingController):
                 target: dict[str, Any] = {
                     "state": {"name": "LevelState", "value": round(level)},
                     "reason": "override",
-                    "cmsRefId": commands[pending[0]].id,
+                    "cmsRefId": reference,
                 }
                 if duration is not None:
                     until = datetime.now(UTC) + timedelta(seconds=duration)
@@ -308,15 +356,20 @@ class TalqController(LightingController):
                 body["targetCommand"] = target
             try:
                 response = await self.gateway.request(
-                    "POST", "/override-commands", json=body, idempotent=True
+                    "POST", "/override-commands", json=body, idempotent=True, deadline=deadline
                 )
             except AuthenticationFailed:
                 raise
+            except OutcomeUnknown as exc:
+                for i in pending:
+                    unclear[i] = (reference, level, exc.message)
+                return
             except SourceUnavailable as exc:
                 now = datetime.now(UTC)
                 for i in pending:
-                    outcome[i] = _result(commands[i], CommandStatus.FAILED, now, str(exc))
-                return outcome
+                    failure = f"not delivered: {exc.message}"
+                    outcome[i] = _result(commands[i], CommandStatus.FAILED, now, failure)
+                return
             now = datetime.now(UTC)
             if response.status in (201, 202):
                 status = (
@@ -329,15 +382,76 @@ class TalqController(LightingController):
                 )
                 for i in pending:
                     outcome[i] = _result(commands[i], status, now, detail)
-                return outcome
+                return
             pending = self._refused(response, commands, by_address, outcome, now)
             if not pending:
-                return outcome
+                return
         now = datetime.now(UTC)
         for i in pending:
             detail = "the Gateway refused the request twice without naming this light"
             outcome[i] = _result(commands[i], CommandStatus.FAILED, now, detail)
-        return outcome
+
+    async def _settle(
+        self,
+        commands: Sequence[Command],
+        unclear: Mapping[int, tuple[str, float | None, str]],
+        deadline: float,
+        outcome: dict[int, CommandResult],
+    ) -> None:
+        """Decide lost chunks from each device's ``targetLightCommand``, re-read by ``deadline``.
+
+        ``unknown`` (with the reason) for each light the re-read cannot reach in time.
+        """
+        wanted = {str(address_of(commands[i].target)): i for i in unclear}
+        views: dict[str, DeviceView] = {}
+        problem = ""
+        try:
+            async with until(deadline):
+                if len(wanted) <= _ONE_BY_ONE:
+                    for address in wanted:
+                        response = await self.gateway.request(
+                            "GET", f"/devices/{address}", deadline=deadline
+                        )
+                        if response.status == 200:
+                            views[address] = DeviceView(response.json(), source=self.source)
+                else:
+                    async for view in self._devices(200, deadline=deadline):
+                        if view.address in wanted:
+                            views[view.address] = view
+        except AuthenticationFailed:
+            raise
+        except (TimeoutError, SourceUnavailable, DecodeError) as exc:
+            problem = (
+                exc.message
+                if isinstance(exc, SourceUnavailable | DecodeError)
+                else (f"the command's deadline ({self._settings.deadline:g} s) passed")
+            )
+        now = datetime.now(UTC)
+        for address, i in wanted.items():
+            reference, level, lost = unclear[i]
+            seen = views.get(address)
+            if seen is None:
+                detail = f"the request was lost ({lost}) and re-reading the device failed"
+                outcome[i] = _result(
+                    commands[i], CommandStatus.UNKNOWN, now, f"{detail}: {problem or 'no answer'}"
+                )
+                continue
+            found = seen.attribute(FUNCTION_ACTUATOR, "targetLightCommand")
+            value = found.value if found is not None else None
+            active = isinstance(value, dict) and value.get("reason", "override") == "override"
+            taken = (
+                active and isinstance(value, dict) and value.get("cmsRefId") == reference
+                if level is not None
+                else not active
+            )
+            if taken:
+                detail = f"the answer was lost ({lost}); a re-read shows the Gateway took it"
+                outcome[i] = _result(commands[i], CommandStatus.ACCEPTED, now, detail)
+            else:
+                detail = (
+                    f"the request was lost ({lost}); a re-read shows the Gateway did not take it"
+                )
+                outcome[i] = _result(commands[i], CommandStatus.FAILED, now, detail)
 
     def _refused(
         self,

@@ -31,6 +31,7 @@ from interop_talq.provisioning import luminaire_type_address
 __all__ = [
     "DEVICE_CLASS",
     "FUNCTION_IDS",
+    "TARGET_COMMAND",
     "GatewayState",
     "device_documents",
     "group_documents",
@@ -40,6 +41,8 @@ __all__ = [
 ]
 
 DEVICE_CLASS = "interop-lamp-controller"
+TARGET_COMMAND = "talq-target-command"
+"""``SimLight.native`` key of the last override's targetCommand (None after a resume)."""
 _NAMESPACE = uuid.UUID("6f1c1e7e-3a53-4d0e-9a55-1d6f0b7c2a10")
 _EVENTS = {alarm: event for event, alarm in ALARM_EVENTS.items()}
 FUNCTION_IDS = {
@@ -143,7 +146,10 @@ def render_device(gateway: GatewayState, light: SimLight) -> dict[str, Any]:
     }
     if light.schedule is not None:
         actuator["calendarID"] = _attr("AttributeString", light.schedule)
-    if light.override is not None:
+    target = light.native.get(TARGET_COMMAND)
+    if isinstance(target, dict):
+        actuator["targetLightCommand"] = _attr("AttributeCommand", target)
+    elif light.override is not None and TARGET_COMMAND not in light.native:
         actuator["targetLightCommand"] = _attr(
             "AttributeCommand", {"state": level_state(light.override), "reason": "override"}
         )

@@ -47,6 +47,7 @@ from interop_talq.protocol import (
 from interop_talq.sim_devices import (
     DEVICE_CLASS,
     FUNCTION_IDS,
+    TARGET_COMMAND,
     GatewayState,
     device_documents,
     group_documents,
@@ -288,6 +289,9 @@ async def _override(request: web.Request, gateway: GatewayState) -> web.Response
             duration = max(1.0, (until - datetime.now(UTC)).total_seconds())
     for key in keys:
         gateway.world.raw_log.append((key, "targetCommand", command))
+        light = gateway.world.get(key)
+        if light is not None:
+            light.native[TARGET_COMMAND] = command
     gateway.world.command(keys, level, duration=duration)
     return web.Response(status=202)
 
@@ -498,5 +502,6 @@ SPEC = SimulatorSpec(
     overload=overload,
     rate_limit_status=429,
     default_port=8082,
+    command_path="/override-commands",
 )
 """The simulator as the ``interop_simulators`` hook returns it."""
