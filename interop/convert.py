@@ -179,14 +179,16 @@ def read_records(
     *,
     chunk_size: int = 10_000,
     options: Mapping[str, str] | None = None,
+    hints: Mapping[str, str] | None = None,
 ) -> Iterator[list[Record]]:
     """Return the records behind ``uri`` as an iterator of chunks.
 
     The input and its adapter are checked now, so a missing file or unknown plugin fails
     before any output is opened; the data itself is read lazily as the iterator is consumed.
-    ``options`` (e.g. ``namespace``) go to a dataset reader whose constructor takes them.
-    A codec's message that does not decode is set aside (see :mod:`interop.setaside`) when
-    the consumer collects into a lenient log, else its DecodeError stops the reading.
+    ``options`` (e.g. ``namespace``) go to a dataset reader whose constructor takes them;
+    ``hints`` (e.g. ``codec``, ``profiles``) to a codec with every message. A codec's
+    message that does not decode is set aside (see :mod:`interop.setaside`) when the
+    consumer collects into a lenient log, else its DecodeError stops the reading.
     """
     if not uri.path.exists():
         raise ValidationError("no such file or folder", source=str(uri), field="path")
@@ -203,7 +205,7 @@ def read_records(
 
     def decoded() -> Iterator[Record]:
         for source, raw in _messages(uri.path):
-            ctx = DecodeContext(source=source, received_at=received)
+            ctx = DecodeContext(source=source, received_at=received, hints=dict(hints or {}))
             try:
                 records = codec.decode(raw, ctx)
             except DecodeError as error:
@@ -285,6 +287,7 @@ def convert(
     options: Mapping[str, str] | None = None,
     log: SetAsideLog | None = None,
     adapter_options: Mapping[str, str] | None = None,
+    hints: Mapping[str, str] | None = None,
 ) -> int:
     """Read ``source`` and write ``target`` (both ``scheme:path``); returns the record count.
 
@@ -292,14 +295,15 @@ def convert(
     (e.g. ``linked-gtfs``) and the count returned is of triples. With ``log`` the reading
     is lenient: items the source's reader or codec cannot turn into records are set aside
     into it (and its dead letter) and notices collected, unless the log is strict.
-    ``adapter_options`` (e.g. ``namespace``) go to the dataset reader and writer.
+    ``adapter_options`` (e.g. ``namespace``) go to the dataset reader and writer;
+    ``hints`` to a message source's codec (its DecodeContext).
     """
     src, dst = DataUri.parse(source), DataUri.parse(target)
     if profile is None:
         if log is None:
-            return _convert_records(registry, src, dst, progress, adapter_options)
+            return _convert_records(registry, src, dst, progress, adapter_options, hints)
         with collecting(log):
-            return _convert_records(registry, src, dst, progress, adapter_options)
+            return _convert_records(registry, src, dst, progress, adapter_options, hints)
     if dst.scheme != "rdf" or dst.path.suffix.lower() != ".nt" or src.scheme in BUILTIN_SCHEMES:
         raise ValidationError(
             "an RDF profile is written by the source's plugin, as N-Triples",
@@ -322,6 +326,7 @@ def _convert_records(
     dst: DataUri,
     progress: Progress | None,
     adapter_options: Mapping[str, str] | None,
+    hints: Mapping[str, str] | None = None,
 ) -> int:
-    chunks = read_records(registry, src, options=adapter_options)
+    chunks = read_records(registry, src, options=adapter_options, hints=hints)
     return write_records(registry, chunks, dst, progress, options=adapter_options)

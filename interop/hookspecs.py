@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import pluggy
 
@@ -18,6 +18,9 @@ from interop.adapters import Adapter, DemoResult
 from interop.model.properties import PropertySpec
 from interop.model.units import Unit
 from interop.report import Report
+
+if TYPE_CHECKING:  # the CLI's framework, imported only by the CLI itself
+    import typer
 
 __all__ = ["PROJECT", "hookimpl", "hookspec"]
 
@@ -114,4 +117,17 @@ def interop_simulators() -> Sequence[object]:
     the plugin's controller to it; ``interop sim NAME`` runs one, and the controller
     conformance suite (:mod:`interop.testing.lighting`) tests the plugin against it.
     Implementations import aiohttp inside the function.
+    """
+
+
+@hookspec
+def interop_cli_groups() -> Sequence[typer.Typer]:
+    """Return command groups this plugin adds to the ``interop`` command line.
+
+    Each is a named ``typer.Typer`` (``typer.Typer(name="lorawan")``) mounted as
+    ``interop <name> ...`` for commands that only make sense for this plugin's format
+    (``interop lorawan codecs``); generic work belongs in the core commands. A name that a
+    core command or an earlier plugin already uses is skipped with a warning. The CLI loads
+    plugins leniently for this, so a broken plugin never breaks ``interop --help``; keep the
+    module that builds the groups cheap to import (import heavy code inside the commands).
     """

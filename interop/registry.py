@@ -366,6 +366,31 @@ class Registry:
             expected=f"exactly one; the plugin has {found or 'none'}",
         )
 
+    def cli_groups(self) -> list[tuple[str, Any]]:
+        """``(plugin name, typer.Typer)`` of every command group the loaded plugins add.
+
+        A plugin whose ``interop_cli_groups`` raises or returns something else is logged and
+        left out (in strict mode: PluginError), so one plugin cannot break the CLI.
+        """
+        groups: list[tuple[str, Any]] = []
+        for loaded in self.plugins:
+            try:
+                found = self._call_own("interop_cli_groups", loaded.module) or ()
+                items = list(found)
+                if not all(getattr(g, "info", None) is not None for g in items):
+                    raise TypeError(f"returned {items!r}, not typer.Typer groups")
+            except Exception as exc:  # vendor code: isolate any failure
+                error = PluginError(
+                    f"interop_cli_groups failed: {type(exc).__name__}: {exc}",
+                    source=loaded.name, expected="a sequence of typer.Typer groups",
+                )  # fmt: skip
+                if self.strict:
+                    raise error from exc
+                logger.warning("skipping the CLI groups of plugin %r: %s", loaded.name, error)
+                continue
+            groups.extend((loaded.name, group) for group in items)
+        return groups
+
     def validate(self, scheme: str, path: Path) -> Report:
         """Have plugin ``scheme`` validate ``path`` (e.g. ``gtfs`` and a feed zip)."""
         loaded = self.get(scheme)

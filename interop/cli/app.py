@@ -48,7 +48,10 @@ def mount_plugin_groups(root: typer.Typer, registry: Registry | None = None) -> 
     taken = {
         c.name or (c.callback.__name__ if c.callback else "") for c in root.registered_commands
     }
-    taken |= {g.name or g.typer_instance.info.name for g in root.registered_groups}
+    for registered in root.registered_groups:
+        name = registered.name or (registered.typer_instance or typer.Typer()).info.name
+        if isinstance(name, str):
+            taken.add(name)
     mounted = []
     for plugin, group in groups:
         name = group.info.name

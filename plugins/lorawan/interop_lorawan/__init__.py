@@ -24,6 +24,7 @@ __all__ = [
     "DownlinkBuilder",
     "LorawanUplinkCodec",
     "__version__",
+    "interop_cli_groups",
     "interop_conformance_cases",
     "interop_demo",
     "interop_register_adapters",
@@ -42,6 +43,14 @@ def interop_conformance_cases() -> Sequence[object]:
     from interop_lorawan.conformance import conformance_cases
 
     return conformance_cases()
+
+
+@hookimpl
+def interop_cli_groups() -> Sequence[object]:
+    """``interop lorawan codecs`` and ``interop lorawan coverage FILE``."""
+    from interop_lorawan.cli import app
+
+    return [app]
 
 
 @hookimpl

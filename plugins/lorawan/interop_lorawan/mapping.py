@@ -454,7 +454,7 @@ def _place(
                 continue
             unit, scale = found
             scale *= candidate.scale
-        scaled = number * scale if scale != 1.0 else number
+        scaled = _scaled(number, scale)
         canonical = _canonical(float(scaled), unit, spec)
         low, high = spec.plausible or (-math.inf, math.inf)
         if not low <= canonical <= high:
@@ -475,6 +475,16 @@ def _place(
     windowed = any(c.window is not None or c.fraction is not None for c in rule)
     kind = "ambiguous" if windowed and data is None else "implausible"
     return None, f"{kind}: {_fmt(number)} fits no reading ({'; '.join(tried)})"
+
+
+def _scaled(number: int | float, scale: float) -> int | float:
+    """``number * scale``; a sub-unit scale divides (3300 mV -> 3.3 V, not 3.3000000000000003)."""
+    if scale == 1.0:
+        return number
+    inverse = 1 / scale
+    if scale < 1 and abs(inverse - round(inverse)) < 1e-9:
+        return number / round(inverse)
+    return number * scale
 
 
 def _symbol(unit: Unit, scale: float) -> str:
