@@ -5,6 +5,8 @@ data-protection class, field and sink; an :class:`Enforcer` applies it to record
 pseudonymisation keys of a :class:`KeyRing`. Depends on :mod:`interop.model` only.
 """
 
+from pathlib import Path
+
 from interop.privacy.art30 import RecordOfProcessing, build_record, render_markdown
 from interop.privacy.enforcer import Applied, Enforcer, Refused
 from interop.privacy.explain import FieldDecision
@@ -21,9 +23,13 @@ from interop.privacy.policy import (
     parse_policy,
 )
 
+SAMPLES = Path(__file__).resolve().parent / "samples"
+"""The sample policies shipped with interop: ``city.toml`` and ``footfall.toml``."""
+
 __all__ = [
     "KEYS_ENV",
     "KEY_FILE_ENV",
+    "SAMPLES",
     "Action",
     "AggregateRule",
     "Applied",

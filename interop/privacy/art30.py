@@ -52,6 +52,7 @@ class DataCategory(_Out):
     data_class: DataClass
     store: Action
     sinks: dict[str, Action]
+    note: str | None = None
 
 
 class Recipient(_Out):
@@ -174,6 +175,17 @@ def build_record(
         for d in sensitive_fields(decisions, STORE)
         if not d.field.startswith("provenance.")
     ]
+    for rule in policy.aggregate:
+        categories.append(
+            DataCategory(
+                field=f"{'|'.join(rule.kinds)}.{rule.contributor}",
+                data_class=DataClass.PERSONAL,
+                store=Action.SUPPRESS,
+                sinks=dict.fromkeys(sinks, Action.SUPPRESS),
+                note=f"identifies a contributor to aggregate {rule.name!r}: held only as an "
+                "in-memory hash while its window is open, never stored or sent",
+            )
+        )
     allowed = expand(policy.jurisdictions)
     recipients = []
     transfers = []
@@ -263,8 +275,9 @@ def render_markdown(record: RecordOfProcessing) -> str:
     ]
     for cat in record.personal_data:
         cells = [cat.sinks.get(s, cat.store).value for s in sinks]
+        note = f" ({cat.note})" if cat.note else ""
         lines.append(
-            f"| `{cat.field}` | {cat.data_class.value} | {cat.store.value} | "
+            f"| `{cat.field}`{_cell(note)} | {cat.data_class.value} | {cat.store.value} | "
             + " | ".join(cells)
             + " |"
         )

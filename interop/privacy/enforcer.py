@@ -266,8 +266,8 @@ class Enforcer:
             first = exposed[0]
             where = "no declared jurisdiction" if jurisdiction is None else repr(jurisdiction)
             raise PolicyViolation(
-                f"sink {sink!r} ({where}) would receive {first.data_class.value} data "
-                f"({len(exposed)} field(s)), outside the jurisdictions the policy allows",
+                f"would receive {first.data_class.value} data ({len(exposed)} field(s)) in "
+                f"{where}, outside the jurisdictions the policy allows",
                 source=f"sink {sink!r}",
                 field=f"{first.kind}.{first.field}",
                 expected=f"a sink in {', '.join(self.policy.jurisdictions)}, or a policy "
