@@ -20,6 +20,10 @@ from interop.model.records import Record, RecordAdapter
 
 __all__ = ["RecordRow", "load_record", "record_row"]
 
+_TIME_FIELDS = ("timestamp", "issued_at", "at")
+"""Fields that date a record (a reading, a command, a command's outcome), first found wins;
+records without one are dated by when they were stored."""
+
 _RANK = {
     DataClass.PUBLIC: 0,
     DataClass.TECHNICAL: 1,
@@ -45,7 +49,12 @@ class RecordRow:
 def record_row(record: Record) -> RecordRow:
     """Index one record: series, entity, time, protection class, JSON body."""
     prop: str | None = None
-    time: datetime | None = getattr(record, "timestamp", None)
+    time: datetime | None = None
+    for name in _TIME_FIELDS:
+        value = getattr(record, name, None)
+        if isinstance(value, datetime):
+            time = value
+            break
     if isinstance(record, Measurement):
         entity = record.device or record.feature_of_interest or record.id
         series = f"{entity}|{record.property}"
@@ -56,8 +65,6 @@ def record_row(record: Record) -> RecordRow:
     else:
         entity = getattr(record, "device", None) or record.id
         series = record.id
-    if not isinstance(time, datetime):
-        time = None
     return RecordRow(
         id=record.id,
         kind=record.kind,
