@@ -185,9 +185,7 @@ class RealtimeFeed(RecordBase):
     """
 
     kind: Literal["transit_realtime_feed"] = protected(DataClass.PUBLIC, "transit_realtime_feed")
-    realtime_version: str = protected(
-        DataClass.PUBLIC, min_length=1, description="gtfs_realtime_version."
-    )
+    realtime_version: str = protected(DataClass.PUBLIC, description="gtfs_realtime_version.")
     incrementality: Incrementality | None = protected(DataClass.PUBLIC, None)
     timestamp: UtcDateTime | None = protected(
         DataClass.PUBLIC, None, description="When the message's content was created."

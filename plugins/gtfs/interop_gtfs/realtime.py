@@ -26,6 +26,12 @@ Nothing is lost. Every record keeps, under ``extensions["gtfs-rt"]``:
 Protobuf ``float`` fields (latitude, longitude, bearing, speed) are 32-bit: a canonical value
 that is not a 32-bit float is rounded on encode (about 1e-5 degree for coordinates).
 Timestamps are whole POSIX seconds: ``encode`` refuses fractions of a second.
+
+A message without entities (a ``FULL_DATASET`` saying nothing is disrupted now) decodes to
+one :class:`~interop.model.realtime.RealtimeFeed` record holding its header, which encodes
+back to the same message; only the bare default header (version 2.0, nothing else, what
+``encode([])`` writes) decodes to no record. Optional strings set to ``""`` (an empty ``vehicle.label``) stay
+``""``: protobuf tells them from unset fields, and so does the model.
 """
 
 from __future__ import annotations
@@ -60,6 +66,7 @@ from interop.model.realtime import (
     CongestionLevel,
     InformedEntity,
     OccupancyStatus,
+    RealtimeFeed,
     ServiceAlert,
     SeverityLevel,
     StopTimeEvent,
@@ -711,6 +718,11 @@ class GtfsRealtimeCodec(Codec):
                 raise DecodeError(
                     f"entity {entity.id!r}: {error}", source=ctx.source, field="entity"
                 ) from None
+        if not feed.entity and header != _DEFAULT_HEADER:
+            try:
+                records.append(_feed_record(header, namespace, ctx))
+            except ValueError as error:
+                raise DecodeError(f"feed header: {error}", source=ctx.source) from None
         return records
 
     @staticmethod
@@ -780,13 +792,16 @@ class GtfsRealtimeCodec(Codec):
         entities: dict[str, Any] = {}
         headers: list[_JsonDict] = []
         for index, record in enumerate(records):
+            if isinstance(record, RealtimeFeed):
+                headers.append(_feed_header(record))
+                continue
             payload = _PAYLOADS.get(type(record))
             if payload is None:
                 raise EncodeError(
                     f"record {index} is a {record.kind}, which GTFS-Realtime cannot hold",
                     source=ctx.target,
                     expected="transit_trip_update, transit_vehicle_position or "
-                    "transit_service_alert",
+                    "transit_service_alert or transit_realtime_feed",
                 )
             name, spec = payload
             kind = RECORD_KINDS[type(record)]
@@ -831,6 +846,47 @@ class GtfsRealtimeCodec(Codec):
         if missing:
             raise EncodeError(f"required fields are missing: {', '.join(missing)}")
         return bytes(feed.SerializeToString(deterministic=True))
+
+
+def _feed_record(header: _JsonDict, namespace: str, ctx: DecodeContext) -> RealtimeFeed:
+    """The record of a message without entities: its header, so that it survives."""
+    stamp = header.get("timestamp")
+    incrementality = header.get("incrementality")
+    return RealtimeFeed(
+        id=mint_iri("realtime-feed", namespace, "" if stamp is None else str(stamp)),
+        provenance=Provenance(
+            plugin=PLUGIN,
+            plugin_version=PLUGIN_VERSION,
+            source_system=ctx.source,
+            received_at=ctx.received_at,
+        ),
+        extensions={EXTENSION: {"header": header}},
+        realtime_version=str(header["gtfs_realtime_version"]),
+        incrementality=None if incrementality is None else str(incrementality).lower(),
+        timestamp=_instant(stamp if isinstance(stamp, int) else None),
+        feed_version=None if header.get("feed_version") is None else str(header["feed_version"]),
+    )
+
+
+def _feed_header(record: RealtimeFeed) -> _JsonDict:
+    """The FeedHeader a RealtimeFeed record stands for: as decoded, else from its fields."""
+    extension = _extension(record)
+    if "header" in extension:
+        header = extension["header"]
+        if not isinstance(header, dict):
+            raise EncodeError("the feed header is a JSON object", field="header")
+        return header
+    built: _JsonDict = {"gtfs_realtime_version": record.realtime_version}
+    if record.incrementality is not None:
+        built["incrementality"] = record.incrementality.value.upper()
+    if record.timestamp is not None:
+        seconds = record.timestamp.timestamp()
+        if seconds != int(seconds):
+            raise EncodeError("a header timestamp is whole seconds", field="timestamp")
+        built["timestamp"] = int(seconds)
+    if record.feed_version is not None:
+        built["feed_version"] = record.feed_version
+    return built
 
 
 def _extension(record: Record) -> _JsonDict:
