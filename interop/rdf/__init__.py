@@ -4,6 +4,10 @@
 :func:`write_ntriples` streams the same triples for bulk data without building a graph;
 :func:`validate` checks any graph against the shipped shapes. Every conversion is driven by
 one table, :data:`interop.rdf.mapping.RECORD_MAPS`.
+
+Public submodules besides the names below: :mod:`interop.rdf.literals` (the lexical form of
+each Python value and the XSD datatype IRIs, for a plugin that streams its own N-Triples
+profile), :mod:`interop.rdf.namespaces` and :mod:`interop.rdf.mapping`.
 """
 
 from __future__ import annotations

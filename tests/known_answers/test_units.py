@@ -199,3 +199,19 @@ def test_decimals_convert_exactly_and_floats_come_back_as_floats() -> None:
     assert convert(Decimal("0.7"), "kPa", "mbar") == Decimal("7")
     assert type(convert(21, "Cel", "K")) is float
     assert convert(21, "Cel", "K") == 294.15
+
+
+QUDT_FACTORS = {
+    "http://qudt.org/vocab/unit/V-A": Fraction(1),
+    "http://qudt.org/vocab/unit/KiloV-A": Fraction(1000),
+    "http://qudt.org/vocab/unit/KiloV-A_Reactive": Fraction(1000),
+    "http://qudt.org/vocab/unit/PPB": Fraction(1, 10**9),
+    "http://qudt.org/vocab/unit/MicroGM-PER-M3": Fraction(1, 10**9),
+    "http://qudt.org/vocab/unit/M3-PER-HR": Fraction(1, 3600),
+}
+"""QUDT's ``conversionMultiplier`` of each fallback unit OM-2 lacks (to the SI unit)."""
+
+
+def test_units_outside_om_have_qudts_factors() -> None:
+    fallbacks = {unit.iri: unit.factor for unit in DEFAULT_UNITS if not unit.in_om}
+    assert fallbacks == QUDT_FACTORS

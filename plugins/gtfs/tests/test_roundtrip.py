@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -72,13 +71,10 @@ def test_unknown_file_survives_byte_for_byte(gtfs_corpus, tmp_path):
 
 
 def test_largest_feed_round_trips(gtfs_corpus, tmp_path):
-    """The NYC subway feed (86k stop_times): the one big round trip, timed."""
-    started = time.perf_counter()
+    """The NYC subway feed (86k stop_times): the big round trip (timed in bench.gtfs_timings)."""
     first, again = _round_trip(gtfs_corpus / "gtfs_kit/nyc_subway_gtfs.zip", tmp_path / "nyc")
-    elapsed = time.perf_counter() - started
     assert len(first) > 86_000
     _assert_same(first, again)
-    assert elapsed < 60, f"round trip took {elapsed:.1f} s"
 
 
 def test_sample_feed_round_trips_through_a_folder(tmp_path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -527,8 +526,7 @@ def test_edge_feed_warnings(gtfs_corpus: Path) -> None:
     assert "invalid_input_files_in_subfolder" in _codes(nested, Severity.WARNING)
 
 
-def test_nyc_is_validated_quickly(gtfs_corpus: Path) -> None:
-    start = time.perf_counter()
+def test_nyc_is_validated(gtfs_corpus: Path) -> None:
+    """Every row of the NYC subway feed is checked (its speed is in bench.gtfs_timings)."""
     report = _corpus_report(gtfs_corpus, "gtfs_kit/nyc_subway_gtfs.zip")
     assert report.checked > 86_150
-    assert time.perf_counter() - start < 10
