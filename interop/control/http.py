@@ -86,7 +86,8 @@ class ClientSettings:
 
     ``ca_bundle`` (PEM) replaces the system's trusted CAs for the vendor's server certificate;
     ``client_cert`` and ``client_key`` (PEM; the key may be inside ``client_cert``) are this
-    client's certificate for mutual TLS, as TALQ Gateways require.
+    client's certificate for mutual TLS, as TALQ Gateways require; mutual TLS is held to
+    TLS 1.2 so that a refused certificate fails the handshake itself (fast, unretried).
     """
 
     timeout: float = 10.0
@@ -143,6 +144,10 @@ class ClientSettings:
                     field="client_cert",
                     expected="a readable PEM certificate and its unencrypted PEM private key",
                 ) from None
+            # TLS 1.3 checks the client certificate after the handshake: a refusal then
+            # looks like a reset connection. TLS 1.2 refuses it inside the handshake, so a
+            # wrong certificate is a clear TLS error that is not retried.
+            context.maximum_version = ssl.TLSVersion.TLSv1_2
         return context
 
 
@@ -306,7 +311,7 @@ class HttpClient:
             try:
                 response = await self._send(method, url, params, body, data, send_headers, budget)
             except (TimeoutError, aiohttp.ClientError, ssl.SSLError) as exc:
-                tls = _tls_failure(exc)
+                tls = _tls_failure(exc, url.startswith("https:"))
                 if tls is not None:
                     raise AuthenticationFailed(
                         f"{method} {path}: TLS failed ({tls}); not retried",
@@ -406,8 +411,18 @@ def until(deadline: float) -> asyncio.Timeout:
     return asyncio.timeout_at(loop.time() + (deadline - time.monotonic()))
 
 
-def _tls_failure(exc: BaseException) -> str | None:
-    """What went wrong in TLS when ``exc`` is (or wraps) a TLS failure, else None."""
+def _tls_failure(exc: BaseException, https: bool) -> str | None:
+    """What went wrong in TLS when ``exc`` is (or wraps) a TLS failure, else None.
+
+    Over HTTPS a connection reset while connecting is the server ending the handshake:
+    servers do that when they refuse the client's certificate (or its absence).
+    """
+    if (
+        https
+        and isinstance(exc, aiohttp.ClientConnectorError)
+        and isinstance(exc.os_error, ConnectionResetError)
+    ):
+        return "the server ended the TLS handshake; it refuses this client certificate or none"
     seen: BaseException | None = exc
     for _ in range(4):
         if seen is None:

@@ -11,16 +11,19 @@ before the vendor handlers see a request.
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
 from interop.control.http import ClientSettings
 from interop.control.lighting import LightingController
+from interop.errors import ValidationError
 from interop.simulation.world import LightWorld
 
 __all__ = [
@@ -29,6 +32,7 @@ __all__ = [
     "default_overload",
     "fault_middleware",
     "serve",
+    "tls_context",
     "world_key",
 ]
 
@@ -110,22 +114,62 @@ def fault_middleware(spec: SimulatorSpec) -> Middleware:
 
 @asynccontextmanager
 async def serve(
-    spec: SimulatorSpec, world: LightWorld, *, host: str = "127.0.0.1", port: int = 0
+    spec: SimulatorSpec,
+    world: LightWorld,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    ssl_context: ssl.SSLContext | None = None,
 ) -> AsyncIterator[str]:
     """Run ``spec``'s simulator over ``world`` for the block; yields its base URL.
 
-    ``port`` 0 picks a free port. Only loopback is meant: simulators have no TLS.
+    ``port`` 0 picks a free port. Only loopback is meant. With ``ssl_context`` it serves
+    HTTPS (see :func:`tls_context` for one that requires client certificates).
     """
     app = build(spec, world)
     runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=0.5)
     await runner.setup()
-    site = web.TCPSite(runner, host, port)
+    site = web.TCPSite(runner, host, port, ssl_context=ssl_context)
     await site.start()
     bound = runner.addresses[0][1] if runner.addresses else port
+    scheme = "https" if ssl_context is not None else "http"
+    shown = f"[{host}]" if ":" in host else host
     try:
-        yield f"http://{host}:{bound}"
+        yield f"{scheme}://{shown}:{bound}"
     finally:
         await runner.cleanup()
+
+
+def tls_context(
+    certificate: Path, key: Path | None = None, *, client_ca: Path | None = None
+) -> ssl.SSLContext:
+    """A server TLS context; with ``client_ca`` a client certificate it signed is required.
+
+    That is how a TALQ Gateway authenticates its CMS (mutual TLS). ValidationError names
+    the file that cannot be loaded.
+    """
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    try:
+        context.load_cert_chain(str(certificate), str(key) if key is not None else None)
+    except (OSError, ssl.SSLError) as exc:
+        raise ValidationError(
+            f"cannot load the server certificate and key ({type(exc).__name__})",
+            source=str(certificate),
+            field="certificate",
+            expected="a PEM certificate and its unencrypted PEM private key",
+        ) from None
+    if client_ca is not None:
+        try:
+            context.load_verify_locations(cafile=str(client_ca))
+        except (OSError, ssl.SSLError) as exc:
+            raise ValidationError(
+                f"cannot load the client CA ({type(exc).__name__})",
+                source=str(client_ca),
+                field="client_ca",
+                expected="a PEM file of the CA certificates that sign client certificates",
+            ) from None
+        context.verify_mode = ssl.CERT_REQUIRED
+    return context
 
 
 def build(spec: SimulatorSpec, world: LightWorld) -> web.Application:
