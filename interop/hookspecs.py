@@ -22,6 +22,9 @@ from interop.report import Report
 if TYPE_CHECKING:  # the CLI's framework, imported only by the CLI itself
     import typer
 
+    from interop.simulation.server import SimulatorSpec  # needs aiohttp: typing only
+    from interop.testing.cases import ConformanceCase  # the kit: typing only
+
 __all__ = ["PROJECT", "hookimpl", "hookspec"]
 
 PROJECT = "interop"
@@ -98,7 +101,7 @@ def interop_write_rdf_profile(
 
 
 @hookspec
-def interop_conformance_cases() -> Sequence[object]:
+def interop_conformance_cases() -> Sequence[ConformanceCase]:
     """Return conformance cases (classes of :mod:`interop.testing.cases`) for the kit.
 
     Each case tells the conformance kit which records an adapter can represent (as a
@@ -109,7 +112,7 @@ def interop_conformance_cases() -> Sequence[object]:
 
 
 @hookspec
-def interop_simulators() -> Sequence[object]:
+def interop_simulators() -> Sequence[SimulatorSpec]:
     """Return simulators of this plugin's vendor system (``SimulatorSpec`` objects).
 
     See :class:`interop.simulation.server.SimulatorSpec`.
