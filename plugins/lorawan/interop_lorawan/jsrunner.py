@@ -13,8 +13,9 @@ Engine: QuickJS via the ``quickjs`` package (CPython 3.11 manylinux wheels). Cho
 * it is the engine ChirpStack runs device codecs in (with the same 100 ms default limit), so a
   codec that works there behaves the same here;
 * it has *hard* per-call limits: an interrupt handler stops a runaway call after
-  ``time_limit_s`` with an uncatchable error, the allocator refuses past ``memory_limit``
-  bytes and the stack is capped; V8's heap limit is a near-OOM callback, not an allocator cap;
+  ``time_limit_s`` (wall clock, see below) with an uncatchable error, the allocator refuses
+  past ``memory_limit`` bytes and the stack is capped; V8's heap limit is a near-OOM
+  callback, not an allocator cap;
 * the Python binding embeds only the ECMAScript core: no ``std``/``os`` modules, no module
   loader, no ``print``, ``console``, timers, ``require``, ``process`` or ``fetch`` (the tests
   check this), so a codec cannot reach files, the network or processes;
@@ -32,8 +33,19 @@ object reachable from the global object (constructors, prototypes, ``Math``, ``J
 frozen and its global binding made read-only before the codec loads, so a codec cannot change
 what the next call sees. (Freezing has one visible effect: in strict code, assigning a
 property that a frozen prototype also defines, such as ``error.name = …`` on an ``Error``,
-throws; define it with ``Object.defineProperty`` instead.) After a call that ran out of time,
-memory or stack, the context is discarded and rebuilt.
+throws; define it with ``Object.defineProperty`` instead.) A call that leaves the global
+object in a state the clean-up cannot undo (a non-configurable global, ``preventExtensions``
+or ``freeze`` of ``globalThis``) still returns its result, and the next call gets a fresh
+context; so does a call that ran out of time, memory or stack.
+
+Purity: ``Date`` is the uplink's receive time (``new Date()``, ``Date.now()``; the Unix epoch
+when the caller gives none; dates built from arguments work as usual) and ``Math.random`` is
+a xorshift generator seeded from the call's input, so a codec's output is a pure function of
+its input. Limits: wall-clock time per call (:mod:`interop_lorawan.jsclock`; the binding's
+own limit counts CPU time, which on a loaded machine lets a 100 ms limit run 200 ms), memory
+of the runtime, C stack, and the size of the result (``output_limit``, its own error
+message). A result nested deeper than the semantic mapping follows is returned as it is; the
+mapping keeps the deep subtree unmapped, as JSON text, with a short warning.
 
 Contexts are per thread (the QuickJS runtime must not be touched from two threads, even at
 different times), created lazily the first time a thread calls the codec.
@@ -54,10 +66,12 @@ import orjson
 import quickjs  # type: ignore[import-untyped]
 
 from interop.errors import DecodeError, EncodeError, PluginError
+from interop_lorawan.jsclock import WallClock, wall_clock
 from interop_lorawan.payload import Decoded, Downlink, PayloadCodec
 
 __all__ = [
     "DEFAULT_MEMORY_LIMIT",
+    "DEFAULT_OUTPUT_LIMIT",
     "DEFAULT_STACK_LIMIT",
     "DEFAULT_TIME_LIMIT_S",
     "CodecExample",
@@ -71,6 +85,8 @@ DEFAULT_MEMORY_LIMIT = 32 * 1024 * 1024
 """Bytes the whole QuickJS runtime of one codec (per thread) may allocate."""
 DEFAULT_STACK_LIMIT = 512 * 1024
 """Bytes of C stack a codec call may use (deep recursion ends as a stack overflow)."""
+DEFAULT_OUTPUT_LIMIT = 1024 * 1024
+"""Bytes (about: characters of strings plus 8 per other value) a call's result may hold."""
 
 Function = Literal["decodeUplink", "encodeDownlink", "decodeDownlink"]
 _FUNCTIONS: tuple[Function, ...] = ("decodeUplink", "encodeDownlink", "decodeDownlink")
@@ -91,14 +107,34 @@ class _JsContext(Protocol):
     def set_max_stack_size(self, limit: int) -> None: ...
 
 
-# The sandbox set-up, run once per context before the codec is compiled. It hardens every
+# The sandbox set-up, run once per context before the codec is compiled. It replaces Date
+# (the uplink's receive time) and Math.random (seeded from the call's input), hardens every
 # built-in reachable from the global object, records the global names, and defines the one
-# entry point Python calls: __interop_run(index, inputJson) -> JSON text of
-# {"ok": result} or {"fail": "missing" | "nonjson", "detail": text}.
+# entry point Python calls: __interop_run(index, inputJson, nowMs, outputLimit) -> JSON text
+# of {"ok": result} | {"fail": "missing" | "nonjson" | "size", "detail": text} |
+# {"threw": text}, with "tainted": true added when the clean-up could not restore the global
+# object (the caller then builds a fresh context).
 _PRELUDE = r"""
 (function (source) {
   'use strict';
   var g = globalThis, seen = new Set([globalThis]);  // the global object stays extensible
+  var RealDate = Date, now = 0, seed = 1, budget = 0, tainted = false;
+  var SandboxDate = function Date() {
+    if (new.target === undefined) return new RealDate(now).toString();
+    if (arguments.length === 0) return Reflect.construct(RealDate, [now], new.target);
+    return Reflect.construct(RealDate, Array.prototype.slice.call(arguments), new.target);
+  };
+  SandboxDate.prototype = RealDate.prototype;
+  SandboxDate.now = function now_() { return now; };
+  SandboxDate.parse = RealDate.parse;
+  SandboxDate.UTC = RealDate.UTC;
+  Object.defineProperty(RealDate.prototype, 'constructor',
+                        {value: SandboxDate, writable: true, configurable: true});
+  g.Date = SandboxDate;
+  Math.random = function random() {  // xorshift32: a pure function of the call's input
+    seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5;
+    return (seed >>> 0) / 4294967296;
+  };
   function harden(o) {
     if (o === null || (typeof o !== 'object' && typeof o !== 'function') || seen.has(o)) return;
     seen.add(o);
@@ -126,27 +162,54 @@ _PRELUDE = r"""
   var names = ['decodeUplink', 'encodeDownlink', 'decodeDownlink'];
   var baseline = new Set(Reflect.ownKeys(g));
   baseline.add('__interop_run');
+  var TOO_BIG = {};
   function replacer(key, value) {
     var t = typeof value;
     var where = ' at "' + key + '"';
     if (t === 'number' && !isFinite(value)) throw new TypeError('non-finite ' + value + where);
     if (t === 'function' || t === 'symbol' || t === 'bigint') throw new TypeError('a ' + t + where);
+    budget -= (t === 'string' ? value.length : 8) + String(key).length;
+    if (budget < 0) throw TOO_BIG;
     return value;
   }
-  function run(index, inputJson) {
+  function call(index, inputJson) {
+    var fn = factory()[index];
+    if (fn === null) return JSON.stringify({fail: 'missing', detail: names[index]});
+    var result;
     try {
-      var fn = factory()[index];
-      if (fn === null) return JSON.stringify({fail: 'missing', detail: names[index]});
-      var result = fn(JSON.parse(inputJson));
-      try {
-        var text = JSON.stringify({ok: result}, replacer);
-      } catch (e) {
-        return JSON.stringify({fail: 'nonjson', detail: String(e)});
-      }
-      return text;
-    } finally {
-      Reflect.ownKeys(g).forEach(function (k) { if (!baseline.has(k)) delete g[k]; });
+      result = fn(JSON.parse(inputJson));
+    } catch (e) {
+      if (typeof InternalError === 'function' && e instanceof InternalError) throw e;
+      return JSON.stringify({threw: String(e)});
     }
+    var text;
+    try {
+      text = JSON.stringify({ok: result}, replacer);
+    } catch (e) {
+      if (e === TOO_BIG || String(e).indexOf('out of memory') >= 0) {
+        return JSON.stringify({fail: 'size', detail: 'more'});
+      }
+      return JSON.stringify({fail: 'nonjson', detail: String(e)});
+    }
+    return text;
+  }
+  function run(index, inputJson, nowMs, outputLimit) {
+    var h = 2166136261;
+    for (var i = 0; i < inputJson.length; i++) {
+      h ^= inputJson.charCodeAt(i); h = Math.imul(h, 16777619);
+    }
+    now = nowMs; seed = (h | 0) || 1; budget = outputLimit;
+    var out;
+    try {
+      out = call(index, inputJson);
+    } finally {
+      var clean = Object.isExtensible(g);
+      Reflect.ownKeys(g).forEach(function (k) {
+        if (!baseline.has(k) && !Reflect.deleteProperty(g, k)) clean = false;
+      });
+      tainted = !clean;
+    }
+    return tainted ? '{"tainted":true,' + out.slice(1) : out;
   }
   Object.defineProperty(g, '__interop_run', {value: run, writable: false, configurable: false});
 })
@@ -188,17 +251,30 @@ class _Program:
             context = cast(_JsContext, quickjs.Context())
             context.set_memory_limit(self.memory_limit)
             context.set_max_stack_size(self.stack_limit)
-            context.set_time_limit(max(1.0, 10 * self.time_limit_s))  # set-up and top level
+            clock = wall_clock(context)
+            setup_s = max(1.0, 10 * self.time_limit_s)  # set-up and the codec's top level
+            if clock is None:  # the binding's own limit, in CPU time
+                context.set_time_limit(setup_s)
+            else:
+                clock.start(setup_s)
             prelude = cast(Any, context.eval(_PRELUDE))
             prelude(self.source)
-            context.set_time_limit(self.time_limit_s)
+            if clock is None:
+                context.set_time_limit(self.time_limit_s)
             run = context.get("__interop_run")
-            self.local.run = run
+            self.local.run, self.local.clock = run, clock
         return run
 
+    def start(self) -> None:
+        """Start the wall-clock limit of the calling thread's next call."""
+        clock: WallClock | None = getattr(self.local, "clock", None)
+        if clock is not None:
+            clock.start(self.time_limit_s)
+
     def discard(self) -> None:
-        """Drop this thread's context (after it ran out of time, memory or stack)."""
+        """Drop this thread's context (out of time, memory or stack, or tainted)."""
         self.local.run = None
+        self.local.clock = None
 
 
 class JsPayloadCodec(PayloadCodec):
@@ -226,20 +302,22 @@ class JsPayloadCodec(PayloadCodec):
         time_limit_s: float = DEFAULT_TIME_LIMIT_S,
         memory_limit: int = DEFAULT_MEMORY_LIMIT,
         stack_limit: int = DEFAULT_STACK_LIMIT,
+        output_limit: int = DEFAULT_OUTPUT_LIMIT,
     ) -> None:
         # codec_id and vendor are per instance here; they shadow the ClassVar defaults.
         vars(self)["codec_id"] = codec_id
         vars(self)["vendor"] = vendor
-        if time_limit_s <= 0 or memory_limit <= 0 or stack_limit <= 0:
+        if min(time_limit_s, memory_limit, stack_limit, output_limit) <= 0:
             raise PluginError(
                 "JavaScript codec limits must be positive",
                 source=codec_id,
                 field="limits",
-                expected="time_limit_s, memory_limit and stack_limit > 0",
+                expected="time_limit_s, memory_limit, stack_limit and output_limit > 0",
             )
         self.variables: dict[str, str] = dict(variables or {})
         self.examples: tuple[CodecExample, ...] = tuple(examples)
         self.time_limit_s = time_limit_s
+        self.output_limit = output_limit
         sources: dict[str, str] = dict.fromkeys(_FUNCTIONS, source)
         for name, text in (function_sources or {}).items():
             if name not in _FUNCTIONS:
@@ -345,9 +423,11 @@ class JsPayloadCodec(PayloadCodec):
     ) -> CodecResult:
         """Run ``decodeUplink``; its ``data`` with its ``warnings``, or a DecodeError."""
         payload: dict[str, Any] = {"bytes": list(data), "fPort": f_port}
+        now_ms = 0.0
         if recv_time is not None:
             payload["recvTime"] = recv_time.isoformat()
-        return self._decode("decodeUplink", payload, device)
+            now_ms = recv_time.timestamp() * 1000
+        return self._decode("decodeUplink", payload, device, now_ms)
 
     def decode_downlink(self, f_port: int, data: bytes, *, device: str = "device") -> Decoded:
         """Run ``decodeDownlink``; its ``data`` or a DecodeError."""
@@ -406,8 +486,10 @@ class JsPayloadCodec(PayloadCodec):
 
     # the sandbox boundary ---------------------------------------------------------------
 
-    def _decode(self, function: Function, payload: dict[str, Any], device: str) -> CodecResult:
-        result = self._call(function, payload, device, DecodeError)
+    def _decode(
+        self, function: Function, payload: dict[str, Any], device: str, now_ms: float = 0.0
+    ) -> CodecResult:
+        result = self._call(function, payload, device, DecodeError, now_ms)
         warnings = self._check_errors(result, function, device, DecodeError)
         data = result.get("data")
         if not isinstance(data, dict):
@@ -421,6 +503,7 @@ class JsPayloadCodec(PayloadCodec):
         payload: dict[str, Any],
         device: str,
         error: type[DecodeError] | type[EncodeError],
+        now_ms: float = 0.0,
     ) -> dict[str, Any]:
         if self.variables:
             payload["variables"] = self.variables
@@ -431,8 +514,9 @@ class JsPayloadCodec(PayloadCodec):
                               field="data", expected="JSON values") from None  # fmt: skip
         program = self._programs[function]
         run = program.entry()
+        program.start()
         try:
-            out = run(_FUNCTIONS.index(function), text)
+            out = run(_FUNCTIONS.index(function), text, now_ms, self.output_limit)
         except quickjs.StackOverflow:
             program.discard()
             raise self._error(error, function, device, "exceeded its stack limit",
@@ -449,13 +533,26 @@ class JsPayloadCodec(PayloadCodec):
                 raise self._error(error, function, device, "exceeded its memory limit",
                                   expected="a call within the memory limit") from None  # fmt: skip
             raise self._error(error, function, device, f"threw {message}") from None
-        envelope = orjson.loads(out) if isinstance(out, str) else None
+        try:
+            envelope = orjson.loads(out) if isinstance(out, str) else None
+        except orjson.JSONDecodeError as exc:
+            raise self._error(error, function, device, f"returned unreadable output ({exc})"[:200],
+                              expected="JSON nested less than 1024 levels") from None  # fmt: skip
         if not isinstance(envelope, dict):
             raise self._error(error, function, device, "returned no result")
+        if envelope.get("tainted"):  # the global object could not be restored: start afresh
+            program.discard()
+        if "threw" in envelope:
+            thrown = str(envelope["threw"]).strip().splitlines() or ["an exception"]
+            raise self._error(error, function, device, f"threw {thrown[0][:500]}")
         failure = envelope.get("fail")
         if failure == "missing":
             raise self._error(error, function, device, "is not defined by this codec",
                               expected=f"a codec defining {function}")  # fmt: skip
+        if failure == "size":
+            raise self._error(error, function, device,
+                              f"returned more than its output limit of {self.output_limit} bytes",
+                              expected="a result within the output limit")  # fmt: skip
         if failure is not None:
             raise self._error(error, function, device,
                               f"returned a value that is not JSON: {envelope.get('detail')}",
