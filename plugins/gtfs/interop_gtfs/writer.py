@@ -44,7 +44,7 @@ from interop_gtfs.columns import (
 )
 from interop_gtfs.ids import FeedNamespace, gtfs_iri, kind_of
 from interop_gtfs.manifest import PLUGIN
-from interop_gtfs.reader import FILES_NAMESPACE, KNOWN_FILES, derived_local_id
+from interop_gtfs.reader import FILES_NAMESPACE, KNOWN_FILES
 
 __all__ = ["GtfsWriter"]
 
@@ -172,6 +172,7 @@ class _Feed:
         row: dict[str, str] = {}
         id_column = spec.id_column
         own_id = id_column is not None and kind_of(record.id) == spec.id_kind
+        ids = self.ids
         if id_column is not None and own_id:
             local = self.ids.local_id(record.id, spec.id_kind, where)
             if local:
@@ -183,13 +184,17 @@ class _Feed:
         for column in spec.columns:
             value = get_path(record, column.field)
             if value is not None:
-                row[column.name] = format_value(column, value, record, self.ids, where)
+                row[column.name] = format_value(column, value, record, ids, where)
         if isinstance(record, Stop) and record.point is not None and record.point.alt is not None:
             raise EncodeError(
                 "GTFS stops have no altitude", source=where, field="point.alt", expected="None"
             )
         if not own_id:
-            self._check_derived_id(spec, record, where)
+            self._check_derived_id(spec, record, row, where)
+        table = self.tables.get(spec.name) or self.table(spec.name, spec.all_columns, _always(spec))
+        if PLUGIN not in record.extensions:
+            table.add(row)
+            return
         free = [c.name for c in spec.columns if c.name not in row and not c.required]
         for name, text in self._extension_columns(record, spec.all_columns, where, free).items():
             if not isinstance(text, str):
@@ -200,12 +205,15 @@ class _Feed:
                     expected="a string",
                 )
             row[name] = text
-        always = [c.name for c in spec.columns if c.required or c.header]
-        if spec.id_column is not None and not spec.empty_id and spec.key_kind is None:
-            always.insert(0, spec.id_column)
-        self.table(spec.name, spec.all_columns, always).add(row)
+        table.add(row)
 
-    def _check_derived_id(self, spec: FileSpec, record: Any, where: str) -> None:
+    def _check_derived_id(
+        self, spec: FileSpec, record: Any, row: dict[str, str], where: str
+    ) -> None:
+        """Refuse a keyless row whose IRI is not the one its key columns give back.
+
+        ``row`` holds the key columns as written, which is what the reader derives from.
+        """
         kind = spec.key_kind or spec.id_kind
         if not spec.key:
             raise EncodeError(
@@ -213,7 +221,7 @@ class _Feed:
                 source=where,
                 expected=f"an IRI minted for kind {spec.id_kind!r}",
             )
-        expected = derived_local_id(spec, record, record, self.ids, where)
+        expected = "/".join(row.get(name, "") for name in spec.key)
         namespace = self.ids.namespace
         if namespace is not None and record.id == gtfs_iri(kind, namespace, expected):
             return
@@ -297,6 +305,14 @@ class _Feed:
                 self.tables[name].finish(member)
         for name, data in sorted(self.files.items()):
             (out / name).write_bytes(data)
+
+
+def _always(spec: FileSpec) -> list[str]:
+    """The columns always in ``spec``'s header: the id column, required and header ones."""
+    always = [c.name for c in spec.columns if c.required or c.header]
+    if spec.id_column is not None and not spec.empty_id and spec.key_kind is None:
+        always.insert(0, spec.id_column)
+    return always
 
 
 def _file_bytes(name: str, content: Any, where: str) -> bytes:
