@@ -9,7 +9,17 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from interop.cli import convert, demo, ingest, lighting, plugins, policy, store, validate
+from interop.cli import (
+    convert,
+    demo,
+    ingest,
+    lighting,
+    plugins,
+    policy,
+    scaffold,
+    store,
+    validate,
+)
 
 if TYPE_CHECKING:
     from interop.registry import Registry
@@ -23,7 +33,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for _module in (plugins, convert, validate, ingest, store, demo, lighting, policy):
+for _module in (plugins, scaffold, convert, validate, ingest, store, demo, lighting, policy):
     _module.register(app)
 
 
