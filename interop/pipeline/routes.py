@@ -93,8 +93,8 @@ class Decoder:
             codec = self._registry.adapter(Codec, route.plugin, route.adapter)()
             self._codecs[message.source] = codec
         ctx = DecodeContext(
-            source=message.key,
+            source=message.metadata.get("origin", message.key),
             received_at=message.received_at,
-            hints={**route.hints, **message.metadata},
+            hints={**route.hints, **{k: v for k, v in message.metadata.items() if k != "origin"}},
         )
         return codec.decode(message.payload, ctx)

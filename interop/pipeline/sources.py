@@ -1,5 +1,6 @@
 """Sources of raw messages: files and folders as ``interop ingest`` reads them.
 
+Each message's ``origin`` metadata (file name, and line) is what codecs see as its source.
 A folder holds one message per file (sorted by name, hidden files skipped); a ``.jsonl`` or
 ``.ndjson`` file holds one message per non-empty line; any other file is one message. The
 idempotency key is a hash of the route and the bytes, so ingesting the same data again
@@ -48,12 +49,12 @@ def raw_messages(path: Path, source: str) -> Iterator[RawMessage]:
                             message_key(source, payload),
                             payload,
                             received,
-                            {"file": file.name, "line": str(number)},
+                            {"origin": f"{file.name}:{number}"},
                         )
         else:
             payload = file.read_bytes()
             yield RawMessage(
-                source, message_key(source, payload), payload, received, {"file": file.name}
+                source, message_key(source, payload), payload, received, {"origin": file.name}
             )
 
 
