@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from functools import cache
+from typing import Annotated, Any, cast
 
 import pydantic
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter
 
 from interop.errors import PolicyViolation
 from interop.privacy.fields import FieldSpec, Shape
@@ -46,9 +47,9 @@ class Context:
         self.sink = sink
         self.kind = kind
 
-    def count(self, action: str, field: str) -> None:
-        """Count one action on one field for this sink (the audit trail)."""
-        self.audit[(action, f"{self.kind}.{field}", self.sink)] += 1
+    def count(self, action: str, label: str) -> None:
+        """Count one action on one field (``kind.path``) for this sink (the audit trail)."""
+        self.audit[(action, label, self.sink)] += 1
 
     def refuse(self, message: str, field: str, expected: str) -> PolicyViolation:
         """The error for a record that cannot be made compliant (no value in it)."""
@@ -111,10 +112,10 @@ def _act(value: Any, step: Step, ctx: Context) -> Any:
         elif action is Action.GENERALISE:
             value = _generalise(value, step, ctx)
         if value is _SUPPRESSED:
-            ctx.count(Action.SUPPRESS.value, step.spec.dotted)
+            ctx.count(Action.SUPPRESS.value, step.label)
             return _suppressed(step.spec, ctx)
         if action is not Action.KEEP:
-            ctx.count(action.value, step.spec.dotted)
+            ctx.count(action.value, step.label)
     return value
 
 
@@ -134,11 +135,15 @@ def _extensions(value: Mapping[str, Any], steps: tuple[ExtensionStep, ...], ctx:
     result: dict[str, Any] | None = None
     for step in steps:
         namespace = value.get(step.namespace)
-        if namespace is None or (step.member is not None and step.member not in namespace):
+        if namespace is None:
+            continue
+        if step.member is not None and step.member not in namespace:
             continue
         if result is None:
             result = {ns: dict(members) for ns, members in value.items()}
-        field = f"extensions.{step.namespace}" + (f".{step.member}" if step.member else "")
+        field = f"{ctx.kind}.extensions.{step.namespace}" + (
+            f".{step.member}" if step.member else ""
+        )
         if step.member is None:
             del result[step.namespace]
             ctx.count(Action.SUPPRESS.value, field)
@@ -176,6 +181,76 @@ def _apply_step(value: Any, step: Step, ctx: Context) -> Any:
     return _act(value, step, ctx)
 
 
+@cache
+def _independent_fields(cls: type[BaseModel]) -> frozenset[str]:
+    """Fields whose validity depends on nothing but their own value.
+
+    A class with a model validator relates fields to each other (a set_level command needs
+    its level), and a field validator may transform its input: such fields are revalidated
+    with the whole model; any other changed field is validated alone, which is much cheaper.
+    """
+    decorators = cls.__pydantic_decorators__
+    if decorators.model_validators:
+        return frozenset()
+    validated = {name for d in decorators.field_validators.values() for name in d.info.fields}
+    return frozenset(name for name in cls.model_fields if name not in validated)
+
+
+@cache
+def _field_adapter(cls: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    """Validates one field's value exactly as the model would (type and constraints)."""
+    info = cls.model_fields[name]
+    annotation: Any = info.annotation
+    if info.metadata:
+        annotation = cast(Any, Annotated)[(annotation, *info.metadata)]
+    return TypeAdapter(annotation)
+
+
+def _invalid(error: pydantic.ValidationError, field: str, ctx: Context) -> PolicyViolation:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or field
+    return ctx.refuse(
+        f"the record is no longer valid once the policy is applied: {first['msg']}",
+        where,
+        "a policy that leaves enough of this record type for it to be valid",
+    )
+
+
+def _copy_with(model: BaseModel, updates: dict[str, Any]) -> BaseModel:
+    """``model.model_copy(update=updates)`` for already validated values, without its overhead.
+
+    Canonical models have no private attributes and no extra fields; anything else takes
+    pydantic's own path.
+    """
+    if model.__pydantic_private__ is not None or model.__pydantic_extra__ is not None:
+        return model.model_copy(update=updates)
+    new = type(model).__new__(type(model))
+    object.__setattr__(new, "__dict__", {**model.__dict__, **updates})
+    object.__setattr__(
+        new, "__pydantic_fields_set__", model.__pydantic_fields_set__ | updates.keys()
+    )
+    object.__setattr__(new, "__pydantic_extra__", None)
+    object.__setattr__(new, "__pydantic_private__", None)
+    return new
+
+
+def _rebuild(model: BaseModel, updates: dict[str, Any], ctx: Context) -> Any:
+    cls = type(model)
+    if updates.keys() <= _independent_fields(cls):
+        for name, value in updates.items():
+            try:
+                updates[name] = _field_adapter(cls, name).validate_python(value)
+            except pydantic.ValidationError as error:
+                raise _invalid(error, name, ctx) from None
+        return _copy_with(model, updates)
+    data = {name: getattr(model, name) for name in cls.model_fields}
+    data.update(updates)
+    try:
+        return cls.model_validate(data)
+    except pydantic.ValidationError as error:
+        raise _invalid(error, next(iter(updates)), ctx) from None
+
+
 def _apply_model(model: BaseModel, steps: tuple[Step, ...], ctx: Context) -> Any:
     updates: dict[str, Any] = {}
     for step in steps:
@@ -183,22 +258,11 @@ def _apply_model(model: BaseModel, steps: tuple[Step, ...], ctx: Context) -> Any
         if value is None:
             continue
         new = _apply_step(value, step, ctx)
-        if new is not value:
+        if new is not value and new != value:
             updates[step.name] = new
     if not updates:
         return model
-    data = {name: getattr(model, name) for name in type(model).model_fields}
-    data.update(updates)
-    try:
-        return type(model).model_validate(data)
-    except pydantic.ValidationError as error:
-        first = error.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or next(iter(updates))
-        raise ctx.refuse(
-            f"the record is no longer valid once the policy is applied: {first['msg']}",
-            field,
-            "a policy that leaves enough of this record type for it to be valid",
-        ) from None
+    return _rebuild(model, updates, ctx)
 
 
 def apply_plan(record: BaseModel, steps: tuple[Step, ...], ctx: Context) -> Any:

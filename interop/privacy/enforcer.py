@@ -72,6 +72,12 @@ class Enforcer:
             for spec in registry
             if RANK[spec.protection] > RANK[DataClass.TECHNICAL]
         }
+        self._measured = frozenset(
+            cls
+            for cls in kinds().values()
+            if self._property_classes and {"property", "value"} <= set(cls.model_fields)
+        )
+        """Record types whose ``value`` takes its property's class."""
         self._audit: Counter[tuple[str, str, str]] = Counter()
         self._refused: list[Refused] = []
         self._plans: dict[tuple[type[BaseModel], str, DataClass | None], tuple[Step, ...]] = {}
@@ -116,16 +122,16 @@ class Enforcer:
 
     def _value_class(self, record: Any) -> DataClass | None:
         prop = getattr(record, "property", None)
-        if prop is None or not self._property_classes:
+        if prop is None or prop not in self._property_classes:
             return None
         provenance = getattr(record, "provenance", None)
         if provenance is not None and provenance.plugin == AGGREGATOR_PLUGIN:
             return None  # an aggregate above k says nothing about one person
-        return self._property_classes.get(prop)
+        return self._property_classes[prop]
 
     def _plan(self, record: Any, sink: str) -> tuple[Step, ...]:
         cls: type[BaseModel] = type(record)
-        value_class = self._value_class(record)
+        value_class = self._value_class(record) if cls in self._measured else None
         key = (cls, sink, value_class)
         plan = self._plans.get(key)
         if plan is None:
@@ -142,12 +148,13 @@ class Enforcer:
         """
         kept: list[AnyRecord] = []
         refused: list[Refused] = []
+        ctx = Context(self.keys, self.policy.generalise, self._audit, sink, "")
         for index, record in enumerate(records):
             plan = self._plan(record, sink)
             if not plan:
                 kept.append(record)
                 continue
-            ctx = Context(self.keys, self.policy.generalise, self._audit, sink, record.kind)
+            ctx.kind = record.kind
             try:
                 kept.append(apply_plan(record, plan, ctx))
             except PolicyViolation as error:

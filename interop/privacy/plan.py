@@ -36,6 +36,8 @@ class Step:
     spec: FieldSpec
     name: str
     data_class: DataClass
+    label: str
+    """``kind.path``: how the audit trail names the field."""
     actions: tuple[Action, ...] = ()
     children: tuple[Step, ...] = ()
     extensions: tuple[ExtensionStep, ...] = ()
@@ -89,11 +91,12 @@ def _step(
     if spec.path == ("value",) and value_class is not None:
         data_class = stricter(data_class, value_class)
     actions = actions_for(policy, sink, kind, spec.dotted, data_class)
+    label = f"{kind}.{spec.dotted}"
     if spec.path == (EXTENSIONS,) and actions == (Action.KEEP,):
         ext = _extension_steps(policy, sink, kind)
-        return Step(spec, spec.path[-1], data_class, extensions=ext) if ext else None
+        return Step(spec, spec.path[-1], data_class, label, extensions=ext) if ext else None
     if actions != (Action.KEEP,):
-        return Step(spec, spec.path[-1], data_class, actions=actions)
+        return Step(spec, spec.path[-1], data_class, label, actions=actions)
     if spec.shape in (Shape.MODEL, Shape.MODELS) and spec.children:
         children = tuple(
             step
@@ -101,7 +104,7 @@ def _step(
             if (step := _step(policy, sink, kind, child, None)) is not None
         )
         if children:
-            return Step(spec, spec.path[-1], data_class, children=children)
+            return Step(spec, spec.path[-1], data_class, label, children=children)
     return None
 
 
