@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from interop_lorawan.codecs.cayenne import CayenneLPP
+from interop_lorawan.codecs.cayenne import LPP_TYPES, CayenneLPP, LppType
 from interop_lorawan.codecs.dingtek import DingtekDF702
 from interop_lorawan.codecs.elsys import Elsys
 
@@ -321,3 +321,70 @@ def test_df702_downlink_refuses_out_of_range(parameter: dict[str, Any]) -> None:
 def test_df702_downlink_decode_refuses_bad_commands(command: bytes) -> None:
     with pytest.raises(DecodeError):
         DF702.decode_downlink(3, command)
+
+
+# Cayenne LPP: the table itself, generic sensor as float32, polyline ---------------------
+def test_lpp_type_table_is_immutable() -> None:
+    from dataclasses import FrozenInstanceError
+
+    with pytest.raises(FrozenInstanceError):
+        LPP_TYPES[103].size = 3  # type: ignore[misc]
+
+
+def test_one_limit_applies_to_every_component() -> None:
+    xyz = LppType(250, "xyz", 6, True, (100,), ("x", "y", "z"), limits=((-1, 1),))
+    assert [part[3] for part in xyz.parts()] == [(-1, 1)] * 3
+    assert [part[2] for part in xyz.parts()] == [100] * 3
+
+
+def test_power_is_unsigned() -> None:
+    assert lpp("10 80 FFFF") == {"power_16": 65535}
+
+
+def test_generic_sensor_as_float32_leaves_other_types_alone() -> None:
+    floats = CayenneLPP(generic_sensor_float32=True)
+    frame = bytes.fromhex("00000109643FC000000A65000A")
+    assert floats.decode_uplink(1, frame) == {
+        "digital_in_0": 1, "generic_sensor_9": 1.5, "luminosity_10": 10,
+    }  # fmt: skip
+    assert floats.encode_downlink({"generic_sensor_9": 1.5}).data == bytes.fromhex("09643FC00000")
+
+
+def test_polyline_after_another_item_reads_its_own_bytes() -> None:
+    # presence on channel 0, then a polyline whose value starts at byte 5:
+    # size 10, factor 1, first point (1.0000, -2.0000), one step (+3, -4) x 0.0001 °
+    frame = bytes.fromhex("00660101F00A01002710FFB1E003FC")
+    decoded = lpp(frame.hex())
+    assert decoded["presence_0"] == 1
+    assert decoded["polyline_1"] == {
+        "factor": 1,
+        "points": [
+            {"latitude": 1.0, "longitude": -2.0},
+            {"latitude": 1.0003, "longitude": -2.0004},
+        ],
+    }
+
+
+def test_polyline_encodes_the_edges_of_the_globe() -> None:
+    value = {"factor": 255, "points": [{"latitude": 90.0, "longitude": -180.0}]}
+    assert LPP.encode_downlink({"polyline_2": value}).data == bytes.fromhex("02F008FF0DBBA0E488C0")
+
+
+@pytest.mark.parametrize(
+    ("value", "field"),
+    [
+        ({"factor": 1, "points": [{"latitude": 0, "longitude": 0}], "x": 1}, "polyline_2"),
+        ({"factor": 256, "points": [{"latitude": 0, "longitude": 0}]}, "polyline_2.factor"),
+        ({"factor": 0, "points": [{"latitude": 0, "longitude": 0}]}, "polyline_2.factor"),
+        ({"factor": 1, "points": []}, "polyline_2.points"),
+        ({"factor": 1, "points": [{"latitude": 90.0001, "longitude": 0}]},
+         "polyline_2.points[0]"),
+        ({"factor": 1, "points": [{"latitude": 0, "longitude": 0},
+                                  {"latitude": 0.0128, "longitude": 0}]},
+         "polyline_2.points[1]"),
+    ],
+)  # fmt: skip
+def test_polyline_encode_refusals_name_the_field(value: dict[str, Any], field: str) -> None:
+    with pytest.raises(EncodeError) as caught:
+        LPP.encode_downlink({"polyline_2": value})
+    assert caught.value.field == field
