@@ -263,7 +263,16 @@ class LightingController(Controller):
 
     @abstractmethod
     async def schedules(self) -> list[DimmingSchedule]:
-        """Every dimming schedule (calendar with its programs) the system holds."""
+        """Every dimming schedule (calendar with its programs) the system can translate.
+
+        A calendar or program the canonical model cannot hold is left out, never fatal:
+        :meth:`untranslatable_schedules` names it with the reason.
+        """
+
+    def untranslatable_schedules(self) -> list[tuple[str, str]]:
+        """(name or id, reason) of each schedule the last :meth:`schedules` call left out."""
+        found: list[tuple[str, str]] = getattr(self, "_untranslatable", [])
+        return list(found)
 
     @abstractmethod
     async def save_schedule(self, schedule: DimmingSchedule) -> DimmingSchedule:

@@ -125,7 +125,15 @@ class MigrationPlan:
     replaced_schedules: set[str] = field(default_factory=set)
     """Names of schedules the target has and that will be replaced."""
     assignments: dict[str, list[str]] = field(default_factory=dict)
-    """Schedule name -> names of the lights that follow it."""
+    """Schedule name -> names of the lights that follow it (and do not yet in the target)."""
+    unchanged_schedules: list[str] = field(default_factory=list)
+    """Schedules the target already holds, equal: not saved again."""
+    unchanged: list[DimmingSchedule] = field(default_factory=list)
+    """The source's copy of each unchanged schedule (for verification)."""
+    unchanged_ids: dict[str, str] = field(default_factory=dict)
+    """Name -> the target's id of each unchanged schedule (lights may still join it)."""
+    unchanged_assignments: int = 0
+    """Lights that already follow the same schedule in the target."""
     differences: list[Difference] = field(default_factory=list)
     """Fields of matched lights that differ (the target keeps its own values)."""
     skipped: list[Skipped] = field(default_factory=list)
@@ -146,8 +154,12 @@ class MigrationPlan:
                 f"{sign} schedule {schedule.name} ({len(schedule.programs)} programs, "
                 f"{len(schedule.rules)} rules, {schedule.timezone})"
             )
+        for name in self.unchanged_schedules:
+            lines.append(f"= schedule {name} (unchanged)")
         for name, lights in sorted(self.assignments.items()):
             lines.append(f"+ assign {len(lights)} lights to schedule {name}")
+        if self.unchanged_assignments:
+            lines.append(f"= {self.unchanged_assignments} assignments (unchanged)")
         for difference in self.differences:
             lines.append(
                 f"~ light {difference.name}: {difference.field} is {difference.target!r} in the "
@@ -174,6 +186,14 @@ class MigrationReport:
     """Differences between source and target found when re-reading the target."""
     verified: bool = False
     seconds: float = 0.0
+    schedules_unchanged: int = 0
+    assignments_unchanged: int = 0
+    plan: list[str] = field(default_factory=list)
+    """The plan as diff lines (see :meth:`MigrationPlan.diff`): what a dry run would do."""
+    completed: bool = False
+    """False when the migration stopped early; the counts say what was done before."""
+    error: str | None = None
+    """Why it stopped early (secrets redacted)."""
 
     def as_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data."""
@@ -181,12 +201,17 @@ class MigrationReport:
             "source": self.source,
             "target": self.target,
             "dry_run": self.dry_run,
+            "completed": self.completed,
+            "error": self.error,
             "lights_created": self.lights_created,
             "lights_matched": self.lights_matched,
             "schedules_saved": self.schedules_saved,
+            "schedules_unchanged": self.schedules_unchanged,
             "lights_assigned": self.lights_assigned,
+            "assignments_unchanged": self.assignments_unchanged,
             "verified": self.verified,
             "seconds": round(self.seconds, 3),
+            "plan": self.plan,
             "not_carried_over": [
                 {"what": s.what, "name": s.name, "reason": s.reason} for s in self.skipped
             ],
@@ -228,8 +253,10 @@ async def plan(source: LightingController, target: LightingController) -> Migrat
     """Read both systems and work out what moving ``source`` onto ``target`` involves."""
     result = MigrationPlan(source=source.system, target=target.system)
     lights, unnamed, schedules, assigned = await _read(source)
-    target_lights, _, target_schedules, _ = await _read(target)
+    target_lights, _, target_schedules, target_assigned = await _read(target)
     result.source_lights = lights
+    for name, reason in source.untranslatable_schedules():
+        result.skipped.append(Skipped("schedule", name, f"not translatable: {reason}"))
     for light in unnamed:
         reason = (
             "it has no name to match it across systems"
@@ -247,14 +274,31 @@ async def plan(source: LightingController, target: LightingController) -> Migrat
                 differences("light", name, portable_light(light), portable_light(existing))
             )
     schedule_names = {s.id: name for name, s in schedules.items()}
+    target_schedule_names = {s.id: name for name, s in target_schedules.items()}
+    target_names = {light.id: name for name, light in target_lights.items()}
+    already = {
+        target_names[light]: target_schedule_names.get(schedule)
+        for light, schedule in target_assigned.items()
+        if light in target_names
+    }
     for name, schedule in sorted(schedules.items()):
         if schedule.name is None:
             result.skipped.append(
                 Skipped("schedule", schedule.id, "it has no name to match it across systems")
             )
             continue
+        existing_schedule = target_schedules.get(name)
+        if existing_schedule is not None and not any(
+            differences(
+                "schedule", name, portable_schedule(schedule), portable_schedule(existing_schedule)
+            )
+        ):
+            result.unchanged_schedules.append(name)
+            result.unchanged.append(schedule)
+            result.unchanged_ids[name] = existing_schedule.id
+            continue
         result.schedules.append(schedule)
-        if name in target_schedules:
+        if existing_schedule is not None:
             result.replaced_schedules.add(name)
     by_id = {light.id: name for name, light in lights.items()}
     for light_id, schedule_id in sorted(assigned.items()):
@@ -268,6 +312,9 @@ async def plan(source: LightingController, target: LightingController) -> Migrat
                     f"light or schedule {schedule_id} is not being migrated",
                 )
             )
+            continue
+        if already.get(light_name) == schedule_name and schedule_name in result.unchanged_schedules:
+            result.unchanged_assignments += 1
             continue
         result.assignments.setdefault(schedule_name, []).append(light_name)
     return result
@@ -285,19 +332,26 @@ async def migrate(
     dry_run: bool = False,
     chunk_size: int = 200,
     prepared: MigrationPlan | None = None,
+    report: MigrationReport | None = None,
 ) -> MigrationReport:
-    """Carry out a migration (or only plan it with ``dry_run``), then verify the target."""
+    """Carry out a migration (or only plan it with ``dry_run``), then verify the target.
+
+    ``report``, when given, is filled as the work goes, so that a caller whose migration is
+    interrupted (an exception, Ctrl-C) still holds what was done before.
+    """
     started = time.perf_counter()
     work = prepared or await plan(source, target)
-    report = MigrationReport(
-        source=work.source,
-        target=work.target,
-        dry_run=dry_run,
-        lights_matched=len(work.matched),
-        skipped=list(work.skipped),
-    )
+    if report is None:
+        report = MigrationReport(source=work.source, target=work.target, dry_run=dry_run)
+    report.source, report.target, report.dry_run = work.source, work.target, dry_run
+    report.lights_matched = len(work.matched)
+    report.skipped = list(work.skipped)
+    report.plan = work.diff()
+    report.schedules_unchanged = len(work.unchanged_schedules)
+    report.assignments_unchanged = work.unchanged_assignments
     if dry_run:
         report.seconds = time.perf_counter() - started
+        report.completed = True
         return report
     target_ids = dict(work.matched)
     for chunk in _chunks(work.create, chunk_size):
@@ -310,7 +364,7 @@ async def migrate(
             if light.name is not None:
                 target_ids[light.name] = light.id
         report.lights_created += len(created)
-    schedule_ids: dict[str, str] = {}
+    schedule_ids: dict[str, str] = dict(work.unchanged_ids)
     for schedule in work.schedules:
         try:
             saved = await target.save_schedule(schedule)
@@ -336,7 +390,12 @@ async def migrate(
         for chunk in _chunks(ids, chunk_size):
             results = await target.assign_schedule(schedule_id, list(chunk))
             for result in results:
-                if result.status in (CommandStatus.FAILED, CommandStatus.REJECTED):
+                if result.status in (
+                    CommandStatus.FAILED,
+                    CommandStatus.REJECTED,
+                    CommandStatus.UNKNOWN,
+                    CommandStatus.TIMED_OUT,
+                ):
                     report.skipped.append(
                         Skipped("assignment", str(result.target), result.detail or "refused")
                     )
@@ -345,6 +404,7 @@ async def migrate(
     report.mismatches = await verify(work, target)
     report.verified = not report.mismatches
     report.seconds = time.perf_counter() - started
+    report.completed = True
     return report
 
 
@@ -361,7 +421,7 @@ async def verify(work: MigrationPlan, target: LightingController) -> list[Differ
             mismatches.extend(
                 differences("light", name, portable_light(light), portable_light(other))
             )
-    for schedule in work.schedules:
+    for schedule in [*work.schedules, *work.unchanged]:
         name = str(schedule.name)
         other_schedule = schedules.get(name)
         if other_schedule is None:

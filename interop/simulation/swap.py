@@ -7,6 +7,7 @@ the target system for a SHACL check.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -44,19 +45,32 @@ async def run_migration(
     report_path: Path,
     *,
     on_plan: Callable[[Any], None] | None = None,
+    redact: Callable[[str], str] | None = None,
 ) -> Any:
-    """Plan, migrate and verify, close both controllers and write the report; return it."""
-    from interop.control.migrate import migrate, plan
+    """Plan, migrate and verify, close both controllers and write the report; return it.
 
+    The report is written whatever happens: when the migration stops early (an error,
+    Ctrl-C) it says so, why (through ``redact``, which hides secrets) and what was done.
+    """
+    from interop.control.credentials import redact_url
+    from interop.control.migrate import MigrationReport, migrate, plan
+
+    hide = redact or redact_url
+    report = MigrationReport(source=source.system, target=target.system, dry_run=dry_run)
     try:
         work = await plan(source, target)
         if on_plan is not None:
             on_plan(work)
-        report = await migrate(source, target, dry_run=dry_run, prepared=work)
+        await migrate(source, target, dry_run=dry_run, prepared=work, report=report)
+    except (Exception, KeyboardInterrupt, asyncio.CancelledError) as exc:
+        report.error = hide(f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__)
+        raise
     finally:
-        await source.aclose()
-        await target.aclose()
-    write_report(report, report_path)
+        try:
+            await source.aclose()
+            await target.aclose()
+        finally:
+            write_report(report, report_path)
     return report
 
 

@@ -704,10 +704,18 @@ class SlvController(LightingController):
             what="getSchedules",
         )
         documents = validate(_SCHEDULES, data, source=self.source, what="calendar list")
-        return [
-            decode_schedule(doc, source=self.source, plugin_version=self.system_version)
-            for doc in documents
-        ]
+        found: list[DimmingSchedule] = []
+        self._untranslatable: list[tuple[str, str]] = []
+        for doc in documents:
+            try:
+                found.append(
+                    decode_schedule(doc, source=self.source, plugin_version=self.system_version)
+                )
+            except (DecodeError, EncodeError, ValueError) as exc:
+                name = doc.get("name") or doc.get("id") or "?"
+                text = exc.message if isinstance(exc, InteropError) else str(exc)
+                self._untranslatable.append((str(name), text.splitlines()[0]))
+        return found
 
     async def save_schedule(self, schedule: DimmingSchedule) -> DimmingSchedule:
         """Save the programs, then the calendar (replacing one of the same name)."""

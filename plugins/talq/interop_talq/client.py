@@ -153,8 +153,9 @@ class GatewayClient:
         body = response.json()
         access = body.get("access_token") if isinstance(body, dict) else None
         if not isinstance(access, str) or not access:
+            keys = sorted(body) if isinstance(body, dict) else type(body).__name__
             raise DecodeError(
-                f"token answer {body!r:.80}",
+                f"the token answer has no access_token (it has {keys})",
                 source=self.source,
                 field="access_token",
                 expected="a bearer token",

@@ -17,7 +17,13 @@ from typing import Any, ClassVar
 
 from interop.control.http import ClientSettings, OutcomeUnknown, Response, until
 from interop.control.lighting import LightingController
-from interop.errors import AuthenticationFailed, DecodeError, NotFound, SourceUnavailable
+from interop.errors import (
+    AuthenticationFailed,
+    DecodeError,
+    EncodeError,
+    NotFound,
+    SourceUnavailable,
+)
 from interop.model.base import Provenance, mint_iri
 from interop.model.command import Command, CommandKind, CommandResult, CommandStatus
 from interop.model.lighting import DimmingSchedule, LightingAlarm, LightPoint
@@ -502,14 +508,23 @@ class TalqController(LightingController):
         return "UTC"
 
     async def schedules(self) -> list[DimmingSchedule]:
-        """Every calendar on the Gateway with its control programs."""
+        """Every calendar on the Gateway with its control programs.
+
+        A calendar (or one of its programs) the canonical model cannot hold is left out and
+        named by :meth:`untranslatable_schedules`.
+        """
         zone = await self.timezone()
         calendars = await self._lookup("/calendars", "id")
         programs = await self._lookup("/control-programs", "id")
-        return [
-            decode_schedule(calendar, programs, timezone=zone, source=self.source)
-            for calendar in calendars.values()
-        ]
+        found: list[DimmingSchedule] = []
+        self._untranslatable: list[tuple[str, str]] = []
+        for key, calendar in calendars.items():
+            try:
+                found.append(decode_schedule(calendar, programs, timezone=zone, source=self.source))
+            except (DecodeError, EncodeError, ValueError) as exc:
+                name = calendar.get("name") if isinstance(calendar.get("name"), str) else key
+                self._untranslatable.append((str(name), _reason(exc)))
+        return found
 
     async def save_schedule(self, schedule: DimmingSchedule) -> DimmingSchedule:
         """Create or replace the calendar named ``schedule.name`` and its programs."""
@@ -613,6 +628,12 @@ class TalqController(LightingController):
 _ACTIONS = frozenset(
     {CommandKind.ON, CommandKind.OFF, CommandKind.SET_LEVEL, CommandKind.RESUME_SCHEDULE}
 )
+
+
+def _reason(exc: Exception) -> str:
+    """A one-line reason for an untranslatable document (an InteropError's own message)."""
+    text = exc.message if isinstance(exc, DecodeError | EncodeError) else str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _level_of(command: Command) -> float | None:
