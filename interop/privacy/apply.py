@@ -238,7 +238,9 @@ def _rebuild(model: BaseModel, updates: dict[str, Any], ctx: Context) -> Any:
     cls = type(model)
     if updates.keys() <= _independent_fields(cls):
         for name, value in updates.items():
-            try:
+            if not isinstance(value, str):
+                continue  # None, a default, a validated model, or an aware UTC instant
+            try:  # a pseudonym: the field may constrain its length or pattern
                 updates[name] = _field_adapter(cls, name).validate_python(value)
             except pydantic.ValidationError as error:
                 raise _invalid(error, name, ctx) from None
