@@ -315,7 +315,7 @@ class SlvController(LightingController):
             "logging/getDeviceLastValues",
             ids,
             "param0",
-            [names.LEVEL, names.POWER, names.LAMP_ON_TIME, names.VOLTAGE, names.POWER_FACTOR],
+            [names.LEVEL, names.POWER, names.RUNNING_HOURS, names.VOLTAGE, names.POWER_FACTOR],
         )
         await self._update_ledgers(resolved)
         latest: dict[int, list[LogValue]] = {}
@@ -376,7 +376,7 @@ class SlvController(LightingController):
                 "logging/getDevicesLogValues",
                 numbers,
                 "deviceId",
-                [names.ENERGY, names.LAMP_ON_TIME],
+                [names.ENERGY, names.RUNNING_HOURS],
                 extra,
             )
             series = split_reports(rows)

@@ -2,7 +2,7 @@
 
 SLV logs ``Energy`` as the kWh drawn since the previous report (the first report carries
 the whole counter). Summing the log gives the cumulative counter. A lamp replacement
-(``replaceLamps``) resets the node's counters: ``LampOnTime`` goes down, and from that
+(``replaceLamps``) resets the node's counters: ``RunningHoursLamp`` goes down, and from that
 report on the sum restarts from zero in a higher counter epoch, so
 :func:`interop.model.lighting.energy_delta` never sees energy going backwards. A lamp
 replaced before it burned at all cannot be told from no replacement.

@@ -10,28 +10,28 @@ __all__ = [
     "COMMAND_LEVEL",
     "ENERGY",
     "LAMP_LABELS",
-    "LAMP_ON_TIME",
     "LAMP_TYPES",
     "LEVEL",
     "METERING_VALUES",
     "POWER",
     "POWER_FACTOR",
+    "RUNNING_HOURS",
     "VOLTAGE",
 ]
 
 LEVEL = "LampLevel"
 """Actual level, DALI arc 0-254 as a string."""
 POWER = "MeteredPower"
-"""Active power, kW."""
+"""Active power, W (as SLV's own clients read it; research note section 4)."""
 ENERGY = "Energy"
 """kWh drawn since the previous report."""
-LAMP_ON_TIME = "LampOnTime"
-"""Lamp burning time, seconds; goes down when the lamp is replaced."""
+RUNNING_HOURS = "RunningHoursLamp"
+"""Lamp burning hours (the real API's name); goes down when the lamp is replaced."""
 VOLTAGE = "MainVoltage"
 """Supply voltage, V."""
 POWER_FACTOR = "PowerFactor"
 """Power factor, 0..1."""
-METERING_VALUES = (LEVEL, POWER, ENERGY, LAMP_ON_TIME, VOLTAGE, POWER_FACTOR)
+METERING_VALUES = (LEVEL, POWER, ENERGY, RUNNING_HOURS, VOLTAGE, POWER_FACTOR)
 """Every metering value a report carries, in the order the simulator logs them."""
 
 COMMAND_LEVEL = "LampCommandLevel"

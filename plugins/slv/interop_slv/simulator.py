@@ -3,10 +3,12 @@
 It serves the services the controller uses, with SLV's quirks: a session from HTTP Basic
 on ``userprofile/getCurrentUser`` (cookie + ``X-CSRF-Token`` for POSTs), an HTML login page
 with HTTP 200 for a missing or expired session, ``ser=json`` (XML otherwise), form-encoded
-POSTs with repeated keys, HTTP 200 error envelopes, offset paging, DALI arc levels, kW,
-energy deltas, lamp on time in seconds, string values, device-local times without offset,
-asynchronous command batches (at most ``max_batches`` running) and 503 HTML on overload.
-Where the public documentation is silent the shapes are a plausible design (see the docs).
+POSTs with repeated keys, HTTP 200 error envelopes, offset paging, DALI arc levels, string
+values, device-local times without offset, asynchronous command batches (at most
+``max_batches`` running) and 503 HTML on overload. Value names and units follow what the
+real API's clients use (``MeteredPower`` W, ``RunningHoursLamp`` h, ``LampCommandLevel``);
+energy as kWh deltas per report, the batch service names and every shape the public
+documentation is silent on are the *simulated profile*, a plausible design (see the docs).
 """
 
 from __future__ import annotations
@@ -38,11 +40,11 @@ from interop_slv.names import (
     COMMAND_LEVEL,
     ENERGY,
     LAMP_LABELS,
-    LAMP_ON_TIME,
     LEVEL,
     METERING_VALUES,
     POWER,
     POWER_FACTOR,
+    RUNNING_HOURS,
     VOLTAGE,
 )
 
@@ -177,9 +179,9 @@ def _values(reading: Reading, previous: Reading | None) -> dict[str, str]:
         delta = reading.energy - previous.energy
     return {
         LEVEL: str(percent_to_arc(reading.level)),
-        POWER: _number(round(reading.power / 1000, 7)),
+        POWER: _number(round(reading.power, 4)),
         ENERGY: _number(round(delta, 7)),
-        LAMP_ON_TIME: str(round(reading.burning_hours * 3600)),
+        RUNNING_HOURS: _number(round(reading.burning_hours, 4)),
         VOLTAGE: _number(reading.voltage),
         POWER_FACTOR: _number(reading.power_factor),
     }

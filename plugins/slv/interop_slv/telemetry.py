@@ -87,10 +87,12 @@ def feed(report: Report, meter: Meter, *, source: str) -> None:
     if names.ENERGY not in report.values:
         return
     delta = parse_number(report.values[names.ENERGY], field=names.ENERGY, source=source)
-    on_time = report.values.get(names.LAMP_ON_TIME)
+    on_time = report.values.get(names.RUNNING_HOURS)
     report.energy = meter.feed(
         delta,
-        None if on_time is None else parse_number(on_time, field=names.LAMP_ON_TIME, source=source),
+        None
+        if on_time is None
+        else parse_number(on_time, field=names.RUNNING_HOURS, source=source),
     )
 
 
@@ -140,7 +142,7 @@ def _measurement_base(light: str) -> str:
 _UNITS = {
     names.LEVEL: (LEVEL, OM + "percent"),
     names.POWER: (POWER, OM + "watt"),
-    names.LAMP_ON_TIME: (BURNING_HOURS, OM + "hour"),
+    names.RUNNING_HOURS: (BURNING_HOURS, OM + "hour"),
     names.VOLTAGE: (VOLTAGE, OM + "volt"),
     names.POWER_FACTOR: (POWER_FACTOR, OM + "one"),
 }
@@ -174,10 +176,8 @@ def measurement(
             number = round(arc_to_percent(parse_arc(value, source=source)), 3)
         else:
             number = parse_number(value, field=name, source=source)
-            if name == names.POWER:
-                number = round(number * 1000, 4)
-            elif name == names.LAMP_ON_TIME:
-                number = round(number / 3600, 6)
+            if name == names.RUNNING_HOURS:
+                number = round(number, 6)
     else:
         return None
     return Measurement(

@@ -236,12 +236,24 @@ def test_junk_time_zone_uses_the_fallback_or_fails(run_slv: Runner) -> None:
     run_slv(scenario, spec=spec)
 
 
-def test_junk_schedules_are_decode_errors(run_slv: Runner) -> None:
+def test_junk_schedules_are_listed_as_untranslatable(run_slv: Runner) -> None:
+    """A calendar the model cannot hold is left out and named with the reason, not fatal."""
+
+    async def scenario(controller: SlvController, world: LightWorld, url: str) -> None:
+        assert await controller.schedules() == []
+        [(name, reason)] = controller.untranslatable_schedules()
+        assert name == "1"
+        assert reason
+
+    run_slv(scenario, spec=junk_spec("dimmingscheduler/getSchedules", b'[{"id": 1}]'))
+
+
+def test_a_schedule_list_that_is_not_a_list_is_a_decode_error(run_slv: Runner) -> None:
     async def scenario(controller: SlvController, world: LightWorld, url: str) -> None:
         with pytest.raises(DecodeError):
             await controller.schedules()
 
-    run_slv(scenario, spec=junk_spec("dimmingscheduler/getSchedules", b'[{"id": 1}]'))
+    run_slv(scenario, spec=junk_spec("dimmingscheduler/getSchedules", b'{"id": 1}'))
 
 
 def test_bad_configuration_is_a_validation_error() -> None:

@@ -26,7 +26,7 @@ async def ids(controller: SlvController) -> list[str]:
     return [light.id async for light in controller.lights()]
 
 
-def test_values_arrive_as_strings_in_kw_seconds_and_local_time(run_slv: Runner) -> None:
+def test_values_arrive_as_strings_in_watts_and_local_time(run_slv: Runner) -> None:
     world = LightWorld(3, seed=1)
     sim = world.lights[0]
     world.record(sim.key, at=datetime(2026, 7, 1, 20, 0, 5, tzinfo=UTC), power=44.7, level=50.0)
@@ -39,7 +39,7 @@ def test_values_arrive_as_strings_in_kw_seconds_and_local_time(run_slv: Runner) 
             what="raw",
         )
         assert {row["name"]: row["value"] for row in raw} == {
-            "MeteredPower": "0.0447",
+            "MeteredPower": "44.7",
             "LampLevel": "229",
         }
         assert {row["eventTime"] for row in raw} == {"2026-07-01 22:00:05"}  # CEST, no offset
@@ -56,7 +56,7 @@ def test_telemetry_is_canonical(run_slv: Runner) -> None:
     async def scenario(controller: SlvController, world: LightWorld, url: str) -> None:
         light = (await ids(controller))[1]
         found = by_property(await controller.telemetry([light]), light)
-        assert found[POWER].value == 44.7  # kW -> W
+        assert found[POWER].value == 44.7  # MeteredPower is in W
         assert abs(float(found[LEVEL].value) - 50.0) <= 1.0  # arc 229 -> 50.5 %
         assert abs(float(found[ENERGY].value) - sim.current.energy) < 0.001
         assert abs(float(found[BURNING_HOURS].value) - sim.current.burning_hours) < 0.01
