@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 import pluggy
 
 from interop.adapters import Adapter, DemoResult
+from interop.ingress import Ingress
 from interop.model.properties import PropertySpec
 from interop.model.units import Unit
 from interop.report import Report
@@ -133,4 +134,15 @@ def interop_cli_groups() -> Sequence[typer.Typer]:
     core command or an earlier plugin already uses is skipped with a warning. The CLI loads
     plugins leniently for this, so a broken plugin never breaks ``interop --help``; keep the
     module that builds the groups cheap to import (import heavy code inside the commands).
+    """
+
+
+@hookspec
+def interop_ingress() -> Sequence[Ingress]:
+    """Return the ways this plugin's systems push data to the gateway (webhooks, MQTT topics).
+
+    See :class:`interop.ingress.Ingress`. ``interop serve`` mounts a webhook route
+    ``POST /ingest/{plugin}/{name}`` for each and subscribes to its MQTT topics when the
+    gateway config names a broker; messages go through the plugin's codec into the pipeline.
+    The gateway itself knows no vendor.
     """

@@ -37,6 +37,7 @@ from interop.errors import (
     PluginNotFoundError,
     PluginValidationError,
 )
+from interop.ingress import Ingress
 from interop.model.properties import PropertyRegistry, default_property_registry
 from interop.model.units import UnitRegistry, default_unit_registry
 from interop.report import Report
@@ -390,6 +391,35 @@ class Registry:
                 continue
             groups.extend((loaded.name, group) for group in items)
         return groups
+
+    def ingresses(self) -> dict[tuple[str, str], Ingress]:
+        """``(plugin, name) -> Ingress`` of every webhook/MQTT entry point plugins declare.
+
+        A plugin whose ``interop_ingress`` raises or returns something else is logged and
+        left out (in strict mode: PluginError), so one plugin cannot stop the gateway.
+        """
+        found: dict[tuple[str, str], Ingress] = {}
+        for loaded in self.plugins:
+            try:
+                items = list(self._call_own("interop_ingress", loaded.module) or ())
+                for item in items:
+                    if not isinstance(item, Ingress):
+                        raise TypeError(f"returned {type(item).__name__}, not Ingress")
+                    if (loaded.name, item.name) in found:
+                        raise ValueError(f"two ingresses are named {item.name!r}")
+                    found[loaded.name, item.name] = item
+            except Exception as exc:  # vendor code: isolate any failure
+                error = PluginError(
+                    f"interop_ingress failed: {type(exc).__name__}: {exc}",
+                    source=loaded.name,
+                    expected="a sequence of interop.ingress.Ingress with distinct names",
+                )
+                if self.strict:
+                    raise error from exc
+                logger.warning("skipping the ingresses of plugin %r: %s", loaded.name, error)
+                for key in [k for k in found if k[0] == loaded.name]:
+                    del found[key]
+        return found
 
     def validate(self, scheme: str, path: Path) -> Report:
         """Have plugin ``scheme`` validate ``path`` (e.g. ``gtfs`` and a feed zip)."""
