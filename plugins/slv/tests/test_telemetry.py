@@ -1,4 +1,4 @@
-"""Telemetry and history against the simulator: arcs, kW, deltas, seconds, local times."""
+"""Telemetry and history against the simulator: arcs, W, deltas, hours, local times."""
 
 from __future__ import annotations
 
