@@ -8,8 +8,9 @@ and keeps files the GTFS reference does not define (reported, never dropped).
 
 from __future__ import annotations
 
+import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -62,12 +63,31 @@ class FeedArchive:
         self._zip: zipfile.ZipFile | None = None
         self._root = PurePosixPath()
         self._files: dict[str, FeedFile] = {}
+        self._memory: Mapping[str, bytes] | None = None
         if location.is_dir():
             self._scan_folder()
         elif location.is_file():
             self._scan_zip()
         else:
             raise DecodeError("no such file or folder", source=str(location), field="path")
+
+    @classmethod
+    def in_memory(cls, files: Mapping[str, bytes], name: str = "in-memory feed") -> FeedArchive:
+        """A feed held in memory (file name -> bytes), e.g. built from gtfs-kit tables."""
+        archive = cls.__new__(cls)
+        archive.location = Path(name)
+        archive.limits = ArchiveLimits()
+        archive.notices = []
+        archive._zip = None
+        archive._root = PurePosixPath()
+        archive._memory = dict(files)
+        archive._files = {}
+        for file, data in files.items():
+            _safe_name(file, name)
+            if "/" in file.replace("\\", "/"):
+                raise DecodeError("a file name holds a folder", source=name, field=file)
+            archive._files[file] = FeedFile(file, len(data))
+        return archive
 
     def __enter__(self) -> FeedArchive:
         return self
@@ -169,7 +189,9 @@ class FeedArchive:
         if name not in self._files:
             raise DecodeError("no such file in the feed", source=str(self.location), field=name)
         member = (self._root / name).as_posix()
-        if self._zip is not None:
+        if self._memory is not None:
+            yield io.BytesIO(self._memory[name])
+        elif self._zip is not None:
             with self._zip.open(member) as handle:
                 yield handle
         else:

@@ -262,34 +262,34 @@ class GtfsReader(DatasetReader):
             yield chunk
 
     def _records(self, source: Path) -> Iterator[Record]:
+        with FeedArchive(source, self.limits) as archive:
+            yield from self.archive_records(archive, source)
+
+    def archive_records(self, archive: FeedArchive, source: Path) -> Iterator[Record]:
+        """Stream the records of an opened feed (an in-memory one too); ``source`` names it."""
         self.notices = []
         self.set_aside = []
         log = current()
         strict = self.strict if self.strict is not None else (log is not None and log.strict)
-        with FeedArchive(source, self.limits) as archive:
-            namespace = self.namespace or feed_namespace(archive, source)
-            ctx = _Context(
-                archive, str(source), namespace, self._provenance(namespace), strict, self
-            )
-            for issue in archive.notices:
-                ctx.note_issue(issue)
-            unknown = {
-                name: _unknown_file(archive, name)
-                for name in archive.files
-                if name not in KNOWN_FILES
-            }
-            hosts = [spec for spec in FILES if spec.name in ("agency.txt", "feed_info.txt")]
-            early = {spec.name: list(ctx.file_records(spec)) for spec in hosts}
-            if unknown:
-                self._attach(early, unknown, str(source))
-            for spec in FILES:
-                if spec.name in early:
-                    yield from early[spec.name]
-                elif spec.name in archive.files:
-                    yield from ctx.file_records(spec)
-                if spec.name == "frequencies.txt" and SHAPES_FILE in archive.files:
-                    yield from ctx.shapes()
-            ctx.references.finish()
+        namespace = self.namespace or feed_namespace(archive, source)
+        ctx = _Context(archive, str(source), namespace, self._provenance(namespace), strict, self)
+        for issue in archive.notices:
+            ctx.note_issue(issue)
+        unknown = {
+            name: _unknown_file(archive, name) for name in archive.files if name not in KNOWN_FILES
+        }
+        hosts = [spec for spec in FILES if spec.name in ("agency.txt", "feed_info.txt")]
+        early = {spec.name: list(ctx.file_records(spec)) for spec in hosts}
+        if unknown:
+            self._attach(early, unknown, str(source))
+        for spec in FILES:
+            if spec.name in early:
+                yield from early[spec.name]
+            elif spec.name in archive.files:
+                yield from ctx.file_records(spec)
+            if spec.name == "frequencies.txt" and SHAPES_FILE in archive.files:
+                yield from ctx.shapes()
+        ctx.references.finish()
 
     def _provenance(self, namespace: str) -> Provenance | None:
         if not self.provenance:

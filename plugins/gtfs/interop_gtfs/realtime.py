@@ -30,8 +30,8 @@ Timestamps are whole POSIX seconds: ``encode`` refuses fractions of a second.
 A message without entities (a ``FULL_DATASET`` saying nothing is disrupted now) decodes to
 one :class:`~interop.model.realtime.RealtimeFeed` record holding its header, which encodes
 back to the same message; only the bare default header (version 2.0, nothing else, what
-``encode([])`` writes) decodes to no record. Optional strings set to ``""`` (an empty ``vehicle.label``) stay
-``""``: protobuf tells them from unset fields, and so does the model.
+``encode([])`` writes) decodes to no record. Optional strings set to ``""`` (an empty
+``vehicle.label``) stay ``""``: protobuf tells them from unset fields, and so does the model.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import binascii
 import csv
+import io
 import os
 import shutil
 import tempfile
@@ -46,7 +47,7 @@ from interop_gtfs.ids import FeedNamespace, gtfs_iri, kind_of
 from interop_gtfs.manifest import PLUGIN
 from interop_gtfs.reader import FILES_NAMESPACE, KNOWN_FILES
 
-__all__ = ["GtfsWriter"]
+__all__ = ["GtfsWriter", "feed_files"]
 
 _ALLOWED_NAMESPACES = frozenset({PLUGIN, FILES_NAMESPACE})
 
@@ -94,6 +95,45 @@ class _TableFile:
             for row in csv.reader(spooled):
                 row += [""] * (len(self.columns) - len(row))
                 writer.writerow([row[position] for position in positions])
+        text.flush()
+
+
+class _MemoryTable(_TableFile):
+    """Rows of one GTFS file held in memory (for :func:`feed_files`), same header rules."""
+
+    def __init__(self, name: str, order: Sequence[str], always: Iterable[str]) -> None:
+        self.name = name
+        self.order = list(order)
+        self.columns = list(always)
+        self.index = {column: position for position, column in enumerate(self.columns)}
+        self.rows: list[list[str]] = []
+
+    def add(self, row: dict[str, str]) -> None:
+        """Keep one row (column -> text)."""
+        for column in row:
+            if column not in self.index:
+                self.index[column] = len(self.columns)
+                self.columns.append(column)
+        values = [""] * len(self.columns)
+        for column, text in row.items():
+            values[self.index[column]] = text
+        self.rows.append(values)
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+    def finish(self, out: IO[bytes]) -> None:
+        """Write the header and every row to ``out``."""
+        known = [column for column in self.order if column in self.index]
+        header = known + [column for column in self.columns if column not in self.order]
+        positions = [self.index[column] for column in header]
+        text = _TextOut(out)
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow(header)
+        width = len(self.columns)
+        for row in self.rows:
+            row += [""] * (width - len(row))
+            writer.writerow([row[position] for position in positions])
         text.flush()
 
 
@@ -305,6 +345,35 @@ class _Feed:
                 self.tables[name].finish(member)
         for name, data in sorted(self.files.items()):
             (out / name).write_bytes(data)
+
+
+class _InMemory(_Feed):
+    """A write whose tables stay in memory."""
+
+    def table(self, name: str, order: Sequence[str], always: Iterable[str]) -> _TableFile:
+        if name not in self.tables:
+            self.tables[name] = _MemoryTable(name, order, always)
+        return self.tables[name]
+
+
+def feed_files(records: Iterable[Record], namespace: str | None = None) -> dict[str, bytes]:
+    """The GTFS files of ``records`` (file name -> bytes), built in memory: no disk used.
+
+    The same rows, headers and refusals as :class:`GtfsWriter`, for callers that hand the
+    tables to another library (the gtfs-kit bridge) rather than to a file.
+    """
+    feed = _InMemory(Path(), namespace)
+    for record in records:
+        feed.add(record)
+    order = [spec.name for spec in FILES] + [SHAPES_FILE]
+    files: dict[str, bytes] = {}
+    for name in order:
+        if name in feed.tables:
+            buffer = io.BytesIO()
+            feed.tables[name].finish(buffer)
+            files[name] = buffer.getvalue()
+    files.update(sorted(feed.files.items()))
+    return files
 
 
 def _always(spec: FileSpec) -> list[str]:
