@@ -25,7 +25,7 @@ from interop.model.units import OM
 from interop.privacy.generalise import snap_position, snap_time
 from interop.privacy.policy import AggregateRule
 
-__all__ = ["AGGREGATOR_PLUGIN", "Aggregator", "read_path"]
+__all__ = ["AGGREGATOR_PLUGIN", "Aggregator", "Entry", "read_path"]
 
 AGGREGATOR_PLUGIN = "interop.privacy"
 """The ``provenance.plugin`` of an aggregate record."""
@@ -46,6 +46,21 @@ def read_path(record: Any, path: str) -> Any:
         else:
             return None
     return value
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One record's contribution to a cell, checked and ready to add."""
+
+    rule: AggregateRule
+    kind: str
+    property: str
+    unit: str | None
+    area: str | None
+    start: datetime
+    number: float
+    contributor: int
+    """A salted in-process hash (``hash``) of the contributor: never stored."""
 
 
 @dataclass(slots=True)
@@ -84,7 +99,10 @@ class Aggregator:
         self._watermark: dict[str, datetime] = {}
 
     def rule_for(self, record: Any) -> AggregateRule | None:
-        """The first rule consuming ``record``, or None."""
+        """The first rule consuming ``record``, or None (always for an aggregate itself)."""
+        provenance = getattr(record, "provenance", None)
+        if provenance is not None and provenance.plugin == AGGREGATOR_PLUGIN:
+            return None
         kind = getattr(record, "kind", None)
         for rule in self._rules:
             if kind not in rule.kinds:
@@ -95,34 +113,53 @@ class Aggregator:
             return rule
         return None
 
-    def add(self, rule: AggregateRule, record: Any) -> None:
-        """Consume one record into its cell; raises PolicyViolation when it cannot be."""
-        where = f"{record.kind}.{rule.time}"
+    def entry(self, rule: AggregateRule, record: Any) -> Entry:
+        """What ``record`` adds to its cell, without adding it yet.
+
+        Raises :class:`PolicyViolation` when the record cannot be aggregated (no time, no
+        number), so a caller can check a whole batch before consuming any of it.
+        """
         instant = read_path(record, rule.time)
         if not isinstance(instant, datetime):
-            raise self._refuse(rule, where, "a timestamp to place the record in a window")
-        start = snap_time(instant, rule.window)
-        watermark = self._watermark.get(rule.name)
-        if watermark is not None and start + rule.window <= watermark:
-            self._audit[("late", f"{record.kind}", f"aggregate:{rule.name}")] += 1
-            return
+            raise self._refuse(
+                rule, f"{record.kind}.{rule.time}", "a timestamp to place the record in a window"
+            )
         number = 0.0
         if rule.statistic != "count":
             found = _number(read_path(record, rule.value))
             if found is None:
                 raise self._refuse(rule, f"{record.kind}.{rule.value}", "a number to aggregate")
             number = found
-        prop = str(record.property)
         unit = None if rule.statistic == "count" else getattr(record, "unit", None)
-        key = (rule.name, prop, unit, self._area(rule, record), start)
+        contributor = read_path(record, rule.contributor)
+        return Entry(
+            rule=rule,
+            kind=str(record.kind),
+            property=str(record.property),
+            unit=unit,
+            area=self._area(rule, record),
+            start=snap_time(instant, rule.window),
+            number=number,
+            contributor=hash(str(record.id if contributor is None else contributor)),
+        )
+
+    def add(self, entry: Entry) -> None:
+        """Consume one checked entry into its cell (a late one is only counted)."""
+        rule = entry.rule
+        sink = f"aggregate:{rule.name}"
+        watermark = self._watermark.get(rule.name)
+        if watermark is not None and entry.start + rule.window <= watermark:
+            self._audit[("late", entry.kind, sink)] += 1
+            return
+        key = (rule.name, entry.property, entry.unit, entry.area, entry.start)
         cell = self._cells.get(key)
         if cell is None:
-            cell = self._cells[key] = _Cell(rule, prop, unit, key[3], start)
-        contributor = read_path(record, rule.contributor)
-        cell.contributors.add(hash(str(record.id if contributor is None else contributor)))
+            cell = _Cell(rule, entry.property, entry.unit, entry.area, entry.start)
+            self._cells[key] = cell
+        cell.contributors.add(entry.contributor)
         cell.records += 1
-        cell.total += number
-        self._audit[("aggregate", f"{record.kind}", f"aggregate:{rule.name}")] += 1
+        cell.total += entry.number
+        self._audit[("aggregate", entry.kind, sink)] += 1
 
     def _area(self, rule: AggregateRule, record: Any) -> str | None:
         area = read_path(record, rule.area)

@@ -167,26 +167,40 @@ class Enforcer:
         return applied.records
 
     def for_store(self, records: Sequence[AnyRecord]) -> list[AnyRecord]:
-        """Records as they may be stored; aggregated ones are consumed into windows.
+        """Records as they may be stored; those an aggregate rule matches are consumed.
 
-        Refusals are not raised: they are queued for :meth:`drain_refused` (the pipeline
-        dead-letters them with the reason) so one record never blocks a batch.
+        All or nothing: when one record cannot be made compliant (a personal value and no
+        key, a required field suppressed), raises :class:`PolicyViolation` naming the field
+        and the sink ``store``, and nothing of the batch is kept or aggregated. The
+        pipeline calls this once per raw message, so the message goes to the dead letter
+        with the reason, and a replay after the fix (a key configured) loses nothing.
         """
+        entries = []
         rest: list[AnyRecord] = []
-        for index, record in enumerate(records):
+        for record in records:
             rule = self._aggregator.rule_for(record)
             if rule is None:
                 rest.append(record)
                 continue
             try:
-                self._aggregator.add(rule, record)
+                entries.append(self._aggregator.entry(rule, record))
             except PolicyViolation as error:
                 self._audit[("refuse", f"{record.kind}.{error.field}", STORE)] += 1
-                self._refused.append(Refused(index, record.id, STORE, error))
-        return self._queue(self.apply(STORE, rest))
+                raise
+        applied = self.apply(STORE, rest)
+        if applied.refused:
+            raise applied.refused[0].error
+        for entry in entries:
+            self._aggregator.add(entry)
+        return applied.records
 
     def for_sink(self, sink: str, records: Sequence[AnyRecord]) -> list[AnyRecord]:
-        """Records as ``sink`` may receive them (never more than the store keeps)."""
+        """Records as ``sink`` may receive them (never more than the store keeps).
+
+        A record that cannot be made compliant for this sink is not sent to it: it is left
+        out, counted in the audit (``refuse``) and listed by :meth:`drain_refused`; the
+        store keeps it and other sinks still get it.
+        """
         return self._queue(self.apply(sink, records))
 
     def flush(self, now: datetime) -> list[AnyRecord]:
@@ -198,7 +212,7 @@ class Enforcer:
         return self._aggregator.open_cells()
 
     def drain_refused(self) -> list[Refused]:
-        """Records refused since the last call (their reasons name field and sink)."""
+        """Records :meth:`for_sink` left out since the last call, each with its reason."""
         refused, self._refused = self._refused, []
         return refused
 

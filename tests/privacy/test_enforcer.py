@@ -37,15 +37,18 @@ def policy(**data: Any) -> Policy:
 
 def test_no_key_refuses_a_personal_value_naming_field_and_sink() -> None:
     enforcer = Enforcer(default_policy(), KeyRing())
-    assert enforcer.for_store([command()]) == []
-    (refused,) = enforcer.drain_refused()
-    assert refused.sink == "store"
-    assert refused.index == 0
-    assert refused.error.field == "issued_by"
-    assert "store" in str(refused.error)
-    assert "alice" not in str(refused.error)
+    device = Device(id="urn:interop:device:test:d", device_kind=DeviceKind.SENSOR)
+    with pytest.raises(PolicyViolation) as caught:
+        enforcer.for_store([device, command()])  # all or nothing: the device is not kept
+    assert caught.value.field == "issued_by"
+    assert "store" in str(caught.value)
+    assert "alice" not in str(caught.value)
     assert enforcer.drain_audit() == {("refuse", "command.issued_by", "store"): 1}
     assert enforcer.for_store([command(None)]) == [command(None)]  # nothing personal in it
+    # a sink leaves the record out instead, and says why
+    assert enforcer.for_sink("broker", [command()]) == []
+    (refused,) = enforcer.drain_refused()
+    assert (refused.index, refused.sink, refused.error.field) == (0, "broker", "issued_by")
 
 
 def test_a_key_pseudonymises_personal_values_as_iris() -> None:
@@ -139,6 +142,7 @@ def test_footfall_counts_devices_per_zone_and_suppresses_small_cells() -> None:
     assert count.provenance is not None
     assert count.provenance.policy_version == "footfall-1"
     assert "aa:00" not in count.model_dump_json()
+    assert enforcer.for_store([count]) == [count]  # an aggregate is never aggregated again
     late = detection("cc:00:00:00:00:01", zone_a, T0 + timedelta(minutes=3))
     assert enforcer.for_store([late]) == []
     assert enforcer.flush(T0 + timedelta(hours=1)) == []
