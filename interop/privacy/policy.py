@@ -22,6 +22,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from interop.errors import PolicyViolation, ValidationError
 from interop.model.base import DataClass
 from interop.privacy.durations import parse_duration
+from interop.privacy.paths import check_path
 
 __all__ = [
     "Action",
@@ -263,8 +264,6 @@ def _refuse_clear_personal(policy: Policy) -> None:
 
 def _check_field_paths(policy: Policy) -> None:
     """Every field override names a field some record type has (typos are errors)."""
-    from interop.privacy.paths import check_path
-
     for where, overrides in (
         ("fields", policy.fields),
         *((f"sinks.{name}.fields", rules.fields) for name, rules in policy.sinks.items()),
