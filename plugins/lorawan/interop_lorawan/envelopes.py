@@ -263,10 +263,15 @@ class _Reader:
 
 def parse_time(text: str) -> datetime:
     """An RFC 3339 instant (nanoseconds allowed, truncated to microseconds) in UTC."""
-    cleaned = _FRACTION.sub(r"\1", text.strip())
-    if cleaned.endswith(("Z", "z")):
-        cleaned = cleaned[:-1] + "+00:00"
-    instant = datetime.fromisoformat(cleaned)
+    try:
+        instant = datetime.fromisoformat(text)  # the common form, read in C
+    except ValueError:
+        cleaned = _FRACTION.sub(r"\1", text.strip())
+        if cleaned.endswith(("Z", "z")):
+            cleaned = cleaned[:-1] + "+00:00"
+        instant = datetime.fromisoformat(cleaned)
+    if instant.tzinfo is UTC:
+        return instant
     if instant.tzinfo is None or instant.utcoffset() is None:
         raise ValueError("no time zone")
     try:
@@ -372,7 +377,6 @@ def _parse_tts(doc: dict[str, Any], where: str) -> Envelope:
     }
     correlation = r.listing(doc, "correlation_ids", "correlation_ids")
     first = correlation[0] if correlation and isinstance(correlation[0], str) else None
-    top_time = r.time(doc, "received_at", "received_at")
     if "uplink_message" in doc:
         up = r.obj(doc, "uplink_message", "uplink_message", required=True)
         p = "uplink_message."
@@ -404,7 +408,8 @@ def _parse_tts(doc: dict[str, Any], where: str) -> Envelope:
             f_cnt=r.integer(up, "f_cnt", p + "f_cnt", 0, 2**32 - 1),
             payload=r.payload(up, "frm_payload", p + "frm_payload"),
             decoded=r.decoded(up, "decoded_payload", p + "decoded_payload"),
-            received_at=r.time(up, "received_at", p + "received_at") or top_time,
+            received_at=r.time(up, "received_at", p + "received_at")
+            or r.time(doc, "received_at", "received_at"),
             radio=tuple(radio),
             message_id=first,
             **common,
@@ -413,13 +418,15 @@ def _parse_tts(doc: dict[str, Any], where: str) -> Envelope:
         join = r.obj(doc, "join_accept", "join_accept", required=True)
         return Envelope(
             event="join",
-            received_at=r.time(join, "received_at", "join_accept.received_at") or top_time,
+            received_at=r.time(join, "received_at", "join_accept.received_at")
+            or r.time(doc, "received_at", "received_at"),
             message_id=first,
             **common,
         )
     for name in _TTS_DATALESS:
         if name in doc:
-            return Envelope(event=name, received_at=top_time, message_id=first, **common)
+            received_at = r.time(doc, "received_at", "received_at")
+            return Envelope(event=name, received_at=received_at, message_id=first, **common)
     raise r.fail(
         "carries no event this plugin knows", "uplink_message",
         "an uplink_message, join_accept or a downlink/service event",

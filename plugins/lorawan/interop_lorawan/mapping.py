@@ -255,6 +255,7 @@ class SemanticMapper:
             v: {normalise(k): r for k, r in o.items()} for v, o in vendor_overrides.items()
         }
         self._rules: dict[tuple[str | None, bool, str], Rule | None] = {}
+        self._plans: dict[tuple[str | None, tuple[str, ...]], _Plan] = {}
 
     def rule_for(
         self,
@@ -295,6 +296,10 @@ class SemanticMapper:
         overrides: Mapping[str, FieldRule] = {},
     ) -> MappingResult:
         """Place every field of ``decoded``; never raises on odd values (they are unmapped)."""
+        if not overrides and isinstance(decoded, dict):
+            plan = self._plan(decoded, vendor)
+            if plan is not None:
+                return _map_flat(decoded, plan)
         values: list[MappedValue] = []
         unmapped: dict[str, JsonValue] = {}
         metadata: dict[str, JsonValue] = {}
@@ -350,6 +355,29 @@ class SemanticMapper:
         )  # fmt: skip
         return MappingResult(tuple(values), unmapped, metadata, report)
 
+    def _plan(self, decoded: dict[str, Any], vendor: str | None) -> _Plan | None:
+        """How to read a flat object of these keys (remembered per vendor and key tuple)."""
+        for value in decoded.values():
+            if isinstance(value, Mapping | list):
+                return None  # nested objects or arrays (frames): the general path
+        keys = tuple(decoded)
+        plan = self._plans.get((vendor, keys))
+        if plan is not None:
+            return plan
+        if not all(isinstance(k, str) and k for k in keys):
+            return None
+        metering = any(_METER_WORDS & set(words(k)) for k in keys)
+        steps = []
+        for key in keys:
+            rule = self.rule_for(key, vendor=vendor, metering=metering)
+            timed = normalise(key) in TIME_FIELDS
+            steps.append((key, rule, rule is None and (timed or self._is_metadata(key))))
+        plan = tuple(steps)
+        if len(self._plans) > 10_000:
+            self._plans.clear()
+        self._plans[(vendor, keys)] = plan
+        return plan
+
     @staticmethod
     def _is_metadata(path: str) -> bool:
         first, last = normalise(path.split(".", 1)[0]), normalise(path.rsplit(".", 1)[-1])
@@ -359,6 +387,41 @@ class SemanticMapper:
             or last in METADATA_FIELDS
             or (last.endswith("change") and last != "change")
         )
+
+
+_Plan = tuple[tuple[str, Rule | None, bool], ...]
+"""For a flat object: each key, its rule (None: not placed) and whether it is metadata."""
+
+
+def _map_flat(decoded: dict[str, Any], plan: _Plan) -> MappingResult:
+    """:meth:`SemanticMapper.map` of a flat object whose plan is known (the common case)."""
+    values: list[MappedValue] = []
+    unmapped: dict[str, JsonValue] = {}
+    metadata: dict[str, JsonValue] = {}
+    skipped: list[str] = []
+    resolved: list[str] = []
+    warnings: dict[str, str] = {}
+    for key, rule, is_metadata in plan:
+        value = decoded[key]
+        if value is None or (isinstance(value, str) and value.strip().lower() in PLACEHOLDERS):
+            skipped.append(key)
+        elif rule is None:
+            (metadata if is_metadata else unmapped)[key] = _json(value)
+        else:
+            placed, why = _place(key, value, None, rule)
+            if placed is None:
+                unmapped[key] = _json(value)
+                if why:
+                    warnings[key] = why
+            else:
+                values.append(placed)
+                if placed.note is not None:
+                    resolved.append(key)
+    report = MappingReport(
+        tuple(v.path for v in values), tuple(unmapped), tuple(skipped), tuple(metadata),
+        tuple(resolved), warnings,
+    )  # fmt: skip
+    return MappingResult(tuple(values), unmapped, metadata, report)
 
 
 def _number(value: Any, flag: bool) -> tuple[int | float, str | None] | None:
@@ -413,25 +476,34 @@ def _fmt(value: float) -> str:
     return f"{value:.6g}"
 
 
-def _place(
-    path: str, value: Any, data_unit: str | None, rule: Rule
-) -> tuple[MappedValue | None, str | None]:
-    """The reading of ``value`` the rule's candidates give, or None and why not."""
-    flag = any(c.property in _FLAG_PROPERTIES for c in rule)
-    parsed = _number(value, flag)
-    if parsed is None:
-        return None, None
-    number, written = parsed
-    if isinstance(number, float) and not math.isfinite(number):
-        return None, f"{value!r} is not a finite number"
-    data_unit = written or data_unit
+@dataclass(frozen=True, slots=True)
+class _Step:
+    """One candidate reading, resolved: property, unit and scale, or why it cannot apply."""
+
+    candidate: FieldRule
+    spec: PropertySpec
+    unit: Unit | None = None
+    scale: float = 1.0
+    error: str | None = None
+    windowed: bool = False
+
+
+_STEPS: dict[tuple[Rule, str | None], tuple[_Step, ...] | str] = {}
+
+
+def _compile(rule: Rule, data_unit: str | None) -> tuple[_Step, ...] | str:
+    """The steps of ``rule`` for a value in ``data_unit`` (None: none given), or why none."""
+    key = (rule, data_unit)
+    cached = _STEPS.get(key)
+    if cached is not None:
+        return cached
     data = None
     if data_unit is not None:
         symbol = UNIT_SYMBOLS.get(data_unit.strip().lower())
         if symbol is None and data_unit not in _UNITS:
-            return None, f"unit {data_unit!r} is not one the mapping knows"
+            return f"unit {data_unit!r} is not one the mapping knows"
         data = (_UNITS.get(symbol[0]), symbol[1]) if symbol else (_UNITS.get(data_unit), 1.0)
-    tried: list[str] = []
+    steps = []
     for candidate in rule:
         if candidate.property is None or candidate.property not in _PROPERTIES:
             continue
@@ -439,22 +511,56 @@ def _place(
         if data is not None:
             unit, scale = data
             if unit.quantity is not spec.quantity:
-                tried.append(f"{spec.key} (data unit {data_unit!r} is not a {spec.quantity})")
+                why = f"{spec.key} (data unit {data_unit!r} is not a {spec.quantity})"
+                steps.append(_Step(candidate, spec, error=why))
                 continue
         else:
             if candidate.needs_unit:
-                tried.append(f"{spec.key} (only with a unit in the data)")
-                continue
-            if not candidate.admits(number):
-                tried.append(_window_text(candidate, spec))
+                why = f"{spec.key} (only with a unit in the data)"
+                steps.append(_Step(candidate, spec, error=why))
                 continue
             found = _unit_of(candidate.unit, spec)
             if found is None or found[0].quantity is not spec.quantity:
-                tried.append(f"{spec.key} (unit {candidate.unit!r} is not a {spec.quantity})")
+                why = f"{spec.key} (unit {candidate.unit!r} is not a {spec.quantity})"
+                steps.append(_Step(candidate, spec, error=why))
                 continue
-            unit, scale = found
-            scale *= candidate.scale
-        scaled = _scaled(number, scale)
+            unit, scale = found[0], found[1] * candidate.scale
+        steps.append(_Step(candidate, spec, unit, scale, windowed=data is None))
+    compiled = tuple(steps)
+    if len(_STEPS) > 10_000:
+        _STEPS.clear()
+    _STEPS[key] = compiled
+    return compiled
+
+
+def _place(
+    path: str, value: Any, data_unit: str | None, rule: Rule
+) -> tuple[MappedValue | None, str | None]:
+    """The reading of ``value`` the rule's candidates give, or None and why not."""
+    kind = type(value)
+    if kind is int or kind is float:
+        number, written = value, None
+    else:
+        parsed = _number(value, any(c.property in _FLAG_PROPERTIES for c in rule))
+        if parsed is None:
+            return None, None
+        number, written = parsed
+    if isinstance(number, float) and not math.isfinite(number):
+        return None, f"{value!r} is not a finite number"
+    data_unit = written or data_unit
+    steps = _compile(rule, data_unit)
+    if isinstance(steps, str):
+        return None, steps
+    tried: list[str] = []
+    for step in steps:
+        spec, unit = step.spec, step.unit
+        if step.error is not None or unit is None:
+            tried.append(step.error or spec.key)
+            continue
+        if step.windowed and not step.candidate.admits(number):
+            tried.append(_window_text(step.candidate, spec))
+            continue
+        scaled = _scaled(number, step.scale)
         canonical = _canonical(float(scaled), unit, spec)
         low, high = spec.plausible or (-math.inf, math.inf)
         if not low <= canonical <= high:
@@ -465,16 +571,17 @@ def _place(
             )
             continue
         note = None
-        if len(rule) > 1 and data is None:
+        if len(rule) > 1 and data_unit is None:
             note = (
-                f"read as {spec.key} in {_symbol(unit, scale)}: the plausible reading of {value!r}"
+                f"read as {spec.key} in {_symbol(unit, step.scale)}: "
+                f"the plausible reading of {value!r}"
             )
         return MappedValue(path, spec, unit, scaled, note), None
     if not tried:
         return None, None
     windowed = any(c.window is not None or c.fraction is not None for c in rule)
-    kind = "ambiguous" if windowed and data is None else "implausible"
-    return None, f"{kind}: {_fmt(number)} fits no reading ({'; '.join(tried)})"
+    kind_text = "ambiguous" if windowed and data_unit is None else "implausible"
+    return None, f"{kind_text}: {_fmt(number)} fits no reading ({'; '.join(tried)})"
 
 
 def _scaled(number: int | float, scale: float) -> int | float:

@@ -36,7 +36,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from pydantic import JsonValue
 from pydantic import ValidationError as PydanticValidationError
@@ -60,6 +60,9 @@ from interop_lorawan.manifest import MANIFEST
 from interop_lorawan.mapping import MappingResult, SemanticMapper
 from interop_lorawan.payload import Downlink, PayloadCodec, PayloadCodecs
 from interop_lorawan.profiles import DeviceProfile, ProfileBook, load_profiles_file
+from interop_lorawan.records import DeviceCache, is_iri, is_json
+from interop_lorawan.records import measurement as build_measurement
+from interop_lorawan.records import provenance as build_provenance
 
 __all__ = [
     "PLUGIN",
@@ -102,6 +105,40 @@ def measurement_id(envelope: Envelope, instant: datetime, path: str) -> str:
     return mint_iri("measurement", PLUGIN, local)
 
 
+def measurement_prefix(envelope: Envelope, instant: datetime) -> str:
+    """:func:`measurement_id` up to the field path: ``prefix + _quoted(path)`` equals it."""
+    frame = "-" if envelope.f_cnt is None else str(envelope.f_cnt)
+    local = f"{envelope.device_key}/{_format_time(instant)}/{frame}/"
+    return _MEASUREMENT_PREFIX + _escape(local)
+
+
+_MEASUREMENT_PREFIX = mint_iri("measurement", PLUGIN, "")
+_QUOTED: dict[str, str] = {}
+
+
+_ESCAPES = {
+    c: f"%{c:02X}"
+    for c in range(128)
+    if not (chr(c).isascii() and (chr(c).isalnum() or chr(c) in "-._~"))
+}
+
+
+def _escape(text: str) -> str:
+    """``quote(text, safe="-._~")`` (as mint_iri escapes), ASCII text escaped in C."""
+    return text.translate(_ESCAPES) if text.isascii() else quote(text, safe="-._~")
+
+
+def _quoted(path: str) -> str:
+    """``path`` escaped as :func:`interop.model.base.mint_iri` escapes (remembered)."""
+    text = _QUOTED.get(path)
+    if text is None:
+        text = _escape(path)
+        if len(_QUOTED) > 10_000:
+            _QUOTED.clear()
+        _QUOTED[path] = text
+    return text
+
+
 class LorawanUplinkCodec(Codec):
     """TTS v3 / ChirpStack v4 uplink, join and status messages -> Device + Measurements."""
 
@@ -121,6 +158,7 @@ class LorawanUplinkCodec(Codec):
         self.codecs = codecs if codecs is not None else default_payload_codecs()
         self.mapper = mapper or SemanticMapper()
         self._profile_files: dict[str, ProfileBook] = {}
+        self._devices = DeviceCache()
         self._yaml_codecs: dict[str, PayloadCodec] = {}
 
     def decode(self, raw: bytes, ctx: DecodeContext) -> list[Record]:
@@ -151,13 +189,11 @@ class LorawanUplinkCodec(Codec):
             "event": envelope.event,
             "device_profile": envelope.device_profile,
         }
-        provenance = Provenance(
-            plugin=PLUGIN,
-            plugin_version=MANIFEST.version,
-            source_system=f"{envelope.network}:{envelope.application_id or '-'}",
-            original_id=envelope.message_id or envelope.device_key,
-            received_at=ctx.received_at,
-        )
+        source_system = f"{envelope.network}:{envelope.application_id or '-'}"
+        provenance = build_provenance(
+            PLUGIN, MANIFEST.version, source_system,
+            envelope.message_id or envelope.device_key, ctx.received_at,
+        )  # fmt: skip
         device = device_iri(envelope)
         measurements: list[Measurement] = []
         if envelope.event == "up":
@@ -201,18 +237,31 @@ class LorawanUplinkCodec(Codec):
         }
         if not measurements and envelope.event != "join":  # the device record is the only one
             identity["uplink"] = _present(uplink)
-        try:
-            record = Device(
+        kept = _present(identity)
+        commands = frozenset(profile.downlinks)
+        key = (
+            device, profile.device_kind, envelope.device_id, envelope.vendor, envelope.model,
+            envelope.firmware_version, commands, source_system, envelope.device_key,
+            ctx.received_at, *kept.items(),
+        )  # fmt: skip
+
+        def build() -> Device:
+            return Device(
                 id=device,
                 device_kind=profile.device_kind,
                 name=envelope.device_id,
                 manufacturer=envelope.vendor,
                 model=envelope.model,
                 firmware_version=envelope.firmware_version,
-                commands=frozenset(profile.downlinks),
-                provenance=provenance.model_copy(update={"original_id": envelope.device_key}),
-                extensions={PLUGIN: {k: v for k, v in identity.items() if v is not None}},
+                commands=commands,
+                provenance=build_provenance(
+                    PLUGIN, MANIFEST.version, source_system, envelope.device_key, ctx.received_at
+                ),
+                extensions={PLUGIN: kept},
             )
+
+        try:
+            record = self._devices.get(key, build)
         except PydanticValidationError as exc:
             raise DecodeError(
                 f"not a valid device: {exc.errors(include_url=False)}", source=where,
@@ -321,17 +370,32 @@ class LorawanUplinkCodec(Codec):
         uplink: dict[str, JsonValue],
     ) -> list[Measurement]:
         where = envelope.label
+        # The uplink's metadata holds JSON values by construction (envelope fields read from
+        # JSON; decoded values through mapping._json, non-finite numbers as text) except
+        # what came from the payload: that part is checked, once for all measurements.
+        checked = is_json(uplink.get("unmapped")) and is_json(uplink.get("metadata"))
+        prefix = measurement_prefix(envelope, instant)
+        # prefix + escaped path is an IRI when the prefix is: the path adds unreserved
+        # characters and %XX escapes only
+        minted = is_iri(prefix)
         out = []
         for value in result.values:
-            extra: dict[str, JsonValue] = {"field": value.path, "f_cnt": envelope.f_cnt}
+            extra: dict[str, JsonValue] = {"field": value.path}
+            if envelope.f_cnt is not None:
+                extra["f_cnt"] = envelope.f_cnt
             if value.note is not None:
                 extra["note"] = value.note
             extra["uplink"] = uplink
             at = value.time or instant
+            iri = (
+                prefix + _quoted(value.path)
+                if at is instant
+                else measurement_id(envelope, at, value.path)
+            )
             out.append(
                 self._measurement(
-                    measurement_id(envelope, at, value.path), value.property.iri, value.value,
-                    value.unit.iri, at, device, provenance, where, extra,
+                    iri, value.property.iri, value.value, value.unit.iri, at, device,
+                    provenance, where, extra, checked, minted and at is instant,
                 )
             )  # fmt: skip
         return out
@@ -347,12 +411,17 @@ class LorawanUplinkCodec(Codec):
         provenance: Provenance,
         where: str,
         extra: dict[str, JsonValue],
+        checked: bool = False,
+        iri_checked: bool = False,
     ) -> Measurement:
+        """One measurement; ``checked``: ``extra`` holds JSON values only (no None)."""
+        kept: dict[str, JsonValue] = (
+            extra if checked else {k: v for k, v in extra.items() if v is not None}
+        )
         try:
-            return Measurement(
-                id=iri, property=prop, value=value, unit=unit, timestamp=instant, device=device,
-                provenance=provenance,
-                extensions={PLUGIN: {k: v for k, v in extra.items() if v is not None}},
+            return build_measurement(
+                iri, prop, value, unit, instant, device, provenance, {PLUGIN: kept},
+                extensions_checked=checked, iri_checked=iri_checked,
             )  # fmt: skip
         except PydanticValidationError as exc:
             raise DecodeError(
