@@ -17,6 +17,7 @@ from interop.cli import (
     plugins,
     policy,
     scaffold,
+    serve,
     store,
     validate,
 )
@@ -33,7 +34,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
-for _module in (plugins, scaffold, convert, validate, ingest, store, demo, lighting, policy):
+for _module in (plugins, scaffold, convert, validate, ingest, store, serve, demo, lighting, policy):
     _module.register(app)
 
 

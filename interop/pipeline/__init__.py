@@ -5,7 +5,7 @@ See :class:`Pipeline`; built-in sinks are in :mod:`interop.pipeline.sinks`.
 
 from interop.pipeline.counters import PipelineCounters
 from interop.pipeline.delivery import Backoff, DeliveryWorker, SinkBinding
-from interop.pipeline.pipeline import Pipeline, default_worker
+from interop.pipeline.pipeline import Outcome, Pipeline, default_worker
 from interop.pipeline.policy import PassThrough, PolicyStage
 from interop.pipeline.routes import RECORDS_PLUGIN, Decoder, Route
 
@@ -14,6 +14,7 @@ __all__ = [
     "Backoff",
     "Decoder",
     "DeliveryWorker",
+    "Outcome",
     "PassThrough",
     "Pipeline",
     "PipelineCounters",

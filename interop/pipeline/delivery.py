@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -92,6 +93,10 @@ class DeliveryWorker:
         self._stopping = False
         self.caught_up = asyncio.Event()
         """Set whenever the worker found nothing left to deliver."""
+        self.failing_since: float | None = None
+        """Monotonic time of the first failure of the current outage; None while delivering."""
+        self.last_error: str | None = None
+        """The error code of the last failed attempt (never the message: it may hold data)."""
 
     def stop(self) -> None:
         """Finish the batch in hand, then return from :meth:`run`."""
@@ -119,8 +124,12 @@ class DeliveryWorker:
                 await self.store.advance(name, items[-1].seq)
                 self.counters.delivered[name] += len(records) - refused
                 attempt = 0
+                self.failing_since = None
             except (SourceUnavailable, StoreUnavailable) as exc:
                 self.counters.retries[name] += 1
+                self.last_error = exc.code
+                if self.failing_since is None:
+                    self.failing_since = time.monotonic()
                 asked = exc.retry_after if isinstance(exc, RateLimited) else None
                 wait = asked if asked is not None else self.backoff.delay(attempt)
                 log.warning("sink %s: %s; retrying in %.2f s", name, exc, wait)

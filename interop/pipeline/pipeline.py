@@ -13,9 +13,10 @@ import asyncio
 import logging
 import socket
 from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Literal, Self
 
 from interop.errors import InteropError, ValidationError
 from interop.model.base import Provenance
@@ -36,9 +37,18 @@ from interop.store.contract import (
 if TYPE_CHECKING:
     from interop.registry import Registry
 
-__all__ = ["Pipeline"]
+__all__ = ["Outcome", "Pipeline", "default_worker"]
 
 log = logging.getLogger("interop.pipeline")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one submitted message: stored, dead-lettered, or a duplicate."""
+
+    status: Literal["stored", "dead_letter", "duplicate"]
+    records: int = 0
+    dead_letter: DeadLetter | None = None
 
 
 def default_worker() -> str:
@@ -84,6 +94,7 @@ class Pipeline:
         self._idle.set()
         self._tasks: list[asyncio.Task[None]] = []
         self._reclaim: asyncio.Task[None] | None = None
+        self._waiting: dict[int, asyncio.Future[Outcome]] = {}
         self._deliver = deliver
         self.workers = [
             DeliveryWorker(
@@ -196,6 +207,38 @@ class Pipeline:
         await self._enqueue(fresh)
         return [s is not None for s in seqs]
 
+    async def submit_and_wait(self, messages: Sequence[RawMessage]) -> list[Outcome]:
+        """Submit, then wait until each new message is processed; say what became of each.
+
+        For senders that must hear whether their message could be used (a webhook answers
+        4xx for input that can never be decoded, which is then in the dead letter). A
+        duplicate's outcome is ``duplicate``. Raises StoreUnavailable if the processing
+        commit fails (the message stays in the inbox and is processed later).
+        """
+        seqs = await self.store.accept(messages, worker=self.worker, lease=self.lease)
+        self.counters.received += len(messages)
+        loop = asyncio.get_running_loop()
+        waits: dict[int, asyncio.Future[Outcome]] = {}
+        fresh = []
+        for seq, message in zip(seqs, messages, strict=True):
+            if seq is not None:
+                waits[seq] = self._waiting[seq] = loop.create_future()
+                fresh.append(InboxMessage(seq, message))
+        self.counters.duplicates += len(messages) - len(fresh)
+        await self._enqueue(fresh)
+        outcomes = []
+        for seq in seqs:
+            outcomes.append(await waits[seq] if seq is not None else Outcome("duplicate"))
+        return outcomes
+
+    async def reject(self, message: RawMessage, reason: str, code: str) -> DeadLetter:
+        """Keep a message refused before decoding (too large, wrong type) as a dead letter."""
+        letter = self._letter(message, DeadLetterStage.DECODE, None, reason=reason, code=code)
+        await self.store.dead_letter([letter])
+        self.counters.received += 1
+        self.counters.dead_lettered[DeadLetterStage.DECODE.value] += 1
+        return letter
+
     async def ingest(self, messages: AsyncIterable[RawMessage], *, batch: int = 256) -> int:
         """Submit everything a source yields, in batches; return how many were new."""
         pending: list[RawMessage] = []
@@ -259,17 +302,20 @@ class Pipeline:
     async def _process(self, batch: Sequence[InboxMessage]) -> None:
         records: list[Record] = []
         letters: list[DeadLetter] = []
+        outcomes: dict[int, Outcome] = {}
         for item in batch:
             decoded, letter = self._decode(item.message)
+            if letter is None:
+                try:
+                    kept = self.policy.for_store(decoded)
+                except InteropError as exc:
+                    letter = self._letter(item.message, DeadLetterStage.POLICY, exc)
             if letter is not None:
                 letters.append(letter)
-                continue
-            try:
-                kept = self.policy.for_store(decoded)
-            except InteropError as exc:
-                letters.append(self._letter(item.message, DeadLetterStage.POLICY, exc))
+                outcomes[item.seq] = Outcome("dead_letter", 0, letter)
                 continue
             records.extend(kept)
+            outcomes[item.seq] = Outcome("stored", len(kept))
         records.extend(self.policy.flush(datetime.now(UTC)))
         processed = Processed(
             records=records,
@@ -277,7 +323,18 @@ class Pipeline:
             done=[item.seq for item in batch],
             audit=self.policy.drain_audit(),
         )
-        await self.store.commit(processed)
+        try:
+            await self.store.commit(processed)
+        except Exception as exc:
+            for item in batch:
+                waiting = self._waiting.pop(item.seq, None)
+                if waiting is not None and not waiting.done():
+                    waiting.set_exception(exc)
+            raise
+        for seq, outcome in outcomes.items():
+            waiting = self._waiting.pop(seq, None)
+            if waiting is not None and not waiting.done():
+                waiting.set_result(outcome)
         self.counters.stored += len(records)
         for letter in letters:
             self.counters.dead_lettered[letter.stage.value] += 1

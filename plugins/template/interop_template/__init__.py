@@ -13,6 +13,7 @@ from pathlib import Path
 
 from interop.adapters import Adapter, DemoResult
 from interop.hookspecs import hookimpl
+from interop.ingress import Ingress
 from interop_template.codec import TemplateJsonCodec
 from interop_template.manifest import MANIFEST, __version__
 
@@ -22,6 +23,7 @@ __all__ = [
     "__version__",
     "interop_conformance_cases",
     "interop_demo",
+    "interop_ingress",
     "interop_register_adapters",
 ]
 
@@ -46,3 +48,11 @@ def interop_demo(output_dir: Path) -> DemoResult | None:
     from interop_template.demo import run_demo
 
     return run_demo(output_dir)
+
+
+@hookimpl
+def interop_ingress() -> Sequence[Ingress]:
+    """The webhook and MQTT topic a gateway mounts for template sensors."""
+    from interop_template.ingress import INGRESSES
+
+    return INGRESSES

@@ -1,0 +1,85 @@
+"""``interop serve``: run the gateway until interrupted (SIGINT or SIGTERM drain it)."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from interop.cli.context import console, load_registry, reports_errors
+
+__all__ = ["register"]
+
+
+@reports_errors
+def serve(
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="Gateway config (TOML).")
+    ] = None,
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port (0: any free port).")] = None,
+    store: Annotated[
+        str | None, typer.Option(help="Store folder or postgresql://... (overrides the config).")
+    ] = None,
+    policy: Annotated[
+        Path | None, typer.Option(help="Privacy policy file (overrides the config).")
+    ] = None,
+    log_format: Annotated[str | None, typer.Option(help="json or text.")] = None,
+) -> None:
+    """Run the gateway: webhooks and MQTT in, durable store, delivery to sinks."""
+    from interop.gateway import Gateway, load_config
+    from interop.gateway.logs import configure_logging
+
+    settings = load_config(config)
+    server = settings.server.model_copy(
+        update={
+            k: v
+            for k, v in {"host": host, "port": port, "log_format": log_format}.items()
+            if v is not None
+        }
+    )
+    updates: dict[str, object] = {"server": server}
+    if store is not None:
+        updates["store"] = settings.store.model_copy(update={"location": store})
+    if policy is not None:
+        updates["policy"] = str(policy)
+    settings = settings.model_copy(update=updates)
+    configure_logging(settings.server.log_format)
+    gateway = Gateway(settings, load_registry(False))
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await gateway.start()
+        console.print(f"[bold]interop gateway[/] on {gateway.url}", highlight=False)
+        for mounted in gateway.mounted:
+            console.print(
+                f"  POST {gateway.url}/ingest/{mounted.plugin}/{mounted.ingress.name}",
+                highlight=False,
+            )
+        if gateway.generated_token:
+            console.print(
+                f"  ingestion token (this run only; set INTEROP_INGEST_TOKEN to choose it): "
+                f"{gateway.generated_token}",
+                highlight=False,
+            )
+        console.print(
+            "  health /healthz /readyz, metrics /metrics, API /openapi.json; Ctrl-C stops"
+        )
+        try:
+            await stop.wait()
+        finally:
+            console.print("draining in-flight work ...")
+            await gateway.stop()
+
+    asyncio.run(run())
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``serve`` to the root command."""
+    app.command()(serve)

@@ -1,0 +1,375 @@
+"""The gateway service: store, policy, pipeline, HTTP API and MQTT subscriptions, composed.
+
+:class:`Gateway` knows no vendor: webhook routes and MQTT topics come from plugins'
+``interop_ingress`` hooks, sinks from the config (built-in kinds or a plugin's Sink
+adapter). ``await gateway.start()`` opens everything and listens; ``await gateway.stop()``
+stops accepting, drains in-flight processing and delivery (bounded by
+``server.drain_seconds``) and closes the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets as token_source
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+from aiohttp import web
+
+from interop.adapters import Sink
+from interop.errors import InteropError, ValidationError
+from interop.gateway.admin import AdminApi
+from interop.gateway.config import GatewayConfig, SinkConfig
+from interop.gateway.metrics import CONTENT_TYPE, GatewayMetrics
+from interop.gateway.mqtt import MqttIngestion
+from interop.gateway.openapi import openapi_document
+from interop.gateway.problems import problem
+from interop.gateway.secrets import Secret, resolve_secret
+from interop.gateway.webhooks import WebhookRoute
+from interop.ingress import Ingress
+from interop.pipeline import Pipeline, Route, SinkBinding, default_worker
+from interop.store import Durability, Store, open_store
+
+if TYPE_CHECKING:
+    from interop.registry import Registry
+
+__all__ = ["INGEST_TOKEN_ENV", "Gateway"]
+
+log = logging.getLogger("interop.gateway")
+
+INGEST_TOKEN_ENV = "INTEROP_INGEST_TOKEN"
+"""The ingestion token of ingresses with no secret of their own; generated when unset."""
+_Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Mounted:
+    plugin: str
+    ingress: Ingress
+    secret: Secret
+    mqtt: Any
+
+
+class Gateway:
+    """One gateway worker; see the module docstring."""
+
+    def __init__(self, config: GatewayConfig, registry: Registry) -> None:
+        self.config = config
+        self.registry = registry
+        self.store: Store | None = None
+        self.pipeline: Pipeline | None = None
+        self.metrics: GatewayMetrics | None = None
+        self.generated_token: str | None = None
+        """The ingestion token generated at start (None when configured)."""
+        self.mounted: list[_Mounted] = []
+        self.mqtt: list[MqttIngestion] = []
+        self._mqtt_tasks: list[asyncio.Task[None]] = []
+        self._runner: web.AppRunner | None = None
+        self._site: web.TCPSite | None = None
+        self.port: int | None = None
+
+    # assembly ------------------------------------------------------------------------------
+
+    def data_dir(self) -> Path:
+        """Where default sinks write: the store's folder, or ``./interop-data``."""
+        location = self.config.store.location
+        if location.startswith(("postgresql://", "postgres://")):
+            return Path("interop-data")
+        return Path(location.removeprefix("sqlite:"))
+
+    def _ingest_token(self) -> Secret:
+        value = os.environ.get(INGEST_TOKEN_ENV)
+        if value:
+            return Secret(value, f"env:{INGEST_TOKEN_ENV}")
+        self.generated_token = token_source.token_urlsafe(24)
+        return Secret(self.generated_token, "generated")
+
+    def _mount_plan(self) -> list[_Mounted]:
+        available = self.registry.ingresses()
+        default: Secret | None = None
+
+        def fallback() -> Secret:
+            nonlocal default
+            default = default or self._ingest_token()
+            return default
+
+        if self.config.ingress is None:
+            return [
+                _Mounted(plugin, ingress, fallback(), None)
+                for (plugin, _), ingress in sorted(available.items())
+            ]
+        plan = []
+        for index, entry in enumerate(self.config.ingress):
+            ingress = available.get((entry.plugin, entry.name))
+            if ingress is None:
+                raise ValidationError(
+                    f"no ingress {entry.plugin}:{entry.name} is installed",
+                    source="gateway config",
+                    field=f"ingress[{index}]",
+                    expected=f"one of {sorted(f'{p}:{n}' for p, n in available)}",
+                )
+            secret = (
+                resolve_secret(entry.secret, field=f"ingress[{index}].secret")
+                if entry.secret
+                else fallback()
+            )
+            plan.append(_Mounted(entry.plugin, ingress, secret, entry))
+        return plan
+
+    def _sinks(self) -> list[SinkBinding]:
+        from interop.pipeline.sinks import build_sink
+
+        configs = self.config.sink
+        if configs is None:
+            base = self.data_dir() / "sinks"
+            configs = [
+                SinkConfig(name="records", kind="jsonl", path=str(base / "records")),
+                SinkConfig(name="rdf", kind="oxigraph", path=str(base / "rdf")),
+            ]
+        bindings = []
+        for index, entry in enumerate(configs):
+            if entry.kind == "plugin":
+                sink = self._plugin_sink(entry, index)
+            else:
+                if not entry.path:
+                    raise ValidationError(
+                        "a built-in sink needs a path",
+                        source="gateway config",
+                        field=f"sink[{index}].path",
+                    )
+                sink = build_sink(f"{entry.kind}:{entry.path}")[1]
+            local = entry.kind != "plugin"
+            jurisdiction = entry.jurisdiction or (
+                self.config.server.jurisdiction if local else None
+            )
+            bindings.append(
+                SinkBinding(
+                    entry.name,
+                    sink,
+                    jurisdiction=jurisdiction,
+                    batch_size=entry.batch_size,
+                    from_start=entry.from_start,
+                )
+            )
+        return bindings
+
+    def _plugin_sink(self, entry: SinkConfig, index: int) -> Sink:
+        if not entry.plugin:
+            raise ValidationError(
+                "a plugin sink names its plugin", source="gateway config",
+                field=f"sink[{index}].plugin",
+            )  # fmt: skip
+        cls = self.registry.adapter(Sink, entry.plugin, entry.adapter)
+        factory = getattr(cls, "from_mapping", None)
+        try:
+            built = factory(entry.options) if callable(factory) else cls(**entry.options)
+        except InteropError:
+            raise
+        except Exception as exc:  # a plugin's constructor: report, naming the config entry
+            raise ValidationError(
+                f"cannot build the sink: {type(exc).__name__}: {exc}",
+                source="gateway config",
+                field=f"sink[{index}].options",
+            ) from None
+        if not isinstance(built, Sink):
+            raise ValidationError(
+                "the plugin did not build a Sink", source="gateway config", field=f"sink[{index}]"
+            )
+        return built
+
+    def _policy(self) -> Any:
+        from interop.privacy import Enforcer, KeyRing, load_policy
+
+        path = Path(self.config.policy) if self.config.policy else None
+        return Enforcer(load_policy(path), KeyRing.from_env())
+
+    # lifecycle -----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Open the store, start the pipeline, listen on HTTP, subscribe to MQTT brokers."""
+        self.mounted = self._mount_plan()
+        sinks = self._sinks()
+        policy = self._policy()
+        routes = [
+            Route(f"{m.plugin}:{m.ingress.name}", m.plugin, m.ingress.adapter, m.ingress.hints)
+            for m in self.mounted
+        ]
+        store_config = self.config.store
+        self.store = open_store(
+            store_config.location, durability=Durability(store_config.durability)
+        )
+        await self.store.open()
+        worker = store_config.worker or default_worker()
+        self.pipeline = Pipeline(
+            self.store, self.registry, routes, sinks=sinks, policy=policy, worker=worker
+        )
+        try:
+            await self.pipeline.start()
+        except BaseException:
+            await self.store.aclose()
+            raise
+        self.metrics = GatewayMetrics(self.pipeline.counters)
+        app = self.build_app()
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        server = self.config.server
+        self._site = web.TCPSite(self._runner, server.host, server.port, shutdown_timeout=5.0)
+        await self._site.start()
+        sockets = getattr(self._site._server, "sockets", None) or []
+        self.port = sockets[0].getsockname()[1] if sockets else server.port
+        for mounted in self.mounted:
+            if mounted.mqtt is not None and mounted.mqtt.mqtt is not None:
+                self._start_mqtt(mounted, worker)
+        log.info(
+            "gateway listening on %s", self.url,
+            extra={"ingress": [f"{m.plugin}:{m.ingress.name}" for m in self.mounted]},
+        )  # fmt: skip
+
+    def _start_mqtt(self, mounted: _Mounted, worker: str) -> None:
+        assert self.pipeline is not None
+        assert self.metrics is not None
+        config = mounted.mqtt.mqtt
+        ingestion = MqttIngestion(
+            mounted.plugin,
+            mounted.ingress,
+            config,
+            self.pipeline,
+            self.metrics,
+            config.client_id or f"interop-{worker}-{mounted.plugin}-{mounted.ingress.name}",
+            asyncio.Event(),
+        )
+        self.mqtt.append(ingestion)
+        task = asyncio.create_task(ingestion.run(), name=f"mqtt-{ingestion.source}")
+        task.add_done_callback(_log_task_end)
+        self._mqtt_tasks.append(task)
+
+    @property
+    def url(self) -> str:
+        """The base URL it listens on."""
+        return f"http://{self.config.server.host}:{self.port}"
+
+    async def stop(self) -> None:
+        """Stop accepting, drain in-flight work within ``drain_seconds``, close everything."""
+        for task in self._mqtt_tasks:
+            task.cancel()
+        await asyncio.gather(*self._mqtt_tasks, return_exceptions=True)
+        self._mqtt_tasks.clear()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        if self.pipeline is not None:
+            await self.pipeline.stop(drain=True, timeout=self.config.server.drain_seconds)
+            self.pipeline = None
+        if self.store is not None:
+            await self.store.aclose()
+            self.store = None
+
+    # HTTP ----------------------------------------------------------------------------------
+
+    def build_app(self) -> web.Application:
+        """The aiohttp application of the gateway's API."""
+        assert self.pipeline is not None
+        assert self.metrics is not None
+        metrics = self.metrics
+        app = web.Application(
+            middlewares=[_observe(metrics)], client_max_size=self.config.server.max_body_bytes
+        )
+        for mounted in self.mounted:
+            if mounted.mqtt is not None and not mounted.mqtt.webhook:
+                continue
+            route = WebhookRoute(
+                mounted.plugin,
+                mounted.ingress,
+                self.pipeline,
+                mounted.secret,
+                metrics,
+                self.config.server.max_body_bytes,
+            )
+            app.router.add_post(route.path, route)
+        token = self.config.server.admin_token
+        admin = AdminApi(
+            self.pipeline, resolve_secret(token, field="server.admin_token") if token else None
+        )
+        app.router.add_get("/admin/deadletters", admin.list)
+        app.router.add_post("/admin/deadletters/replay", admin.replay)
+        app.router.add_get("/healthz", self._healthz)
+        app.router.add_get("/readyz", self._readyz)
+        app.router.add_get("/metrics", self._metrics)
+        app.router.add_get("/openapi.json", self._openapi)
+        return app
+
+    async def _healthz(self, request: web.Request) -> web.Response:
+        return web.json_response({"status": "alive"})
+
+    async def _readyz(self, request: web.Request) -> web.Response:
+        assert self.pipeline is not None
+        body: dict[str, Any] = {"status": "ready", "store": "ok", "sinks": {}}
+        ready = True
+        try:
+            await asyncio.wait_for(self.pipeline.store.stats(), 5.0)
+        except (InteropError, TimeoutError) as exc:
+            body["store"] = f"failing: {getattr(exc, 'code', 'timeout')}"
+            ready = False
+        for worker in self.pipeline.workers:
+            state = "ok" if worker.failing_since is None else f"failing: {worker.last_error}"
+            body["sinks"][worker.binding.name] = state
+            ready &= worker.failing_since is None
+        body["status"] = "ready" if ready else "not ready"
+        return web.json_response(body, status=200 if ready else 503)
+
+    async def _metrics(self, request: web.Request) -> web.Response:
+        assert self.metrics is not None
+        assert self.pipeline is not None
+        body = self.metrics.exposition()
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE})
+
+    async def _openapi(self, request: web.Request) -> web.Response:
+        from interop import __version__
+
+        document = openapi_document(
+            [
+                (m.plugin, m.ingress.name, m.ingress.description, m.ingress.media_types,
+                 m.ingress.query_hints)
+                for m in self.mounted
+                if m.mqtt is None or m.mqtt.webhook
+            ],
+            version=__version__,
+        )  # fmt: skip
+        return web.Response(body=orjson.dumps(document), content_type="application/json")
+
+
+def _observe(metrics: GatewayMetrics) -> Any:
+    @web.middleware
+    async def middleware(request: web.Request, handler: _Handler) -> web.StreamResponse:
+        start = time.perf_counter()
+        route = request.match_info.route.resource
+        name = route.canonical if route is not None else "unmatched"
+        try:
+            response = await handler(request)
+        except web.HTTPException as exc:
+            response = problem(exc.status, exc.reason, exc.text if exc.status >= 400 else None)
+            if exc.status < 400:
+                raise
+        except Exception:  # a bug of ours: logged, answered 500 without details
+            log.exception("request to %s failed", name)
+            response = problem(500, "Internal Server Error", code="internal-error")
+        elapsed = time.perf_counter() - start
+        metrics.latency.labels(name, f"{response.status // 100}xx").observe(elapsed)
+        log.debug(
+            "%s %s %d", request.method, name, response.status,
+            extra={"status": response.status, "seconds": round(elapsed, 6)},
+        )  # fmt: skip
+        return response
+
+    return middleware
+
+
+def _log_task_end(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("MQTT ingestion stopped: %s", task.exception())
