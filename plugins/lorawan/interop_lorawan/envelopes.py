@@ -31,6 +31,7 @@ from typing import Any, Literal
 import orjson
 
 from interop.errors import DecodeError, EncodeError
+from interop_lorawan.chirpstack_protobuf import event_document, is_protobuf
 from interop_lorawan.payload import Downlink
 
 __all__ = [
@@ -281,11 +282,19 @@ def parse_time(text: str) -> datetime:
 
 
 def parse_envelope(
-    raw: bytes, *, source: str = "lorawan", network: str | None = None, topic: str | None = None
+    raw: bytes,
+    *,
+    source: str = "lorawan",
+    network: str | None = None,
+    topic: str | None = None,
+    event: str | None = None,
+    content_type: str | None = None,
 ) -> Envelope:
-    """Parse one TTS v3 or ChirpStack v4 JSON message.
+    """Parse one TTS v3 or ChirpStack v4 message (JSON; ChirpStack also protobuf).
 
-    ``network`` or ``topic`` may force the dialect and event. Raises
+    ``network`` or ``topic`` may force the dialect and event; ``event`` names a ChirpStack
+    event (the HTTP integration's ``?event=``) and ``content_type`` the body's media type
+    (protobuf bodies: :mod:`interop_lorawan.chirpstack_protobuf`). Raises
     :class:`DecodeError` for anything else.
     """
     where = f"{source} ({len(raw)} bytes)"
@@ -293,16 +302,22 @@ def parse_envelope(
         raise DecodeError(
             "envelope too large", source=where, expected=f"at most {MAX_ENVELOPE_BYTES} bytes"
         )
-    try:
-        doc = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise DecodeError(f"not JSON: {exc}", source=where, expected="a UTF-8 JSON object") from exc
+    parsed_topic = parse_topic(topic) if topic else None
+    dialect = network or (parsed_topic.network if parsed_topic else None)
+    event = (parsed_topic.event if parsed_topic else None) or event
+    if dialect == "chirpstack-v4" and is_protobuf(raw, content_type):
+        doc = event_document(raw, event, where)
+    else:
+        try:
+            doc = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            raise DecodeError(
+                f"not JSON: {exc}", source=where, expected="a UTF-8 JSON object"
+            ) from exc
     if not isinstance(doc, dict):
         raise DecodeError(
             f"top level is a {type(doc).__name__}", source=where, expected="a JSON object"
         )
-    parsed_topic = parse_topic(topic) if topic else None
-    dialect = network or (parsed_topic.network if parsed_topic else None)
     if dialect is None:
         if "end_device_ids" in doc:
             dialect = "ttn-v3"
@@ -314,7 +329,6 @@ def parse_envelope(
                 expected="an object with 'end_device_ids' (TTS v3) or 'deviceInfo' "
                 "(ChirpStack v4)",
             )  # fmt: skip
-    event = parsed_topic.event if parsed_topic else None
     if dialect == "ttn-v3":
         return _parse_tts(doc, where)
     if dialect == "chirpstack-v4":

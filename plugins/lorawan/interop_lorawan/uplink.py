@@ -24,9 +24,11 @@ hint ``codec`` (a built-in id or the path of a Device Repository codec YAML, run
 JavaScript sandbox), else the server's ``decoded_payload`` / ``object`` is used. An unknown
 codec is a DecodeError, never a silent fallback. Hints: ``codec``, ``profiles`` (a TOML/JSON
 device-profiles file), ``network`` (``ttn-v3`` / ``chirpstack-v4`` / ``raw``), ``topic``
-(the MQTT topic); for a bare payload ``dev_eui``, ``device`` and ``f_port`` (required when
-the codec reads the FPort). Uplinks are device-originated, so the codec does not encode;
-downlinks are built by :class:`DownlinkBuilder`, a library API and not a Codec adapter.
+(the MQTT topic), ``event`` (a ChirpStack event type, e.g. the HTTP integration's
+``?event=``), ``content_type`` (a protobuf type: a ChirpStack protobuf event); for a bare
+payload ``dev_eui``, ``device`` and ``f_port`` (required when the codec reads the FPort).
+Uplinks are device-originated, so the codec does not encode; downlinks are built by
+:class:`DownlinkBuilder`, a library API and not a Codec adapter.
 """
 
 from __future__ import annotations
@@ -172,7 +174,12 @@ class LorawanUplinkCodec(Codec):
             bare_payload(raw, hints, ctx.source)
             if bare
             else parse_envelope(
-                raw, source=ctx.source, network=hints.get("network"), topic=hints.get("topic")
+                raw,
+                source=ctx.source,
+                network=hints.get("network"),
+                topic=hints.get("topic"),
+                event=hints.get("event"),
+                content_type=hints.get("content_type"),
             )
         )
         if envelope.event not in ("up", "join", "status"):
