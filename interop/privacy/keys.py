@@ -9,13 +9,15 @@
 
 ``INTEROP_PSEUDONYM_KEYS`` holds the same inline: ``1:secret-one,2:secret-two``. The file wins
 when both are set. The file is re-read when it changes (checked at most once a second), so a
-key is rotated by editing the file, without a restart. Secrets never appear in messages.
+key is rotated by editing the file, without a restart; a file that no longer reads (half
+written, say) is logged and the keys in use are kept. Secrets never appear in messages.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 import re
 import threading
@@ -34,6 +36,8 @@ __all__ = [
     "is_pseudonym",
     "pseudonym_version",
 ]
+
+log = logging.getLogger("interop.privacy.keys")
 
 KEYS_ENV = "INTEROP_PSEUDONYM_KEYS"
 KEY_FILE_ENV = "INTEROP_PSEUDONYM_KEY_FILE"
@@ -166,8 +170,14 @@ class KeyRing:
                 stat = self._file.stat()
             except OSError:
                 return  # keep the keys in use; the next check may find the file again
-            if (stat.st_mtime, stat.st_size) != self._stamp:
+            stamp = (stat.st_mtime, stat.st_size)
+            if stamp == self._stamp:
+                return
+            try:
                 self._reload()
+            except ValidationError as error:  # a half-written file must not stop the city
+                self._stamp = stamp  # tried once; the next change is read again
+                log.warning("key file not reloaded, the keys in use are kept: %s", error)
 
     @property
     def current_version(self) -> int | None:
