@@ -15,9 +15,10 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, to_isomorphic
 
+from interop.errors import ValidationError
 from interop.model import (
     Call,
     Command,
@@ -41,14 +42,17 @@ from interop.model.command import CommandKind, CommandStatus
 from interop.model.device import DeviceKind, FunctionKind
 from interop.model.lighting import AlarmSeverity, AlarmState, AlarmType, LampType
 from interop.model.observation import StateValue
+from interop.model.realtime import StopTimeUpdate, TripUpdate
 from interop.model.transit import (
     Availability,
     DirectionType,
     LocationType,
     PaymentMethod,
     PickupDropOff,
+    Shape,
+    ShapePoint,
 )
-from interop.rdf import to_graph
+from interop.rdf import from_graph, to_graph
 
 PREFIXES = """
 @prefix saref: <https://saref.etsi.org/core/> .
@@ -352,3 +356,37 @@ def test_record_gives_exactly_the_hand_written_triples(record: Record, turtle: s
         + "\nunexpected:\n  "
         + "\n  ".join(_lines(extra))
     )
+
+
+JSON_LISTS = [
+    (
+        Shape(
+            id=GTFS + "shape:sh1",
+            points=(
+                ShapePoint(lat=51.4769, lon=-0.00005, sequence=1),
+                ShapePoint(lat=51.47712, lon=0.0012, sequence=2),
+            ),
+        ),
+        "https://w3id.org/interop/ontology#shapePoints",
+    ),
+    (
+        TripUpdate(
+            id="urn:x:tu:1", journey=GTFS + "trip:t1", timestamp=AT,
+            stop_time_updates=(StopTimeUpdate(stop_sequence=1, stop=GTFS + "stop:s1"),),
+        ),
+        "https://w3id.org/interop/ontology#stopTimeUpdates",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("record", "predicate"), JSON_LISTS, ids=["shape", "trip_update"])
+def test_a_json_list_literal_reads_back_and_anything_else_is_refused(
+    record: Record, predicate: str
+) -> None:
+    graph = to_graph([record])
+    assert from_graph(graph) == [record]
+    (node, literal), *_ = graph.subject_objects(URIRef(predicate))
+    for wrong in ('{"points": []}', '[{"not": "a point"}]'):
+        graph.set((node, URIRef(predicate), Literal(wrong, datatype=literal.datatype)))
+        with pytest.raises(ValidationError):
+            from_graph(graph)

@@ -193,13 +193,30 @@ def test_elsys_grideye_is_reference_plus_tenths() -> None:
 
 
 @pytest.mark.parametrize(
-    ("payload", "offset"),
-    [("", 0), ("01 00", 1), ("1D 00", 0), ("02 29 FF", 2), ("14 000F73", 1)],
+    ("payload", "offset", "what"),
+    [
+        ("", 0, "empty payload"),
+        ("01 00", 1, "value of type 0x01"),
+        ("1D 00", 0, "unknown Elsys type 0x1d"),
+        ("02 29 FF", 2, "unknown Elsys type 0xff"),
+        ("14 000F73", 1, "value of type 0x14"),
+        ("05 00 0E 07", 3, "value of type 0x0e"),
+        ("07 0E10 0E 07", 4, "value of type 0x0e"),
+    ],
 )
-def test_elsys_refuses_unknown_and_truncated_items(payload: str, offset: int) -> None:
+def test_elsys_refuses_unknown_and_truncated_items(payload: str, offset: int, what: str) -> None:
     with pytest.raises(DecodeError) as caught:
         ELSYS.decode_uplink(5, bytes.fromhex(payload.replace(" ", "")), device="ers")
     assert f"byte offset {offset}" in str(caught.value)
+    assert what in str(caught.value)
+
+
+def test_elsys_reads_a_payload_longer_than_256_bytes_to_its_end() -> None:
+    payload = (bytes([0x13, 10]) + bytes(64)) * 4 + bytes.fromhex("01FF9C")
+    assert len(payload) > 256
+    decoded = ELSYS.decode_uplink(5, payload)
+    assert decoded["temperature"] == -10.0
+    assert decoded["grideye"] == [10.0] * 64
 
 
 # Dingtek DF702 --------------------------------------------------------------------------
