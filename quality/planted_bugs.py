@@ -95,7 +95,11 @@ def _failing(copy: Path) -> list[str]:
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rf", *TESTS],
         cwd=copy, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
-    return [line.split(" ")[1] for line in run.stdout.splitlines() if line.startswith("FAILED ")]
+    return [
+        line.removeprefix("FAILED ").split(" - ")[0]
+        for line in run.stdout.splitlines()
+        if line.startswith("FAILED ")
+    ]
 
 
 def main() -> int:
