@@ -16,6 +16,7 @@ from pathlib import Path
 
 from interop.adapters import Adapter, DemoResult
 from interop.hookspecs import hookimpl
+from interop.ingress import Ingress
 from interop_lorawan.manifest import MANIFEST, __version__
 from interop_lorawan.uplink import DownlinkBuilder, LorawanUplinkCodec
 
@@ -27,6 +28,7 @@ __all__ = [
     "interop_cli_groups",
     "interop_conformance_cases",
     "interop_demo",
+    "interop_ingress",
     "interop_register_adapters",
 ]
 
@@ -51,6 +53,14 @@ def interop_cli_groups() -> Sequence[object]:
     from interop_lorawan.cli import app
 
     return [app]
+
+
+@hookimpl
+def interop_ingress() -> Sequence[Ingress]:
+    """TTS v3 webhooks/MQTT (uplink, join, location, service data) and ChirpStack v4 events."""
+    from interop_lorawan.ingress import ingresses
+
+    return ingresses()
 
 
 @hookimpl
