@@ -35,6 +35,10 @@ def letter_json(letter: DeadLetter) -> dict[str, object]:
     }
 
 
+class _BadQuery(ValueError):
+    """A query parameter out of its range (answered 400)."""
+
+
 @dataclass(slots=True)
 class AdminApi:
     """``GET /admin/deadletters`` and ``POST /admin/deadletters/replay``."""
@@ -61,13 +65,7 @@ class AdminApi:
         if text is None:
             return default
         if not text.isdigit() or not 0 <= int(text) <= high:
-            raise web.HTTPBadRequest(
-                body=orjson.dumps(
-                    {"type": "about:blank", "title": "Bad Request", "status": 400,
-                     "detail": f"query {name!r} must be an integer from 0 to {high}"}
-                ),
-                content_type="application/problem+json",
-            )  # fmt: skip
+            raise _BadQuery(f"query {name!r} must be an integer from 0 to {high}")
         return int(text)
 
     def _stage(self, request: web.Request) -> DeadLetterStage | None:
@@ -77,21 +75,18 @@ class AdminApi:
         try:
             return DeadLetterStage(text)
         except ValueError:
-            raise web.HTTPBadRequest(
-                body=orjson.dumps(
-                    {"type": "about:blank", "title": "Bad Request", "status": 400,
-                     "detail": "query 'stage' must be decode, policy or delivery"}
-                ),
-                content_type="application/problem+json",
-            ) from None  # fmt: skip
+            raise _BadQuery("query 'stage' must be decode, policy or delivery") from None
 
     async def list(self, request: web.Request) -> web.StreamResponse:
         """Dead letters, oldest first; ``limit``, ``after``, ``source``, ``stage`` filter."""
         if (denied := self._denied(request)) is not None:
             return denied
-        limit = self._int(request, "limit", 100, _MAX_LIMIT)
-        after = self._int(request, "after", 0, 2**62)
-        stage = self._stage(request)
+        try:
+            limit = self._int(request, "limit", 100, _MAX_LIMIT)
+            after = self._int(request, "after", 0, 2**62)
+            stage = self._stage(request)
+        except _BadQuery as exc:
+            return problem(400, "Bad Request", str(exc), code="validation-error")
         try:
             letters = await self.pipeline.store.dead_letters(
                 source=request.query.get("source"), stage=stage, limit=limit, after=after

@@ -216,10 +216,12 @@ class Gateway:
             raise
         self.metrics = GatewayMetrics(self.pipeline.counters)
         app = self.build_app()
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        self._runner = web.AppRunner(
+            app, access_log=None, handle_signals=False, shutdown_timeout=5.0
+        )
         await self._runner.setup()
         server = self.config.server
-        self._site = web.TCPSite(self._runner, server.host, server.port, shutdown_timeout=5.0)
+        self._site = web.TCPSite(self._runner, server.host, server.port)
         await self._site.start()
         sockets = getattr(self._site._server, "sockets", None) or []
         self.port = sockets[0].getsockname()[1] if sockets else server.port
@@ -291,7 +293,7 @@ class Gateway:
                 metrics,
                 self.config.server.max_body_bytes,
             )
-            app.router.add_post(route.path, route)
+            app.router.add_post(route.path, route.handle)
         token = self.config.server.admin_token
         admin = AdminApi(
             self.pipeline, resolve_secret(token, field="server.admin_token") if token else None

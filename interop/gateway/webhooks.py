@@ -45,7 +45,7 @@ def bearer_or_header(request: web.Request, secret: Secret, header: str | None) -
 
 @dataclass(slots=True)
 class WebhookRoute:
-    """The handler of one ingress (callable as an aiohttp handler)."""
+    """The handler of one ingress (:meth:`handle` is the aiohttp handler)."""
 
     plugin: str
     ingress: Ingress
@@ -100,7 +100,7 @@ class WebhookRoute:
                 return b"".join(chunks), True
             chunks.append(chunk)
 
-    async def __call__(self, request: web.Request) -> web.StreamResponse:
+    async def handle(self, request: web.Request) -> web.StreamResponse:
         """Authenticate, read within the limit, commit, process, answer."""
         route = self.path
         if not bearer_or_header(request, self.secret, self.ingress.auth_header):
