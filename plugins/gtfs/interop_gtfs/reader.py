@@ -28,6 +28,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import itertools
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import pairwise
@@ -60,7 +61,7 @@ from interop_gtfs.references import ReferenceCheck
 from interop_gtfs.tables import Table, read_table
 from interop_gtfs.validation.notices import SEVERITIES
 
-__all__ = ["FILES_NAMESPACE", "KNOWN_FILES", "GtfsReader", "RowError"]
+__all__ = ["FILES_NAMESPACE", "KNOWN_FILES", "ROWS_NAMESPACE", "GtfsReader", "RowError"]
 
 FILES_NAMESPACE = "gtfs-files"
 """Extensions namespace holding the files the model has no record type for."""
@@ -156,6 +157,30 @@ def _row_text(header: Sequence[str], row: Mapping[str, str] | Sequence[str]) -> 
     values = list(row) if not isinstance(row, Mapping) else [row[c] for c in header if c in row]
     csv.writer(out, lineterminator="").writerow(values)
     return out.getvalue()
+
+
+ROWS_NAMESPACE = "gtfs-rows"
+"""Extensions namespace keeping rows that became no record, verbatim, by file name."""
+
+
+def _with_rows(record: Record, ctx: _Context) -> Record:
+    """``record`` carrying the rows set aside since the previous record, and clear them."""
+    kept: dict[str, Any] = dict(record.extensions.get(ROWS_NAMESPACE, {}))
+    for file, rows in ctx.kept_rows.items():
+        kept[file] = [*kept.get(file, []), *rows]
+    ctx.kept_rows = {}
+    return record.model_copy(update={"extensions": {**record.extensions, ROWS_NAMESPACE: kept}})
+
+
+def _with_files(record: Record, files: dict[str, dict[str, str]]) -> Record:
+    """``record`` keeping the feed's unknown files in its ``gtfs-files`` extension."""
+    extensions = {**record.extensions, FILES_NAMESPACE: dict(files)}
+    return record.model_copy(update={"extensions": extensions})
+
+
+def _padded(header: Sequence[str], row: Mapping[str, str]) -> dict[str, str]:
+    """A row with every header column (a short row's missing trailing values are empty)."""
+    return {column: row.get(column, "") for column in header}
 
 
 class _Rows:
@@ -280,15 +305,40 @@ class GtfsReader(DatasetReader):
         }
         hosts = [spec for spec in FILES if spec.name in ("agency.txt", "feed_info.txt")]
         early = {spec.name: list(ctx.file_records(spec)) for spec in hosts}
-        if unknown:
+        pending: dict[str, dict[str, str]] = {}
+        previous: Record | None = None
+        if unknown and (strict or any(early.values())):
             self._attach(early, unknown, str(source))
+        elif unknown:
+            pending = unknown  # no agency or feed_info row: the first record keeps them
         for spec in FILES:
             if spec.name in early:
-                yield from early[spec.name]
+                records: Iterator[Record] = iter(early[spec.name])
             elif spec.name in archive.files:
-                yield from ctx.file_records(spec)
+                records = ctx.file_records(spec)
+            else:
+                records = iter(())
             if spec.name == "frequencies.txt" and SHAPES_FILE in archive.files:
-                yield from ctx.shapes()
+                records = itertools.chain(records, ctx.shapes())
+            for record in records:
+                if pending:
+                    record = _with_files(record, pending)
+                    pending = {}
+                if ctx.kept_rows:
+                    record = _with_rows(record, ctx)
+                if previous is not None:
+                    yield previous
+                previous = record
+        if previous is not None:  # rows set aside after the last record ride on it
+            yield _with_rows(previous, ctx) if ctx.kept_rows else previous
+        for name, content in pending.items():
+            error = RowError(
+                "a file of a feed without any record to keep it on",
+                source=f"{source}/{name}",
+                field=None,
+                notice="unknown_file",
+            )
+            ctx.refuse(error, name, content.get("text", content.get("base64", "")))
         ctx.references.finish()
 
     def _provenance(self, namespace: str) -> Provenance | None:
@@ -302,9 +352,7 @@ class GtfsReader(DatasetReader):
     ) -> None:
         for name in ("agency.txt", "feed_info.txt"):
             if early[name]:
-                host = early[name][0]
-                extensions = {**host.extensions, FILES_NAMESPACE: dict(unknown)}
-                early[name][0] = host.model_copy(update={"extensions": extensions})
+                early[name][0] = _with_files(early[name][0], unknown)
                 return
         raise DecodeError(
             f"the feed has files {sorted(unknown)} but no agency.txt or feed_info.txt row to "
@@ -352,6 +400,8 @@ class _Context:
         self.log = current()
         self._counts: Counter[str] = Counter()
         self.references = ReferenceCheck(set(archive.files), self.note)
+        self.kept_rows: dict[str, list[dict[str, str]]] = {}
+        self.shape_header: tuple[str, ...] = ()
 
     # -- notices and set-aside items ------------------------------------------------------
 
@@ -368,10 +418,18 @@ class _Context:
         severity = SEVERITIES.get(code, Severity.ERROR)
         self.note_issue(Issue(severity, code, message, file, row, field))
 
-    def refuse(self, error: RowError, file: str, raw: str) -> None:
-        """Set a row aside (lenient) or raise ``error`` (strict, or the log refuses)."""
+    def refuse(
+        self, error: RowError, file: str, raw: str, row: Mapping[str, str] | None = None
+    ) -> None:
+        """Set a row aside (lenient) or raise ``error`` (strict, or the log refuses).
+
+        A ``row`` given as columns is also kept verbatim for the next record to carry, so
+        that writing the feed back loses nothing.
+        """
         if self.strict:
             raise error
+        if row is not None and (self.log is None or not self.log.refuses):
+            self.kept_rows.setdefault(file, []).append(dict(row))
         self.note(error.notice, error.message, file, error.row or None, error.field)
         if self.log is not None:
             set_aside(error, code=error.notice, raw=raw)
@@ -611,13 +669,18 @@ class _Context:
                     fields["provenance"] = self.provenance
                 record = self._build(spec, number, row, fields, columns_of, kept)
             except RowError as error:
-                self.refuse(error, spec.name, _row_text(rows.table.columns, row))
+                self.refuse(
+                    error,
+                    spec.name,
+                    _row_text(rows.table.columns, row),
+                    _padded(rows.table.columns, row),
+                )
                 continue
             if kept:
                 merged: dict[str, Any] = {**record.extensions.get(PLUGIN, {}), **kept}
                 extensions = {**record.extensions, PLUGIN: merged}
                 record = record.model_copy(update={"extensions": extensions})
-            self._check_references(spec, number, row, references, unique)
+            self._check_references(spec, number, row, references, unique, record.id)
             yield record
         for issue in rows.table.notices:
             self.note_issue(issue)
@@ -630,10 +693,14 @@ class _Context:
         row: Mapping[str, str],
         references: Sequence[tuple[str, str]],
         unique: bool,
+        record_id: str,
     ) -> None:
         check = self.references
         name = spec.name
-        if spec.id_column is not None:
+        if spec.id_column is None and spec.key:
+            first = spec.key[0]
+            check.keyed(name, row.get(first, ""), record_id, number, spec.key[-1])
+        elif spec.id_column is not None:
             local = row.get(spec.id_column, "")
             if local or spec.empty_id:
                 check.define(spec.id_kind, local, name, number, spec.id_column, unique)
@@ -650,6 +717,7 @@ class _Context:
         """Gather ``shapes.txt`` by ``shape_id``; yield one Shape each, in first-seen order."""
         with _Rows(self, SHAPES_FILE) as rows:
             points, extra = self._shape_rows(rows)
+            self.shape_header = rows.table.columns
         for issue in rows.table.notices:
             self.note_issue(issue)
         for shape_id in points:
@@ -683,7 +751,12 @@ class _Context:
                     )
                 point = self._parse(SHAPES_FILE, number, row, present, kept)
             except RowError as error:
-                self.refuse(error, SHAPES_FILE, _row_text(rows.table.columns, row))
+                self.refuse(
+                    error,
+                    SHAPES_FILE,
+                    _row_text(rows.table.columns, row),
+                    _padded(rows.table.columns, row),
+                )
                 continue
             values = [row.get(name, "") for name in extra]
             raw = _row_text(rows.table.columns, row)
@@ -813,7 +886,10 @@ class _ShapeBuilder:
             column,
             "invalid_shape_point" if column else "single_shape_point",
         )
-        self.ctx.refuse(error, SHAPES_FILE, item.raw)
+        header = self.ctx.shape_header
+        values = next(csv.reader([item.raw]), [])
+        kept = _padded(header, dict(zip(header, values, strict=False)))
+        self.ctx.refuse(error, SHAPES_FILE, item.raw, kept)
 
     def _failure(self, errors: Sequence[Any]) -> RowError:
         parts = []

@@ -4,6 +4,9 @@ The reader keeps every record (the data is the producer's, and the round trip mu
 lossless) but says what MobilityData's validator would say: ``duplicate_key`` for a second
 row with the same id, ``foreign_key_violation`` for a reference to an id no row defines.
 Only ids are kept, never rows; a reference to a file not read yet is checked at the end.
+Rows without an id column (``stop_times.txt``) are checked for a repeated key within each
+run of rows sharing their first key column (one trip's stop times), which is how feeds
+are laid out, so memory stays bounded by the longest trip.
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ class ReferenceCheck:
             kind: set(names) for kind, names in DEFINED_BY.items()
         }
         self._deferred: list[tuple[str, str, str, int, str]] = []
+        self._group: tuple[str, str] = ("", "")
+        self._keys: set[str] = set()
 
     def define(self, kind: str, local: str, file: str, row: int, column: str, unique: bool) -> None:
         """Register an id; a second row with the same id is a duplicate when ``unique``."""
@@ -50,6 +55,15 @@ class ReferenceCheck:
         if unique and local in known:
             self.notify("duplicate_key", f"{column} {local!r} is defined twice", file, row, column)
         known.add(local)
+
+    def keyed(self, file: str, group: str, key: str, row: int, column: str) -> None:
+        """A keyless row's key (its derived id) within the run of rows of one ``group``."""
+        if (file, group) != self._group:
+            self._group = (file, group)
+            self._keys = set()
+        if key in self._keys:
+            self.notify("duplicate_key", f"the key {key!r} repeats", file, row, column)
+        self._keys.add(key)
 
     def finished(self, file: str) -> None:
         """``file`` has been read to its end: its kinds' id sets are complete for it."""

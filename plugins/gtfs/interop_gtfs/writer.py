@@ -9,9 +9,11 @@ CRLF line endings, quoted only where needed, as GTFS recommends.
 The writer refuses, with :class:`~interop.errors.EncodeError`, anything GTFS cannot hold:
 non-transit records, IRIs that are not GTFS ids of one feed namespace, a derived id that
 does not match its row, a point altitude, extensions outside ``gtfs``/``gtfs-files`` or
-that are not text. It never drops a value silently. An extension named after an optional
-GTFS column whose canonical value is empty is that column's value as the reader kept it
-verbatim (a bad value of a real feed, ``route_text_color`` ``0``), and is written back.
+that are not text. It never drops a value silently. Rows the reader could not turn into
+records ride, verbatim, in ``extensions["gtfs-rows"]`` of the next record and are written
+back to their file. An extension named after an optional GTFS column whose canonical value
+is empty is that column's value as the reader kept it verbatim (a bad value of a real feed,
+``route_text_color`` ``0``), and is written back.
 (``provenance`` is metadata about the records, not feed content, and is not written.)
 """
 
@@ -45,11 +47,12 @@ from interop_gtfs.columns import (
 )
 from interop_gtfs.ids import FeedNamespace, gtfs_iri, kind_of
 from interop_gtfs.manifest import PLUGIN
-from interop_gtfs.reader import FILES_NAMESPACE, KNOWN_FILES
+from interop_gtfs.reader import FILES_NAMESPACE, KNOWN_FILES, ROWS_NAMESPACE
 
 __all__ = ["GtfsWriter", "feed_files"]
 
-_ALLOWED_NAMESPACES = frozenset({PLUGIN, FILES_NAMESPACE})
+_ALLOWED_NAMESPACES = frozenset({PLUGIN, FILES_NAMESPACE, ROWS_NAMESPACE})
+_SPEC_BY_FILE = {spec.name: spec for spec in FILES}
 
 
 class _TableFile:
@@ -180,6 +183,8 @@ class _Feed:
     def add(self, record: object) -> None:
         where = f"{getattr(record, 'kind', type(record).__name__)} {getattr(record, 'id', '')}"
         spec = SPEC_BY_MODEL.get(type(record)) if isinstance(record, RecordBase) else None
+        if isinstance(record, RecordBase) and ROWS_NAMESPACE in record.extensions:
+            self._kept_rows(record.extensions[ROWS_NAMESPACE], where)
         if isinstance(record, Shape):
             self._shape(record, where)
         elif spec is not None:
@@ -307,6 +312,33 @@ class _Feed:
             for name, values in extra.items():
                 row[name] = values[index]
             table.add(row)
+
+    def _kept_rows(self, kept: Any, where: str) -> None:
+        """Write rows the reader kept verbatim (they became no record) before the record's own."""
+        field = f"extensions.{ROWS_NAMESPACE}"
+        if not isinstance(kept, dict):
+            raise EncodeError("kept rows are a mapping of file names", source=where, field=field)
+        for name, rows in kept.items():
+            valid = isinstance(rows, list) and all(
+                isinstance(row, dict)
+                and all(isinstance(k, str) and k and isinstance(v, str) for k, v in row.items())
+                for row in rows
+            )
+            if name not in KNOWN_FILES or not valid:
+                raise EncodeError(
+                    f"kept rows of {name!r} are not rows of a GTFS file read into records",
+                    source=where,
+                    field=f"{field}.{name}",
+                    expected="{file name: [{column: text}]}",
+                )
+            spec = _SPEC_BY_FILE.get(name)
+            if spec is None:  # shapes.txt
+                names = ["shape_id", *(column.name for column in SHAPE_COLUMNS)]
+                table = self.table(SHAPES_FILE, names, names[:4])
+            else:
+                table = self.table(name, spec.all_columns, _always(spec))
+            for row in rows:
+                table.add(row)
 
     def _extensions(self, record: Any, where: str) -> None:
         foreign = set(record.extensions) - _ALLOWED_NAMESPACES

@@ -189,7 +189,26 @@ def test_a_few_bad_rows_in_a_large_file_are_set_aside(tmp_path):
         "missing_required_field",
     ]
     assert items[0].raw == "T1,08:00:00,08:00:00,S1,"
-    assert round_trip(records, tmp_path / "out.zip") == records
+    carriers = [r for r in records if "gtfs-rows" in r.extensions]  # kept for writing back
+    assert [r.sequence for r in carriers] == [138, 5001, 16000]
+    assert carriers[0].extensions["gtfs-rows"] == {
+        "stop_times.txt": [
+            {
+                "trip_id": "T1",
+                "arrival_time": "08:00:00",
+                "departure_time": "08:00:00",
+                "stop_id": "S1",
+                "stop_sequence": "",
+            }
+        ]
+    }
+    target = tmp_path / "out.zip"
+    assert round_trip(records, target) == records
+    with zipfile.ZipFile(target) as archive:
+        written = archive.read("stop_times.txt").decode().splitlines()
+    assert len(written) == 20_001
+    assert "T1,08:00:00,08:00:00,S1," in written
+    assert "T1,1,2,," in written  # the short row, its missing values written empty
     with pytest.raises(DecodeError, match="data row 137"):
         read(source, SetAsideLog(strict=True))
     with pytest.raises(DecodeError, match="data row 137"):
@@ -296,3 +315,23 @@ def test_duplicate_ids_and_missing_references_are_noticed_and_kept(tmp_path):
     assert ("foreign_key_violation", "trips.txt", 2, "route_id") in found
     assert ("foreign_key_violation", "trips.txt", 2, "shape_id") in found
     assert round_trip(records, tmp_path / "out.zip") == records
+
+
+def test_every_corpus_zip_reads_leniently_and_round_trips(gtfs_corpus, tmp_path):
+    """Broken and valid corpus feeds alike: read, noticed, written back and read equal."""
+    outcomes = {}
+    for number, feed in enumerate(sorted(gtfs_corpus.rglob("*.zip"))):
+        if feed.stat().st_size > 300_000:
+            continue  # the large real feeds have their own round-trip tests
+        log = SetAsideLog()
+        records, _ = read(feed, log)
+        assert round_trip(records, tmp_path / f"{number}.zip") == records, feed.name
+        outcomes[feed.name] = (log.set_aside_total, set(log.notice_counts))
+    assert outcomes["transitfeed_bad_date_format.zip"] == (
+        2,
+        {"invalid_date", "foreign_key_violation"},
+    )
+    assert "duplicate_key" in outcomes["transitfeed_duplicate_stop_sequence.zip"][1]
+    assert "foreign_key_violation" in outcomes["transitfeed_undefined_stop.zip"][1]
+    assert outcomes["validator_zip_with_invalid_content_sample.zip"][0] == 1
+    assert outcomes["sample_gtfs.zip"] == (0, set())

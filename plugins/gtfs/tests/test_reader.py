@@ -126,7 +126,12 @@ def test_namespace_comes_from_the_feed_identity_and_can_be_set(tmp_path):
     assert {r.id.split(":")[3] for r in named} == {"city"}
     files = dict(MINIMAL)
     hebrew = "\u05ea\u05d7\u05d1\u05d5\u05e8\u05d4"
-    files["agency.txt"] = f"agency_name,agency_url,agency_timezone\n{hebrew},https://x,UTC\n"
+    url = "http://www.egged-taavura.co.il"
+    files["agency.txt"] = f"agency_name,agency_url,agency_timezone\n{hebrew},{url},UTC\n"
+    assert read_all(write_feed(tmp_path / "h", files))[0].id == (
+        "urn:interop:agency:egged-taavura-co-il:"  # a name in another script: the URL host
+    )
+    files["agency.txt"] = f"agency_name,agency_url,agency_timezone\n{hebrew},/,UTC\n"
     assert read_all(write_feed(tmp_path / "My Feed 2026b", files))[0].id == (
         "urn:interop:agency:my-feed-2026b:"  # no ASCII identity left: the folder name
     )
@@ -245,7 +250,10 @@ def test_inputs_that_are_no_feed_raise_decode_error(tmp_path):
         read_all(junk)
     only_unknown = write_feed(tmp_path / "u", {"readme.md": "hello"})
     with pytest.raises(DecodeError, match=r"no agency\.txt or feed_info\.txt"):
-        read_all(only_unknown)
+        read_all(only_unknown, strict=True)
+    reader = GtfsReader()
+    assert [r for chunk in reader.read(only_unknown) for r in chunk] == []
+    assert [(item.code, item.raw) for item in reader.set_aside] == [("unknown_file", "hello")]
     with pytest.raises(DecodeError, match="no such file"):
         read_all(tmp_path / "absent")
 
@@ -275,7 +283,7 @@ def test_every_corpus_input_reads_or_raises_decode_error(gtfs_corpus):
     assert outcomes["partridge_empty.zip"] == 0
     assert len(outcomes) >= 22
     with pytest.raises(DecodeError, match="not a GTFS feed"):  # upper-case .csv files only
-        read_all(gtfs_corpus / "madrid-bench/gtfsbench-csv-1.zip")
+        read_all(gtfs_corpus / "madrid-bench/gtfsbench-csv-1.zip", strict=True)
 
 
 def test_corpus_bom_and_region_nord_values(gtfs_corpus):
