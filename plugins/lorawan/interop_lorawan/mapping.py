@@ -371,7 +371,8 @@ class SemanticMapper:
         for key in keys:
             rule = self.rule_for(key, vendor=vendor, metering=metering)
             timed = normalise(key) in TIME_FIELDS
-            steps.append((key, rule, rule is None and (timed or self._is_metadata(key))))
+            compiled = _compile(rule, None) if rule is not None else ()
+            steps.append((key, rule, rule is None and (timed or self._is_metadata(key)), compiled))
         plan = tuple(steps)
         if len(self._plans) > 10_000:
             self._plans.clear()
@@ -389,8 +390,9 @@ class SemanticMapper:
         )
 
 
-_Plan = tuple[tuple[str, Rule | None, bool], ...]
-"""For a flat object: each key, its rule (None: not placed) and whether it is metadata."""
+_Plan = tuple[tuple[str, Rule | None, bool, "tuple[_Step, ...] | str"], ...]
+"""For a flat object: each key, its rule (None: not placed), whether it is metadata, and the
+rule compiled for values that name no unit."""
 
 
 def _map_flat(decoded: dict[str, Any], plan: _Plan) -> MappingResult:
@@ -401,14 +403,14 @@ def _map_flat(decoded: dict[str, Any], plan: _Plan) -> MappingResult:
     skipped: list[str] = []
     resolved: list[str] = []
     warnings: dict[str, str] = {}
-    for key, rule, is_metadata in plan:
+    for key, rule, is_metadata, compiled in plan:
         value = decoded[key]
         if value is None or (isinstance(value, str) and value.strip().lower() in PLACEHOLDERS):
             skipped.append(key)
         elif rule is None:
             (metadata if is_metadata else unmapped)[key] = _json(value)
         else:
-            placed, why = _place(key, value, None, rule)
+            placed, why = _place(key, value, None, rule, compiled)
             if placed is None:
                 unmapped[key] = _json(value)
                 if why:
@@ -534,9 +536,16 @@ def _compile(rule: Rule, data_unit: str | None) -> tuple[_Step, ...] | str:
 
 
 def _place(
-    path: str, value: Any, data_unit: str | None, rule: Rule
+    path: str,
+    value: Any,
+    data_unit: str | None,
+    rule: Rule,
+    compiled: tuple[_Step, ...] | str | None = None,
 ) -> tuple[MappedValue | None, str | None]:
-    """The reading of ``value`` the rule's candidates give, or None and why not."""
+    """The reading of ``value`` the rule's candidates give, or None and why not.
+
+    ``compiled``: ``_compile(rule, None)``, when the caller has it.
+    """
     kind = type(value)
     if kind is int or kind is float:
         number, written = value, None
@@ -548,7 +557,7 @@ def _place(
     if isinstance(number, float) and not math.isfinite(number):
         return None, f"{value!r} is not a finite number"
     data_unit = written or data_unit
-    steps = _compile(rule, data_unit)
+    steps = compiled if compiled is not None and data_unit is None else _compile(rule, data_unit)
     if isinstance(steps, str):
         return None, steps
     tried: list[str] = []

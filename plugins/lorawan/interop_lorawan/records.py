@@ -95,12 +95,12 @@ class _Construct:
             for name, field in fields.items()
             if not field.is_required() and field.default_factory is None
         }
-        self.factories = {
-            name: field.default_factory for name, field in fields.items() if field.default_factory
-        }
+        self.factories = frozenset(
+            name for name, field in fields.items() if field.default_factory is not None
+        )
 
     def __call__(self, **values: Any) -> Any:
-        if not self.simple or any(name not in values for name in self.factories):
+        if not self.simple or not self.factories <= values.keys():
             return self.cls.model_construct(**values)
         fields_set = set(values)
         instance = self.cls.__new__(self.cls)
