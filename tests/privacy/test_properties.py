@@ -5,6 +5,7 @@ retention selects exactly what is due."""
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -13,6 +14,7 @@ import hypothesis.strategies as st
 from hypothesis import HealthCheck, given, settings
 
 import interop.testing.strategies as kit
+from interop.errors import InteropError
 from interop.model import (
     IRI,
     RECORD_TYPES,
@@ -370,3 +372,65 @@ def test_retention_selects_exactly_what_is_due(
     keeps = [int(r["keep"][:-1]) for r in retention if _oracle(r, kind, detail)]
     now = T0 + timedelta(days=age_days)
     assert enforcer.is_due(record, T0, now) == (bool(keeps) and age_days >= min(keeps))
+
+
+_TOML_SCALARS = st.none() | st.booleans() | st.integers(-5, 5) | st.text(max_size=8)
+_KEYS = st.sampled_from(
+    ["version", "actions", "fields", "sinks", "aggregate", "retention", "dead_letter",
+     "generalise", "jurisdictions", "processing", "personal", "keep", "window", "k", "class",
+     "mode", "position_m", "time", "command.issued_by", "x"]
+)  # fmt: skip
+documents = st.recursive(
+    _TOML_SCALARS,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_KEYS, inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@SETTINGS
+@given(document=st.dictionaries(_KEYS, documents, max_size=5))
+def test_any_policy_document_loads_or_fails_with_an_interop_error(
+    document: dict[str, Any],
+) -> None:
+    outcome: Policy | InteropError
+    try:
+        outcome = parse_policy(document, "fuzz.toml")
+    except InteropError as error:
+        outcome = error
+    if isinstance(outcome, InteropError):
+        assert outcome.source == "fuzz.toml"
+    else:
+        assert outcome.actions[DataClass.PERSONAL] is not Action.KEEP
+
+
+@SETTINGS
+@given(
+    payload=st.recursive(
+        _TOML_SCALARS,
+        lambda inner: (
+            st.lists(inner, max_size=3)
+            | st.dictionaries(st.sampled_from(["devEUI", "user", "n", "data"]), inner, max_size=3)
+        ),
+        max_leaves=10,
+    ),
+    keyed=st.booleans(),
+)
+def test_redacted_dead_letters_keep_no_named_identifier_in_clear(payload: Any, keyed: bool) -> None:
+    policy = parse_policy({"dead_letter": {"mode": "redact", "fields": ["devEUI", "user"]}}, "t")
+    enforcer = Enforcer(policy, KEYS if keyed else KeyRing())
+    kept = enforcer.for_dead_letter(json.dumps(payload).encode(), "fuzz")
+    assert kept is not None
+
+    def check(value: Any) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in ("devEUI", "user"):
+                    assert isinstance(item, str)
+                    assert is_pseudonym(item)
+                else:
+                    check(item)
+        elif isinstance(value, list):
+            for item in value:
+                check(item)
+
+    check(json.loads(kept))
