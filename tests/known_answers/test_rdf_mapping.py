@@ -25,6 +25,7 @@ from interop.model import (
     CommandResult,
     Device,
     FareAttribute,
+    Geometry,
     Journey,
     LightingAlarm,
     LightPoint,
@@ -171,6 +172,37 @@ CASES: list[tuple[str, Record, str]] = [
                              wgs84:alt 20.5e0 ] ;
             interop:address "Grand-Place 1" ;
             geo:sfWithin <urn:x:place:0> .
+        """,
+    ),
+    (
+        "place_multipoint",
+        Place(
+            id="urn:x:place:2",
+            geometry=Geometry(type="MultiPoint", coordinates=[[4.35, 50.85], [4.36, -0.5]]),
+        ),
+        """
+        <urn:x:place:2> a saref:FeatureOfInterest, geo:Feature ;
+            geo:hasGeometry [
+                a geo:Geometry ;
+                geo:asGeoJSON
+        '{"coordinates":[[4.35,50.85],[4.36,-0.5]],"type":"MultiPoint"}'^^geo:geoJSONLiteral ;
+                geo:asWKT "MULTIPOINT ((4.35 50.85), (4.36 -0.5))"^^geo:wktLiteral
+            ] .
+        """,
+    ),
+    (
+        "place_mixed_dimensions",
+        Place(
+            id="urn:x:place:3",
+            geometry=Geometry(type="LineString", coordinates=[[4.35, 50.85], [4.36, 50.86, 20]]),
+        ),
+        """
+        <urn:x:place:3> a saref:FeatureOfInterest, geo:Feature ;
+            geo:hasGeometry [
+                a geo:Geometry ;
+                geo:asGeoJSON
+        '{"coordinates":[[4.35,50.85],[4.36,50.86,20]],"type":"LineString"}'^^geo:geoJSONLiteral
+            ] .
         """,
     ),
     (

@@ -165,6 +165,7 @@ ELSYS_ANSWERS = [
     ("12 01", {"waterleak": 1}),
     ("14 000F7344", {"pressure": 1012.548}),
     ("15 5A 3C", {"soundPeak": 90, "soundAvg": 60}),
+    ("15 A0 FF", {"soundPeak": 160, "soundAvg": 255}),
     ("16 0003", {"pulse2": 3}),
     ("17 00000004", {"pulseAbs2": 4}),
     ("18 0005", {"analog2": 5}),
