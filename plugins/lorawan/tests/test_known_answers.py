@@ -87,6 +87,8 @@ LPP_OUT_OF_RANGE = [
     ("03 73 FFFF", "pressure 6553.5 hPa"),
     ("05 66 02", "presence 2"),
     ("09 88 0DBBA1 000000 000000", "latitude 90.0001"),
+    ("09 88 F2445F 000000 000000", "latitude -90.0001"),
+    ("09 88 000000 E488BF 000000", "longitude -180.0001"),
     ("0E 84 0169", "direction 361 °"),
 ]
 
@@ -406,3 +408,16 @@ def test_polyline_encode_refusals_name_the_field(value: dict[str, Any], field: s
     with pytest.raises(EncodeError) as caught:
         LPP.encode_downlink({"polyline_2": value})
     assert caught.value.field == field
+
+
+def test_options_are_keyword_only() -> None:
+    with pytest.raises(TypeError):
+        CayenneLPP(True)  # type: ignore[misc]
+
+
+def test_polyline_plausibility_off_encodes_what_fits_the_bytes() -> None:
+    loose = CayenneLPP(plausibility=False)
+    value = {"factor": 1, "points": [{"latitude": 91.0, "longitude": 0.0}]}
+    assert loose.encode_downlink({"polyline_2": value}).data == bytes.fromhex(
+        "02F008010DE2B0000000"
+    )
