@@ -60,7 +60,7 @@ __all__ = [
     "parse_service_time",
 ]
 
-_GTFS_TIME = re.compile(r"^(\d{1,3}):([0-5]\d):([0-5]\d)$")
+_GTFS_TIME = re.compile(r"^([0-9]{1,3}):([0-5][0-9]):([0-5][0-9])$")
 
 
 def parse_service_time(text: str) -> int:

@@ -72,6 +72,10 @@ __all__ = [
 ]
 
 
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_FLOAT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
 class ValueType(ABC):
     """How one GTFS column's text becomes a canonical value and back.
 
@@ -114,7 +118,9 @@ class Integer(ValueType):
     def parse(self, text: str, row: Mapping[str, str], namespace: str) -> object:
         """Parse a decimal integer, optionally signed."""
         stripped = text.strip()
-        if not re.fullmatch(r"[+-]?\d+", stripped):
+        if stripped.isdigit() and stripped.isascii():
+            return int(stripped)
+        if not _INTEGER.fullmatch(stripped):
             raise ValueError(f"{text!r} is not an integer")
         return int(stripped)
 
@@ -131,7 +137,7 @@ class Float(ValueType):
     def parse(self, text: str, row: Mapping[str, str], namespace: str) -> object:
         """Parse a finite decimal number."""
         stripped = text.strip()
-        if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", stripped):
+        if not _FLOAT.fullmatch(stripped):
             raise ValueError(f"{text!r} is not a number")
         return float(stripped)
 
@@ -151,6 +157,8 @@ class Money(ValueType):
     def parse(self, text: str, row: Mapping[str, str], namespace: str) -> object:
         """Parse a decimal number exactly."""
         try:
+            if not _FLOAT.fullmatch(text.strip()):
+                raise InvalidOperation
             value = Decimal(text.strip())
         except InvalidOperation:
             raise ValueError(f"{text!r} is not a decimal number") from None
@@ -192,7 +200,8 @@ class Code(ValueType):
     def parse(self, text: str, row: Mapping[str, str], namespace: str) -> object:
         """Look the code up; unknown codes are a ValueError naming the allowed ones."""
         stripped = text.strip()
-        member = self.members.get(int(stripped)) if re.fullmatch(r"\d+", stripped) else None
+        digits = stripped.isdigit() and stripped.isascii()
+        member = self.members.get(int(stripped)) if digits else None
         if member is None:
             raise ValueError(f"{text!r} is not one of the codes {sorted(self.members)}")
         return member
@@ -210,7 +219,7 @@ class Day(ValueType):
     def parse(self, text: str, row: Mapping[str, str], namespace: str) -> object:
         """Parse ``YYYYMMDD`` strictly."""
         stripped = text.strip()
-        if not re.fullmatch(r"\d{8}", stripped):
+        if not (len(stripped) == 8 and stripped.isdigit() and stripped.isascii()):
             raise ValueError(f"{text!r} is not a date in YYYYMMDD form")
         return date(int(stripped[:4]), int(stripped[4:6]), int(stripped[6:]))
 
@@ -226,7 +235,19 @@ class Time(ValueType):
     notice = "invalid_time"
 
     def parse(self, text: str, row: Mapping[str, str], namespace: str) -> object:
-        """Parse to seconds since noon minus 12h."""
+        """Parse to seconds since noon minus 12h (``HH:MM:SS`` the fast way, else the model's)."""
+        if (
+            len(text) == 8
+            and text[2] == ":"
+            and text[5] == ":"
+            and text[:2].isdigit()
+            and text[3:5].isdigit()
+            and text[6:].isdigit()
+            and text.isascii()
+            and text[3] < "6"
+            and text[6] < "6"
+        ):
+            return int(text[:2]) * 3600 + int(text[3:5]) * 60 + int(text[6:])
         return parse_service_time(text)
 
     def format(self, value: Any, record: object, ids: FeedNamespace, where: str) -> str:

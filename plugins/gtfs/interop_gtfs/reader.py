@@ -759,7 +759,7 @@ class _Context:
                 )
                 continue
             values = [row.get(name, "") for name in extra]
-            raw = _row_text(rows.table.columns, row)
+            raw = tuple(row.values())
             points.setdefault(shape_id, []).append(
                 _ShapeRow(number, point, values, kept, raw, row.get("shape_dist_traveled", ""))
             )
@@ -777,7 +777,7 @@ class _ShapeRow:
         point: dict[str, Any],
         values: list[str],
         kept: dict[str, str],
-        raw: str,
+        raw: tuple[str, ...],
         distance: str,
     ) -> None:
         self.distance = distance
@@ -887,9 +887,8 @@ class _ShapeBuilder:
             "invalid_shape_point" if column else "single_shape_point",
         )
         header = self.ctx.shape_header
-        values = next(csv.reader([item.raw]), [])
-        kept = _padded(header, dict(zip(header, values, strict=False)))
-        self.ctx.refuse(error, SHAPES_FILE, item.raw, kept)
+        kept = _padded(header, dict(zip(header, item.raw, strict=False)))
+        self.ctx.refuse(error, SHAPES_FILE, _row_text(header, item.raw), kept)
 
     def _failure(self, errors: Sequence[Any]) -> RowError:
         parts = []
