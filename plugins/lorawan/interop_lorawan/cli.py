@@ -64,6 +64,13 @@ def coverage(
     file: Annotated[
         Path, typer.Argument(help="JSON Lines: TTS/ChirpStack uplinks or decoded objects.")
     ],
+    codec: Annotated[
+        str | None,
+        typer.Option(help="Payload codec (id or Device Repository YAML) for raw uplinks."),
+    ] = None,
+    profiles: Annotated[
+        Path | None, typer.Option(help="Device profiles (TOML/JSON): codecs and field rules.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per model.")] = False,
 ) -> None:
     """Per device model: mapped fields, ambiguous ones placed by value, unmapped and why."""
@@ -74,7 +81,14 @@ def coverage(
 
     if not file.is_file():
         raise ValidationError("no such file", source=str(file), field="FILE")
-    models = coverage_of(decoded_objects(file))
+    hints: dict[str, str] = {}
+    if codec is not None:
+        hints["codec"] = codec
+    if profiles is not None:
+        if not profiles.is_file():
+            raise ValidationError("no such file", source=str(profiles), field="--profiles")
+        hints["profiles"] = str(profiles)
+    models = coverage_of(decoded_objects(file, hints))
     if not models:
         err_console.print(f"[yellow]warning[/]: {file} holds no decoded object")
         raise typer.Exit(1)

@@ -11,16 +11,15 @@ over the development corpus, per vendor.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from interop.errors import DecodeError, ValidationError
-from interop_lorawan.envelopes import parse_envelope
-from interop_lorawan.mapping import MappedValue, MappingResult, SemanticMapper
+from interop.errors import ValidationError
+from interop_lorawan.mapping import FieldRule, MappedValue, MappingResult, SemanticMapper
 
 __all__ = [
     "CorpusCoverage",
@@ -81,14 +80,25 @@ def in_range(value: MappedValue) -> bool:
     return spec.plausible[0] - 1e-9 <= canonical <= spec.plausible[1] + 1e-9
 
 
-def decoded_objects(path: Path) -> Iterator[tuple[str, str | None, dict[str, Any] | list[Any]]]:
-    """(device model, vendor, decoded object) of each line of ``path``.
+Decoded = tuple[str, str | None, dict[str, Any] | list[Any], Mapping[str, FieldRule]]
+"""(device model, vendor, decoded object, the device profile's field rules)."""
 
-    A line is a TTS v3 / ChirpStack v4 uplink (its decoded payload; the model is TTS
-    ``version_ids`` or ChirpStack's device-profile name), a corpus vector (``expected.data``,
-    model ``vendor/device``) or a decoded object itself (model ``-``). Lines with nothing
-    decoded are passed over; a line that is not JSON is a ValidationError naming it.
+
+def decoded_objects(path: Path, hints: Mapping[str, str] | None = None) -> Iterator[Decoded]:
+    """(device model, vendor, decoded object, profile rules) of each line of ``path``.
+
+    A line is a TTS v3 / ChirpStack v4 uplink, bare or in a TTS Storage Integration
+    ``{"result": ...}`` line (its payload decoded by the codec that ``hints`` ``codec`` or
+    the ``profiles`` file names, else the server's decoded payload; the model is the device
+    profile's name, TTS ``version_ids`` or ChirpStack's device-profile name), a corpus
+    vector (``expected.data``, model ``vendor/device``) or a decoded object itself (model
+    ``-``). Lines with nothing decoded and canonical records are passed over; a line that is
+    not JSON is a ValidationError naming it, an uplink that does not decode a DecodeError.
     """
+    from interop_lorawan.uplink import LorawanUplinkCodec
+
+    codec = LorawanUplinkCodec()
+    hints = dict(hints or {})
     with path.open("rb") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -105,31 +115,35 @@ def decoded_objects(path: Path) -> Iterator[tuple[str, str | None, dict[str, Any
             if "expected" in doc and "vendor" in doc:
                 data = (doc.get("expected") or {}).get("data")
                 if doc.get("direction", "uplink") == "uplink" and isinstance(data, dict):
-                    yield f"{doc['vendor']}/{doc.get('device', '-')}", str(doc["vendor"]), data
+                    model = f"{doc['vendor']}/{doc.get('device', '-')}"
+                    yield model, str(doc["vendor"]), data, {}
                 continue
-            if "end_device_ids" in doc or "deviceInfo" in doc:
-                try:
-                    envelope = parse_envelope(line, source=f"{path}:{number}")
-                except DecodeError:
-                    continue
-                if envelope.decoded is None:
+            if set(doc) == {"result"} or "end_device_ids" in doc or "deviceInfo" in doc:
+                envelope, decoded, profile = codec.payload_object(
+                    line.strip(), hints, f"{path}:{number}"
+                )
+                if decoded is None:
                     continue
                 model = "/".join(p for p in (envelope.vendor, envelope.model) if p)
-                yield model or envelope.device_profile or "-", envelope.vendor, envelope.decoded
+                if profile.name != "default":
+                    model = profile.name
+                vendor = profile.vendor or envelope.vendor
+                yield model or envelope.device_profile or "-", vendor, decoded, profile.fields
                 continue
-            yield "-", None, doc
+            if "kind" in doc and "id" in doc:
+                continue  # a canonical record, not a decoded object
+            yield "-", None, doc, {}
 
 
 def coverage_of(
-    objects: Iterable[tuple[str, str | None, dict[str, Any] | list[Any]]],
-    mapper: SemanticMapper | None = None,
+    objects: Iterable[Decoded], mapper: SemanticMapper | None = None
 ) -> dict[str, ModelCoverage]:
     """Per device model, what the mapping did with ``objects``."""
     mapper = mapper or SemanticMapper()
     models: dict[str, ModelCoverage] = {}
-    for model, vendor, decoded in objects:
+    for model, vendor, decoded, rules in objects:
         entry = models.setdefault(model, ModelCoverage(model))
-        entry.add(mapper.map(decoded, vendor=vendor))
+        entry.add(mapper.map(decoded, vendor=vendor, overrides=rules))
     return models
 
 

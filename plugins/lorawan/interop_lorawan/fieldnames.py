@@ -64,11 +64,17 @@ class FieldRule:
 
     @classmethod
     def parse(cls, spec: object) -> FieldRule:
-        """A rule from its config form: ``"co2"``, ``"battery_voltage mV"`` or a mapping."""
+        """A rule from its config form: a string or a mapping.
+
+        ``"co2"``, ``"battery_voltage mV"``, ``"unmapped"`` (keep the field unmapped on
+        purpose) or ``{property, unit, scale}``.
+        """
         if isinstance(spec, FieldRule):
             return spec
         if isinstance(spec, str):
             key, _, unit = spec.partition(" ")
+            if key == "unmapped":
+                return cls(None)
             return cls(key or None, unit.strip() or None)
         if isinstance(spec, Mapping):
             unknown = set(spec) - {"property", "unit", "scale"}

@@ -556,6 +556,8 @@ def _place(
         number, written = parsed
     if isinstance(number, float) and not math.isfinite(number):
         return None, f"{value!r} is not a finite number"
+    if all(c.property is None for c in rule):
+        return None, "kept unmapped by a device profile"
     data_unit = written or data_unit
     steps = compiled if compiled is not None and data_unit is None else _compile(rule, data_unit)
     if isinstance(steps, str):
@@ -583,7 +585,7 @@ def _place(
         if len(rule) > 1 and data_unit is None:
             note = (
                 f"read as {spec.key} in {_symbol(unit, step.scale)}: "
-                f"the plausible reading of {value!r}"
+                f"of {len(rule)} possible readings, the one its value makes plausible"
             )
         return MappedValue(path, spec, unit, scaled, note), None
     if not tried:

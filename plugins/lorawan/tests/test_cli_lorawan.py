@@ -190,3 +190,33 @@ def test_convert_sets_bad_lines_aside_and_takes_codec_and_profiles(tmp_path):
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert sorted(m.value for m in _measurements(target.read_text())) == [21.5, 40, 1006.3]
+
+
+def test_storage_integration_export_through_coverage_and_convert(tmp_path):
+    """TTS Storage Integration lines ({"result": uplink}) with raw payloads and a codec file."""
+    import base64
+    import json
+
+    doc = json.loads(_uplink({}))
+    doc["uplink_message"].pop("decoded_payload")
+    doc["uplink_message"].update(f_port=1, frm_payload=base64.b64encode(
+        bytes.fromhex(LPP_HEX)).decode())  # fmt: skip
+    export = tmp_path / "storage.jsonl"
+    export.write_text(json.dumps({"result": doc}) + "\n")
+    profiles = tmp_path / "profiles.json"
+    profiles.write_text(json.dumps({
+        "profiles": {"lpp-node": {"codec": str(JS / "lpp-subset.yaml"),
+                                  "fields": {"barometric_pressure_3": "unmapped"}}},
+        "devices": {"70b3d57ed0001a99": "lpp-node"},
+    }))  # fmt: skip
+    covered = runner.invoke(app, ["lorawan", "coverage", str(export), "--profiles", str(profiles)])
+    assert covered.exit_code == 0, covered.output
+    assert "lpp-node: 1 objects" in covered.stdout
+    assert "temperature_1 -> temperature" in covered.stdout
+    assert "barometric_pressure_3 (kept unmapped by a device profile)" in covered.stdout
+    target = tmp_path / "out.jsonl"
+    converted = runner.invoke(
+        app, ["convert", f"lorawan:{export}", f"records:{target}", "--profiles", str(profiles)]
+    )
+    assert converted.exit_code == 0, converted.output
+    assert sorted(m.value for m in _measurements(target.read_text())) == [21.5, 40]
