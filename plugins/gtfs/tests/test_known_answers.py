@@ -130,3 +130,41 @@ def test_a_date_is_yyyymmdd() -> None:
 
     assert DAY.parse("20240229", {}, NAMESPACE) == date(2024, 2, 29)
     assert DAY.format(date(2024, 2, 29), None, IDS, "test") == "20240229"
+
+
+REQUIRED_BY_THE_REFERENCE = {
+    "agency.txt": {"agency_name", "agency_url", "agency_timezone"},
+    "stops.txt": set(),  # stop_name, stop_lat/lon are conditionally required
+    "routes.txt": {"route_type"},  # agency_id and the names are conditionally required
+    "trips.txt": {"route_id", "service_id"},
+    "stop_times.txt": {"trip_id", "stop_sequence"},  # times and stop_id: conditionally
+    "calendar.txt": {
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+        "start_date", "end_date",
+    },
+    "calendar_dates.txt": {"service_id", "date", "exception_type"},
+    "fare_attributes.txt": {"price", "currency_type", "payment_method"},
+    "fare_rules.txt": {"fare_id"},
+    "shapes.txt": {"shape_pt_lat", "shape_pt_lon", "shape_pt_sequence"},
+    "frequencies.txt": {"trip_id", "start_time", "end_time", "headway_secs"},
+    "transfers.txt": {"transfer_type"},
+    "pathways.txt": {"from_stop_id", "to_stop_id", "pathway_mode", "is_bidirectional"},
+    "levels.txt": {"level_index"},
+    "feed_info.txt": {"feed_publisher_name", "feed_publisher_url", "feed_lang"},
+    "translations.txt": {"table_name", "field_name", "language", "translation"},
+    "attributions.txt": {"organization_name"},
+    "location_groups.txt": set(),
+    "location_group_stops.txt": {"location_group_id", "stop_id"},
+    "booking_rules.txt": {"booking_type"},
+}  # fmt: skip
+"""Non-id fields the GTFS Schedule reference marks **Required**, file by file."""
+
+
+def test_required_columns_are_the_references() -> None:
+    from interop_gtfs.columns import FILES, SHAPE_COLUMNS
+
+    table = {spec.name: {c.name for c in spec.columns if c.required} for spec in FILES}
+    table["shapes.txt"] = {c.name for c in SHAPE_COLUMNS if c.required}
+    for name, required in table.items():
+        assert name in REQUIRED_BY_THE_REFERENCE, f"{name}: add its required fields here"
+        assert required == REQUIRED_BY_THE_REFERENCE[name], name
