@@ -17,11 +17,10 @@ from interop.simulation.world import LightWorld
 SETTINGS = ClientSettings(timeout=2.0, retry=RetryPolicy(attempts=2, base_delay=0.01))
 ODD_CALENDAR = {
     "id": "odd",
-    "name": "odd",
     "ownerCMS": "someone",
-    "calendarType": "noSuchType",
-    "rules": [{"unexpected": True}],
+    "rules": [{"program": "odd:wd", "startDate": "--12-01", "endDate": "--12-31"}],
 }
+"""Valid TALQ, but a recurring ``--MM-DD`` date range has no canonical form."""
 
 
 def test_rerun_saves_nothing_and_reports_unchanged(simulators, run) -> None:

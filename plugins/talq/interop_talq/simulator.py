@@ -23,6 +23,7 @@ from typing import Any
 
 import orjson
 from aiohttp import web
+from pydantic import TypeAdapter
 
 from interop.control.http import ClientSettings
 from interop.control.lighting import LightingController
@@ -44,6 +45,7 @@ from interop_talq.protocol import (
     is_uuid,
     parse_time,
 )
+from interop_talq.sim_bodies import CALENDARS, LUMINAIRE_TYPES, PROGRAMS, body_problem
 from interop_talq.sim_devices import (
     DEVICE_CLASS,
     FUNCTION_IDS,
@@ -216,6 +218,9 @@ async def _post_devices(request: web.Request, gateway: GatewayState) -> web.Resp
     body = await _body(request)
     if not isinstance(body, list):
         return _error(400, "payloadError", "the body must be an array of Device")
+    addresses = [str(d.get("address")) for d in body if isinstance(d, dict)]
+    if len(set(addresses)) != len(addresses):
+        return _error(400, "payloadError", "the same device address twice in one request")
     for document in body:
         if isinstance(document, dict) and gateway.light(str(document.get("address"))):
             return _error(409, "resourceConflict", f"device {document['address']} exists")
@@ -297,16 +302,19 @@ async def _override(request: web.Request, gateway: GatewayState) -> web.Response
 
 
 def _store(
-    kind: str, store: dict[str, dict[str, Any]], key: str, required: tuple[str, ...]
+    kind: str, store: dict[str, dict[str, Any]], key: str, adapter: TypeAdapter[Any]
 ) -> Callable[[web.Request, GatewayState], Awaitable[web.Response]]:
     async def post(request: web.Request, gateway: GatewayState) -> web.Response:
         body = await _body(request)
         if not isinstance(body, list) or not all(isinstance(x, dict) for x in body):
             return _error(400, "payloadError", f"the body must be an array of {kind}")
+        problem = body_problem(adapter, body)
+        if problem is not None:
+            return _error(400, "payloadError", f"{kind} {problem}")
+        keys = [str(document[key]) for document in body]
+        if len(set(keys)) != len(keys):
+            return _error(400, "payloadError", f"the same {kind} {key} twice in one request")
         for document in body:
-            missing = [name for name in required if name not in document]
-            if missing:
-                return _error(400, "payloadError", f"{kind} without {missing}")
             if str(document[key]) in store:
                 return _error(409, "resourceConflict", f"{kind} {document[key]} exists")
         for document in body:
@@ -317,14 +325,21 @@ def _store(
 
 
 async def _put_one(
-    request: web.Request, store: dict[str, dict[str, Any]], name: str, key: str
+    request: web.Request,
+    store: dict[str, dict[str, Any]],
+    name: str,
+    key: str,
+    adapter: TypeAdapter[Any],
 ) -> web.Response:
     address = request.match_info[name]
     body = await _body(request)
-    if address not in store:
-        return _error(404, "resourceNotFound", f"no {address}")
     if not isinstance(body, dict) or str(body.get(key)) != address:
         return _error(400, "payloadError", f"the body must describe {address}")
+    problem = body_problem(adapter, [body])
+    if problem is not None:
+        return _error(400, "payloadError", problem)
+    if address not in store:
+        return _error(404, "resourceNotFound", f"no {address}")
     store[address] = body
     return _json(body)
 
@@ -449,12 +464,12 @@ def build_app(
             gateway.luminaire_type(light)
         return list(gateway.luminaire_types.values())
 
-    calendars_post = _store("Calendar", gateway.calendars, "id", ("id", "ownerCMS"))
-    programs_post = _store("ControlProgram", gateway.programs, "id", ("id", "ownerCMS", "type"))
-    types_post = _store("LuminaireType", gateway.luminaire_types, "address", ("address", "name"))
+    calendars_post = _store("Calendar", gateway.calendars, "id", CALENDARS)
+    programs_post = _store("ControlProgram", gateway.programs, "id", PROGRAMS)
+    types_post = _store("LuminaireType", gateway.luminaire_types, "address", LUMINAIRE_TYPES)
 
     async def put_calendar(request: web.Request) -> web.StreamResponse:
-        response = await _put_one(request, gateway.calendars, "calendarAddress", "id")
+        response = await _put_one(request, gateway.calendars, "calendarAddress", "id", CALENDARS)
         world.schedules.update(gateway.calendars)
         return response
 
@@ -464,7 +479,7 @@ def build_app(
         return response
 
     async def put_program(request: web.Request) -> web.StreamResponse:
-        return await _put_one(request, gateway.programs, "controlProgramAddress", "id")
+        return await _put_one(request, gateway.programs, "controlProgramAddress", "id", PROGRAMS)
 
     app.router.add_post(TOKEN_PATH, bind(_token))
     app.router.add_get("/devices", bind(_devices))
