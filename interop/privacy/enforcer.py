@@ -98,17 +98,19 @@ class Enforcer:
                         field=f"aggregate.{index}.kinds",
                         expected="kinds of measured values, e.g. measurement",
                     )
-            out[rule.name] = frozenset(self._property_iri(p) for p in rule.properties)
+            out[rule.name] = frozenset(
+                self._property_iri(p, f"aggregate.{index}.properties") for p in rule.properties
+            )
         return out
 
-    def _property_iri(self, ref: str) -> str:
+    def _property_iri(self, ref: str, where: str) -> str:
         if ref in self._property_iris:
             return self._property_iris[ref]
         if ":" not in ref:
             raise ValidationError(
                 f"unknown property {ref!r}",
                 source=self.policy.source,
-                field="properties",
+                field=where,
                 expected="a registered property key (temperature, occupancy, ...) or an IRI",
             )
         return ref

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from interop.errors import PolicyViolation
+from interop.errors import PolicyViolation, ValidationError
 from interop.model import Command, CommandKind, Device, DeviceKind, Measurement, Point, Provenance
 from interop.privacy import Enforcer, KeyRing, Policy, default_policy, is_pseudonym, load_policy
 from interop.privacy.policy import parse_policy
@@ -201,3 +201,11 @@ def test_retention_from_the_city_sample() -> None:
     assert enforcer.expires_at(command(), T0) == T0 + timedelta(days=90)
     assert not enforcer.is_due(command(), T0, T0 + timedelta(days=89))
     assert enforcer.is_due(command(), T0, T0 + timedelta(days=90))
+
+
+def test_aggregate_rules_are_checked_against_the_model_and_the_properties() -> None:
+    with pytest.raises(ValidationError) as caught:
+        Enforcer(policy(aggregate=[{"name": "x", "window": "1h", "properties": ["ocupancy"]}]))
+    assert (caught.value.source, caught.value.field) == ("test.toml", "aggregate.0.properties")
+    with pytest.raises(ValidationError, match="no property, value and unit"):
+        Enforcer(policy(aggregate=[{"name": "x", "window": "1h", "kinds": ["command"]}]))
