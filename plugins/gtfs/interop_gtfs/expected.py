@@ -8,7 +8,7 @@ midnight (``25:05:00``), a longitude of ``-0.00005`` written without exponent, a
 upper-case hex. :data:`RECORDS` are the canonical records the reference says these rows
 mean (code values per the reference's tables), written by hand, not by the reader; the
 writer must write them back as exactly :data:`FEED`, byte for byte (UTF-8, CRLF, id column
-first, columns in the reference's order, only the columns used).
+first, then the other columns in the reference's order, only the columns used).
 """
 
 from __future__ import annotations

@@ -168,3 +168,15 @@ def test_required_columns_are_the_references() -> None:
     for name, required in table.items():
         assert name in REQUIRED_BY_THE_REFERENCE, f"{name}: add its required fields here"
         assert required == REQUIRED_BY_THE_REFERENCE[name], name
+
+
+def test_all_columns_put_the_id_column_first_and_nothing_else_added() -> None:
+    from interop_gtfs.columns import SPEC_BY_MODEL
+
+    by_name = {spec.name: spec for spec in SPEC_BY_MODEL.values()}
+    assert by_name["agency.txt"].all_columns == (
+        "agency_id", "agency_name", "agency_url", "agency_timezone", "agency_lang",
+        "agency_phone", "agency_fare_url", "agency_email",
+    )  # fmt: skip
+    assert by_name["calendar_dates.txt"].all_columns == ("service_id", "date", "exception_type")
+    assert by_name["levels.txt"].all_columns == ("level_id", "level_index", "level_name")

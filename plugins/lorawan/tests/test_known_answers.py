@@ -278,9 +278,10 @@ def test_df702_gps_frame_uses_the_makers_float_routine() -> None:
     ("frame", "field"),
     [
         (df702(1, 1, 0, 0, (0, 0))[:16], "frame"),
-        (b"\x81" + df702(1, 1, 0, 0, (0, 0))[1:], "header"),
+        (b"\x81" + df702(1, 1, 0, 0, (0, 0))[1:], "header 0x81"),
         (df702(1, 1, 0, 0, (0, 0))[:4] + b"\x12" + df702(1, 1, 0, 0, (0, 0))[5:], "length"),
-        (df702(1, 1, 0, 0, (0, 0))[:16] + b"\x80", "trailer"),
+        (df702(1, 1, 0, 0, (0, 0))[:16] + b"\x80", "trailer 0x80"),
+        (df702(1, 1, 0, 0, (0, 0))[:4] + b"\x12" + df702(1, 1, 0, 0, (0, 0))[5:], "length byte 18"),
     ],
 )
 def test_df702_refuses_broken_frames(frame: bytes, field: str) -> None:
@@ -300,6 +301,10 @@ def test_df702_refuses_other_ports() -> None:
         ({"periodic_interval": 168}, b"8002999901A881"),
         ({"detection_interval": 60}, b"80029999083C81"),
         ({"full_alarm_threshold": 15}, b"80029999020F81"),
+        ({"full_alarm_threshold": 255}, b"8002999902FF81"),
+        ({"fire_alarm_threshold": 255}, b"8002999903FF81"),
+        ({"detection_interval": 1}, b"80029999080181"),
+        ({"tilt_alarm_threshold": 15}, b"80029999040F81"),
         ({"fire_alarm_threshold": 0}, b"80029999030081"),
         ({"tilt_alarm_threshold": 90}, b"80029999045A81"),
         ({"ultrasonic_range": 2}, b"80029999090781"),
