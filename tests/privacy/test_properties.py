@@ -175,6 +175,7 @@ def test_no_personal_value_reaches_a_store_or_sink_in_clear(
                 continue
             after = next(kept)
             assert type(after) is type(before)
+            assert type(after).model_validate(after.model_dump()) == after  # still valid
             for spec in _personal_roots(type(before)):
                 old = _value(before, spec)
                 if old is None or old == spec.default:
