@@ -572,6 +572,17 @@ async def create_category_device(request: web.Request) -> web.Response:
         power = float(fields.get("power", "0"))
     except (KeyError, ValueError):
         return _error("INVALID_VALUE", "603", "lat, lng and power must be numbers")
+    if not (
+        all(math.isfinite(x) for x in (latitude, longitude, power))
+        and -90 <= latitude <= 90
+        and -180 <= longitude <= 180
+        and power >= 0
+    ):
+        return _error(
+            "INVALID_VALUE",
+            "603",
+            "lat must be in -90..90, lng in -180..180 and power >= 0, all finite numbers",
+        )
     light = state.world.add_light(
         name=fields["name"],
         latitude=latitude,

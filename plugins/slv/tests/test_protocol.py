@@ -269,3 +269,53 @@ def test_bad_configuration_is_a_validation_error() -> None:
             await controller.aclose()
 
     asyncio.run(page_of_zero())
+
+
+@pytest.mark.parametrize("duration", ["nan", "NaN", "inf", "-inf", "1e309", "0", "-5", "1e12"])
+def test_non_finite_or_absurd_durations_are_refused_not_500(run_slv: Runner, duration: str) -> None:
+    """The simulator answers SLV's INVALID_VALUE envelope; nothing is applied, no 5xx."""
+
+    async def scenario(controller: SlvController, world: LightWorld, url: str) -> None:
+        await ids(controller)
+        form = [
+            ("controllerStrId", "gw-g1"),
+            ("idOnController", "1.lamp1"),
+            ("dimmingLevel", "100"),
+            ("duration", duration),
+        ]
+        response = await controller.client.http.request(
+            "POST", "reports/api/dimming/setDimmingLevels", params=[("ser", "json")], data=form
+        )
+        assert response.status == 200
+        assert response.json()["errorCodeLabel"] == "INVALID_VALUE"
+        assert world.lights[0].override is None
+
+    run_slv(scenario)
+
+
+@pytest.mark.parametrize(
+    ("lat", "lng", "power"),
+    [("nan", "4.3", "10"), ("50", "inf", "10"), ("91", "4", "10"), ("50", "4", "-1")],
+)
+def test_created_devices_need_finite_plausible_numbers(
+    run_slv: Runner, lat: str, lng: str, power: str
+) -> None:
+    async def scenario(controller: SlvController, world: LightWorld, url: str) -> None:
+        await ids(controller)
+        form = [
+            ("categoryStrId", "streetlight"),
+            ("controllerStrId", "gw-x"),
+            ("idOnController", "x.lamp1"),
+            ("name", "X"),
+            ("lat", lat),
+            ("lng", lng),
+            ("power", power),
+        ]
+        response = await controller.client.http.request(
+            "POST", "reports/api/asset/createCategoryDevice", params=[("ser", "json")], data=form
+        )
+        assert response.status == 200
+        assert response.json()["errorCodeLabel"] == "INVALID_VALUE"
+        assert world.by_name("X") is None
+
+    run_slv(scenario)

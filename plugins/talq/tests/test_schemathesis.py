@@ -25,7 +25,7 @@ from interop.simulation.world import LightWorld
 schemathesis = pytest.importorskip("schemathesis", reason="needs schemathesis (dev dependency)")
 requests = pytest.importorskip("requests", reason="schemathesis calls through requests")
 
-EXAMPLES = 5
+EXAMPLES = 4
 """Examples per operation and generation mode (kept small: the whole suite stays fast)."""
 
 

@@ -158,3 +158,40 @@ def test_junk_requests_get_talq_errors_not_server_errors() -> None:
                 "assignmentEntityNotValid",
                 "relatedResourceNotFound",
             }
+
+
+def test_the_simulator_refuses_what_a_gateway_refuses_and_stores_nothing() -> None:
+    """Bodies breaking the TALQ shapes get 400 payloadError; duplicates in one request too."""
+    world = LightWorld(2)
+    owner = str(uuid.uuid4())
+    good = {"id": "c1", "ownerCMS": owner, "rules": [{"program": "c1:wd"}]}
+    bad_bodies = [
+        ("/calendars", [{"id": "c2", "ownerCMS": owner, "rules": [{"condition": None}]}]),
+        ("/calendars", [{"id": "c2", "ownerCMS": owner, "defaultProgram": 7}]),
+        ("/calendars", [good, good]),
+        ("/control-programs", [{"type": None, "id": "p", "ownerCMS": owner}]),
+        ("/luminaire-types", [{"address": "t", "name": "t", "model": 1466}]),
+        ("/luminaire-types", [{"address": "t", "name": "t", "powerConsumption": -1}]),
+        ("/devices", [{"address": "dup", "class": "x"}, {"address": "dup", "class": "x"}]),
+    ]
+
+    async def scenario() -> list[tuple[int, Any]]:
+        async with serve(SPEC, world) as url, aiohttp.ClientSession(base_url=url) as session:
+            async with session.post("/auth/token", json={"apiKey": world.token}) as answer:
+                token = (await answer.json())["access_token"]
+            found = []
+            for path, body in bad_bodies:
+                status, answer_body, _ = await _call(session, "POST", path, token=token, body=body)
+                found.append((status, answer_body))
+            status, _, _ = await _call(session, "POST", "/calendars", token=token, body=[good])
+            found.append((status, None))
+            status, listed, _ = await _call(session, "GET", "/calendars", token=token)
+            found.append((status, listed))
+            return found
+
+    answers = asyncio.run(scenario())
+    for (path, body), (status, answer) in zip(bad_bodies, answers, strict=False):
+        assert status == 400, (path, body, status, answer)
+        assert answer[0]["key"] == "payloadError", answer
+    assert answers[len(bad_bodies)][0] == 201
+    assert answers[-1] == (200, [good])
