@@ -57,6 +57,46 @@ class Report:
             lines.append(f"  {issue.severity}: {issue.code} {where}{column}: {issue.message}")
         return "\n".join(lines)
 
+    def as_notice_report(self) -> dict[str, Any]:
+        """The report keyed as MobilityData's gtfs-validator ``report.json``.
+
+        ``notices`` holds one entry per code (``code``, ``severity`` in capitals,
+        ``totalNotices``, ``sampleNotices`` with ``filename``, ``csvRowNumber`` (header = 1),
+        ``fieldName`` and ``message``); ``summary`` the source, verdict and counts.
+        """
+        by_code: dict[str, list[Issue]] = {}
+        for issue in self.issues:
+            by_code.setdefault(issue.code, []).append(issue)
+        notices = []
+        for code, issues in by_code.items():
+            samples = [
+                {
+                    key: value
+                    for key, value in (
+                        ("filename", issue.file),
+                        ("csvRowNumber", issue.row),
+                        ("fieldName", issue.field),
+                        ("message", issue.message),
+                    )
+                    if value is not None
+                }
+                for issue in issues
+            ]
+            notices.append(
+                {
+                    "code": code,
+                    "severity": issues[0].severity.value.upper(),
+                    "totalNotices": len(issues),
+                    "sampleNotices": samples,
+                }
+            )
+        counts = {
+            f"{severity.value}s": sum(i.severity is severity for i in self.issues)
+            for severity in Severity
+        }
+        summary = {"source": self.source, "conforms": self.conforms, "checked": self.checked}
+        return {"summary": {**summary, "counts": counts}, "notices": notices}
+
     def as_dict(self) -> dict[str, Any]:
         """The report as JSON-ready data."""
         return {

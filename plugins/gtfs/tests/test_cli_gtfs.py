@@ -69,3 +69,27 @@ def test_validate_text_keeps_the_field_in_brackets(tmp_path):
     assert result.exit_code == 1
     assert "foreign_key_violation" in result.stdout
     assert "[stop_id]" in result.stdout
+
+
+def test_validate_format_json_is_keyed_as_mobilitydata_report(tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(SAMPLE, broken)
+    stop_times = broken / "stop_times.txt"
+    lines = stop_times.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    first = lines[1].split(",")
+    first[header.index("stop_id")] = "NOWHERE"
+    stop_times.write_text("\n".join([lines[0], ",".join(first), *lines[2:]]) + "\n")
+    result = runner.invoke(app, ["validate", f"gtfs:{broken}", "--format", "json"])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["summary"]["conforms"] is False
+    notice = next(n for n in report["notices"] if n["code"] == "foreign_key_violation")
+    assert notice["severity"] == "ERROR"
+    assert notice["totalNotices"] == len(notice["sampleNotices"]) >= 1
+    sample = notice["sampleNotices"][0]
+    assert sample["filename"] == "stop_times.txt"
+    assert sample["csvRowNumber"] == 2  # the header is row 1, as in MobilityData's report
+    assert sample["fieldName"] == "stop_id"
+    unknown = runner.invoke(app, ["validate", f"gtfs:{broken}", "--format", "xml"])
+    assert unknown.exit_code == 2
