@@ -178,6 +178,29 @@ def _with_files(record: Record, files: dict[str, dict[str, str]]) -> Record:
     return record.model_copy(update={"extensions": extensions})
 
 
+def _broken_headers(archive: FeedArchive, ctx: _Context) -> set[str]:
+    """Known files whose header repeats or leaves empty a column name (noticed).
+
+    Their rows cannot be told apart by column, so a lenient read keeps such a file byte for
+    byte, as it keeps files it has no record type for.
+    """
+    broken = set()
+    for name in sorted(set(archive.files) & KNOWN_FILES):
+        table = Table(name)
+        rows = read_table(archive, name, table)
+        try:
+            next(rows, None)
+        finally:
+            rows.close()
+        columns = table.columns
+        repeated = sorted({c for c in columns if columns.count(c) > 1 or not c})
+        if repeated:
+            broken.add(name)
+            code = "empty_column_name" if "" in repeated else "duplicated_column"
+            ctx.note(code, f"the header repeats or leaves empty {repeated}", name, 1, None)
+    return broken
+
+
 def _padded(header: Sequence[str], row: Mapping[str, str]) -> dict[str, str]:
     """A row with every header column (a short row's missing trailing values are empty)."""
     return {column: row.get(column, "") for column in header}
@@ -300,8 +323,11 @@ class GtfsReader(DatasetReader):
         ctx = _Context(archive, str(source), namespace, self._provenance(namespace), strict, self)
         for issue in archive.notices:
             ctx.note_issue(issue)
+        unreadable = set() if strict else _broken_headers(archive, ctx)
         unknown = {
-            name: _unknown_file(archive, name) for name in archive.files if name not in KNOWN_FILES
+            name: _unknown_file(archive, name)
+            for name in archive.files
+            if name not in KNOWN_FILES or name in unreadable
         }
         hosts = [spec for spec in FILES if spec.name in ("agency.txt", "feed_info.txt")]
         early = {spec.name: list(ctx.file_records(spec)) for spec in hosts}
@@ -314,11 +340,11 @@ class GtfsReader(DatasetReader):
         for spec in FILES:
             if spec.name in early:
                 records: Iterator[Record] = iter(early[spec.name])
-            elif spec.name in archive.files:
+            elif spec.name in archive.files and spec.name not in unreadable:
                 records = ctx.file_records(spec)
             else:
                 records = iter(())
-            if spec.name == "frequencies.txt" and SHAPES_FILE in archive.files:
+            if spec.name == "frequencies.txt" and SHAPES_FILE in set(archive.files) - unreadable:
                 records = itertools.chain(records, ctx.shapes())
             for record in records:
                 if pending:

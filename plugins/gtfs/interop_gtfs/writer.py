@@ -359,8 +359,19 @@ class _Feed:
                 )
             self.files[name] = data
 
+    def check_files(self) -> None:
+        """Refuse a kept file named like a table that records were also written to."""
+        clash = sorted(set(self.files) & set(self.tables))
+        if clash:
+            raise EncodeError(
+                f"the feed has both records and a kept file for {clash}",
+                field=f"extensions.{FILES_NAMESPACE}",
+                expected="a GTFS file kept byte for byte only when no record is written to it",
+            )
+
     def assemble(self, out: Path, as_zip: bool) -> None:
         """Write every table and unknown file into ``out`` (a zip file or a folder)."""
+        self.check_files()
         order = [spec.name for spec in FILES] + [SHAPES_FILE]
         names = [name for name in order if name in self.tables]
         if as_zip:
@@ -404,6 +415,7 @@ def feed_files(records: Iterable[Record], namespace: str | None = None) -> dict[
             buffer = io.BytesIO()
             feed.tables[name].finish(buffer)
             files[name] = buffer.getvalue()
+    feed.check_files()
     files.update(sorted(feed.files.items()))
     return files
 
@@ -419,18 +431,13 @@ def _always(spec: FileSpec) -> list[str]:
 def _file_bytes(name: str, content: Any, where: str) -> bytes:
     """The bytes of an unknown file kept as ``{"text": ...}`` or ``{"base64": ...}``."""
     field = f"extensions.{FILES_NAMESPACE}.{name}"
-    unsafe = (
-        not name
-        or name in (".", "..")
-        or any(char in name for char in "/\\:\x00")
-        or name in KNOWN_FILES
-    )
+    unsafe = not name or name in (".", "..") or any(char in name for char in "/\\:\x00")
     if unsafe:
         raise EncodeError(
-            f"{name!r} cannot be kept as an unknown file of the feed",
+            f"{name!r} cannot be kept as a file of the feed",
             source=where,
             field=field,
-            expected="a plain file name that is not a GTFS file read into records",
+            expected="a plain file name",
         )
     if isinstance(content, dict) and len(content) == 1:
         if isinstance(content.get("text"), str):

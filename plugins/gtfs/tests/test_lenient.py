@@ -335,3 +335,14 @@ def test_every_corpus_zip_reads_leniently_and_round_trips(gtfs_corpus, tmp_path)
     assert "foreign_key_violation" in outcomes["transitfeed_undefined_stop.zip"][1]
     assert outcomes["validator_zip_with_invalid_content_sample.zip"][0] == 1
     assert outcomes["sample_gtfs.zip"] == (0, set())
+
+
+def test_a_file_with_a_repeated_column_name_is_kept_byte_for_byte(tmp_path):
+    fares = "fare_id,price,price,currency_type,payment_method\nF,1.00,2.00,EUR,0\n"
+    source = feed(tmp_path, fare_attributes_txt=fares)
+    records, reader = read(source)
+    assert "duplicated_column" in codes(reader)
+    assert not any(r.kind == "transit_fare" for r in records)
+    target = tmp_path / "out"
+    assert round_trip(records, target) == records
+    assert (target / "fare_attributes.txt").read_text(encoding="utf-8") == fares
