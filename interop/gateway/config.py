@@ -100,6 +100,8 @@ class SinkConfig(_Section):
     jurisdiction: str | None = None
     batch_size: int = Field(500, gt=0)
     from_start: bool = False
+    retry_max_seconds: float = Field(30.0, gt=0)
+    """Longest wait between two delivery attempts while the sink is down (back-off cap)."""
 
 
 class LightingConfig(_Section):

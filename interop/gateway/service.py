@@ -33,7 +33,7 @@ from interop.gateway.problems import problem
 from interop.gateway.secrets import Secret, resolve_secret
 from interop.gateway.webhooks import WebhookRoute
 from interop.ingress import Ingress
-from interop.pipeline import Pipeline, Route, SinkBinding, default_worker
+from interop.pipeline import Backoff, Pipeline, Route, SinkBinding, default_worker
 from interop.store import Durability, Store, open_store
 
 if TYPE_CHECKING:
@@ -155,6 +155,7 @@ class Gateway:
                     jurisdiction=jurisdiction,
                     batch_size=entry.batch_size,
                     from_start=entry.from_start,
+                    backoff=Backoff(cap=entry.retry_max_seconds),
                 )
             )
         return bindings

@@ -38,6 +38,18 @@ log = logging.getLogger("interop.pipeline.delivery")
 
 
 @dataclass(frozen=True, slots=True)
+class Backoff:
+    """Exponential back-off with full jitter: ``uniform(0, min(cap, base * 2**attempt))``."""
+
+    base: float = 0.2
+    cap: float = 30.0
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait before retry number ``attempt`` (0-based)."""
+        return random.uniform(0, min(self.cap, self.base * 2 ** min(attempt, 30)))
+
+
+@dataclass(frozen=True, slots=True)
 class SinkBinding:
     """A sink as the pipeline runs it: its name, jurisdiction and batch size.
 
@@ -52,18 +64,8 @@ class SinkBinding:
     jurisdiction: str | None = None
     batch_size: int = 500
     from_start: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Backoff:
-    """Exponential back-off with full jitter: ``uniform(0, min(cap, base * 2**attempt))``."""
-
-    base: float = 0.2
-    cap: float = 30.0
-
-    def delay(self, attempt: int) -> float:
-        """Seconds to wait before retry number ``attempt`` (0-based)."""
-        return random.uniform(0, min(self.cap, self.base * 2 ** min(attempt, 30)))
+    backoff: Backoff | None = None
+    """This sink's retry back-off (None: the pipeline's)."""
 
 
 class DeliveryWorker:
@@ -86,7 +88,7 @@ class DeliveryWorker:
         self.policy = policy
         self.counters = counters
         self.worker = worker
-        self.backoff = backoff
+        self.backoff = binding.backoff or backoff
         self.lease = lease
         self.idle = idle
         self.wake = asyncio.Event()

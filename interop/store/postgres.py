@@ -101,6 +101,10 @@ CREATE TABLE IF NOT EXISTS audit (
 """
 
 
+_SCHEMA_PRESENT = "SELECT to_regclass('audit') IS NOT NULL"
+"""The schema's last table exists: it was created completely (one transaction)."""
+
+
 @dataclass(slots=True)
 class _Op:
     run: Callable[[Conn], Awaitable[Any]]
@@ -158,11 +162,14 @@ class PostgresStore(Store):
                 self._dsn, min_size=1, max_size=self._pool_size, setup=self._setup
             )
             async with self._pool.acquire() as conn:
-                await conn.execute("SELECT pg_advisory_lock($1)", _OUTBOX_LOCK + 1)
-                try:
-                    await conn.execute(_SCHEMA)
-                finally:
-                    await conn.execute("SELECT pg_advisory_unlock($1)", _OUTBOX_LOCK + 1)
+                # DDL only when the schema is missing: even IF NOT EXISTS takes table locks
+                # that deadlock with other workers' writes.
+                if not await conn.fetchval(_SCHEMA_PRESENT):
+                    await conn.execute("SELECT pg_advisory_lock($1)", _OUTBOX_LOCK + 1)
+                    try:
+                        await conn.execute(_SCHEMA)
+                    finally:
+                        await conn.execute("SELECT pg_advisory_unlock($1)", _OUTBOX_LOCK + 1)
         except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
             await self._close_pool()
             raise StoreUnavailable(
