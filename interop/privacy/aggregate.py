@@ -3,8 +3,10 @@
 Windows are tumbling, aligned on the Unix epoch. A record's contributor (a device, or a
 vendor identifier in its extensions) is held only as a salted in-process hash while its
 window is open, then forgotten; a cell with fewer than ``k`` distinct contributors is
-suppressed, never emitted. A record arriving for a window already flushed is counted in the
-audit (``late``) and dropped: emitting a second partial figure would contradict the first.
+suppressed, never emitted. Each area's windows close in event time (see :meth:`flush`), so
+historical data, one sensor after another, is counted like live data. A record arriving
+for a window already closed is counted in the audit (``late``) and dropped: emitting a
+second partial figure would contradict the first.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ class Entry:
     unit: str | None
     area: str | None
     start: datetime
+    instant: datetime
     number: float
     contributor: int
     """A salted in-process hash (``hash``) of the contributor: never stored."""
@@ -73,6 +76,8 @@ class _Cell:
     records: int = 0
     total: float = 0.0
     contributors: set[int] = field(default_factory=set)
+    touched: bool = True
+    """A record came in since the last flush."""
 
 
 def _number(value: Any) -> float | None:
@@ -96,7 +101,10 @@ class Aggregator:
         self._policy_version = policy_version
         self._audit = audit
         self._cells: dict[tuple[str, str, str | None, str | None, datetime], _Cell] = {}
-        self._watermark: dict[str, datetime] = {}
+        self._watermark: dict[tuple[str, str | None], datetime] = {}
+        """Per rule and area, the end of the latest window closed: earlier ones are final."""
+        self._event_time: dict[tuple[str, str | None], datetime] = {}
+        """Per rule and area, the latest instant of any record consumed (event time)."""
 
     def rule_for(self, record: Any) -> AggregateRule | None:
         """The first rule consuming ``record``, or None (always for an aggregate itself)."""
@@ -139,6 +147,7 @@ class Aggregator:
             unit=unit,
             area=self._area(rule, record),
             start=snap_time(instant, rule.window),
+            instant=instant,
             number=number,
             contributor=hash(str(record.id if contributor is None else contributor)),
         )
@@ -147,15 +156,20 @@ class Aggregator:
         """Consume one checked entry into its cell (a late one is only counted)."""
         rule = entry.rule
         sink = f"aggregate:{rule.name}"
-        watermark = self._watermark.get(rule.name)
-        if watermark is not None and entry.start + rule.window <= watermark:
-            self._audit[("late", entry.kind, sink)] += 1
-            return
         key = (rule.name, entry.property, entry.unit, entry.area, entry.start)
         cell = self._cells.get(key)
+        stream = (rule.name, entry.area)
         if cell is None:
+            watermark = self._watermark.get(stream)
+            if watermark is not None and entry.start + rule.window <= watermark:
+                self._audit[("late", entry.kind, sink)] += 1
+                return
             cell = _Cell(rule, entry.property, entry.unit, entry.area, entry.start)
             self._cells[key] = cell
+        cell.touched = True
+        latest = self._event_time.get(stream)
+        if latest is None or entry.instant > latest:
+            self._event_time[stream] = entry.instant
         cell.contributors.add(entry.contributor)
         cell.records += 1
         cell.total += entry.number
@@ -185,19 +199,28 @@ class Aggregator:
         return len(self._cells)
 
     def flush(self, now: datetime) -> list[Measurement]:
-        """Emit every cell whose window ended at or before ``now``; small cells suppressed."""
-        for rule in self._rules:
-            closed = snap_time(now, rule.window)
-            if rule.name not in self._watermark or closed > self._watermark[rule.name]:
-                self._watermark[rule.name] = closed
+        """Emit every cell whose window has closed; cells under ``k`` are suppressed.
+
+        A window closes when records at least ``lateness`` past its end have come in (event
+        time, so a day of historical data is counted window by window as it streams through),
+        or when its end is past ``now`` and no record came in for it since the last flush
+        (a quiet period, or the end of a batch).
+        """
         out: list[Measurement] = []
         for key, cell in list(self._cells.items()):
-            end = cell.start + cell.rule.window
-            if end > now:
+            rule = cell.rule
+            end = cell.start + rule.window
+            stream = (rule.name, cell.area)
+            latest = self._event_time.get(stream)
+            by_events = latest is not None and end + rule.lateness <= latest
+            if not (by_events or (not cell.touched and end <= now)):
+                cell.touched = False
                 continue
             del self._cells[key]
-            sink = f"aggregate:{cell.rule.name}"
-            if len(cell.contributors) < cell.rule.k:
+            if end > self._watermark.get(stream, end - rule.window):
+                self._watermark[stream] = end
+            sink = f"aggregate:{rule.name}"
+            if len(cell.contributors) < rule.k:
                 self._audit[("suppress-cell", cell.property, sink)] += 1
                 continue
             out.append(self._record(cell, end))

@@ -133,6 +133,8 @@ class AggregateRule(_Section):
     contributor: str = "device"
     """Field path whose distinct values are the contributors counted against ``k``."""
     k: int = Field(5, ge=1)
+    lateness: Duration = timedelta(minutes=1)
+    """How long after a window's end records may still arrive for it (event time)."""
 
 
 class RetentionRule(_Section):

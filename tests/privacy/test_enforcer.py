@@ -154,6 +154,30 @@ def test_footfall_counts_devices_per_zone_and_suppresses_small_cells() -> None:
     assert enforcer.for_sink("opendata", [count]) == [count]
 
 
+def test_historical_footfall_sensor_after_sensor_is_counted_whole() -> None:
+    """A day's files, one zone after the other, each flushed between: nothing is late."""
+    enforcer = Enforcer(load_policy(SAMPLES / "footfall.toml"), KeyRing())
+    zones = ["urn:interop:place:city:zone-a", "urn:interop:place:city:zone-b"]
+    now = T0 + timedelta(days=1)
+    emitted = []
+    for zone in zones:
+        batch = [
+            detection(
+                f"aa:00:00:00:{minute:02x}:{device:02x}", zone, T0 + timedelta(minutes=minute)
+            )
+            for minute in range(0, 60, 5)
+            for device in range(5)
+        ]
+        assert enforcer.for_store(batch) == []
+        emitted += enforcer.flush(now)
+    emitted += enforcer.flush(now)
+    assert enforcer.open_windows() == 0
+    counts = sorted((m.feature_of_interest, m.timestamp, m.value) for m in emitted)
+    expected = [(z, T0 + timedelta(minutes=15 * q), 15) for z in zones for q in range(4)]
+    assert counts == expected
+    assert not any(key[0] == "late" for key in enforcer.drain_audit())
+
+
 def test_jurisdictions() -> None:
     enforcer = Enforcer(load_policy(SAMPLES / "city.toml"), KEYS)
     enforcer.check_sinks({"broker": "EU", "store-replica": "NO", "opendata": "US"})

@@ -271,7 +271,8 @@ def test_no_aggregate_cell_below_k(
         expected.setdefault((zone, T0 + timedelta(minutes=minute // 15 * 15)), []).append(
             (who, value)
         )
-    out = enforcer.flush(T0 + timedelta(hours=2))
+    # the first flush closes windows event time has passed, the second the idle rest
+    out = enforcer.flush(T0 + timedelta(hours=2)) + enforcer.flush(T0 + timedelta(hours=2))
     emitted = {(m.feature_of_interest, m.timestamp): m for m in out}
     for key, members in expected.items():
         contributors = len({who for who, _ in members})
