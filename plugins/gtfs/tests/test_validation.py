@@ -342,6 +342,63 @@ CASES: list[tuple[str, dict[str, str | bytes | None], str | None, int | None, st
         2,
         "service_id",
     ),
+    (
+        "route_short_name_too_long",
+        {"routes.txt": "route_id,agency_id,route_short_name,route_type\nR1,A,Express Airport,3\n"},
+        "routes.txt",
+        2,
+        "route_short_name",
+    ),
+    (
+        "route_long_name_contains_short_name",
+        {
+            "routes.txt": "route_id,agency_id,route_short_name,route_long_name,route_type\n"
+            "R1,A,10,10 Airport - Centre,3\n"
+        },
+        "routes.txt",
+        2,
+        "route_long_name",
+    ),
+    (
+        "same_name_and_description_for_route",
+        {
+            "routes.txt": "route_id,agency_id,route_long_name,route_desc,route_type\n"
+            "R1,A,Airport,airport,3\n"
+        },
+        "routes.txt",
+        2,
+        "route_desc",
+    ),
+    (
+        "same_name_and_description_for_stop",
+        {
+            "stops.txt": "stop_id,stop_name,stop_desc,stop_lat,stop_lon\n"
+            "S1,One,One,40.4,-3.7\nS2,Two,,40.5,-3.6\n"
+        },
+        "stops.txt",
+        2,
+        "stop_desc",
+    ),
+    (
+        "unused_shape",
+        {
+            "shapes.txt": "shape_id,shape_pt_lat,shape_pt_lon,shape_pt_sequence\n"
+            "SH,40.4,-3.7,1\nSH,40.5,-3.6,2\n"
+        },
+        "shapes.txt",
+        2,
+        "shape_id",
+    ),
+    (
+        "missing_feed_info_date",
+        {
+            "feed_info.txt": "feed_publisher_name,feed_publisher_url,feed_lang,feed_start_date\n"
+            "P,https://p.example,en,20240101\n"
+        },
+        "feed_info.txt",
+        2,
+        "feed_end_date",
+    ),
 ]
 
 

@@ -52,6 +52,12 @@ SEVERITIES: dict[str, Severity] = {
     "point_near_origin": _E,
     "point_near_pole": _E,
     "route_both_short_and_long_name_missing": _E,
+    "route_short_name_too_long": _W,
+    "route_long_name_contains_short_name": _W,
+    "same_name_and_description_for_route": _W,
+    "same_name_and_description_for_stop": _W,
+    "unused_shape": _W,
+    "missing_feed_info_date": _W,
     "inconsistent_agency_timezone": _E,
     # schedule
     "missing_trip_edge": _E,

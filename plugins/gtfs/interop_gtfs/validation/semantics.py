@@ -15,6 +15,8 @@ from interop_gtfs.validation.rows import FeedState, RowHook
 
 __all__ = ["FeedRules"]
 
+_SHORT_NAME_MAX = 12
+"""MobilityData's limit for route_short_name before ``route_short_name_too_long``."""
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _STATION, _ENTRANCE, _NODE, _BOARDING_AREA = 1, 2, 3, 4
 _NEEDS_NAME_AND_POSITION = frozenset({0, 1, 2})
@@ -61,6 +63,8 @@ class FeedRules:
     calendar_rows: dict[str, tuple[int, bool]] = field(default_factory=dict)
     added_services: set[str] = field(default_factory=set)
     trip_rows: dict[str, int] = field(default_factory=dict)
+    trip_shapes: set[str] = field(default_factory=set)
+    shape_rows: dict[str, int] = field(default_factory=dict)
 
     def hooks(self) -> dict[str, RowHook]:
         """The row hook of each file that has table-specific rules."""
@@ -132,6 +136,15 @@ class FeedRules:
                         column,
                     )
             _check_point(self.notices, name, row, "stop_lat", "stop_lon", r)
+        stop_name = _get(r, "stop_name")
+        if stop_name and stop_name.casefold() == _get(r, "stop_desc").casefold():
+            self.notices.add(
+                "same_name_and_description_for_stop",
+                "stop_desc repeats stop_name",
+                name,
+                row,
+                "stop_desc",
+            )
         parent = _get(r, "parent_station")
         if kind == _STATION and parent:
             self.notices.add(
@@ -193,10 +206,43 @@ class FeedRules:
                 row,
                 "agency_id",
             )
+        self._route_names(row, r)
+
+    def _route_names(self, row: int, r: dict[str, str]) -> None:
+        """Names riders read: a short name that is short, a description that says more."""
+        short, long = _get(r, "route_short_name"), _get(r, "route_long_name")
+        if len(short) > _SHORT_NAME_MAX:
+            self.notices.add(
+                "route_short_name_too_long",
+                f"{len(short)} characters (at most {_SHORT_NAME_MAX} recommended)",
+                "routes.txt",
+                row,
+                "route_short_name",
+            )
+        if short and long and long.casefold().startswith(short.casefold()):
+            self.notices.add(
+                "route_long_name_contains_short_name",
+                "route_long_name starts with route_short_name",
+                "routes.txt",
+                row,
+                "route_long_name",
+            )
+        description = _get(r, "route_desc").casefold()
+        if description and description in (short.casefold(), long.casefold()):
+            self.notices.add(
+                "same_name_and_description_for_route",
+                "route_desc repeats a route name",
+                "routes.txt",
+                row,
+                "route_desc",
+            )
 
     def shape_point(self, row: int, r: dict[str, str]) -> None:
-        """Shape points at (0, 0) or a pole."""
+        """Shape points at (0, 0) or a pole; remember where each shape starts."""
         _check_point(self.notices, "shapes.txt", row, "shape_pt_lat", "shape_pt_lon", r)
+        shape_id = _get(r, "shape_id")
+        if shape_id:
+            self.shape_rows.setdefault(shape_id, row)
 
     def calendar(self, row: int, r: dict[str, str]) -> None:
         """Dates in order; remember whether the service runs on any weekday."""
@@ -216,6 +262,9 @@ class FeedRules:
         trip_id = _get(r, "trip_id")
         if trip_id:
             self.trip_rows.setdefault(trip_id, row)
+        shape_id = _get(r, "shape_id")
+        if shape_id:
+            self.trip_shapes.add(shape_id)
 
     def frequency(self, row: int, r: dict[str, str]) -> None:
         """start_time must come before end_time."""
@@ -241,8 +290,14 @@ class FeedRules:
             )
 
     def feed_info(self, row: int, r: dict[str, str]) -> None:
-        """feed_start_date must not come after feed_end_date."""
+        """feed_start_date must not come after feed_end_date; one without the other is odd."""
         self._date_range("feed_info.txt", row, r, "feed_start_date", "feed_end_date")
+        start, end = _get(r, "feed_start_date"), _get(r, "feed_end_date")
+        if bool(start) != bool(end):
+            missing = "feed_end_date" if start else "feed_start_date"
+            self.notices.add(
+                "missing_feed_info_date", f"{missing} is empty", "feed_info.txt", row, missing
+            )
 
     def _date_range(self, name: str, row: int, r: dict[str, str], start: str, end: str) -> None:
         first, last = parse_date(_get(r, start)), parse_date(_get(r, end))
@@ -256,7 +311,16 @@ class FeedRules:
             )
 
     def finish(self) -> None:
-        """Checks over the whole feed: services that never run."""
+        """Checks over the whole feed: services that never run, shapes no trip follows."""
+        for shape_id, row in self.shape_rows.items():
+            if shape_id not in self.trip_shapes:
+                self.notices.add(
+                    "unused_shape",
+                    f"no trip follows shape {shape_id}",
+                    "shapes.txt",
+                    row,
+                    "shape_id",
+                )
         for service, (row, active) in self.calendar_rows.items():
             if not active and service not in self.added_services:
                 self.notices.add(
