@@ -466,7 +466,7 @@ class LorawanUplinkCodec(Codec):
         if result.metadata:
             lorawan["metadata"] = dict(result.metadata)
         if result.report.skipped:
-            lorawan["skipped"] = sorted(result.report.skipped)  # maps have no key order
+            lorawan["skipped"] = [*sorted(result.report.skipped)]  # maps have no key order
         lorawan["mapping"] = dict(result.report.counts)
 
 
