@@ -102,8 +102,14 @@ def test_existing_folder_is_not_overwritten(tmp_path):
         ([_stop(extensions={"acme": {"colour": "red"}})], "no place in GTFS"),
         ([_stop(extensions={"gtfs": {"x_shelter": 3}})], "not text"),
         ([_stop(extensions={"gtfs": {"stop_name": "dup"}})], "cannot be a GTFS column"),
-        ([_stop(extensions={"gtfs-files": {"stops.txt": {"text": "x"}}})], "both records and a kept file"),
-        ([_stop(extensions={"gtfs-files": {"../evil": {"text": "x"}}})], "cannot be kept as a file"),
+        (
+            [_stop(extensions={"gtfs-files": {"stops.txt": {"text": "x"}}})],
+            "both records and a kept file",
+        ),
+        (
+            [_stop(extensions={"gtfs-files": {"../evil": {"text": "x"}}})],
+            "cannot be kept as a file",
+        ),
         ([_stop(extensions={"gtfs-files": {"a.txt": {"bytes": "x"}}})], "kept as"),
     ],
 )
