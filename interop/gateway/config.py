@@ -84,6 +84,8 @@ class IngressConfig(_Section):
     """Secret reference for webhook authentication (Bearer token or the ingress's header)."""
     mqtt: MqttConfig | None = None
     webhook: bool = True
+    hints: dict[str, str] = Field(default_factory=dict)
+    """Decode hints added to the ingress's own (e.g. ``codec`` or ``profiles`` for LoRaWAN)."""
 
 
 class SinkConfig(_Section):

@@ -25,7 +25,7 @@ from aiohttp import web
 from interop.adapters import Sink
 from interop.errors import InteropError, ValidationError
 from interop.gateway.admin import AdminApi
-from interop.gateway.config import GatewayConfig, SinkConfig
+from interop.gateway.config import GatewayConfig, IngressConfig, MqttConfig, SinkConfig
 from interop.gateway.metrics import CONTENT_TYPE, GatewayMetrics
 from interop.gateway.mqtt import MqttIngestion
 from interop.gateway.openapi import openapi_document
@@ -53,7 +53,8 @@ class _Mounted:
     plugin: str
     ingress: Ingress
     secret: Secret
-    mqtt: Any
+    entry: IngressConfig | None
+    """Its gateway config entry (None when every installed ingress is mounted by default)."""
 
 
 class Gateway:
@@ -198,7 +199,12 @@ class Gateway:
         sinks = self._sinks()
         policy = self._policy()
         routes = [
-            Route(f"{m.plugin}:{m.ingress.name}", m.plugin, m.ingress.adapter, m.ingress.hints)
+            Route(
+                f"{m.plugin}:{m.ingress.name}",
+                m.plugin,
+                m.ingress.adapter,
+                {**m.ingress.hints, **(m.entry.hints if m.entry is not None else {})},
+            )
             for m in self.mounted
         ]
         store_config = self.config.store
@@ -227,17 +233,16 @@ class Gateway:
         sockets = getattr(self._site._server, "sockets", None) or []
         self.port = sockets[0].getsockname()[1] if sockets else server.port
         for mounted in self.mounted:
-            if mounted.mqtt is not None and mounted.mqtt.mqtt is not None:
-                self._start_mqtt(mounted, worker)
+            if mounted.entry is not None and mounted.entry.mqtt is not None:
+                self._start_mqtt(mounted, mounted.entry.mqtt, worker)
         log.info(
             "gateway listening on %s", self.url,
             extra={"ingress": [f"{m.plugin}:{m.ingress.name}" for m in self.mounted]},
         )  # fmt: skip
 
-    def _start_mqtt(self, mounted: _Mounted, worker: str) -> None:
+    def _start_mqtt(self, mounted: _Mounted, config: MqttConfig, worker: str) -> None:
         assert self.pipeline is not None
         assert self.metrics is not None
-        config = mounted.mqtt.mqtt
         ingestion = MqttIngestion(
             mounted.plugin,
             mounted.ingress,
@@ -284,7 +289,7 @@ class Gateway:
             middlewares=[_observe(metrics)], client_max_size=self.config.server.max_body_bytes
         )
         for mounted in self.mounted:
-            if mounted.mqtt is not None and not mounted.mqtt.webhook:
+            if mounted.entry is not None and not mounted.entry.webhook:
                 continue
             route = WebhookRoute(
                 mounted.plugin,
@@ -340,7 +345,7 @@ class Gateway:
                 (m.plugin, m.ingress.name, m.ingress.description, m.ingress.media_types,
                  m.ingress.query_hints)
                 for m in self.mounted
-                if m.mqtt is None or m.mqtt.webhook
+                if m.entry is None or m.entry.webhook
             ],
             version=__version__,
         )  # fmt: skip
