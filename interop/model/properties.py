@@ -109,9 +109,9 @@ PLAUSIBLE_RANGES: dict[str, tuple[float, float]] = {
     "pm4": (0.0, 10_000.0),
     "no2": (0.0, 100_000.0),
     "o3": (0.0, 100_000.0),
-    "tvoc": (0.0, 1e6),
+    "tvoc": (0.0, 60_000.0),
     "co": (0.0, 10_000.0),
-    "co2": (0.0, 100_000.0),
+    "co2": (0.0, 50_000.0),
     "noise_level": (0.0, 200.0),
     "wind_speed": (0.0, 120.0),
     "wind_direction": (0.0, 360.0),
@@ -119,12 +119,13 @@ PLAUSIBLE_RANGES: dict[str, tuple[float, float]] = {
     "pulse_count": (0.0, 1.9e19),
     "water_level": (-1_000.0, 10_000.0),
     "fill_level": (0.0, 100.0),
-    "distance": (0.0, 100.0),
+    "distance": (0.0, 50.0),
     "speed": (0.0, 500.0),
     "vehicle_count": (0.0, 1e7),
 }
 """Plausible range of each built-in property in its default unit (the values sensors in the
-field report: a LoRaWAN battery is 0-60 V, air pressure 0-100 bar, a range finder 0-100 m)."""
+field report: a LoRaWAN battery is 0-60 V, a pressure 0-100 bar, a range finder 0-50 m, CO2
+at most 5 %; a sensor's 0xFFFF "no reading" usually falls outside)."""
 
 
 _Q = QuantityKind

@@ -162,6 +162,11 @@ BATTERY: Rule = (
 )
 """``battery`` with no unit: 3.6 is volts, 3600 millivolts, 87 percent; 0..15 integers and
 100..500 are neither for sure."""
+BATTERY_LEVEL: Rule = (
+    FieldRule("battery_voltage", _V, window=(0.5, 4.5), fraction=True),
+    FieldRule("battery_level", _PCT, window=(0.0, 100.0)),
+)
+"""A battery "level" is a percentage, except that some codecs give a cell's volts (3.6)."""
 BATTERY_VOLTAGE: Rule = (
     FieldRule("battery_voltage", _V, window=(0.0, 60.0)),
     FieldRule("battery_voltage", _V, 0.001, window=(100.0, 60_000.0)),
@@ -246,7 +251,7 @@ FIELD_TABLE: Mapping[str, Rule] = {
                      "rain_intensity"], _r("precipitation", OM + "millimetrePerHour")),
     # meter interfaces
     **dict.fromkeys(["pulse", "pulse1", "pulse2", "pulseabs", "pulse_abs", "pulse_count",
-                     "pulses", "pulsecount", "counter_a", "counter_b"],
+                     "pulses", "pulsecount"],
                     _r("pulse_count", OM + "one")),
     # pressure: atmospheric unless the name says otherwise
     **dict.fromkeys(["pressure", "barometric_pressure", "atmospheric_pressure", "air_pressure",
@@ -260,12 +265,15 @@ FIELD_TABLE: Mapping[str, Rule] = {
         BATTERY_VOLTAGE,
     ),
     **dict.fromkeys(["battery", "bat", "batt", "battery_value", "bat_status_value"], BATTERY),
-    **dict.fromkeys(["battery_level", "batterylevel", "battery_percentage", "bat_pct",
-                     "battery_percent", "batterypercent", "battery_pct", "batt_pct",
-                     "battery_capacity", "battery_soc", "bat_level", "batt_level",
-                     "battery_remaining", "remaining_battery"],
+    **dict.fromkeys(["battery_percentage", "bat_pct", "battery_percent", "batterypercent",
+                     "battery_pct", "batt_pct", "battery_soc", "remaining_battery"],
                     _r("battery_level", _PCT)),
-    **dict.fromkeys(["voltage", "vol", "volt", "supply_voltage"], SUPPLY_VOLTAGE),
+    **dict.fromkeys(["battery_level", "batterylevel", "battery_capacity", "bat_level",
+                     "batt_level", "battery_remaining"], BATTERY_LEVEL),
+    **dict.fromkeys(["voltage", "vol", "volt", "supply_voltage", "vcc", "vsupply"],
+                    SUPPLY_VOLTAGE),
+    **dict.fromkeys(["frequency", "grid_frequency", "mains_frequency"],
+                    _r("frequency", OM + "hertz")),
     **dict.fromkeys(["mains_voltage", "line_voltage", "grid_voltage", "ac_voltage"],
                     MAINS_VOLTAGE),
     "current": _r("current", OM + "ampere"),
@@ -371,7 +379,8 @@ def words(name: str) -> tuple[str, ...]:
     ``TempC_SHT`` -> ``temp c sht``, ``Bat_mV`` -> ``bat mv``, ``batteryVoltage`` ->
     ``battery voltage``, ``pressure_hPa`` -> ``pressure hpa``.
     """
-    raw = [w for w in _NON_ALNUM.split(_CAMEL.sub(" ", name).lower()) if w]
+    spaced = _CAMEL.sub(" ", name.replace("%", " pct ")).lower()
+    raw = [w for w in _NON_ALNUM.split(spaced) if w]
     merged: list[str] = []
     for word in raw:
         if merged and (merged[-1], word) in _MERGE:

@@ -82,7 +82,7 @@ _UNITS = default_unit_registry()
 PLACEHOLDERS = frozenset({"", "nosensor", "no sensor", "n/a", "na", "none", "null", "nan", "-"})
 """String values (lowercased, trimmed) that mean "no reading": skipped and counted."""
 TIME_FIELDS = frozenset(
-    {"time", "timestamp", "ts", "datetime", "date_time", "utc", "recvtime", "collecttime",
+    {"time", "timestamp", "ts", "datetime", "date_time", "date", "utc", "recvtime", "collecttime",
      "measurement_time", "epoch", "unix_time", "unixtime"}
 )  # fmt: skip
 """Normalised names of the field that gives a frame (an object in an array) its own time."""
@@ -92,7 +92,10 @@ MAX_KEPT_TEXT = 4096
 """Characters of a too-deep subtree kept as text (the rest is cut, and says so)."""
 
 _FLAG_PROPERTIES = frozenset({"occupancy", "motion", "smoke"})
-_FLAG_WORDS = {"true": 1, "false": 0, "on": 1, "off": 0, "occupied": 1, "free": 0}
+_FLAG_WORDS = {
+    "true": 1, "false": 0, "on": 1, "off": 0, "occupied": 1, "free": 0, "vacant": 0,
+    "trigger": 1, "triggered": 1, "detected": 1, "idle": 0, "yes": 1, "no": 0,
+}  # fmt: skip
 _QUANTITY_KEYS = frozenset({"value", "unit", "displayName", "desc", "name"})
 _NUMBER = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
 _METER_WORDS = frozenset({"power", "current", "energy", "kwh", "wh", "kw", "ampere"})
@@ -195,7 +198,9 @@ def _deep_text(value: Any) -> str:
 
 
 _READING_VALUE_KEYS = ("measurementValue", "measurement_value", "value", "val", "reading")
-_READING_NAME_KEYS = ("type", "name", "measurementName", "measurement", "sensor", "displayName")
+_READING_NAME_KEYS = (
+    "type", "name", "variable", "measurementName", "measurement", "sensor", "displayName"
+)  # fmt: skip
 
 
 def _named_reading(item: Mapping[str, Any]) -> tuple[str, Any, str | None] | None:
