@@ -180,3 +180,13 @@ def test_all_columns_put_the_id_column_first_and_nothing_else_added() -> None:
     )  # fmt: skip
     assert by_name["calendar_dates.txt"].all_columns == ("service_id", "date", "exception_type")
     assert by_name["levels.txt"].all_columns == ("level_id", "level_index", "level_name")
+
+
+def test_only_agency_id_may_be_empty() -> None:
+    """The reference makes every id field Required except ``agency_id`` (one-agency feeds)
+    and ``attribution_id`` (Optional: a row without one is known by its key columns)."""
+    from interop_gtfs.columns import FILES
+
+    assert {spec.name for spec in FILES if spec.empty_id} == {"agency.txt"}
+    keyed = {spec.name for spec in FILES if spec.id_column is not None and spec.key}
+    assert keyed == {"attributions.txt"}
