@@ -206,6 +206,17 @@ CASES: list[tuple[str, Record, str]] = [
         """,
     ),
     (
+        "place_empty_geometry",
+        Place(id="urn:x:place:4", geometry=Geometry(type="MultiPoint", coordinates=[])),
+        """
+        <urn:x:place:4> a saref:FeatureOfInterest, geo:Feature ;
+            geo:hasGeometry [
+                a geo:Geometry ;
+                geo:asGeoJSON '{"coordinates":[],"type":"MultiPoint"}'^^geo:geoJSONLiteral
+            ] .
+        """,
+    ),
+    (
         "light_point",
         LightPoint(
             id="urn:x:light:1", name="Lamp 17", device="urn:x:device:2",
