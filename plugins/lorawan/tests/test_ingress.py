@@ -523,3 +523,144 @@ def test_wrong_protobuf_message_for_the_event(
     except DecodeError:
         return
     assert not any(isinstance(r, Measurement) for r in records)
+
+
+# through a running gateway ---------------------------------------------------------------
+
+TOKEN = "lorawan-ingest-secret"
+
+
+def gateway_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, **mqtt: Any) -> Any:
+    """Config of an in-process gateway on a free loopback port with the LoRaWAN ingresses."""
+    from interop.gateway import GatewayConfig
+
+    monkeypatch.setenv("LORAWAN_INGEST_TOKEN", TOKEN)
+    ingress = [
+        {"plugin": "lorawan", "name": name, "secret": "env:LORAWAN_INGEST_TOKEN", **extra}
+        for name, extra in (("tts-uplink", mqtt.get("tts", {})), ("chirpstack", mqtt.get("cs", {})))
+    ]
+    return GatewayConfig.model_validate({
+        "server": {"port": 0},
+        "store": {"location": str(tmp_path / "data")},
+        "sink": [{"name": "files", "kind": "jsonl", "path": str(tmp_path / "out")}],
+        "ingress": ingress,
+    })  # fmt: skip
+
+
+async def _post(session: Any, url: str, body: bytes, headers: Mapping[str, str]) -> tuple[int, Any]:
+    async with session.post(url, data=body, headers=dict(headers)) as response:
+        return response.status, await response.json(content_type=None)
+
+
+def test_webhooks_through_the_gateway(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, registry: Registry
+) -> None:
+    """TTS and ChirpStack (JSON and protobuf) webhooks: stored, redeliveries once, junk kept."""
+    import asyncio
+
+    import aiohttp
+
+    from interop.gateway import Gateway
+
+    config = gateway_config(tmp_path, monkeypatch)
+    tts_headers = {"Content-Type": "application/json", AUTH_HEADER: TOKEN}
+    cs_json = {"Content-Type": "application/json", "Authorization": f"Bearer {TOKEN}"}
+    cs_binary = {"Content-Type": "application/octet-stream", AUTH_HEADER: TOKEN}
+    uplink = dumps(tts_uplink())
+    resent = json.dumps(tts_uplink(), indent=2).encode()
+
+    async def go() -> tuple[dict[str, tuple[int, Any]], Any]:
+        gateway = Gateway(config, registry)
+        await gateway.start()
+        try:
+            base = f"{gateway.url}/ingest/lorawan"
+            answers = {}
+            async with aiohttp.ClientSession() as session:
+                steps = [
+                    ("tts", "tts-uplink", uplink, tts_headers),
+                    ("tts again", "tts-uplink", resent, tts_headers),
+                    ("tts wrong secret", "tts-uplink", uplink, {**tts_headers, AUTH_HEADER: "x"}),
+                    ("cs up", "chirpstack?event=up", dumps(CS_EVENTS["up"]), cs_json),
+                    ("cs up protobuf", "chirpstack?event=up",
+                     to_protobuf("up", CS_EVENTS["up"]), cs_binary),
+                    ("cs status protobuf", "chirpstack?event=status",
+                     to_protobuf("status", CS_EVENTS["status"]), cs_binary),
+                    ("cs log", "chirpstack?event=log", dumps(CS_EVENTS["log"]), cs_json),
+                    ("cs junk", "chirpstack?event=up", b"\xff\x00junk" * 9, cs_binary),
+                    ("cs deep", "chirpstack?event=up", DEEP_ARRAY[:3000], cs_json),
+                ]  # fmt: skip
+                for label, path, body, headers in steps:
+                    answers[label] = await _post(session, f"{base}/{path}", body, headers)
+            stats = await gateway.store.stats()
+        finally:
+            await gateway.stop()
+        return answers, stats
+
+    answers, stats = asyncio.run(go())
+    assert answers["tts"] == (202, {"status": "stored", "records": 6})
+    assert answers["tts again"][0] == 200
+    assert answers["tts again"][1]["status"] == "duplicate"
+    assert answers["tts wrong secret"][0] == 401
+    assert answers["cs up"] == (202, {"status": "stored", "records": 4})
+    assert answers["cs up protobuf"][1]["status"] == "duplicate"  # same deduplicationId
+    assert answers["cs status protobuf"] == (202, {"status": "stored", "records": 2})
+    assert answers["cs log"] == (202, {"status": "stored", "records": 0})
+    assert answers["cs junk"][0] == 422
+    assert answers["cs deep"][0] == 422
+    assert (stats.inbox_total, stats.dead_letters) == (6, 2)
+
+
+def test_mqtt_through_the_gateway(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, registry: Registry
+) -> None:
+    """The declared topic filters, filled from config, receive TTS JSON and ChirpStack protobuf."""
+    import asyncio
+    import os
+    import time
+
+    import aiomqtt
+
+    from interop.gateway import Gateway
+    from interop.testing.servers import mosquitto_binary, running_mosquitto
+
+    if mosquitto_binary() is None:
+        if os.environ.get("CI"):
+            pytest.fail("mosquitto is not installed; .ci/run installs it")
+        pytest.skip("mosquitto is not installed (Debian package mosquitto)")
+    with running_mosquitto() as (broker, _process):
+        url = f"mqtt://127.0.0.1:{broker}"
+        config = gateway_config(
+            tmp_path, monkeypatch,
+            tts={"mqtt": {"url": url, "topics": {"app": APP, "tenant": "ttn"}}},
+            cs={"mqtt": {"url": url, "topics": {"application_id": CS_APP}}},
+        )  # fmt: skip
+        messages = [
+            (f"v3/{APP}@ttn/devices/{IDS['device_id']}/up", dumps(tts_uplink())),
+            (f"v3/{APP}@ttn/devices/{IDS['device_id']}/up", dumps(tts_uplink())),  # duplicate
+            (f"application/{CS_APP}/device/{DEV_EUI}/event/up", to_protobuf("up", CS_EVENTS["up"])),
+            (f"application/{CS_APP}/device/{DEV_EUI}/event/status", dumps(CS_EVENTS["status"])),
+            (f"application/{CS_APP}/device/{DEV_EUI}/event/ack", to_protobuf("ack", CS_EVENTS["ack"])),  # noqa: E501
+            ("application/other-app/device/0000000000000001/event/up", b"not ours"),
+        ]  # fmt: skip
+
+        async def go() -> Any:
+            gateway = Gateway(config, registry)
+            await gateway.start()
+            try:
+                async with aiomqtt.Client("127.0.0.1", broker) as client:
+                    for topic, body in messages:
+                        await client.publish(topic, body, qos=1)
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline:
+                    stats = await gateway.store.stats()
+                    if stats.inbox_total >= 4 and stats.records >= 11:
+                        break
+                    await asyncio.sleep(0.1)
+                return stats
+            finally:
+                await gateway.stop()
+
+        stats = asyncio.run(go())
+    # the TTS uplink once (device + 5), ChirpStack up (device + 3), status (its battery level;
+    # the device is the same record), ack (none); nothing from the other application
+    assert (stats.inbox_total, stats.records, stats.dead_letters) == (4, 11, 0)
