@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -27,6 +28,8 @@ from interop.cli.context import (
 
 if TYPE_CHECKING:
     from interop.pipeline import PipelineCounters
+    from interop.privacy import Enforcer
+    from interop.registry import Registry
 
 __all__ = ["register"]
 
@@ -46,6 +49,12 @@ def ingest(
         list[str] | None,
         typer.Option("--hint", "-H", help="Decode hint KEY=VALUE for the codec (repeatable)."),
     ] = None,
+    policy: Annotated[
+        Path | None, typer.Option(help="The city's privacy policy (TOML); the safe default else.")
+    ] = None,
+    jurisdiction: Annotated[
+        str, typer.Option(help="Where this machine and its --sink files are (for the policy).")
+    ] = "EEA",
     durability: Annotated[
         str, typer.Option(help="full (survives an OS crash) or process (survives kill -9).")
     ] = "full",
@@ -66,12 +75,13 @@ def ingest(
     bindings = []
     for spec in sink or []:
         name, built = build_sink(spec)
-        bindings.append(SinkBinding(name, built, from_start=True))
+        bindings.append(SinkBinding(name, built, jurisdiction=jurisdiction, from_start=True))
     messages = list(raw_messages(uri.path, route_name))
 
     async def run() -> tuple[PipelineCounters, str]:
         async with open_store(store, durability=Durability(durability)) as opened:
-            pipeline = Pipeline(opened, registry, [route], sinks=bindings)
+            enforcer = _enforcer(policy, registry)
+            pipeline = Pipeline(opened, registry, [route], sinks=bindings, policy=enforcer)
             columns = (
                 TextColumn("[progress.description]{task.description}"),
                 BarColumn(),
@@ -108,6 +118,14 @@ def ingest(
             highlight=False,
         )
         raise typer.Exit(1)
+
+
+def _enforcer(policy: Path | None, registry: Registry | None) -> Enforcer:
+    """The policy file's enforcer (the safe default without one), with the plugins' properties."""
+    from interop.privacy import Enforcer, KeyRing, load_policy
+
+    properties = registry.properties if registry is not None else None
+    return Enforcer(load_policy(policy), KeyRing.from_env(), properties=properties)
 
 
 def register(app: typer.Typer) -> None:

@@ -89,14 +89,24 @@ def stats(
 def export(
     out: Annotated[Path, typer.Argument(help="Folder to write the export to.")],
     store: StoreOption = "interop-data",
+    policy: Annotated[
+        Path | None,
+        typer.Option(help="Apply this policy's rules for the sink 'export' (else: as stored)."),
+    ] = None,
 ) -> None:
     """Write everything the store holds as open formats (JSON Lines, N-Triples)."""
     from interop.store import open_store
     from interop.store.export import export_store
 
+    enforcer = None
+    if policy is not None:
+        from interop.privacy import Enforcer, KeyRing, load_policy
+
+        enforcer = Enforcer(load_policy(policy), KeyRing.from_env())
+
     async def run() -> dict[str, int]:
         async with open_store(store) as opened:
-            return await export_store(opened, out)
+            return await export_store(opened, out, policy=enforcer)
 
     counts = asyncio.run(run())
     console.print(
@@ -138,9 +148,12 @@ def purge(
 
         loaded = load_policy(policy)
         rules += [
-            PurgeRule(keep=r.keep, data_class=r.data_class, property=r.property)
+            PurgeRule(
+                keep=r.keep, data_class=r.data_class, property=_property_iri(r.property),
+                kind=r.kind,
+            )
             for r in loaded.retention
-        ]
+        ]  # fmt: skip
         keep_letters = keep_letters or loaded.dead_letter_retention
     if older_than is not None:
         try:
@@ -164,6 +177,19 @@ def purge(
 
     for label, count in asyncio.run(run()).items():
         console.print(f"purged {count} ({label})", highlight=False)
+
+
+def _property_iri(ref: str | None) -> str | None:
+    """A policy's property reference (a registry key such as ``temperature``, or an IRI)."""
+    if ref is None or ":" in ref:
+        return ref
+    from interop.model.properties import default_property_registry
+
+    registry = default_property_registry()
+    for spec in registry:
+        if spec.key == ref:
+            return spec.iri
+    raise ValidationError("unknown property", source=ref, field="retention.property")
 
 
 def _letter_json(letter: DeadLetter) -> str:

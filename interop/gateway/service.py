@@ -189,7 +189,7 @@ class Gateway:
         from interop.privacy import Enforcer, KeyRing, load_policy
 
         path = Path(self.config.policy) if self.config.policy else None
-        return Enforcer(load_policy(path), KeyRing.from_env())
+        return Enforcer(load_policy(path), KeyRing.from_env(), properties=self.registry.properties)
 
     # lifecycle -----------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ See :class:`Pipeline`; built-in sinks are in :mod:`interop.pipeline.sinks`.
 
 from interop.pipeline.counters import PipelineCounters
 from interop.pipeline.delivery import Backoff, DeliveryWorker, SinkBinding
-from interop.pipeline.pipeline import Outcome, Pipeline, default_worker
+from interop.pipeline.pipeline import Outcome, Pipeline, default_policy, default_worker
 from interop.pipeline.policy import PassThrough, PolicyStage
 from interop.pipeline.routes import RECORDS_PLUGIN, Decoder, Route
 
@@ -21,5 +21,6 @@ __all__ = [
     "PolicyStage",
     "Route",
     "SinkBinding",
+    "default_policy",
     "default_worker",
 ]

@@ -19,16 +19,17 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Literal, Self
 
 from interop.errors import InteropError, ValidationError
-from interop.model.base import Provenance
+from interop.model.base import Provenance, mint_iri
 from interop.model.records import Record
 from interop.pipeline.counters import PipelineCounters
 from interop.pipeline.delivery import Backoff, DeliveryWorker, SinkBinding
-from interop.pipeline.policy import PassThrough, PolicyStage
+from interop.pipeline.policy import PolicyStage
 from interop.pipeline.routes import Decoder, Route
 from interop.store.contract import (
     DeadLetter,
     DeadLetterStage,
     InboxMessage,
+    Ingested,
     Processed,
     RawMessage,
     Store,
@@ -37,7 +38,7 @@ from interop.store.contract import (
 if TYPE_CHECKING:
     from interop.registry import Registry
 
-__all__ = ["Outcome", "Pipeline", "default_worker"]
+__all__ = ["Outcome", "Pipeline", "default_policy", "default_worker"]
 
 log = logging.getLogger("interop.pipeline")
 
@@ -49,6 +50,19 @@ class Outcome:
     status: Literal["stored", "dead_letter", "duplicate"]
     records: int = 0
     dead_letter: DeadLetter | None = None
+
+
+def default_policy(registry: Registry | None) -> PolicyStage:
+    """The privacy policy in force when none is given: the safe default of ``interop.privacy``.
+
+    Personal values never reach the store or a sink in clear: they are pseudonymised when a
+    key is configured (``INTEROP_PSEUDONYM_KEYS``), else refused.
+    """
+    from interop.privacy import Enforcer, KeyRing
+    from interop.privacy import default_policy as safe_default
+
+    properties = registry.properties if registry is not None else None
+    return Enforcer(safe_default(), KeyRing.from_env(), properties=properties)
 
 
 def default_worker() -> str:
@@ -82,7 +96,7 @@ class Pipeline:
         self.store = store
         self.routes = dict(routes) if isinstance(routes, Mapping) else {r.source: r for r in routes}
         self.decoder = Decoder(registry, self.routes)
-        self.policy: PolicyStage = policy if policy is not None else PassThrough()
+        self.policy: PolicyStage = policy if policy is not None else default_policy(registry)
         self.sinks = tuple(sinks)
         self.batch_size = batch_size
         self.lease = lease
@@ -94,7 +108,6 @@ class Pipeline:
         self._idle.set()
         self._tasks: list[asyncio.Task[None]] = []
         self._reclaim: asyncio.Task[None] | None = None
-        self._waiting: dict[int, asyncio.Future[Outcome]] = {}
         self._deliver = deliver
         self.workers = [
             DeliveryWorker(
@@ -208,27 +221,42 @@ class Pipeline:
         return [s is not None for s in seqs]
 
     async def submit_and_wait(self, messages: Sequence[RawMessage]) -> list[Outcome]:
-        """Submit, then wait until each new message is processed; say what became of each.
+        """Decode, apply the policy and store in one durable commit; say what became of each.
 
         For senders that must hear whether their message could be used (a webhook answers
-        4xx for input that can never be decoded, which is then in the dead letter). A
-        duplicate's outcome is ``duplicate``. Raises StoreUnavailable if the processing
-        commit fails (the message stays in the inbox and is processed later).
+        4xx for input that can never be decoded, which is then in the dead letter). Nothing
+        is acknowledged before the commit: if it fails (StoreUnavailable), nothing of these
+        messages is kept and the sender retries. A redelivery's outcome is ``duplicate``.
         """
-        seqs = await self.store.accept(messages, worker=self.worker, lease=self.lease)
+        items: list[Ingested] = []
+        outcomes: list[Outcome] = []
+        for message in messages:
+            decoded, letter = self._decode(message)
+            if letter is None:
+                try:
+                    kept = self.policy.for_store(decoded)
+                except InteropError as exc:
+                    letter = self._letter(message, DeadLetterStage.POLICY, exc)
+            if letter is not None:
+                items.append(Ingested(message, dead_letter=letter))
+                outcomes.append(Outcome("dead_letter", 0, letter))
+            else:
+                items.append(Ingested(message, kept))
+                outcomes.append(Outcome("stored", len(kept)))
+        extra = self.policy.flush(datetime.now(UTC))
+        new = await self.store.ingest(items, extra=extra, audit=self.policy.drain_audit())
         self.counters.received += len(messages)
-        loop = asyncio.get_running_loop()
-        waits: dict[int, asyncio.Future[Outcome]] = {}
-        fresh = []
-        for seq, message in zip(seqs, messages, strict=True):
-            if seq is not None:
-                waits[seq] = self._waiting[seq] = loop.create_future()
-                fresh.append(InboxMessage(seq, message))
-        self.counters.duplicates += len(messages) - len(fresh)
-        await self._enqueue(fresh)
-        outcomes = []
-        for seq in seqs:
-            outcomes.append(await waits[seq] if seq is not None else Outcome("duplicate"))
+        for index, (fresh, item) in enumerate(zip(new, items, strict=True)):
+            if not fresh:
+                self.counters.duplicates += 1
+                outcomes[index] = Outcome("duplicate")
+            elif item.dead_letter is not None:
+                self.counters.dead_lettered[item.dead_letter.stage.value] += 1
+            else:
+                self.counters.stored += len(item.records)
+        self.counters.stored += len(extra)
+        for worker in self.workers:
+            worker.wake.set()
         return outcomes
 
     async def reject(self, message: RawMessage, reason: str, code: str) -> DeadLetter:
@@ -302,7 +330,6 @@ class Pipeline:
     async def _process(self, batch: Sequence[InboxMessage]) -> None:
         records: list[Record] = []
         letters: list[DeadLetter] = []
-        outcomes: dict[int, Outcome] = {}
         for item in batch:
             decoded, letter = self._decode(item.message)
             if letter is None:
@@ -312,10 +339,8 @@ class Pipeline:
                     letter = self._letter(item.message, DeadLetterStage.POLICY, exc)
             if letter is not None:
                 letters.append(letter)
-                outcomes[item.seq] = Outcome("dead_letter", 0, letter)
                 continue
             records.extend(kept)
-            outcomes[item.seq] = Outcome("stored", len(kept))
         records.extend(self.policy.flush(datetime.now(UTC)))
         processed = Processed(
             records=records,
@@ -323,18 +348,7 @@ class Pipeline:
             done=[item.seq for item in batch],
             audit=self.policy.drain_audit(),
         )
-        try:
-            await self.store.commit(processed)
-        except Exception as exc:
-            for item in batch:
-                waiting = self._waiting.pop(item.seq, None)
-                if waiting is not None and not waiting.done():
-                    waiting.set_exception(exc)
-            raise
-        for seq, outcome in outcomes.items():
-            waiting = self._waiting.pop(seq, None)
-            if waiting is not None and not waiting.done():
-                waiting.set_result(outcome)
+        await self.store.commit(processed)
         self.counters.stored += len(records)
         for letter in letters:
             self.counters.dead_lettered[letter.stage.value] += 1
@@ -360,15 +374,21 @@ class Pipeline:
         return [self._stamp(record, message) for record in records], None
 
     def _stamp(self, record: Record, message: RawMessage) -> Record:
-        """Say where the record came from: plugin, version, raw message, received time."""
-        if record.provenance is not None and record.provenance.received_at is not None:
+        """Say where the record came from: plugin, version, raw message, time, policy.
+
+        A record that already names its raw message (one read back from an export) keeps
+        its provenance as it is.
+        """
+        if record.provenance is not None and record.provenance.raw_message_id is not None:
             return record
         plugin, version = self.decoder.plugin_version(message.source)
         base = record.provenance or Provenance(plugin=plugin, plugin_version=version)
         stamped = base.model_copy(
             update={
-                "received_at": message.received_at,
+                "received_at": base.received_at or message.received_at,
                 "source_system": base.source_system or message.source,
+                "raw_message_id": mint_iri("message", message.source, message.key),
+                "policy_version": self.policy.policy_version,
             }
         )
         return record.model_copy(update={"provenance": stamped})

@@ -35,6 +35,7 @@ __all__ = [
     "DeadLetterStage",
     "Durability",
     "InboxMessage",
+    "Ingested",
     "OutboxItem",
     "Processed",
     "PurgeRule",
@@ -126,6 +127,15 @@ class Processed:
 
 
 @dataclass(frozen=True, slots=True)
+class Ingested:
+    """A raw message already decoded in memory, with what it gave: records or a dead letter."""
+
+    message: RawMessage
+    records: Sequence[Record] = ()
+    dead_letter: DeadLetter | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class OutboxItem:
     """One record waiting for a sink, at its position in the outbox log."""
 
@@ -144,10 +154,12 @@ class PurgeRule:
     keep: timedelta
     data_class: DataClass | None = None
     property: str | None = None
+    kind: str | None = None
+    """Only records of this kind (``measurement``, ``command``, ...)."""
 
     def label(self) -> str:
         """A short label for reports: ``personal>30 days, 0:00:00``."""
-        what = "/".join(x for x in (self.data_class, self.property) if x) or "all"
+        what = "/".join(x for x in (self.data_class, self.property, self.kind) if x) or "all"
         return f"{what}>{self.keep}"
 
 
@@ -230,6 +242,22 @@ class Store(ABC):
 
         One transaction. Returns the outbox sequence numbers of the records, in order. A
         record whose id is already stored replaces it (a redecoded message is idempotent).
+        """
+
+    @abstractmethod
+    async def ingest(
+        self,
+        items: Sequence[Ingested],
+        *,
+        extra: Sequence[Record] = (),
+        audit: Mapping[tuple[str, str, str], int] | None = None,
+    ) -> list[bool]:
+        """Accept and store decoded messages in one transaction; True for each new one.
+
+        A message whose key is new enters the inbox already processed (no raw bytes kept)
+        together with its records and outbox entries, or its dead letter; a redelivery adds
+        nothing. ``extra`` records (aggregates) are stored with them. One commit instead of
+        two for callers that decode before answering (webhooks).
         """
 
     # records -------------------------------------------------------------------------------

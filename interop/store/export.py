@@ -12,17 +12,27 @@ from __future__ import annotations
 import base64
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from interop.model.records import RecordAdapter
 from interop.rdf.export import record_triples
 from interop.rdf.ntriples import NTriplesTerms
 from interop.store.contract import Store
 
+if TYPE_CHECKING:
+    from interop.pipeline.policy import PolicyStage
+
 __all__ = ["export_store"]
 
 
-async def export_store(store: Store, folder: Path, *, page: int = 2000) -> dict[str, int]:
-    """Write every record and dead letter of ``store`` under ``folder``; return the counts."""
+async def export_store(
+    store: Store, folder: Path, *, policy: PolicyStage | None = None, page: int = 2000
+) -> dict[str, int]:
+    """Write every record and dead letter of ``store`` under ``folder``; return the counts.
+
+    ``policy`` is applied as to a sink named ``export`` (a city's policy may give exports
+    less than the store holds); without one, records are written as stored.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     names = ("records.jsonl", "records.nt", "dead-letters.jsonl")
     partial = {name: folder / f".{name}.partial" for name in names}
@@ -34,12 +44,15 @@ async def export_store(store: Store, folder: Path, *, page: int = 2000) -> dict[
     ):
         after = 0
         while rows := await store.scan(after=after, limit=page):
-            for _, record in rows:
+            chosen = [record for _, record in rows]
+            if policy is not None:
+                chosen = policy.for_sink("export", chosen)
+            for record in chosen:
                 jsonl.write(RecordAdapter.dump_json(record).decode() + "\n")
                 for s, p, o in record_triples(record, terms, typed):
                     nt.write(f"{s} {p} {o} .\n")
                     triples += 1
-            records += len(rows)
+            records += len(chosen)
             after = rows[-1][0]
     with partial["dead-letters.jsonl"].open("w", encoding="utf-8") as out:
         after = 0

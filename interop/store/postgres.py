@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -27,6 +27,7 @@ from interop.store.contract import (
     DeadLetterStage,
     Durability,
     InboxMessage,
+    Ingested,
     OutboxItem,
     Processed,
     PurgeRule,
@@ -402,6 +403,47 @@ class PostgresStore(Store):
             ],
         )
 
+    async def ingest(
+        self,
+        items: Sequence[Ingested],
+        *,
+        extra: Sequence[Record] = (),
+        audit: Mapping[tuple[str, str, str], int] | None = None,
+    ) -> list[bool]:
+        """Inbox rows (already done), records, outbox entries, dead letters: one commit."""
+        rows = [[record_row(r) for r in i.records] for i in items]
+        extra_rows = [record_row(r) for r in extra]
+
+        async def run(conn: Conn) -> list[bool]:
+            found = await conn.fetch(
+                "INSERT INTO inbox (key, source, received_at, payload, metadata, done) "
+                "SELECT k, s, r, NULL, m, TRUE FROM unnest($1::text[], $2::text[], "
+                "$3::timestamptz[], $4::text[]) AS t(k, s, r, m) "
+                "ON CONFLICT (key) DO NOTHING RETURNING key",
+                [i.message.key for i in items],
+                [i.message.source for i in items],
+                [i.message.received_at for i in items],
+                [json.dumps(dict(i.message.metadata), sort_keys=True) for i in items],
+            )
+            fresh = {r["key"] for r in found}
+            new: list[bool] = []
+            keep: list[RecordRow] = list(extra_rows)
+            letters: list[DeadLetter] = []
+            for item, item_rows in zip(items, rows, strict=True):
+                is_new = item.message.key in fresh
+                fresh.discard(item.message.key)  # a key twice in one call counts once
+                new.append(is_new)
+                if is_new:
+                    keep.extend(item_rows)
+                    if item.dead_letter is not None:
+                        letters.append(item.dead_letter)
+            await self._apply(conn, keep, Processed(dead_letters=letters, audit=audit or {}), None)
+            return new
+
+        if not items:
+            return []
+        return await self._write(run)
+
     # records -------------------------------------------------------------------------------
 
     async def get(self, record_id: str) -> Record | None:
@@ -567,10 +609,12 @@ class PostgresStore(Store):
             for rule in rules:
                 status = await conn.execute(
                     "DELETE FROM records WHERE COALESCE(time, stored_at) < $1 AND "
-                    "($2::text IS NULL OR protection = $2) AND ($3::text IS NULL OR property = $3)",
+                    "($2::text IS NULL OR protection = $2) AND ($3::text IS NULL OR property = $3) "
+                    "AND ($4::text IS NULL OR kind = $4)",
                     now - rule.keep,
                     rule.data_class.value if rule.data_class is not None else None,
                     rule.property,
+                    rule.kind,
                 )
                 counts[rule.label()] = int(str(status).rsplit(" ", 1)[-1])
             if dead_letter_keep is not None:

@@ -14,7 +14,7 @@ import json
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,6 +26,7 @@ from interop.store.contract import (
     DeadLetterStage,
     Durability,
     InboxMessage,
+    Ingested,
     OutboxItem,
     Processed,
     PurgeRule,
@@ -376,6 +377,39 @@ class SqliteStore(Store):
             ],
         )
 
+    async def ingest(
+        self,
+        items: Sequence[Ingested],
+        *,
+        extra: Sequence[Record] = (),
+        audit: Mapping[tuple[str, str, str], int] | None = None,
+    ) -> list[bool]:
+        """Inbox rows (already done), records, outbox entries, dead letters: one commit."""
+        received = [to_text(i.message.received_at) for i in items]
+        rows = [[record_row(r) for r in i.records] for i in items]
+        extra_rows = [record_row(r) for r in extra]
+
+        def run(conn: sqlite3.Connection) -> list[bool]:
+            new: list[bool] = []
+            keep: list[RecordRow] = list(extra_rows)
+            letters: list[DeadLetter] = []
+            for item, at, item_rows in zip(items, received, rows, strict=True):
+                m = item.message
+                found = conn.execute(
+                    "INSERT INTO inbox (key, source, received_at, payload, metadata, done) "
+                    "VALUES (?, ?, ?, NULL, ?, 1) ON CONFLICT (key) DO NOTHING RETURNING seq",
+                    (m.key, m.source, at, json.dumps(dict(m.metadata), sort_keys=True)),
+                ).fetchone()
+                new.append(found is not None)
+                if found is not None:
+                    keep.extend(item_rows)
+                    if item.dead_letter is not None:
+                        letters.append(item.dead_letter)
+            self._apply(conn, keep, Processed(dead_letters=letters, audit=audit or {}), None)
+            return new
+
+        return await self._write(run)
+
     # records -------------------------------------------------------------------------------
 
     async def get(self, record_id: str) -> Record | None:
@@ -546,6 +580,9 @@ class SqliteStore(Store):
                 if rule.property is not None:
                     sql += " AND property = ?"
                     args.append(rule.property)
+                if rule.kind is not None:
+                    sql += " AND kind = ?"
+                    args.append(rule.kind)
                 counts[rule.label()] = conn.execute(sql, args).rowcount
             if dead_letter_keep is not None:
                 counts["dead-letters"] = conn.execute(

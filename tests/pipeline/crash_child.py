@@ -70,7 +70,7 @@ async def main(store_location: str, workdir: Path, count: int) -> None:
     sink = IdempotentSqliteSink(workdir / "sink.sqlite3")
     acked = (workdir / "acked").open("a", encoding="utf-8")
     async with open_store(store_location) as store:
-        binding = SinkBinding("idempotent", sink, batch_size=50, from_start=True)
+        binding = SinkBinding("idempotent", sink, "EEA", batch_size=50, from_start=True)
         async with Pipeline(
             store, registry, [Route("template", "template")], sinks=[binding], worker="crash-child"
         ) as pipeline:

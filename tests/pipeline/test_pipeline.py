@@ -115,7 +115,10 @@ def test_redeliveries_stored_once_and_junk_dead_lettered(tmp_path, registry):
     sink = Recording()
     counters, stats, letters = run(
         _pipeline_run(
-            tmp_path, [*good, junk, unrouted, *good[:2]], [SinkBinding("rec", sink)], registry
+            tmp_path,
+            [*good, junk, unrouted, *good[:2]],
+            [SinkBinding("rec", sink, "EEA")],
+            registry,
         )
     )
     assert counters.received == 9
@@ -142,7 +145,9 @@ def test_sink_outage_then_everything_in_order_per_entity(tmp_path, registry):
     messages = [template(f"d{i % 3}", i, float(i)) for i in range(60)]
     sink = Outage(failures=7)
     counters, stats, _ = run(
-        _pipeline_run(tmp_path, messages, [SinkBinding("flaky", sink, batch_size=8)], registry)
+        _pipeline_run(
+            tmp_path, messages, [SinkBinding("flaky", sink, "EEA", batch_size=8)], registry
+        )
     )
     assert counters.retries["flaky"] == 7
     assert len(sink.got) == 60
@@ -160,7 +165,7 @@ def test_permanent_refusal_dead_letters_only_that_record(tmp_path, registry):
         _pipeline_run(
             tmp_path,
             messages,
-            [SinkBinding("partial", partial), SinkBinding("whole", whole)],
+            [SinkBinding("partial", partial, "EEA"), SinkBinding("whole", whole, "EEA")],
             registry,
         )
     )
@@ -179,7 +184,7 @@ def test_replay_of_a_delivery_refusal_goes_to_that_sink_only(tmp_path, registry)
     async def go():
         async with open_store(tmp_path / "store") as store:
             partial, other = RefusesHot(), Recording()
-            sinks = [SinkBinding("partial", partial), SinkBinding("other", other)]
+            sinks = [SinkBinding("partial", partial, "EEA"), SinkBinding("other", other, "EEA")]
             route = [Route("template", "template")]
             async with Pipeline(store, registry[0], route, sinks=sinks, backoff=FAST) as p:
                 await p.submit([template("d", 1, 50.0)])
@@ -187,7 +192,7 @@ def test_replay_of_a_delivery_refusal_goes_to_that_sink_only(tmp_path, registry)
                 await asyncio.wait_for(p.wait_delivered(), 10)
             letters = await store.dead_letters()
             fixed = Recording()  # the sink was fixed: it now takes hot readings
-            sinks = [SinkBinding("partial", fixed), SinkBinding("other", other)]
+            sinks = [SinkBinding("partial", fixed, "EEA"), SinkBinding("other", other, "EEA")]
             async with Pipeline(store, registry[0], route, sinks=sinks, backoff=FAST) as p:
                 done, failed = await p.replay(letters)
                 await asyncio.wait_for(p.wait_delivered(), 10)
@@ -211,7 +216,7 @@ def test_a_sink_that_raises_a_bug_does_not_block_the_others(tmp_path, registry):
         _pipeline_run(
             tmp_path,
             [template("d", i) for i in range(3)],
-            [SinkBinding("broken", Broken()), SinkBinding("good", good)],
+            [SinkBinding("broken", Broken(), "EEA"), SinkBinding("good", good, "EEA")],
             registry,
         )
     )
