@@ -11,18 +11,28 @@ an ``integration`` event in protobuf is refused with a DecodeError naming that.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Sequence
+from datetime import UTC
 from typing import Any
 
 from interop.errors import DecodeError
 
-__all__ = ["PROTOBUF_MEDIA_TYPES", "event_document", "is_protobuf", "media_type"]
+__all__ = [
+    "PROTOBUF_MEDIA_TYPES",
+    "event_document",
+    "event_ids",
+    "event_message",
+    "is_protobuf",
+    "media_type",
+]
 
 PROTOBUF_MEDIA_TYPES = frozenset(
     {"application/octet-stream", "application/x-protobuf", "application/protobuf"}
 )
 """Content types under which a ChirpStack event body is protobuf (ChirpStack sends the first)."""
 
+_SNAKE = re.compile(r"[A-Z]")
 _MESSAGES = {
     "up": "UplinkEvent",
     "join": "JoinEvent",
@@ -53,29 +63,75 @@ def is_protobuf(raw: bytes, content_type: str | None) -> bool:
     return raw.lstrip()[:1] != b"{"
 
 
-def _parser(event: str, where: str) -> Callable[[bytes], dict[str, Any]]:
-    """A function reading one protobuf ``event`` into its JSON dictionary."""
+def _message_type(event: str, where: str) -> Any:
+    """The ``chirpstack-api`` message class of ``event`` (imported on first use)."""
     name = _MESSAGES.get(event)
     if name is None:
         raise DecodeError(
             f"no protobuf message for event {event!r}", source=where, field="event",
             expected=f"one of {', '.join(_MESSAGES)} (send 'integration' events as JSON)",
         )  # fmt: skip
-    from chirpstack_api.integration import integration_pb2  # type: ignore[import-untyped]
-    from google.protobuf.json_format import MessageToDict  # type: ignore[import-untyped]
+    message_type = _TYPES.get(name)
+    if message_type is None:
+        from chirpstack_api.integration import integration_pb2  # type: ignore[import-untyped]
 
-    message_type = getattr(integration_pb2, name)
+        message_type = _TYPES[name] = getattr(integration_pb2, name)
+    return message_type
 
-    def parse(raw: bytes) -> dict[str, Any]:
+
+_TYPES: dict[str, Any] = {}
+
+
+def event_message(raw: bytes, event: str | None, where: str) -> Any:
+    """The parsed protobuf message of one ChirpStack ``event``; DecodeError when it is not."""
+    if not event:
+        raise DecodeError(
+            "a protobuf body without its event type", source=where, field="event",
+            expected="the event as ?event=... (HTTP) or in the MQTT topic",
+        )  # fmt: skip
+    message_type = _message_type(event, where)
+    try:
         message = message_type()
         message.ParseFromString(raw)
-        document: dict[str, Any] = MessageToDict(message)
-        return document
+    except Exception as exc:  # protobuf's DecodeError, RecursionError, ...
+        raise DecodeError(
+            f"not a ChirpStack {_MESSAGES[event]}: {type(exc).__name__}: {exc}",
+            source=where, expected=f"a protobuf integration.{_MESSAGES[event]}",
+        ) from None  # fmt: skip
+    return message
 
-    return parse
 
+def event_ids(
+    raw: bytes, event: str, fields: Sequence[str], where: str
+) -> tuple[str | None, dict[str, str | int]]:
+    """DevEUI and the values of ``fields`` (JSON names) of one protobuf event, read directly.
 
-_PARSERS: dict[str, Callable[[bytes], dict[str, Any]]] = {}
+    What :func:`event_document` would give for them, without converting the whole message
+    (a tenth of the time): enums by name, ``time`` as an ISO instant, default values absent.
+    """
+    message = event_message(raw, event, where)
+    descriptors = message.DESCRIPTOR.fields_by_name
+    values: dict[str, str | int] = {}
+    for field in fields:
+        name = _SNAKE.sub(lambda m: "_" + m.group(0).lower(), field)
+        descriptor = descriptors.get(name)
+        if descriptor is None:
+            continue
+        if name == "time":
+            if message.HasField("time"):
+                try:
+                    values[field] = message.time.ToDatetime(tzinfo=UTC).isoformat()
+                except (ValueError, OverflowError, OSError):
+                    continue
+            continue
+        value = getattr(message, name)
+        if not value or isinstance(value, bool) or not isinstance(value, str | int):
+            continue
+        if descriptor.enum_type is not None:
+            known = descriptor.enum_type.values_by_number.get(value)
+            value = known.name if known is not None else value
+        values[field] = value
+    return message.device_info.dev_eui or None, values
 
 
 def event_document(raw: bytes, event: str | None, where: str) -> dict[str, Any]:
@@ -84,19 +140,14 @@ def event_document(raw: bytes, event: str | None, where: str) -> dict[str, Any]:
     DecodeError when the event is not named (protobuf does not say which message it is),
     has no protobuf message, or the bytes are not that message.
     """
-    if not event:
-        raise DecodeError(
-            "a protobuf body without its event type", source=where, field="event",
-            expected="the event as ?event=... (HTTP) or in the MQTT topic",
-        )  # fmt: skip
-    parse = _PARSERS.get(event)
-    if parse is None:
-        parse = _parser(event, where)
-        _PARSERS[event] = parse
+    message = event_message(raw, event, where)
+    from google.protobuf.json_format import MessageToDict  # type: ignore[import-untyped]
+
     try:
-        return parse(raw)
-    except Exception as exc:  # protobuf's DecodeError, RecursionError, ...
+        document: dict[str, Any] = MessageToDict(message)
+    except Exception as exc:  # e.g. a timestamp out of range
         raise DecodeError(
-            f"not a ChirpStack {_MESSAGES[event]}: {type(exc).__name__}: {exc}",
-            source=where, expected=f"a protobuf integration.{_MESSAGES[event]}",
+            f"unreadable ChirpStack {_MESSAGES[event or '']}: {type(exc).__name__}: {exc}",
+            source=where, expected="field values within their protobuf JSON ranges",
         ) from None  # fmt: skip
+    return document

@@ -29,7 +29,7 @@ import orjson
 
 from interop.errors import InteropError
 from interop.ingress import Ingress
-from interop_lorawan.chirpstack_protobuf import PROTOBUF_MEDIA_TYPES, event_document, is_protobuf
+from interop_lorawan.chirpstack_protobuf import PROTOBUF_MEDIA_TYPES, event_ids, is_protobuf
 from interop_lorawan.envelopes import MAX_ENVELOPE_BYTES, parse_time, parse_topic
 
 __all__ = ["AUTH_HEADER", "chirpstack_key", "ingresses", "tts_key"]
@@ -187,6 +187,20 @@ def _cs_event(hints: Mapping[str, str]) -> str | None:
     return event if event in _CS_ID_FIELDS else None
 
 
+def _json_ids(body: bytes, fields: tuple[str, ...]) -> tuple[str | None, dict[str, str | int]]:
+    """DevEUI and the identifying ``fields`` of a ChirpStack JSON event (times normalised)."""
+    doc = _json_object(body)
+    info = doc.get("deviceInfo") if doc is not None else None
+    if doc is None or not isinstance(info, dict):
+        return None, {}
+    values: dict[str, str | int] = {}
+    for field in fields:
+        value = _instant(doc.get(field)) if field == "time" else doc.get(field)
+        if isinstance(value, str | int) and not isinstance(value, bool) and value != "":
+            values[field] = value
+    return _text(info, "devEui"), values
+
+
 def chirpstack_key(body: bytes, hints: Mapping[str, str]) -> str | None:
     """``chirpstack-v4:{event}:{devEui}:{id}`` of a ChirpStack v4 event (JSON or protobuf).
 
@@ -198,28 +212,15 @@ def chirpstack_key(body: bytes, hints: Mapping[str, str]) -> str | None:
     event = _cs_event(hints)
     if event is None or len(body) > MAX_ENVELOPE_BYTES:
         return None
-    doc: dict[str, Any] | None
+    fields = _CS_ID_FIELDS[event]
     if is_protobuf(body, hints.get("content_type")):
         try:
-            doc = event_document(body, event, "chirpstack key")
+            dev_eui, values = event_ids(body, event, fields, "chirpstack key")
         except InteropError:
             return None
     else:
-        doc = _json_object(body)
-    info = doc.get("deviceInfo") if doc is not None else None
-    if doc is None or not isinstance(info, dict):
-        return None
-    dev_eui = _text(info, "devEui")
-    if dev_eui is None:
-        return None
-    parts = []
-    for field in _CS_ID_FIELDS[event]:
-        value = doc.get(field)
-        if field == "time":
-            value = _instant(value)
-        if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
-            continue
-        parts.append(f"{field}={value}")
-    if not parts:
+        dev_eui, values = _json_ids(body, fields)
+    parts = [f"{field}={values[field]}" for field in fields if field in values]
+    if dev_eui is None or not parts:
         return None
     return f"chirpstack-v4:{event}:{_bounded(dev_eui.lower())}:{_bounded('|'.join(parts))}"
