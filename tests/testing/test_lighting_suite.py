@@ -95,40 +95,44 @@ class PagesWithoutDedupe(ReferenceController):
                 return
 
 
+class Small(LightingControllerConformance):
+    fault_fleet_size = 250  # the broken variants need no 2,000-light fleet to show their bug
+
+
 class TestReference(LightingControllerConformance):
     spec = reference_spec()
 
 
-class TestDropsOfflineResults(LightingControllerConformance):
+class TestDropsOfflineResults(Small):
     spec = spec_of(DropsOfflineResults)
 
 
-class TestPowerInKilowatts(LightingControllerConformance):
+class TestPowerInKilowatts(Small):
     spec = spec_of(PowerInKilowatts)
 
 
-class TestLocalTimeAsUtc(LightingControllerConformance):
+class TestLocalTimeAsUtc(Small):
     spec = spec_of(LocalTimeAsUtc)
 
 
-class TestNeverRetries(LightingControllerConformance):
+class TestNeverRetries(Small):
     spec = spec_of(ReferenceController, retry=RetryPolicy(attempts=1))
 
 
-class TestRaisesForUnknownLights(LightingControllerConformance):
+class TestRaisesForUnknownLights(Small):
     spec = spec_of(RaisesForUnknownLights)
 
 
-class TestNeverResendsCommands(LightingControllerConformance):
+class TestNeverResendsCommands(Small):
     spec = spec_of(NeverResendsCommands)
 
 
-class TestWidenedTolerance(LightingControllerConformance):
+class TestWidenedTolerance(Small):
     spec = reference_spec()
     power_precision = 1.0
 
 
-class TestPagesWithoutDedupe(LightingControllerConformance):
+class TestPagesWithoutDedupe(Small):
     spec = spec_of(PagesWithoutDedupe)
 """
 
