@@ -512,6 +512,67 @@ def test_protobuf_junk_raises_decode_error_only(
     assert chirpstack_key(body, hints) is None or isinstance(chirpstack_key(body, hints), str)
 
 
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    where=st.sampled_from(["tts", "uplink_message", "end_device_ids", "cs", "deviceInfo"]),
+    field=st.sampled_from(
+        [
+            "f_port",
+            "f_cnt",
+            "frm_payload",
+            "received_at",
+            "correlation_ids",
+            "device_id",
+            "devEui",
+            "fCnt",
+            "data",
+            "time",
+            "rxInfo",
+            "object",
+            "deduplicationId",
+            "decoded_payload",
+            "application_ids",
+        ]
+    ),
+    value=JSON_VALUES,
+)
+def test_wrong_types_anywhere_raise_decode_error_only(
+    registry: Registry, declared: dict[str, Ingress], where: str, field: str, value: Any
+) -> None:
+    """A documented message with one field replaced by any JSON value: DecodeError or records."""
+    if where in ("tts", "uplink_message", "end_device_ids"):
+        doc = copy.deepcopy(tts_uplink())  # IDS is shared by the fixtures
+        ingress, hints = declared["tts-uplink"], hints_for(declared["tts-uplink"])
+        target = doc if where == "tts" else doc[where]
+    else:
+        doc = copy.deepcopy(CS_EVENTS["up"])
+        ingress = declared["chirpstack"]
+        hints = cs_http(ingress, "up")
+        target = doc if where == "cs" else doc["deviceInfo"]
+    target[field] = value
+    body = json.dumps(doc).encode()  # integers of any size, as JSON text allows
+    try:
+        records = decode(registry, ingress, body, hints)
+    except DecodeError:
+        pass
+    else:
+        assert isinstance(records, list)
+    assert ingress.key is not None
+    key = ingress.key(body, hints)
+    assert key is None or (isinstance(key, str) and len(key) < 300)
+
+
 def test_wrong_protobuf_message_for_the_event(
     registry: Registry, declared: dict[str, Ingress]
 ) -> None:
