@@ -187,11 +187,17 @@ ATMOSPHERIC_PRESSURE: Rule = (
     FieldRule("pressure", OM + "pascal", window=(30_000.0, 110_000.0)),
     FieldRule("pressure", OM + "kilopascal", window=(30.0, 110.0)),
 )
-"""Air pressure with no unit: hPa, Pa or kPa, whichever gives 300..1100 hPa."""
-DISTANCE: Rule = (FieldRule("distance", OM + "millimetre", window=(0.0, 100_000.0),
-                            fraction=False),)  # fmt: skip
-"""A range finder's distance with no unit: integer millimetres (the makers' convention);
-a fractional value may be cm or m and stays unmapped."""
+"""Air pressure with no unit: hPa, Pa or kPa, whichever gives 300..1100 hPa (the object also
+reports air humidity, CO2 or the like, so the pressure is the air's)."""
+PRESSURE_NO_CONTEXT: Rule = (
+    FieldRule("pressure", OM + "hectopascal", window=(850.0, 1_090.0)),
+    FieldRule("pressure", OM + "pascal", window=(85_000.0, 109_000.0)),
+)
+"""A pressure with no unit in an object that says nothing about the air (it may be a water
+pipe's, in kPa or bar): read only when it can only be sea-level-ish air pressure."""
+DISTANCE: Rule = (FieldRule("distance", needs_unit=True),)
+"""A range finder's distance with no unit: makers use mm, cm and m alike, so it is placed only
+with a unit (in the data, in the name, from a vendor correction or a device profile)."""
 
 
 FIELD_TABLE: Mapping[str, Rule] = {
@@ -308,13 +314,20 @@ FIELD_TABLE: Mapping[str, Rule] = {
 """Normalised field name -> candidate readings, as device makers and TTS name quantities."""
 
 VENDOR_OVERRIDES: Mapping[str, Mapping[str, Rule]] = {
-    # Elsys ELT: the pressure example reads 100729.1, which is pascal, not hPa.
-    "elsys": {"pressure": _r("pressure", OM + "pascal")},
-    # Netvox R809A reports mains voltage as "Vol" and current in mA, energy in Wh.
+    # Elsys ELT: the pressure example reads 100729.1, which is pascal, not hPa; distances mm.
+    "elsys": {
+        "pressure": _r("pressure", OM + "pascal"),
+        "distance": _r("distance", OM + "millimetre"),
+    },
+    # Netvox R809A reports mains voltage as "Vol" and current in mA, energy in Wh; the
+    # R718X distance is in mm.
     "netvox": {
         "current": _r("current", OM + "milliampere"),
         "energy": _r("energy", OM + "wattHour"),
+        "distance": _r("distance", OM + "millimetre"),
     },
+    # Milesight EM310/EM500 ultrasonic sensors: distance in mm (the user guides).
+    "milesight-iot": {"distance": _r("distance", OM + "millimetre")},
     # Nwave NCC405 car counter: counter_value counts vehicles.
     "nwave": {"counter_value": _r("vehicle_count", OM + "one")},
     # Dingtek DF702: "level" is the ultrasonic distance to the waste ("2000 mm").
@@ -349,7 +362,9 @@ SETTING_WORDS = frozenset(
      "vapor", "vapour", "min_distance", "max_distance", "dead", "report", "upload",
      "change", "changed", "delta", "duration", "error", "accuracy", "raw", "adc", "hysteresis",
      "low", "high", "over", "under", "sample", "samples", "capacitor", "lightning", "east",
-     "west", "north", "south", "x", "y", "z", "soild", "moisture", "fill", "vector"}
+     "west", "north", "south", "x", "y", "z", "soild", "moisture", "fill", "vector", "life",
+     "days", "hours", "age", "cycles", "type", "health", "mah", "used", "consumed",
+     "consumption", "hydraulic"}
 )  # fmt: skip
 """Words that make a name describe a setting, an alarm or another quantity rather than the
 reading its other words suggest (``temperature_threshold``, ``pm2_5_number_concentration``,
@@ -440,18 +455,21 @@ def _keyword_rule(ws: tuple[str, ...], unit: str | None) -> Rule | None:
         return _r("precipitation_amount", unit or OM + "millimetre")
     if s & {"tvoc"}:
         return _r("tvoc", unit or QUDT + "PPB")
-    if s & _VOLT_WORDS and not s & _METER_WORDS:
-        return SUPPLY_VOLTAGE if unit is None else _r("battery_voltage", unit)
     return None
 
 
 def rule_for_name(
-    path: str, *, metering: bool = False, vendor_rules: Mapping[str, Rule] | None = None
+    path: str,
+    *,
+    metering: bool = False,
+    air: bool = True,
+    vendor_rules: Mapping[str, Rule] | None = None,
 ) -> Rule | None:
     """The candidate readings of the field at ``path`` (dotted), or None when none applies.
 
     ``metering``: the same object holds current, power or energy readings, so a bare
-    ``voltage`` is the metered (mains) voltage rather than the device's supply.
+    ``voltage`` is the metered (mains) voltage rather than the device's supply. ``air``: it
+    also holds air humidity, CO2 or the like, so a bare ``pressure`` is the air's.
     """
     segments = [p for p in path.split(".") if p and not p.isdigit()]
     if not segments:
@@ -465,7 +483,7 @@ def rule_for_name(
         for key in keys:
             rule = table.get(key)
             if rule is not None:
-                return _in_context(rule, metering)
+                return _in_context(rule, metering, air)
     ws = words(segments[-1])
     # a unit written into the name: co2_ppm, Bat_mV, TempC, distance_cm
     unit = next((w for w in reversed(ws) if w in _UNIT_WORDS), None) if len(ws) > 1 else None
@@ -473,15 +491,20 @@ def rule_for_name(
         stem = "_".join(w for w in ws if w != unit)
         base = FIELD_TABLE.get(stem)
         if base is not None:
-            return _with_unit(_in_context(base, metering), unit)
+            return _with_unit(_in_context(base, metering, air), unit)
     channel_free = re.sub(r"_\d+$", "", last)  # Cayenne LPP as TTS flattens it: temperature_1
     if channel_free != last and channel_free in FIELD_TABLE:
-        return _in_context(FIELD_TABLE[channel_free], metering)
-    return _keyword_rule(ws, unit)
+        return _in_context(FIELD_TABLE[channel_free], metering, air)
+    rule = _keyword_rule(ws, unit)
+    return None if rule is None else _in_context(rule, metering, air)
 
 
-def _in_context(rule: Rule, metering: bool) -> Rule:
-    return MAINS_VOLTAGE if metering and rule is SUPPLY_VOLTAGE else rule
+def _in_context(rule: Rule, metering: bool, air: bool) -> Rule:
+    if metering and rule is SUPPLY_VOLTAGE:
+        return MAINS_VOLTAGE
+    if not air and rule is ATMOSPHERIC_PRESSURE:
+        return PRESSURE_NO_CONTEXT
+    return rule
 
 
 def _with_unit(rule: Rule, unit: str) -> Rule:

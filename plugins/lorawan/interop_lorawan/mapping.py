@@ -38,7 +38,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -259,7 +259,7 @@ class SemanticMapper:
         self._vendors = {
             v: {normalise(k): r for k, r in o.items()} for v, o in vendor_overrides.items()
         }
-        self._rules: dict[tuple[str | None, bool, str], Rule | None] = {}
+        self._rules: dict[tuple[str | None, bool, bool, str], Rule | None] = {}
         self._plans: dict[tuple[str | None, tuple[str, ...]], _Plan] = {}
 
     def rule_for(
@@ -269,6 +269,7 @@ class SemanticMapper:
         vendor: str | None = None,
         overrides: Mapping[str, FieldRule] = {},
         metering: bool = False,
+        air: bool = True,
     ) -> Rule | None:
         """The candidate readings of ``path``, or None when nothing places it."""
         if overrides:
@@ -276,7 +277,7 @@ class SemanticMapper:
             for key in (path, last):
                 if key in overrides:
                     return (overrides[key],)
-        cache_key = (vendor, metering, path)
+        cache_key = (vendor, metering, air, path)
         try:
             return self._rules[cache_key]
         except KeyError:
@@ -286,7 +287,7 @@ class SemanticMapper:
             rule = self._table.get(normalise(path)) or self._table.get(last_name)
         else:
             rule = rule_for_name(
-                path, metering=metering, vendor_rules=self._vendors.get(vendor or "")
+                path, metering=metering, air=air, vendor_rules=self._vendors.get(vendor or "")
             )
         if len(self._rules) > 50_000:
             self._rules.clear()
@@ -313,7 +314,7 @@ class SemanticMapper:
         resolved: list[str] = []
         warnings: dict[str, str] = {}
         leaves = list(_flatten(decoded, "", None, 0))
-        metering = any(_METER_WORDS & set(words(leaf.path.rsplit(".", 1)[-1])) for leaf in leaves)
+        metering, air = _context(leaf.path.rsplit(".", 1)[-1] for leaf in leaves)
         for leaf in leaves:
             path, value = leaf.path, leaf.value
             if leaf.deep:
@@ -329,7 +330,9 @@ class SemanticMapper:
             if normalise(path.rsplit(".", 1)[-1]) in TIME_FIELDS and leaf.time is not None:
                 metadata[path] = _json(value)  # a frame's own time
                 continue
-            rule = self.rule_for(path, vendor=vendor, overrides=overrides, metering=metering)
+            rule = self.rule_for(
+                path, vendor=vendor, overrides=overrides, metering=metering, air=air
+            )
             if rule is None:
                 if self._is_metadata(path):
                     metadata[path or "."] = _json(value)
@@ -371,10 +374,10 @@ class SemanticMapper:
             return plan
         if not all(isinstance(k, str) and k for k in keys):
             return None
-        metering = any(_METER_WORDS & set(words(k)) for k in keys)
+        metering, air = _context(keys)
         steps = []
         for key in keys:
-            rule = self.rule_for(key, vendor=vendor, metering=metering)
+            rule = self.rule_for(key, vendor=vendor, metering=metering, air=air)
             timed = normalise(key) in TIME_FIELDS
             compiled = _compile(rule, None) if rule is not None else ()
             steps.append((key, rule, rule is None and (timed or self._is_metadata(key)), compiled))
@@ -393,6 +396,22 @@ class SemanticMapper:
             or last in METADATA_FIELDS
             or (last.endswith("change") and last != "change")
         )
+
+
+_AIR_WORDS = frozenset(
+    {"humidity", "humi", "hum", "rh", "relativehumidity", "co2", "eco2", "air", "dew", "voc",
+     "tvoc", "wind", "weather", "altitude", "pm2", "pm10", "pm25"}
+)  # fmt: skip
+
+
+def _context(names: Iterable[str]) -> tuple[bool, bool]:
+    """Whether an object's field names meter electricity, and whether they describe air."""
+    metering = air = False
+    for name in names:
+        ws = set(words(name))
+        metering = metering or bool(_METER_WORDS & ws)
+        air = air or bool(_AIR_WORDS & ws)
+    return metering, air
 
 
 _Plan = tuple[tuple[str, Rule | None, bool, "tuple[_Step, ...] | str"], ...]
@@ -595,7 +614,7 @@ def _place(
         return MappedValue(path, spec, unit, scaled, note), None
     if not tried:
         return None, None
-    windowed = any(c.window is not None or c.fraction is not None for c in rule)
+    windowed = any(c.window is not None or c.fraction is not None or c.needs_unit for c in rule)
     kind_text = "ambiguous" if windowed and data_unit is None else "implausible"
     return None, f"{kind_text}: {_fmt(number)} fits no reading ({'; '.join(tried)})"
 
