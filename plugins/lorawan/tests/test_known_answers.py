@@ -426,3 +426,53 @@ def test_polyline_plausibility_off_encodes_what_fits_the_bytes() -> None:
     assert loose.encode_downlink({"polyline_2": value}).data == bytes.fromhex(
         "02F008010DE2B0000000"
     )
+
+
+def test_distance_is_unsigned() -> None:
+    assert lpp("11 82 FFFFFFFF") == {"distance_17": 4294967.295}
+
+
+def test_an_item_after_a_polyline_is_read_from_the_right_byte() -> None:
+    frame = "01F00A01002710FFB1E003FC" + "026601"
+    decoded = lpp(frame)
+    assert decoded["presence_2"] == 1
+    assert len(decoded["polyline_1"]["points"]) == 2
+
+
+@pytest.mark.parametrize("size", ["07", "09", "0B"])
+def test_a_polyline_size_must_be_eight_plus_two_per_step(size: str) -> None:
+    with pytest.raises(DecodeError, match="bad polyline size"):
+        lpp("01F0" + size + "01002710FFB1E003FC0000")
+
+
+def test_polyline_longitude_edges_on_encode() -> None:
+    east = {"factor": 1, "points": [{"latitude": 0.0, "longitude": 180.0}]}
+    assert LPP.encode_downlink({"polyline_2": east}).data == bytes.fromhex("02F008010000001B7740")
+    with pytest.raises(EncodeError):
+        LPP.encode_downlink(
+            {"polyline_2": {"factor": 1, "points": [{"latitude": 0.0, "longitude": 180.0001}]}}
+        )
+
+
+def test_polyline_of_124_points_is_the_most_one_item_holds() -> None:
+    points = [{"latitude": 0.0, "longitude": 0.0}] * 124
+    data = LPP.encode_downlink({"polyline_2": {"factor": 1, "points": points}}).data
+    assert data[2] == 8 + 2 * 123
+    with pytest.raises(EncodeError):
+        LPP.encode_downlink({"polyline_2": {"factor": 1, "points": [*points, points[0]]}})
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"generic_sensor_9": "1.5"}, {"generic_sensor_9": True}, {"generic_sensor_9": 1e39}],
+    ids=["text", "bool", "overflow"],
+)
+def test_float32_generic_sensor_encode_refuses_what_is_not_a_float32(value: dict[str, Any]):
+    with pytest.raises(EncodeError):
+        CayenneLPP(generic_sensor_float32=True).encode_downlink(value)
+
+
+def test_a_boolean_is_not_a_polyline_factor() -> None:
+    value = {"factor": True, "points": [{"latitude": 0.0, "longitude": 0.0}]}
+    with pytest.raises(EncodeError):
+        LPP.encode_downlink({"polyline_2": value})
