@@ -190,3 +190,32 @@ def test_only_agency_id_may_be_empty() -> None:
     assert {spec.name for spec in FILES if spec.empty_id} == {"agency.txt"}
     keyed = {spec.name for spec in FILES if spec.id_column is not None and spec.key}
     assert keyed == {"attributions.txt"}
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [("00:00:00", 0), ("23:59:59", 86399), ("08:07:06", 29226), ("8:07:06", 29226),
+     ("24:00:00", 86400), ("47:59:59", 172799)],
+)  # fmt: skip
+def test_a_gtfs_time_reads_as_seconds_past_noon_minus_twelve_hours(text: str, seconds: int):
+    assert TIME.parse(text, {}, NAMESPACE) == seconds
+
+
+FULLWIDTH_NOON = "\uff11\uff12:\uff10\uff10:\uff10\uff10"
+FULLWIDTH_DAY = "\uff12\uff10\uff12\uff14\uff10\uff11\uff10\uff11"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["12:60:00", "12:61:00", "12:00:60", "12:00:61", "12/34:56", "12:34/56", "12:00:000",
+     "1200:00", "12:00", "ab:cd:ef", FULLWIDTH_NOON, "12:0a:00", ""],
+)  # fmt: skip
+def test_what_is_not_a_gtfs_time_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="not a GTFS time"):
+        TIME.parse(text, {}, NAMESPACE)
+
+
+@pytest.mark.parametrize("text", ["202401011", "2024011", "2024-01-01", FULLWIDTH_DAY, "20241301"])
+def test_what_is_not_a_gtfs_date_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match=r"YYYYMMDD|month must be"):
+        DAY.parse(text, {}, NAMESPACE)
