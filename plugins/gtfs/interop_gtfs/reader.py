@@ -776,6 +776,7 @@ class _Context:
                         "missing_required_field",
                     )
                 point = self._parse(SHAPES_FILE, number, row, present, kept)
+                self._check_point(number, point)
             except RowError as error:
                 self.refuse(
                     error,
@@ -785,25 +786,34 @@ class _Context:
                 )
                 continue
             values = [row.get(name, "") for name in extra]
-            raw = tuple(row.values())
+            distance = row.get("shape_dist_traveled", "")
             points.setdefault(shape_id, []).append(
-                _ShapeRow(number, point, values, kept, raw, row.get("shape_dist_traveled", ""))
+                _ShapeRow(number, point, values, kept or None, distance)
             )
         return points, extra or []
+
+    def _check_point(self, number: int, point: Mapping[str, Any]) -> None:
+        """A point outside the globe, or with a negative sequence, is no point of a shape."""
+        for field, low, high in (("lat", -90, 90), ("lon", -180, 180), ("sequence", 0, None)):
+            value = point.get(field)
+            if value is not None and (value < low or (high is not None and value > high)):
+                column = _SHAPE_COLUMN[field]
+                raise self._error(
+                    SHAPES_FILE, number, f"{value} is out of range", column, "number_out_of_range"
+                )
 
 
 class _ShapeRow:
     """One parsed ``shapes.txt`` row: its number, point fields, extra values, kept values."""
 
-    __slots__ = ("distance", "kept", "number", "point", "raw", "values")
+    __slots__ = ("distance", "kept", "number", "point", "values")
 
     def __init__(
         self,
         number: int,
         point: dict[str, Any],
         values: list[str],
-        kept: dict[str, str],
-        raw: tuple[str, ...],
+        kept: dict[str, str] | None,
         distance: str,
     ) -> None:
         self.distance = distance
@@ -811,10 +821,39 @@ class _ShapeRow:
         self.point = point
         self.values = values
         self.kept = kept
-        self.raw = raw
+
+    def row(self, shape_id: str, extra: Sequence[str]) -> dict[str, str]:
+        """The row again, as text (values normalised as the writer writes them)."""
+        point = self.point
+        row = {"shape_id": shape_id}
+        for column in SHAPE_COLUMNS:
+            value = point.get(column.field)
+            row[column.name] = "" if value is None else format_value(column, value, None, _IDS, "")
+        if self.distance:
+            row["shape_dist_traveled"] = self.distance
+        row.update((self.kept or {}).items())
+        row.update(zip(extra, self.values, strict=True))
+        return row
 
 
 _SHAPE_COLUMN = {column.field: column.name for column in SHAPE_COLUMNS}
+_IDS = FeedNamespace()
+
+
+def _point_order(item: _ShapeRow) -> tuple[Any, ...]:
+    """Points by sequence; a repeated sequence ordered by content, not by file position.
+
+    Which of two points with one sequence is set aside then does not depend on where the
+    writer put them, so a feed read, written and read again gives the same shape.
+    """
+    point = item.point
+    return (
+        point.get("sequence", 0),
+        point.get("lat", 0.0),
+        point.get("lon", 0.0),
+        item.distance,
+        item.values,
+    )
 
 
 class _ShapeBuilder:
@@ -825,9 +864,9 @@ class _ShapeBuilder:
     ) -> None:
         self.ctx = ctx
         self.shape_id = shape_id
-        self.rows = sorted(rows, key=lambda item: item.point.get("sequence", 0))
+        self.rows = sorted(rows, key=_point_order)
         self.extra = extra
-        self.kept_columns: set[str] = {name for item in rows for name in item.kept}
+        self.kept_columns: set[str] = {name for item in rows for name in item.kept or ()}
 
     def _fields(self) -> dict[str, Any]:
         ctx = self.ctx
@@ -853,7 +892,7 @@ class _ShapeBuilder:
     @staticmethod
     def _text(item: _ShapeRow, name: str) -> str:
         """The text of an optional point column as read (only shape_dist_traveled is one)."""
-        return item.kept.get(name, item.distance)
+        return (item.kept or {}).get(name, item.distance)
 
     def build(self) -> Shape | None:
         """The Shape, or None when every row of it was set aside."""
@@ -913,8 +952,8 @@ class _ShapeBuilder:
             "invalid_shape_point" if column else "single_shape_point",
         )
         header = self.ctx.shape_header
-        kept = _padded(header, dict(zip(header, item.raw, strict=False)))
-        self.ctx.refuse(error, SHAPES_FILE, _row_text(header, item.raw), kept)
+        kept = _padded(header, item.row(self.shape_id, self.extra))
+        self.ctx.refuse(error, SHAPES_FILE, _row_text(header, kept), kept)
 
     def _failure(self, errors: Sequence[Any]) -> RowError:
         parts = []

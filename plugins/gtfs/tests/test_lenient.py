@@ -346,3 +346,25 @@ def test_a_file_with_a_repeated_column_name_is_kept_byte_for_byte(tmp_path):
     target = tmp_path / "out"
     assert round_trip(records, target) == records
     assert (target / "fare_attributes.txt").read_text(encoding="utf-8") == fares
+
+
+def test_bad_shape_points_are_set_aside_and_written_back(tmp_path):
+    source = feed(
+        tmp_path,
+        shapes_txt="shape_id,shape_pt_lat,shape_pt_lon,shape_pt_sequence,shape_dist_traveled,note\n"
+        "SH,1,1,1,0,a\nSH,95,1.1,2,1,b\nSH,1.2,1.2,2,2,c\nSH,1.3,1.3,2,3,d\nONE,1,1,1,,e\n",
+    )
+    log = SetAsideLog()
+    records, _ = read(source, log)
+    assert log.set_aside_counts == {
+        "number_out_of_range": 1,  # latitude 95
+        "invalid_shape_point": 1,  # sequence 2 again
+        "single_shape_point": 1,  # a shape of one point
+    }
+    (shape,) = [r for r in records if isinstance(r, Shape)]
+    assert [(p.sequence, p.lat) for p in shape.points] == [(1, 1.0), (2, 1.2)]
+    kept = shape.extensions["gtfs-rows"]["shapes.txt"]
+    assert [row["note"] for row in kept] == ["b", "d", "e"]
+    target = tmp_path / "out"
+    assert round_trip(records, target) == records
+    assert len((target / "shapes.txt").read_text().splitlines()) == 6
