@@ -476,3 +476,41 @@ def test_a_boolean_is_not_a_polyline_factor() -> None:
     value = {"factor": True, "points": [{"latitude": 0.0, "longitude": 0.0}]}
     with pytest.raises(EncodeError):
         LPP.encode_downlink({"polyline_2": value})
+
+
+@pytest.mark.parametrize(
+    ("frame", "field"),
+    [
+        (b"\x7f" + df702(1, 1, 0, 0, (0, 0))[1:], "byte 0"),
+        (df702(1, 1, 0, 0, (0, 0))[:16] + b"\x80", "byte 16"),
+        (df702(1, 1, 0, 0, (0, 0))[:4] + b"\x12" + df702(1, 1, 0, 0, (0, 0))[5:], "byte 4"),
+    ],
+    ids=["header-below", "trailer", "length"],
+)
+def test_df702_frame_errors_name_the_byte(frame: bytes, field: str) -> None:
+    with pytest.raises(DecodeError) as caught:
+        DF702.decode_uplink(3, frame)
+    assert caught.value.field == field
+
+
+def test_df702_gps_frame_south_west_with_alarms() -> None:
+    # -4.35 and -50.85 as float32 little-endian (0xC08B3333, 0xC24B6666); full and tilt set
+    frame = bytes(
+        [0x80, 0x00, 0x01, 0x02, 0x19, 0x00, 0x64, 0x00, 0x33, 0x33, 0x8B, 0xC0,
+         0x66, 0x66, 0x4B, 0xC2, 5, 0x01, 10, 0x10, 0x10, 0x00, 0x00, 0x00, 0x81]
+    )  # fmt: skip
+    decoded = DF702.decode_uplink(3, frame)
+    assert decoded["longitude"] == f"{-4 * (1 + 0x0B3333 / 0x7FFFFF):.6f}"
+    assert decoded["latitude"] == f"{-32 * (1 + 0x4B6666 / 0x7FFFFF):.6f}"
+    assert (decoded["full"], decoded["fire"], decoded["tilt"], decoded["battery"]) == (
+        True, False, True, False,
+    )  # fmt: skip
+    assert decoded["angle"] == "-10 °"
+    assert decoded["temperature"] == "5 ℃"
+
+
+def test_df702_parameter_frame_with_the_short_range() -> None:
+    frame = bytes([0x80, 0x00, 0x01, 0x03, 0x19, 0, 0, 1, 1, 15, 0, 15, 0, 0] + [0] * 10 + [0x81])
+    decoded = DF702.decode_uplink(3, frame)
+    assert decoded["ultrasonic_range"] == "2000 mm"
+    assert decoded["tilt_enable"] is False
