@@ -219,3 +219,52 @@ def test_what_is_not_a_gtfs_time_is_refused(text: str) -> None:
 def test_what_is_not_a_gtfs_date_is_refused(text: str) -> None:
     with pytest.raises(ValueError, match=r"YYYYMMDD|month must be"):
         DAY.parse(text, {}, NAMESPACE)
+
+
+@pytest.mark.parametrize("text", ["12:70:00", "12:00:70", "12:99:99"])
+def test_minutes_and_seconds_stop_at_59(text: str) -> None:
+    with pytest.raises(ValueError, match="not a GTFS time"):
+        TIME.parse(text, {}, NAMESPACE)
+
+
+def test_the_column_table_is_immutable() -> None:
+    from dataclasses import FrozenInstanceError
+
+    from interop_gtfs.columns import FILES
+
+    with pytest.raises(FrozenInstanceError):
+        FILES[0].columns[0].required = False  # type: ignore[misc]
+    with pytest.raises(FrozenInstanceError):
+        FILES[0].name = "other.txt"  # type: ignore[misc]
+
+
+def test_a_value_that_cannot_be_written_names_its_column() -> None:
+    from interop_gtfs.columns import Column, format_value
+
+    from interop.errors import EncodeError
+
+    column = Column("shape_dist_traveled", "distance_traveled", FLOAT)
+    for value in ([1.5], "far"):
+        with pytest.raises(EncodeError) as caught:
+            format_value(column, value, None, IDS, "test")
+        assert caught.value.field == "shape_dist_traveled"
+
+
+def test_columns_the_reference_requires_are_written_even_when_empty(tmp_path: Path) -> None:
+    """``transfers`` is Required with an empty value meaning unlimited transfers; the times
+    and ``stop_id`` of ``stop_times.txt`` are conditionally required: their headers stay."""
+    fare = next(r for r in RECORDS if r.kind == "transit_fare")
+    call = next(r for r in RECORDS if r.kind == "transit_call")
+    GtfsWriter().write(
+        [[fare.model_copy(update={"transfers": None, "operator": None,
+                                  "transfer_duration": None}),
+          call.model_copy(update={"arrival": None, "departure": None, "headsign": None,
+                                  "pickup_type": None, "drop_off_type": None,
+                                  "continuous_pickup": None, "continuous_drop_off": None,
+                                  "distance_traveled": None, "timepoint": None})]],
+        tmp_path / "feed",
+    )  # fmt: skip
+    fares = (tmp_path / "feed" / "fare_attributes.txt").read_bytes()
+    assert fares == b"fare_id,price,currency_type,payment_method,transfers\r\nF1,1.50,EUR,1,\r\n"
+    times = (tmp_path / "feed" / "stop_times.txt").read_bytes()
+    assert times == (b"trip_id,arrival_time,departure_time,stop_id,stop_sequence\r\nT1,,,P2,4\r\n")
