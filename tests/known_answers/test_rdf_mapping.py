@@ -206,6 +206,24 @@ CASES: list[tuple[str, Record, str]] = [
         """,
     ),
     (
+        "place_multipolygon",
+        Place(
+            id="urn:x:place:5",
+            geometry=Geometry(
+                type="MultiPolygon", coordinates=[[[[0, 0], [1, 0], [1, 1], [0, 0]]]]
+            ),
+        ),
+        """
+        <urn:x:place:5> a saref:FeatureOfInterest, geo:Feature ;
+            geo:hasGeometry [
+                a geo:Geometry ;
+                geo:asGeoJSON
+        '{"coordinates":[[[[0,0],[1,0],[1,1],[0,0]]]],"type":"MultiPolygon"}'^^geo:geoJSONLiteral ;
+                geo:asWKT "MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0)))"^^geo:wktLiteral
+            ] .
+        """,
+    ),
+    (
         "place_empty_geometry",
         Place(id="urn:x:place:4", geometry=Geometry(type="MultiPoint", coordinates=[])),
         """
@@ -431,5 +449,19 @@ def test_a_json_list_literal_reads_back_and_anything_else_is_refused(
     (node, literal), *_ = graph.subject_objects(URIRef(predicate))
     for wrong in ('{"points": []}', '[{"not": "a point"}]'):
         graph.set((node, URIRef(predicate), Literal(wrong, datatype=literal.datatype)))
+        with pytest.raises(ValidationError):
+            from_graph(graph)
+
+
+def test_a_translated_text_reads_back_and_anything_else_is_refused() -> None:
+    from interop.model.realtime import ServiceAlert
+
+    alert = ServiceAlert(id="urn:x:alert:1", header={"en": "Stop moved", "fr": "Arrêt déplacé"})
+    graph = to_graph([alert])
+    assert from_graph(graph) == [alert]
+    predicate = URIRef("https://w3id.org/interop/ontology#headerText")
+    (node, literal), *_ = graph.subject_objects(predicate)
+    for wrong in ('["Stop moved"]', '{"en": 1}'):
+        graph.set((node, predicate, Literal(wrong, datatype=literal.datatype)))
         with pytest.raises(ValidationError):
             from_graph(graph)

@@ -215,3 +215,18 @@ QUDT_FACTORS = {
 def test_units_outside_om_have_qudts_factors() -> None:
     fallbacks = {unit.iri: unit.factor for unit in DEFAULT_UNITS if not unit.in_om}
     assert fallbacks == QUDT_FACTORS
+
+
+@pytest.mark.parametrize(("source", "target"), [("m", "Cel"), ("Cel", "m"), ("W", "J"), ("J", "W")])
+def test_units_of_different_quantities_never_convert(source: str, target: str) -> None:
+    from interop.errors import UnitError
+
+    with pytest.raises(UnitError):
+        convert(1, source, target)
+
+
+def test_a_unit_is_immutable() -> None:
+    from dataclasses import FrozenInstanceError
+
+    with pytest.raises(FrozenInstanceError):
+        DEFAULT_UNITS[0].factor = Fraction(2)  # type: ignore[misc]
