@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 __all__ = ["Ingress", "KeyFunction"]
 
@@ -45,3 +46,8 @@ class Ingress:
     auth_header: str | None = None
     """A header the vendor system can be told to send with a shared secret (The Things
     Stack's webhook "additional headers"); the gateway also accepts ``Authorization: Bearer``."""
+    samples: Path | None = None
+    """Example messages as this ingress receives them (a folder of files, or a ``.jsonl``
+    file of one message per line), posted by ``interop demo`` to a running gateway."""
+    sample_hints: Mapping[str, str] = field(default_factory=dict)
+    """Query parameters to post the samples with (e.g. ``{"event": "up"}``)."""

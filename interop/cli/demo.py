@@ -28,6 +28,8 @@ def demo(
     results = registry.demo(output)
     swap, swap_ok = _lighting_demo(registry, output)
     results += swap
+    served, served_ok = _gateway_demo(registry, output)
+    results += served
     if not results:
         err_console.print("no installed plugin has a demo (see `interop plugins`)")
         raise typer.Exit(1)
@@ -38,7 +40,7 @@ def demo(
     table.add_column("what it did")
     table.add_column("outputs", overflow="fold")
     table.add_column("SHACL check of RDF outputs")
-    failed = not swap_ok
+    failed = not (swap_ok and served_ok)
     for result in results:
         reports = [validate_file(str(p)) for p in result.outputs if p.suffix in _RDF_SUFFIXES]
         failed |= not all(r.conforms for r in reports)
@@ -62,6 +64,41 @@ def demo(
             console.print(detail)
     if failed:
         raise typer.Exit(1)
+
+
+def _gateway_demo(registry: Any, output: Path) -> tuple[list[Any], bool]:
+    """Start the gateway, post every ingress's sample messages over HTTP, say what happened."""
+    import asyncio
+
+    from interop.adapters import DemoResult
+    from interop.gateway.demo import run_gateway_demo
+
+    report = asyncio.run(run_gateway_demo(registry, output))
+    if not report.posted:
+        return [], True
+    rows = tuple(
+        (
+            name,
+            str(report.posted[name]),
+            ", ".join(f"{n}x HTTP {status}" for status, n in sorted(report.answers[name].items())),
+        )
+        for name in sorted(report.posted)
+    )
+    delivered = ", ".join(f"{sink} {n}" for sink, n in sorted(report.delivered.items()))
+    summary = (
+        f"served on {report.url} with the sample city policy; posted "
+        f"{sum(report.posted.values())} sample messages over HTTP: {report.stored} records "
+        f"stored, {report.pseudonymised} values pseudonymised, {report.dead_lettered} "
+        f"dead-lettered, delivered: {delivered or 'nothing'}"
+    )
+    result = DemoResult(
+        plugin="gateway (interop serve)",
+        summary=summary,
+        outputs=report.outputs,
+        columns=("ingress", "posted", "answers"),
+        rows=rows,
+    )
+    return [result], report.ok
 
 
 def _lighting_demo(registry: Any, output: Path) -> tuple[list[Any], bool]:

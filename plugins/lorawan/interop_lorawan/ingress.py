@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -70,6 +71,10 @@ key), or the downlink id, or for events without an id their own time and content
 _MAX_ID = 128
 
 
+_SAMPLES = Path(__file__).resolve().parent / "samples" / "uplinks.jsonl"
+"""The bundled TTS uplinks, posted to ``tts-uplink`` by ``interop demo``."""
+
+
 def ingresses() -> list[Ingress]:
     """The plugin's webhook routes and MQTT topics, in the order the gateway mounts them."""
     tts_hints = {"network": "ttn-v3"}
@@ -88,6 +93,7 @@ def ingresses() -> list[Ingress]:
             mqtt_topics=(f"v3/{{app}}@{{tenant}}/devices/+/{topic}",),
             key=tts_key,
             auth_header=AUTH_HEADER,
+            samples=_SAMPLES if name == "tts-uplink" else None,
         )
         for name, what, topic in tts
     ]

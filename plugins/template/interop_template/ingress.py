@@ -9,6 +9,7 @@ format, so a sensor that sends the same message twice is stored once.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 import orjson
 
@@ -39,6 +40,7 @@ INGRESSES = (
         mqtt_topics=("sensors/{site}/+",),
         media_types=("application/json", "application/vnd.interop-template+json"),
         key=sensor_message_key,
+        samples=Path(__file__).resolve().parent / "samples",
     ),
 )
 """The template plugin's ingress points (one webhook, one MQTT topic filter)."""

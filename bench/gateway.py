@@ -1,0 +1,237 @@
+"""The gateway under load on loopback: TTS uplinks by webhook and by MQTT, against floors.
+
+One command runs, each server in a child process of its own and the load generator here:
+
+* webhooks: ``n`` The Things Stack v3 uplinks with Cayenne LPP payloads (three readings
+  each) posted by ``c`` concurrent connections to ``interop serve`` (decode + default
+  policy + SQLite store at durability ``full``; every 2xx is durable), against the floor:
+  a bare aiohttp handler that commits the raw body to the same store (``Store.accept``,
+  same durability) and answers 200. Reported: messages/s, p50 and p99 latency, the ratio.
+* MQTT: the same uplinks published at QoS 1 to a mosquitto broker on loopback; the
+  gateway subscribes (PUBACK after commit) and the time runs until every message is in the
+  inbox, against the floor: a bare aiomqtt subscriber committing raw messages to the same
+  store with manual acknowledgement, in the same batches.
+
+``uv run python -m bench.gateway [--messages N] [--connections C]``. Bounded: N messages,
+and every wait has a timeout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiohttp
+
+from bench.lorawan import uplink_messages
+from interop.testing.servers import free_port, mosquitto_binary, running_mosquitto
+
+RESULTS = Path(__file__).resolve().parent / "results"
+TOKEN = "bench-token"
+TTS_TOPIC = "v3/city-sensors@ttn/devices/{device}/up"
+
+
+def _gateway_config(folder: Path, broker_port: int | None) -> Path:
+    mqtt = (
+        f'[ingress.mqtt]\nurl = "mqtt://127.0.0.1:{broker_port}"\nclient_id = "bench-gw"\n'
+        f'[ingress.mqtt.topics]\napp = "city-sensors"\ntenant = "ttn"\n'
+        if broker_port
+        else ""
+    )
+    text = (
+        f'sink = []\n[server]\nlog_format = "text"\n[store]\nlocation = "{folder / "store"}"\n'
+        f'[[ingress]]\nplugin = "lorawan"\nname = "tts-uplink"\n'
+        f'hints = {{codec = "cayenne-lpp"}}\n{mqtt}'
+    )
+    path = folder / "gateway.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@contextlib.contextmanager
+def _child(command: list[str], url: str, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    env = {**os.environ, "INTEROP_INGEST_TOKEN": TOKEN, "INTEROP_PLUGINS": "lorawan"}
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, stdout=out, stderr=out, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        import urllib.request
+
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(url, timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+async def _load(url: str, bodies: list[bytes], connections: int) -> dict[str, float]:
+    latencies: list[float] = []
+    failures = 0
+    queue = list(reversed(bodies))
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    connector = aiohttp.TCPConnector(limit=connections)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def client() -> None:
+            nonlocal failures
+            while queue:
+                body = queue.pop()
+                start = time.perf_counter()
+                async with session.post(url, data=body, headers=headers) as response:
+                    await response.read()
+                    if response.status >= 300:
+                        failures += 1
+                latencies.append(time.perf_counter() - start)
+
+        begin = time.perf_counter()
+        await asyncio.gather(*(client() for _ in range(connections)))
+        elapsed = time.perf_counter() - begin
+    latencies.sort()
+    return {
+        "messages": len(bodies),
+        "failures": failures,
+        "seconds": elapsed,
+        "per_second": len(bodies) / elapsed,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+    }
+
+
+def _webhooks(folder: Path, bodies: list[bytes], connections: int) -> dict[str, object]:
+    rows: dict[str, object] = {}
+    floor_port, gateway_port = free_port(), free_port()
+    floor_cmd = [sys.executable, "-m", "bench.gateway_floor", "http", str(floor_port),
+                 str(folder / "floor-store")]  # fmt: skip
+    with _child(floor_cmd, f"http://127.0.0.1:{floor_port}/healthz", folder / "floor.log"):
+        asyncio.run(_load(f"http://127.0.0.1:{floor_port}/ingest", bodies[:200], connections))
+        rows["floor"] = asyncio.run(
+            _load(f"http://127.0.0.1:{floor_port}/ingest", bodies, connections)
+        )
+    config = _gateway_config(folder / "gw", None) if (folder / "gw").mkdir() is None else None
+    assert config is not None
+    gateway_cmd = [sys.executable, "-c", "from interop.cli import main; main()", "serve",
+                   "--config", str(config), "--port", str(gateway_port)]  # fmt: skip
+    url = f"http://127.0.0.1:{gateway_port}"
+    with _child(gateway_cmd, f"{url}/healthz", folder / "gateway.log"):
+        warm = [b.replace(b'"as:up:01HZ', b'"as:up:warm01HZ') for b in bodies[:200]]
+        asyncio.run(_load(f"{url}/ingest/lorawan/tts-uplink", warm, connections))
+        rows["gateway"] = asyncio.run(
+            _load(f"{url}/ingest/lorawan/tts-uplink", bodies, connections)
+        )
+    return rows
+
+
+def _mqtt(folder: Path, bodies: list[bytes]) -> dict[str, object]:
+    import aiomqtt
+
+    rows: dict[str, object] = {}
+
+    async def publish(broker_port: int) -> None:
+        async with aiomqtt.Client("127.0.0.1", broker_port, identifier="bench-pub",
+                                  max_inflight_messages=1000) as client:  # fmt: skip
+            for index, body in enumerate(bodies):
+                device = f"lpp-node-{index % 200:03d}"
+                await client.publish(TTS_TOPIC.format(device=device), body, qos=1)
+
+    def inbox_count(location: Path) -> int:
+        from interop.store import open_store
+
+        async def go() -> int:
+            if not location.exists():
+                return 0
+            async with open_store(location) as store:
+                return (await store.stats()).inbox_total
+
+        return asyncio.run(go())
+
+    def timed(broker_port: int, store: Path) -> dict[str, float]:
+        begin = time.perf_counter()
+        asyncio.run(publish(broker_port))
+        deadline = time.monotonic() + 300
+        while inbox_count(store) < len(bodies) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - begin
+        return {"messages": len(bodies), "seconds": elapsed, "per_second": len(bodies) / elapsed}
+
+    with running_mosquitto() as (broker_port, _):
+        floor_cmd = [sys.executable, "-m", "bench.gateway_floor", "mqtt", str(broker_port),
+                     str(folder / "mqtt-floor")]  # fmt: skip
+        health_port = free_port()
+        floor_cmd.append(str(health_port))
+        with _child(floor_cmd, f"http://127.0.0.1:{health_port}/healthz", folder / "mf.log"):
+            time.sleep(0.5)
+            rows["floor"] = timed(broker_port, folder / "mqtt-floor")
+        gw = folder / "mqtt-gw"
+        gw.mkdir()
+        config = _gateway_config(gw, broker_port)
+        gateway_port = free_port()
+        gateway_cmd = [sys.executable, "-c", "from interop.cli import main; main()", "serve",
+                       "--config", str(config), "--port", str(gateway_port)]  # fmt: skip
+        with _child(gateway_cmd, f"http://127.0.0.1:{gateway_port}/healthz", gw / "log"):
+            time.sleep(1.0)
+            rows["gateway"] = timed(broker_port, gw / "store")
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run both measurements, print a table, write ``results/gateway.json`` and ``.md``."""
+    parser = argparse.ArgumentParser(prog="python -m bench.gateway", description=__doc__)
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--no-mqtt", action="store_true")
+    args = parser.parse_args(argv)
+    bodies = uplink_messages(args.messages, 7)
+    with tempfile.TemporaryDirectory(prefix="bench-gateway-") as tmp:
+        folder = Path(tmp)
+        result: dict[str, object] = {
+            "created": datetime.now(UTC).isoformat(),
+            "webhooks": _webhooks(folder, bodies, args.connections),
+        }
+        if not args.no_mqtt and mosquitto_binary() is not None:
+            result["mqtt"] = _mqtt(folder, bodies)
+    lines = ["# Gateway under load (loopback, durability full)", "",
+             "| path | server | messages | msg/s | p50 ms | p99 ms | time ÷ floor |",
+             "|---|---|---:|---:|---:|---:|---:|"]  # fmt: skip
+    for path in ("webhooks", "mqtt"):
+        rows = result.get(path)
+        if not isinstance(rows, dict):
+            continue
+        floor = rows["floor"]["per_second"]
+        for server in ("floor", "gateway"):
+            row = rows[server]
+            lines.append(
+                f"| {path} | {server} | {row['messages']:,} | {row['per_second']:,.0f} | "
+                f"{row.get('p50_ms', float('nan')):.1f} | {row.get('p99_ms', float('nan')):.1f} | "
+                f"{floor / row['per_second']:.2f} |"
+            )
+    text = "\n".join(lines) + "\n"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "gateway.md").write_text(text, encoding="utf-8")
+    (RESULTS / "gateway.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
