@@ -56,21 +56,25 @@ def test_sigkill_during_webhooks_loses_no_acknowledged_message(tmp_path):
     gateway = GatewayProcess(config, port(), tmp_path / "gw.log").start()
     acked: set[int] = set()
     rng = random.Random(7)
-    total = 150
+    total = 120
+    kill_at = {15, 45, 75, 100}  # after this many acknowledgements, kill during the next post
     pending = list(range(total))
     kills = 0
     try:
         while pending:
             index = pending.pop(0)
+            if len(acked) in kill_at and gateway.process is not None:
+                kill_at.discard(len(acked))
+                threading.Timer(rng.uniform(0.0, 0.02), gateway.kill).start()
+                kills += 1
             status = post(f"{gateway.url}/ingest/template/sensors", sensor_message(index))
             if status in (200, 202):
                 acked.add(index)
             else:
                 pending.append(index)  # not acknowledged: the client sends it again
-                gateway.start()
-            if kills < 4 and rng.random() < 0.02:
-                gateway.kill()
-                kills += 1
+                time.sleep(0.05)
+                if gateway.process is None:
+                    gateway.start()
     finally:
         gateway.terminate()
     assert kills == 4
