@@ -185,11 +185,7 @@ def _property_iri(ref: str | None) -> str | None:
         return ref
     from interop.model.properties import default_property_registry
 
-    registry = default_property_registry()
-    for spec in registry:
-        if spec.key == ref:
-            return spec.iri
-    raise ValidationError("unknown property", source=ref, field="retention.property")
+    return default_property_registry().get(ref).iri
 
 
 def _letter_json(letter: DeadLetter) -> str:

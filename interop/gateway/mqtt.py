@@ -67,7 +67,6 @@ class MqttIngestion:
     pipeline: Pipeline
     metrics: GatewayMetrics
     client_id: str
-    connected: asyncio.Event
     backoff_cap: float = 10.0
 
     @property
@@ -95,7 +94,6 @@ class MqttIngestion:
                 await self._session(parts.hostname, parts.port or 1883, password, topics)
                 attempt = 0
             except aiomqtt.MqttError as exc:
-                self.connected.clear()
                 self.metrics.mqtt_reconnects.labels(self.source).inc()
                 delay = random.uniform(0, min(self.backoff_cap, 0.2 * 2**attempt))
                 attempt = min(attempt + 1, 20)
@@ -123,7 +121,6 @@ class MqttIngestion:
         async with client:
             for topic in topics:
                 await client.subscribe(topic, qos=1)
-            self.connected.set()
             log.info("MQTT %s subscribed to %s", self.source, topics)
             await self._consume(client)
 

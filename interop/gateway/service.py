@@ -250,7 +250,6 @@ class Gateway:
             self.pipeline,
             self.metrics,
             config.client_id or f"interop-{worker}-{mounted.plugin}-{mounted.ingress.name}",
-            asyncio.Event(),
         )
         self.mqtt.append(ingestion)
         task = asyncio.create_task(ingestion.run(), name=f"mqtt-{ingestion.source}")

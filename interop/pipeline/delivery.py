@@ -93,8 +93,6 @@ class DeliveryWorker:
         self.idle = idle
         self.wake = asyncio.Event()
         self._stopping = False
-        self.caught_up = asyncio.Event()
-        """Set whenever the worker found nothing left to deliver."""
         self.failing_since: float | None = None
         """Monotonic time of the first failure of the current outage; None while delivering."""
         self.last_error: str | None = None
@@ -117,10 +115,8 @@ class DeliveryWorker:
                 items = await self.store.pending(name, limit=self.binding.batch_size)
                 if not items:
                     self.counters.lag[name] = 0
-                    self.caught_up.set()
                     await self._sleep(self.idle)
                     continue
-                self.caught_up.clear()
                 records = self.policy.for_sink(name, [item.record for item in items])
                 refused = await self._deliver(records)
                 await self.store.advance(name, items[-1].seq)

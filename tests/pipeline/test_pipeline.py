@@ -223,3 +223,26 @@ def test_a_sink_that_raises_a_bug_does_not_block_the_others(tmp_path, registry):
     assert len(good.got) == 3
     assert counters.refused == {"broken": 3}
     assert {d.code for d in letters} == {"sink-error"}
+
+
+def test_ingest_from_an_async_file_source(tmp_path, registry):
+    """Pipeline.ingest takes any async iterator of raw messages (here a folder of files)."""
+    from pathlib import Path
+
+    from interop.pipeline.sources import file_messages
+
+    samples = Path(__file__).resolve().parents[2] / "plugins/template/interop_template/samples"
+
+    async def go():
+        async with open_store(tmp_path / "store") as store:
+            route = [Route("template", "template")]
+            async with Pipeline(store, registry[0], route, backoff=FAST) as pipeline:
+                first = await pipeline.ingest(file_messages(samples, "template"), batch=2)
+                again = await pipeline.ingest(file_messages(samples, "template"))
+                await pipeline.wait_processed()
+            return first, again, await store.stats()
+
+    first, again, stats = run(go())
+    assert (first, again) == (3, 0)
+    assert stats.records == 9
+    assert stats.inbox_pending == 0
