@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from aiohttp import web
+from interop_ngsild.decoder import from_entity
 from interop_ngsild.sink import BrokerSink
 
 from interop.errors import RecordsRefused, SourceUnavailable, ValidationError
@@ -16,17 +17,36 @@ from interop.model.base import Point
 from interop.model.device import Device, DeviceKind
 from interop.model.observation import Measurement
 from interop.model.properties import SAREF
+from interop.model.records import Record, RecordAdapter
 from interop.model.units import OM
+from interop.pipeline import Backoff, Pipeline, Route, SinkBinding
+from interop.pipeline.sources import message_key
+from interop.store import DeadLetterStage, RawMessage, open_store
 
 ERRORS = "https://uri.etsi.org/ngsi-ld/errors/"
 
 
+def _problem(name: str, status: int, detail: str) -> dict[str, Any]:
+    """An NGSI-LD ProblemDetails body (RFC 7807 with the ETSI error type URIs)."""
+    return {"type": ERRORS + name, "title": name, "status": status, "detail": detail}
+
+
 class BrokerDouble:
-    """Entities by id, temporal instances, and scripted refusals or transient failures."""
+    """A minimal NGSI-LD broker on loopback following GS CIM 009's status codes.
+
+    Batch upsert answers 201 (all created, their ids), 204 (all updated) or 207 (success
+    ids and per-entity ProblemDetails); a request that is not an entity array in
+    ``application/json`` (context in a Link header, none inline) or ``application/ld+json``
+    (an ``@context`` on every entity) is refused whole with 400/415 ProblemDetails. The
+    temporal API answers 201 or 204. ``refuse`` and ``flaky`` script per-entity failures;
+    ``accepted`` and ``history`` log every entity the broker took, in order.
+    """
 
     def __init__(self) -> None:
         self.entities: dict[str, dict[str, Any]] = {}
         self.temporal: dict[str, list[Any]] = {}
+        self.accepted: list[dict[str, Any]] = []
+        self.history: list[dict[str, Any]] = []
         self.refuse: set[str] = set()
         self.flaky: dict[str, int] = {}
         self.upsert_bodies: list[list[str]] = []
@@ -36,50 +56,76 @@ class BrokerDouble:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
 
+    @staticmethod
+    def _refusal(request: web.Request, body: Any) -> web.Response | None:
+        """The whole-request error a broker answers for a malformed request, if any."""
+        media = request.content_type
+        if media not in ("application/json", "application/ld+json"):
+            problem = _problem("InvalidRequest", 415, f"unsupported media type {media}")
+            return web.json_response(problem, status=415, content_type="application/problem+json")
+        entities = body if isinstance(body, list) else [body]
+        inline = [isinstance(e, dict) and "@context" in e for e in entities]
+        if media == "application/ld+json" and not all(inline):
+            detail = "application/ld+json needs an @context in the payload"
+        elif media == "application/json" and any(inline):
+            detail = "application/json must not carry an @context in the payload"
+        elif not all(isinstance(e, dict) and "id" in e and "type" in e for e in entities):
+            detail = "every entity needs an id and a type"
+        else:
+            return None
+        return web.json_response(
+            _problem("BadRequestData", 400, detail),
+            status=400,
+            content_type="application/problem+json",
+        )
+
     async def upsert(self, request: web.Request) -> web.Response:
         self.tenants.append(request.headers.get("NGSILD-Tenant"))
-        body = await request.json()
+        try:
+            body = await request.json()
+        except ValueError:
+            problem = _problem("InvalidRequest", 400, "the payload is not JSON")
+            return web.json_response(problem, status=400, content_type="application/problem+json")
+        if not isinstance(body, list):
+            problem = _problem("BadRequestData", 400, "an array of entities is expected")
+            return web.json_response(problem, status=400, content_type="application/problem+json")
+        refusal = self._refusal(request, body)
+        if refusal is not None:
+            return refusal
         self.upsert_bodies.append([entity["id"] for entity in body])
-        created, errors = [], []
+        created, updated, errors = [], [], []
         for entity in body:
             entity_id = entity["id"]
             if entity_id in self.refuse:
-                errors.append(
-                    {
-                        "entityId": entity_id,
-                        "error": {
-                            "type": ERRORS + "BadRequestData",
-                            "title": "Bad request data",
-                            "detail": f"attribute of {entity_id} is not valid",
-                            "status": 400,
-                        },
-                    }
-                )
+                detail = f"attribute of {entity_id} is not valid"
+                problem = _problem("BadRequestData", 400, detail)
+                errors.append({"entityId": entity_id, "error": problem})
             elif self.flaky.get(entity_id, 0) > 0:
                 self.flaky[entity_id] -= 1
-                errors.append(
-                    {
-                        "entityId": entity_id,
-                        "error": {"type": ERRORS + "InternalError", "status": 503},
-                    }
-                )
+                problem = _problem("InternalError", 503, "storage is busy")
+                errors.append({"entityId": entity_id, "error": problem})
             else:
-                if entity_id not in self.entities:
-                    created.append(entity_id)
+                (updated if entity_id in self.entities else created).append(entity_id)
                 self.entities.setdefault(entity_id, {}).update(entity)
+                self.accepted.append(entity)
         if errors:
-            return web.json_response({"success": created, "errors": errors}, status=207)
+            return web.json_response({"success": created + updated, "errors": errors}, status=207)
         if created:
             return web.json_response(created, status=201)
         return web.Response(status=204)
 
     async def temporal_post(self, request: web.Request) -> web.Response:
         entity = await request.json()
+        refusal = self._refusal(request, entity)
+        if refusal is not None:
+            return refusal
+        known = entity["id"] in self.temporal
         instances = self.temporal.setdefault(entity["id"], [])
         for name, value in entity.items():
             if name != "@context" and isinstance(value, list):
                 instances.extend((name, item["observedAt"]) for item in value)
-        return web.Response(status=201 if len(instances) else 204)
+        self.history.append(entity)
+        return web.Response(status=204 if known else 201)
 
     async def start(self) -> None:
         app = web.Application()
@@ -90,12 +136,32 @@ class BrokerDouble:
         await web.TCPSite(self.runner, "127.0.0.1", self.port).start()
 
     async def stop(self) -> None:
-        assert self.runner is not None
-        await self.runner.cleanup()
+        """Shut the server down: from now on connections are refused."""
+        if self.runner is not None:
+            await self.runner.cleanup()
+            self.runner = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def delivered(self) -> dict[str, Record]:
+        """Every record the broker holds, decoded back: current entities and their history.
+
+        A history entity carries only the attributes with ``observedAt``; the entity's
+        other attributes (its device, location) come from the entity the broker holds.
+        """
+        out: dict[str, Record] = {}
+        for entity in self.accepted:
+            out.update((record.id, record) for record in from_entity(entity))
+        for entity in self.history:
+            static = {
+                name: value
+                for name, value in self.entities[entity["id"]].items()
+                if not (isinstance(value, dict) and "observedAt" in value)
+            }
+            out.update((record.id, record) for record in from_entity({**static, **entity}))
+        return out
 
 
 def _readings(count: int, start: int = 0) -> list[Measurement | Device]:
@@ -198,5 +264,105 @@ def test_link_header_mode_sends_no_inline_context() -> None:
             await broker.stop()
         assert all("@context" not in entity for entity in broker.entities.values())
         assert broker.temporal == {}
+
+    asyncio.run(scenario())
+
+
+def _city_stream(count: int) -> list[Record]:
+    """Located sensors, then temperature (WeatherObserved) and power (DeviceMeasurement)."""
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+    sensors: list[Record] = [
+        Device(
+            id=f"urn:x:sensor:{index}",
+            device_kind=DeviceKind.SENSOR,
+            location=Point(lat=52.0 + index / 100, lon=4.0),
+            measures=frozenset({SAREF + "Temperature", SAREF + "Power"}),
+        )
+        for index in range(4)
+    ]
+    readings: list[Record] = [
+        Measurement(
+            id=f"urn:x:reading:{index}",
+            property=SAREF + ("Temperature" if index % 2 else "Power"),
+            value=float(index) / 4,
+            unit=OM + ("degreeCelsius" if index % 2 else "watt"),
+            timestamp=base + timedelta(seconds=index),
+            device=f"urn:x:sensor:{index % 4}",
+        )
+        for index in range(count)
+    ]
+    return sensors + readings
+
+
+def _messages(records: list[Record]) -> list[RawMessage]:
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    out = []
+    for record in records:
+        payload = RecordAdapter.dump_json(record)
+        out.append(RawMessage("records", message_key("records", payload), payload, at))
+    return out
+
+
+async def _until(condition: Any, what: str, timeout: float = 20.0) -> None:
+    """Poll ``condition`` until it holds (a bounded wait for background delivery)."""
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.01)
+    assert condition(), what
+
+
+def test_pipeline_stream_survives_a_broker_stopped_and_restarted_mid_stream(tmp_path) -> None:
+    """A pipeline with a real store delivers everything it stored, across a broker outage.
+
+    The broker is shut down (connections refused) after the first deliveries and started
+    again on the same port later; the refused device goes to the dead letter with the
+    broker's words; every other stored record is in the broker, exactly as stored.
+    """
+
+    async def scenario() -> None:
+        records = _city_stream(60)
+        messages = _messages(records)
+        broker = BrokerDouble()
+        broker.refuse.add("urn:x:sensor:3")
+        await broker.start()
+        sink = BrokerSink.from_mapping(
+            {"url": broker.url, "tenant": "city", "batch_size": 7, "retry_delay": 0.01}
+        )
+        fast = Backoff(base=0.01, cap=0.05)
+        async with open_store(tmp_path / "store") as store:
+            binding = SinkBinding("city-broker", sink, "EEA", batch_size=10)
+            routes = [Route("records", "records")]
+            pipeline = Pipeline(store, None, routes, sinks=[binding], backoff=fast)
+            try:
+                async with pipeline:
+                    await pipeline.submit(messages[:24])
+                    await _until(lambda: len(broker.accepted) >= 5, "first deliveries")
+                    await broker.stop()
+                    retries = pipeline.counters.retries["city-broker"]
+                    await pipeline.submit(messages[24:44])
+                    await pipeline.wait_processed()
+                    await _until(
+                        lambda: pipeline.counters.retries["city-broker"] >= retries + 3,
+                        "deliveries failing while the broker is down",
+                    )
+                    stalled = len(broker.accepted)
+                    await broker.start()
+                    await pipeline.submit(messages[44:])
+                    await pipeline.wait_processed()
+                    await asyncio.wait_for(pipeline.wait_delivered(), 30)
+            finally:
+                await broker.stop()
+            stored = [record for _, record in await store.scan(limit=1000)]
+            letters = await store.dead_letters()
+        assert stalled < len(broker.accepted)
+        assert len(stored) == len(records)
+        assert [(d.key, d.stage) for d in letters] == [("urn:x:sensor:3", DeadLetterStage.DELIVERY)]
+        assert "BadRequestData" in letters[0].reason
+        assert "attribute of urn:x:sensor:3 is not valid" in letters[0].reason
+        assert broker.history, "measured values also went to the temporal API"
+        delivered = broker.delivered()
+        expected = {record.id: record for record in stored if record.id != "urn:x:sensor:3"}
+        assert {key: delivered.get(key) for key in expected} == expected
+        assert set(broker.tenants) == {"city"}
 
     asyncio.run(scenario())
