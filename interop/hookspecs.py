@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import pluggy
 
 from interop.adapters import Adapter, DemoResult
+from interop.egress import DownlinkRequest
 from interop.ingress import Ingress
+from interop.model.command import Command
 from interop.model.properties import PropertySpec
 from interop.model.units import Unit
 from interop.report import Report
@@ -145,4 +147,19 @@ def interop_ingress() -> Sequence[Ingress]:
     ``POST /ingest/{plugin}/{name}`` for each and subscribes to its MQTT topics when the
     gateway config names a broker; messages go through the plugin's codec into the pipeline.
     The gateway itself knows no vendor.
+    """
+
+
+@hookspec
+def interop_downlink(command: Command, settings: Mapping[str, Any]) -> DownlinkRequest | None:
+    """Return the HTTP request that queues ``command`` on a network server, or None.
+
+    See :class:`interop.egress.DownlinkRequest`. ``settings`` is the ``settings`` table of
+    one ``[[downlink]]`` entry of the gateway config naming this plugin, with the secrets
+    of its ``secrets`` table already resolved (never log them). Return None when the
+    settings name a network this plugin does not write for; raise
+    :class:`~interop.errors.EncodeError` naming the command and field when the command
+    cannot be expressed (no downlink for its action, an unknown device). The gateway sends
+    the request to the entry's base URL and stores the Command and its CommandResult;
+    the plugin does no I/O here.
     """

@@ -18,6 +18,7 @@ from pydantic import ValidationError as PydanticValidationError
 from interop.errors import ValidationError
 
 __all__ = [
+    "DownlinkConfig",
     "GatewayConfig",
     "IngressConfig",
     "LightingConfig",
@@ -115,6 +116,24 @@ class LightingConfig(_Section):
     credentials: str | None = None
     """Secret reference holding ``user:password`` or a token."""
     poll_seconds: float = Field(300.0, gt=0)
+    command_deadline: float = Field(30.0, gt=0, le=600)
+    """Seconds one command request to the system may take in all (retries included)."""
+
+
+class DownlinkConfig(_Section):
+    """A network server that takes downlinks: Commands for its devices are sent there."""
+
+    name: str
+    plugin: str
+    """The plugin whose ``interop_downlink`` hook writes the request (e.g. ``lorawan``)."""
+    url: str
+    """The network server's base URL (``https://eu1.cloud.thethings.network``)."""
+    settings: dict[str, Any] = Field(default_factory=dict)
+    """The plugin's settings (``network``, application, profiles, ...), no secrets."""
+    secrets: dict[str, str] = Field(default_factory=dict)
+    """Settings whose values are secret references (``api_key = "env:TTS_API_KEY"``)."""
+    timeout: float = Field(10.0, gt=0, le=120)
+    """Seconds the network server may take to answer one request."""
 
 
 class GatewayConfig(_Section):
@@ -129,6 +148,7 @@ class GatewayConfig(_Section):
     sink: list[SinkConfig] | None = None
     """None: JSON Lines and an RDF store under the data directory."""
     lighting: list[LightingConfig] = Field(default_factory=list)
+    downlink: list[DownlinkConfig] = Field(default_factory=list)
 
 
 def load_config(path: Path | None) -> GatewayConfig:

@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from interop.gateway.commands import MAX_COMMANDS, MAX_DURATION
+from interop.model.command import CommandKind, CommandStatus
+
 __all__ = ["openapi_document"]
 
 _PROBLEM = {"$ref": "#/components/schemas/Problem"}
@@ -31,6 +34,7 @@ def openapi_document(
     *,
     version: str,
     lighting: Sequence[str] = (),
+    downlinks: Sequence[str] = (),
 ) -> dict[str, Any]:
     """The document for ``(plugin, name, description, media_types, query_hints)`` ingresses."""
     paths: dict[str, Any] = {}
@@ -208,35 +212,7 @@ def openapi_document(
             },
         }
     }
-    for system in lighting:
-        paths[f"/lighting/{system}/commands"] = {
-            "post": {
-                "operationId": f"command_{system}".replace("-", "_"),
-                "summary": f"Send canonical Commands to lights of {system}; one result per light.",
-                "tags": ["lighting"],
-                "security": [{"bearer": []}],
-                "requestBody": {
-                    "required": True,
-                    "content": {"application/json": {"schema": {"type": "object"}}},
-                },
-                "responses": {
-                    "200": _json(
-                        "One CommandResult per light, in order.",
-                        {
-                            "type": "object",
-                            "required": ["results"],
-                            "properties": {
-                                "results": {"type": "array", "items": {"type": "object"}}
-                            },
-                        },
-                    ),
-                    "400": _problem("Not a canonical command."),
-                    "401": _problem("Missing or wrong admin token."),
-                    "403": _problem("The admin API is disabled."),
-                    "503": _problem("The lighting system or the store cannot answer now."),
-                },
-            }
-        }
+    paths.update(_command_paths(lighting, downlinks))
     return {
         "openapi": "3.1.0",
         "info": {
@@ -263,3 +239,195 @@ def openapi_document(
             },
         },
     }
+
+
+_ADMIN_ERRORS = {
+    "401": _problem("Missing or wrong admin token."),
+    "403": _problem("The API is disabled (no server.admin_token configured)."),
+}
+
+
+def _command_body(*, groups: bool) -> dict[str, Any]:
+    """The request body: one command or a list, short form or canonical Command."""
+    ident = {"type": "string", "minLength": 1, "maxLength": 2000}
+    short: dict[str, Any] = {
+        "type": "object",
+        "required": ["action", "target"] if not groups else ["action"],
+        "additionalProperties": False,
+        "properties": {
+            "action": {"type": "string", "enum": [k.value for k in CommandKind]},
+            "level": {"type": "number", "minimum": 0, "maximum": 100},
+            "duration": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_DURATION},
+            "target": ident,
+            "issued_by": {"type": "string", "minLength": 1, "maxLength": 200},
+        },
+    }
+    if groups:
+        short["properties"]["lights"] = {
+            "type": "array", "items": ident, "minItems": 1, "maxItems": MAX_COMMANDS,
+        }  # fmt: skip
+        short["properties"]["group"] = ident
+    canonical = {
+        "type": "object",
+        "description": "A canonical Command as `interop store export` writes it.",
+        "required": ["kind", "id", "action", "target", "issued_at"],
+        "properties": {"kind": {"const": "command"}},
+    }
+    item = {"anyOf": [short, canonical]}
+    return {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "anyOf": [item, {"type": "array", "items": item, "minItems": 1}],
+                }
+            }
+        },
+    }
+
+
+def _results(description: str) -> dict[str, Any]:
+    result = {
+        "type": "object",
+        "required": ["kind", "id", "command", "status", "at"],
+        "properties": {
+            "kind": {"const": "command_result"},
+            "id": {"type": "string"},
+            "command": {"type": "string"},
+            "target": {"type": ["string", "null"]},
+            "status": {"type": "string", "enum": [s.value for s in CommandStatus]},
+            "at": {"type": "string", "format": "date-time"},
+            "detail": {"type": ["string", "null"]},
+        },
+    }
+    return _json(
+        description,
+        {
+            "type": "object",
+            "required": ["results", "stored"],
+            "properties": {
+                "results": {"type": "array", "items": result},
+                "stored": {"type": "boolean"},
+            },
+        },
+    )
+
+
+def _command_paths(lighting: Sequence[str], downlinks: Sequence[str]) -> dict[str, Any]:
+    """The lighting and downlink APIs (admin token) of the configured systems and servers."""
+    paths: dict[str, Any] = {
+        "/lighting": {
+            "get": {
+                "operationId": "lighting_systems",
+                "summary": "The configured lighting systems and the state of their pollers.",
+                "tags": ["lighting"],
+                "security": [{"bearer": []}],
+                "responses": {
+                    "200": _json(
+                        "Every configured system.",
+                        {
+                            "type": "object",
+                            "required": ["systems"],
+                            "properties": {
+                                "systems": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "required": ["name", "plugin", "status", "lights"],
+                                        "properties": {
+                                            "name": {"type": "string"},
+                                            "plugin": {"type": "string"},
+                                            "status": {"type": "string", "enum": ["ok", "failing"]},
+                                            "error": {"type": ["string", "null"]},
+                                            "polled_at": {"type": ["string", "null"]},
+                                            "lights": {"type": "integer", "minimum": 0},
+                                        },
+                                    },
+                                }
+                            },
+                        },
+                    ),
+                    **_ADMIN_ERRORS,
+                },
+            }
+        }
+    }
+    unreachable = {
+        "502": _problem("The system refused the gateway's credentials, or its plugin failed."),
+        "503": _problem("The system (or the store) cannot be reached now; see Retry-After."),
+    }
+    if lighting:
+        system = {
+            "name": "system", "in": "path", "required": True,
+            "schema": {"type": "string", "enum": list(lighting)},
+        }  # fmt: skip
+        paths["/lighting/{system}/lights"] = {
+            "get": {
+                "operationId": "lighting_lights",
+                "summary": "The inventory of a system's last poll (LightPoint records).",
+                "tags": ["lighting"],
+                "security": [{"bearer": []}],
+                "parameters": [system],
+                "responses": {
+                    "200": _json(
+                        "Canonical LightPoint records.",
+                        {
+                            "type": "object",
+                            "required": ["items"],
+                            "properties": {"items": {"type": "array", "items": {"type": "object"}}},
+                        },
+                    ),
+                    **_ADMIN_ERRORS,
+                    "404": _problem("No such lighting system."),
+                    **unreachable,
+                },
+            }
+        }
+        paths["/lighting/{system}/commands"] = {
+            "post": {
+                "operationId": "lighting_commands",
+                "summary": "Send canonical Commands to one light, several or a group; one "
+                "stored CommandResult per light, in order.",
+                "tags": ["lighting"],
+                "security": [{"bearer": []}],
+                "parameters": [system],
+                "requestBody": _command_body(groups=True),
+                "responses": {
+                    "200": _results("One CommandResult per light, stored."),
+                    "400": _problem("Not a command request."),
+                    **_ADMIN_ERRORS,
+                    "404": _problem("No such lighting system."),
+                    "422": _problem("A group with no light, or a command the model refuses."),
+                    **unreachable,
+                },
+            }
+        }
+    if downlinks:
+        paths["/downlinks/{name}/commands"] = {
+            "post": {
+                "operationId": "downlink_commands",
+                "summary": "Send canonical Commands to devices through a network server "
+                "(one downlink each); one stored CommandResult per command.",
+                "tags": ["downlinks"],
+                "security": [{"bearer": []}],
+                "parameters": [
+                    {
+                        "name": "name",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "enum": list(downlinks)},
+                    }
+                ],
+                "requestBody": _command_body(groups=False),
+                "responses": {
+                    "200": _results("One CommandResult per command, stored."),
+                    "400": _problem("Not a command request."),
+                    **_ADMIN_ERRORS,
+                    "404": _problem("No such network server."),
+                    "422": _problem("A command the plugin cannot express; nothing was sent."),
+                    "502": _problem("The plugin failed writing the request."),
+                    "503": _problem("The network server (or the store) cannot be reached now."),
+                },
+            }
+        }
+    return paths

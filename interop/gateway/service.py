@@ -26,6 +26,9 @@ from interop.adapters import Sink
 from interop.errors import InteropError, ValidationError
 from interop.gateway.admin import AdminApi
 from interop.gateway.config import GatewayConfig, IngressConfig, MqttConfig, SinkConfig
+from interop.gateway.downlinks import DownlinkApi, DownlinkServer, configure_downlinks
+from interop.gateway.lighting import CursorFile, LightingMetrics, LightingSystem, connect_systems
+from interop.gateway.lighting_api import LightingApi
 from interop.gateway.metrics import CONTENT_TYPE, GatewayMetrics
 from interop.gateway.mqtt import MqttIngestion
 from interop.gateway.openapi import openapi_document
@@ -71,6 +74,10 @@ class Gateway:
         self.mounted: list[_Mounted] = []
         self.mqtt: list[MqttIngestion] = []
         self._mqtt_tasks: list[asyncio.Task[None]] = []
+        self.lighting: list[LightingSystem] = []
+        self.downlinks: list[DownlinkServer] = []
+        self._lighting_metrics: LightingMetrics | None = None
+        self._downlink_api: DownlinkApi | None = None
         self._runner: web.AppRunner | None = None
         self._site: web.TCPSite | None = None
         self.port: int | None = None
@@ -196,6 +203,8 @@ class Gateway:
     async def start(self) -> None:
         """Open the store, start the pipeline, listen on HTTP, subscribe to MQTT brokers."""
         self.mounted = self._mount_plan()
+        self.downlinks = configure_downlinks(self.config.downlink, self.registry)
+        self.lighting = connect_systems(self.config.lighting, self.registry)
         sinks = self._sinks()
         policy = self._policy()
         routes = [
@@ -207,6 +216,7 @@ class Gateway:
             )
             for m in self.mounted
         ]
+        routes += [s.route() for s in self.lighting] + [d.route() for d in self.downlinks]
         store_config = self.config.store
         self.store = open_store(
             store_config.location, durability=Durability(store_config.durability)
@@ -222,6 +232,7 @@ class Gateway:
             await self.store.aclose()
             raise
         self.metrics = GatewayMetrics(self.pipeline.counters)
+        self._lighting_metrics = LightingMetrics(self.metrics.registry)
         app = self.build_app()
         self._runner = web.AppRunner(
             app, access_log=None, handle_signals=False, shutdown_timeout=5.0
@@ -235,6 +246,9 @@ class Gateway:
         for mounted in self.mounted:
             if mounted.entry is not None and mounted.entry.mqtt is not None:
                 self._start_mqtt(mounted, mounted.entry.mqtt, worker)
+        cursors = CursorFile(self.data_dir() / "lighting-cursors.json")
+        for system in self.lighting:
+            system.start(self.pipeline, cursors, self._lighting_metrics)
         log.info(
             "gateway listening on %s", self.url,
             extra={"ingress": [f"{m.plugin}:{m.ingress.name}" for m in self.mounted]},
@@ -263,6 +277,8 @@ class Gateway:
 
     async def stop(self) -> None:
         """Stop accepting, drain in-flight work within ``drain_seconds``, close everything."""
+        for system in self.lighting:
+            await system.stop()
         for task in self._mqtt_tasks:
             task.cancel()
         await asyncio.gather(*self._mqtt_tasks, return_exceptions=True)
@@ -270,6 +286,8 @@ class Gateway:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self._downlink_api is not None:
+            await self._downlink_api.aclose()
         if self.pipeline is not None:
             await self.pipeline.stop(drain=True, timeout=self.config.server.drain_seconds)
             self.pipeline = None
@@ -305,6 +323,12 @@ class Gateway:
         )
         app.router.add_get("/admin/deadletters", admin.list)
         app.router.add_post("/admin/deadletters/replay", admin.replay)
+        assert self._lighting_metrics is not None
+        systems = {s.name: s for s in self.lighting}
+        LightingApi(systems, self.pipeline, admin.token, self._lighting_metrics).mount(app)
+        servers = {d.entry.name: d for d in self.downlinks}
+        self._downlink_api = DownlinkApi(servers, self.pipeline, admin.token)
+        self._downlink_api.mount(app)
         app.router.add_get("/healthz", self._healthz)
         app.router.add_get("/readyz", self._readyz)
         app.router.add_get("/metrics", self._metrics)
@@ -347,6 +371,8 @@ class Gateway:
                 if m.entry is None or m.entry.webhook
             ],
             version=__version__,
+            lighting=[s.name for s in self.lighting],
+            downlinks=[d.entry.name for d in self.downlinks],
         )  # fmt: skip
         return web.Response(body=orjson.dumps(document), content_type="application/json")
 

@@ -11,12 +11,15 @@ semantic mapping :mod:`interop_lorawan.mapping`, the Codec adapter and the downl
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from interop.adapters import Adapter, DemoResult
+from interop.egress import DownlinkRequest
 from interop.hookspecs import hookimpl
 from interop.ingress import Ingress
+from interop.model.command import Command
 from interop_lorawan.manifest import MANIFEST, __version__
 from interop_lorawan.uplink import DownlinkBuilder, LorawanUplinkCodec
 
@@ -28,6 +31,7 @@ __all__ = [
     "interop_cli_groups",
     "interop_conformance_cases",
     "interop_demo",
+    "interop_downlink",
     "interop_ingress",
     "interop_register_adapters",
 ]
@@ -69,3 +73,13 @@ def interop_demo(output_dir: Path) -> DemoResult | None:
     from interop_lorawan.demo import run_demo
 
     return run_demo(output_dir)
+
+
+@hookimpl
+def interop_downlink(command: Command, settings: Mapping[str, Any]) -> DownlinkRequest | None:
+    """A Command as a TTS ``down/push`` or ChirpStack enqueue request (None: another network)."""
+    from interop_lorawan.downlinks import NETWORKS, downlink_request
+
+    if settings.get("network") not in NETWORKS:
+        return None
+    return downlink_request(command, settings)

@@ -13,16 +13,19 @@ device profile's payload codec through :class:`~interop_lorawan.uplink.DownlinkB
   ``Grpc-Metadata-Authorization: Bearer {api token}`` and ``{"queueItem": {...}}``.
 
 Settings are the gateway's config table for the network server (secrets already resolved
-from the environment or a file by the gateway); see :func:`downlink_request`.
+from the environment or a file by the gateway); see :func:`downlink_request`. The request
+type is the core's :class:`interop.egress.DownlinkRequest`, which the plugin's
+``interop_downlink`` hook returns.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 from urllib.parse import quote
 
+from interop.egress import DownlinkRequest
 from interop.errors import EncodeError
 from interop.model.command import Command
 from interop_lorawan.profiles import ProfileBook, load_profiles_file
@@ -32,19 +35,6 @@ __all__ = ["NETWORKS", "DownlinkRequest", "downlink_request"]
 
 NETWORKS = ("ttn-v3", "chirpstack-v4")
 """The network servers :func:`downlink_request` writes requests for."""
-
-
-class DownlinkRequest(NamedTuple):
-    """One HTTP request to the network server (a tuple, so it also unpacks).
-
-    ``path`` is under the server's base URL; ``headers`` hold the credential (never log
-    them); ``body`` is the JSON body.
-    """
-
-    method: str
-    path: str
-    headers: Mapping[str, str]
-    body: dict[str, Any]
 
 
 _BUILDERS: dict[str, DownlinkBuilder] = {}
@@ -149,3 +139,4 @@ def downlink_request(command: Command, settings: Mapping[str, Any]) -> DownlinkR
     }
     path = f"/api/devices/{quote(key.lower(), safe='')}/queue"
     return DownlinkRequest("POST", path, headers, builder.chirpstack(command))
+

@@ -1,0 +1,280 @@
+"""The lighting API: canonical Commands to one light or a group, one stored result per light.
+
+``POST /lighting/{system}/commands`` takes one command or a list (see
+:mod:`interop.gateway.commands`): ``target`` a light id (or a group id), ``lights`` several
+lights, ``group`` every light of a control group (``LightPoint.group``). The Commands are
+stored before they are sent, the per-light CommandResults after; the answer is
+``{"results": [...], "stored": true}`` in the order of the commands, lights of a group in
+inventory order. ``GET /lighting`` lists the systems and their state, ``GET
+/lighting/{system}/lights`` the inventory of the last poll. Everything is behind the admin
+token. Errors are problem details: 400 bad input, 404 unknown system, 422 a group with no
+light, 502 the system refused the gateway's credentials or its plugin failed, 503 with
+``Retry-After`` when the system (or the store) cannot be reached.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from aiohttp import web
+
+from interop.errors import AuthenticationFailed, InteropError, RateLimited, ValidationError
+from interop.gateway.admin_auth import admin_denied
+from interop.gateway.commands import (
+    CommandRequest,
+    build_command,
+    parse_requests,
+    result_json,
+    store_records,
+)
+from interop.gateway.lighting import LightingMetrics, LightingSystem
+from interop.gateway.problems import problem
+from interop.gateway.secrets import Secret
+from interop.model.command import Command, CommandStatus
+from interop.model.records import RecordAdapter
+from interop.pipeline import Pipeline
+
+__all__ = ["LightingApi"]
+
+log = logging.getLogger("interop.gateway.lighting")
+
+RETRY_AFTER_SECONDS = 10
+_TAKEN = frozenset({CommandStatus.ACCEPTED, CommandStatus.APPLIED, CommandStatus.SUCCEEDED})
+
+
+class _Refused(Exception):
+    """A request answered with a problem (carried in ``response``)."""
+
+    def __init__(self, response: web.Response) -> None:
+        super().__init__(response.status)
+        self.response = response
+
+
+def _unavailable(system: LightingSystem, exc: BaseException, **extra: Any) -> web.Response:
+    """502 for refused credentials, else 503 with Retry-After (the system's when known)."""
+    system.failed(exc)
+    if isinstance(exc, AuthenticationFailed):
+        return problem(
+            502, "Bad Gateway", f"lighting system {system.name} refused the gateway's credentials",
+            code=exc.code, **extra,
+        )  # fmt: skip
+    wait = RETRY_AFTER_SECONDS
+    if isinstance(exc, RateLimited) and exc.retry_after:
+        wait = max(1, round(exc.retry_after))
+    return problem(
+        503, "Service Unavailable", f"lighting system {system.name} cannot be reached now",
+        code=getattr(exc, "code", "source-unavailable"),
+        headers={"Retry-After": str(wait)}, **extra,
+    )  # fmt: skip
+
+
+@dataclass(slots=True)
+class LightingApi:
+    """The lighting routes over the configured systems (:meth:`mount` adds them)."""
+
+    systems: dict[str, LightingSystem]
+    pipeline: Pipeline
+    token: Secret | None
+    metrics: LightingMetrics
+
+    def mount(self, app: web.Application) -> None:
+        """Add the routes to the gateway's application."""
+        app.router.add_get("/lighting", self.list_systems)
+        app.router.add_get("/lighting/{system}/lights", self.lights)
+        app.router.add_post("/lighting/{system}/commands", self.commands)
+
+    def _denied(self, request: web.Request) -> web.Response | None:
+        return admin_denied(request, self.token, "lighting API")
+
+    def _system(self, request: web.Request) -> LightingSystem:
+        name = request.match_info["system"]
+        system = self.systems.get(name)
+        if system is None:
+            raise _Refused(
+                problem(
+                    404,
+                    "Not Found",
+                    f"no lighting system {name[:100]!r} is configured",
+                    code="not-found",
+                )
+            )
+        return system
+
+    async def list_systems(self, request: web.Request) -> web.StreamResponse:
+        """Every configured system: plugin, state, last poll, lights known."""
+        if (denied := self._denied(request)) is not None:
+            return denied
+        return web.json_response(
+            {
+                "systems": [
+                    {
+                        "name": s.name,
+                        "plugin": s.plugin,
+                        "status": "ok" if s.failing_since is None else "failing",
+                        "error": s.last_error,
+                        "polled_at": s.polled_at.isoformat() if s.polled_at else None,
+                        "lights": len(s.inventory),
+                    }
+                    for s in self.systems.values()
+                ]
+            }
+        )
+
+    async def lights(self, request: web.Request) -> web.StreamResponse:
+        """The inventory of the last poll (read now when there has been none yet)."""
+        if (denied := self._denied(request)) is not None:
+            return denied
+        try:
+            system = self._system(request)
+            inventory = await self._inventory(system)
+        except _Refused as refused:
+            return refused.response
+        body = b'{"items":[' + b",".join(RecordAdapter.dump_json(x) for x in inventory) + b"]}"
+        return web.Response(body=body, content_type="application/json")
+
+    async def _inventory(self, system: LightingSystem) -> Sequence[Any]:
+        if system.polled_at is not None:
+            return system.inventory
+        try:
+            system.inventory = [light async for light in system.controller.lights()]
+        except InteropError as exc:
+            raise _Refused(_unavailable(system, exc)) from None
+        system.reached()
+        return system.inventory
+
+    async def _expand(
+        self, system: LightingSystem, requests: Sequence[CommandRequest | Command]
+    ) -> list[Command]:
+        """One Command per light: lights and groups resolved through the inventory."""
+        needs_inventory = any(
+            not isinstance(r, CommandRequest) or r.group is not None or r.target is not None
+            for r in requests
+        )
+        inventory = await self._inventory(system) if needs_inventory else []
+        members: dict[str, list[str]] = {}
+        for light in inventory:
+            if light.group is not None:
+                members.setdefault(str(light.group), []).append(light.id)
+        known = {light.id for light in inventory}
+        controller = system.controller
+        commands: list[Command] = []
+        for index, request in enumerate(requests):
+            if isinstance(request, Command):
+                target = str(request.target)
+                if target in members:
+                    commands += [
+                        request.model_copy(
+                            update={"id": f"{request.id}/{n}", "target": controller.device_iri(x)}
+                        )
+                        for n, x in enumerate(members[target], start=1)
+                    ]
+                elif target in known:
+                    commands.append(
+                        request.model_copy(update={"target": controller.device_iri(target)})
+                    )
+                else:
+                    commands.append(request)
+                continue
+            if request.group is not None or (
+                request.target is not None and request.target in members
+            ):
+                group = str(request.group or request.target)
+                lights = members.get(group)
+                if not lights:
+                    raise _Refused(
+                        problem(
+                            422,
+                            "Unprocessable Content",
+                            f"no light of {system.name} is in group {group[:200]!r}",
+                            code="validation-error",
+                            field=f"{index}.group",
+                        )
+                    )
+            else:
+                lights = request.lights or [str(request.target)]
+            commands += [
+                build_command(
+                    request,
+                    controller.device_iri(light),
+                    plugin=system.plugin,
+                    version=controller.system_version,
+                    field=str(index),
+                )
+                for light in lights
+            ]
+        return commands
+
+    async def commands(self, request: web.Request) -> web.StreamResponse:
+        """Store the Commands, send them, store and answer one result per light."""
+        if (denied := self._denied(request)) is not None:
+            return denied
+        try:
+            system = self._system(request)
+            parsed = parse_requests(
+                await request.read(), source=f"POST {request.path[:200]}", group_allowed=True
+            )
+            commands = await self._expand(system, parsed)
+            if system.failing_since is not None:
+                await self._probe(system)
+            return await self._send(system, commands)
+        except _Refused as refused:
+            return refused.response
+        except ValidationError as exc:
+            return problem(400, "Bad Request", str(exc), code=exc.code)
+
+    async def _probe(self, system: LightingSystem) -> None:
+        try:
+            await system.probe()
+        except InteropError as exc:
+            raise _Refused(_unavailable(system, exc)) from None
+
+    async def _store(self, system: LightingSystem, records: Sequence[Any], what: str) -> bool:
+        try:
+            await store_records(self.pipeline, system.source, records, origin=what)
+        except InteropError as exc:
+            log.error("storing %s of %s failed: %s", what, system.name, exc)
+            return False
+        return True
+
+    async def _send(self, system: LightingSystem, commands: list[Command]) -> web.Response:
+        if not await self._store(system, commands, "commands"):
+            raise _Refused(
+                problem(
+                    503,
+                    "Service Unavailable",
+                    "the store cannot commit now; nothing was sent",
+                    code="store-unavailable",
+                    headers={"Retry-After": "5"},
+                )
+            )
+        try:
+            results = await system.controller.execute(commands)
+        except InteropError as exc:
+            raise _Refused(_unavailable(system, exc)) from None
+        except Exception as exc:  # a plugin's bug: say so, never a 500 with a traceback
+            log.exception("lighting plugin %s failed on execute", system.plugin)
+            raise _Refused(
+                problem(
+                    502,
+                    "Bad Gateway",
+                    f"the {system.plugin} plugin failed: {type(exc).__name__}",
+                    code="plugin-failure",
+                )
+            ) from None
+        stored = await self._store(system, results, "command results")
+        for result in results:
+            self.metrics.commands.labels(system.name, result.status.value).inc()
+        body = [result_json(r) for r in results]
+        if results and not any(r.status in _TAKEN for r in results):
+            try:
+                await system.probe()
+            except InteropError as exc:
+                return _unavailable(system, exc, results=body, stored=stored)
+        return web.Response(
+            body=orjson.dumps({"results": body, "stored": stored}),
+            content_type="application/json",
+        )
