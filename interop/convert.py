@@ -27,7 +27,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from interop.adapters import Codec, DatasetReader, DatasetWriter, DecodeContext, EncodeContext
 from interop.errors import DecodeError, InteropError, ValidationError
-from interop.model.records import Record, RecordAdapter
+from interop.model.records import Record, RecordAdapter, record_json
 from interop.registry import Registry
 from interop.setaside import SetAsideLog, collecting, set_aside
 
@@ -266,7 +266,7 @@ def write_records(
             with partial.open("wb") as out:
                 for chunk in counted():
                     for record in chunk:
-                        out.write(RecordAdapter.dump_json(record) + b"\n")
+                        out.write(record_json(record) + b"\n")
                     total += len(chunk)
             return total
         if uri.scheme == "rdf":

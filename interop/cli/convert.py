@@ -227,7 +227,7 @@ def decode(
     from datetime import UTC, datetime
 
     from interop.adapters import Codec, DecodeContext
-    from interop.model.records import RecordAdapter
+    from interop.model.records import record_json
 
     hints = _decode_hints(hint, codec, profiles)
     raw = _payload_bytes(payload)
@@ -243,7 +243,7 @@ def decode(
         )
     if as_json:
         for record in records:
-            sys.stdout.write(RecordAdapter.dump_json(record).decode() + "\n")
+            sys.stdout.write(record_json(record).decode() + "\n")
         return
     table = Table(title=f"{len(records)} records from {len(raw)} bytes")
     for column in ("kind", "id", "what", "value"):

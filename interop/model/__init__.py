@@ -43,7 +43,14 @@ from interop.model.realtime import (
     TripUpdate,
     VehiclePosition,
 )
-from interop.model.records import RECORD_TYPES, AnyRecord, Record, RecordAdapter, record_type
+from interop.model.records import (
+    RECORD_TYPES,
+    AnyRecord,
+    Record,
+    RecordAdapter,
+    record_json,
+    record_type,
+)
 from interop.model.transit import (
     Attribution,
     Availability,
@@ -165,5 +172,6 @@ __all__ = [
     "mint_iri",
     "protected",
     "protection_of",
+    "record_json",
     "record_type",
 ]

@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
-from urllib.parse import quote
 
 from pydantic import (
     AfterValidator,
@@ -117,14 +116,20 @@ def mint_iri(kind: str, system: str, local_id: str) -> str:
     ``mint_iri("device", "ttn", "eui-70b3d57ed0000001")`` gives
     ``urn:interop:device:ttn:eui-70b3d57ed0000001``; characters IRIs forbid are escaped.
     """
-    parts = (
-        p if _UNRESERVED.fullmatch(p) else quote(p, safe="-._~") for p in (kind, system, local_id)
-    )
-    return "urn:interop:" + ":".join(parts)
+    return f"urn:interop:{_escape(kind)}:{_escape(system)}:{_escape(local_id)}"
 
 
-_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]*")
-"""Characters ``quote`` leaves alone: parts made only of them skip it (the common case)."""
+def _escape(part: str) -> str:
+    """``quote(part, safe="-._~")``: each byte outside the unreserved set as ``%XX``."""
+    return _RESERVED.sub(_percent, part)
+
+
+def _percent(match: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in match.group().encode())
+
+
+_RESERVED = re.compile(r"[^A-Za-z0-9._~-]+")
+"""Runs of characters ``quote(..., safe="-._~")`` escapes."""
 
 
 class CanonicalModel(BaseModel):

@@ -27,7 +27,7 @@ from interop.errors import (
     SourceUnavailable,
     StoreUnavailable,
 )
-from interop.model.records import Record, RecordAdapter
+from interop.model.records import Record, record_json
 from interop.pipeline.counters import PipelineCounters
 from interop.pipeline.policy import PolicyStage
 from interop.store.contract import DeadLetter, DeadLetterStage, Store
@@ -178,7 +178,7 @@ class DeliveryWorker:
                 reason=reason[:2000],
                 code=code,
                 at=now,
-                payload=RecordAdapter.dump_json(record),
+                payload=record_json(record),
                 key=record.id,
                 sink=name,
             )

@@ -371,27 +371,41 @@ class Pipeline:
             )
         self.counters.decoded += 1
         self.counters.records += len(records)
-        return [self._stamp(record, message) for record in records], None
+        return self._stamp(records, message), None
 
-    def _stamp(self, record: Record, message: RawMessage) -> Record:
-        """Say where the record came from: plugin, version, raw message, time, policy.
+    def _stamp(self, records: Sequence[Record], message: RawMessage) -> list[Record]:
+        """Say where each record came from: plugin, version, raw message, time, policy.
 
         A record that already names its raw message (one read back from an export) keeps
-        its provenance as it is.
+        its provenance as it is. Records of one message with equal provenance share one
+        stamped (immutable) Provenance: a message's records are stamped in one pass.
         """
-        if record.provenance is not None and record.provenance.raw_message_id is not None:
-            return record
-        plugin, version = self.decoder.plugin_version(message.source)
-        base = record.provenance or Provenance(plugin=plugin, plugin_version=version)
-        stamped = base.model_copy(
-            update={
-                "received_at": base.received_at or message.received_at,
-                "source_system": base.source_system or message.source,
-                "raw_message_id": mint_iri("message", message.source, message.key),
-                "policy_version": self.policy.policy_version,
-            }
-        )
-        return record.model_copy(update={"provenance": stamped})
+        stamped: dict[tuple[object, ...] | None, Provenance] = {}
+        out: list[Record] = []
+        raw_message_id: str | None = None
+        for record in records:
+            base = record.provenance
+            if base is not None and base.raw_message_id is not None:
+                out.append(record)
+                continue
+            key = tuple(base.__dict__.values()) if base is not None else None
+            provenance = stamped.get(key)
+            if provenance is None:
+                if base is None:
+                    plugin, version = self.decoder.plugin_version(message.source)
+                    base = Provenance(plugin=plugin, plugin_version=version)
+                raw_message_id = raw_message_id or mint_iri("message", message.source, message.key)
+                provenance = base.model_copy(
+                    update={
+                        "received_at": base.received_at or message.received_at,
+                        "source_system": base.source_system or message.source,
+                        "raw_message_id": raw_message_id,
+                        "policy_version": self.policy.policy_version,
+                    }
+                )
+                stamped[key] = provenance
+            out.append(record.model_copy(update={"provenance": provenance}))
+        return out
 
     def _letter(
         self,

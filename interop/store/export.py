@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from interop.model.records import RecordAdapter
+from interop.model.records import record_json
 from interop.rdf.export import record_triples
 from interop.rdf.ntriples import NTriplesTerms
 from interop.store.contract import Store
@@ -48,7 +48,7 @@ async def export_store(
             if policy is not None:
                 chosen = policy.for_sink("export", chosen)
             for record in chosen:
-                jsonl.write(RecordAdapter.dump_json(record).decode() + "\n")
+                jsonl.write(record_json(record).decode() + "\n")
                 for s, p, o in record_triples(record, terms, typed):
                     nt.write(f"{s} {p} {o} .\n")
                     triples += 1

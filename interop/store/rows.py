@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from interop.model.base import DataClass, protection_of
 from interop.model.observation import Measurement, State
-from interop.model.records import Record, RecordAdapter
+from interop.model.records import Record, RecordAdapter, record_json
 
 __all__ = ["RecordRow", "load_record", "record_row"]
 
@@ -30,6 +30,8 @@ _RANK = {
     DataClass.PSEUDONYMOUS: 2,
     DataClass.PERSONAL: 3,
 }
+_BY_RANK = {rank: data_class for data_class, rank in _RANK.items()}
+_TOP = max(_RANK.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +52,8 @@ def record_row(record: Record) -> RecordRow:
     """Index one record: series, entity, time, protection class, JSON body."""
     prop: str | None = None
     time: datetime | None = None
-    for name in _TIME_FIELDS:
-        value = getattr(record, name, None)
+    for name in _time_fields(type(record)):
+        value = getattr(record, name)
         if isinstance(value, datetime):
             time = value
             break
@@ -63,7 +65,7 @@ def record_row(record: Record) -> RecordRow:
         entity = record.device
         series = f"{entity}|state"
     else:
-        entity = getattr(record, "device", None) or record.id
+        entity = record.__dict__.get("device") or record.id
         series = record.id
     return RecordRow(
         id=record.id,
@@ -73,8 +75,14 @@ def record_row(record: Record) -> RecordRow:
         property=prop,
         time=time,
         protection=protection_class(record).value,
-        body=RecordAdapter.dump_json(record),
+        body=record_json(record),
     )
+
+
+@cache
+def _time_fields(cls: type[BaseModel]) -> tuple[str, ...]:
+    """The time fields ``cls`` has, in the order a record's time is looked for."""
+    return tuple(name for name in _TIME_FIELDS if name in cls.model_fields)
 
 
 def load_record(body: bytes | str) -> Record:
@@ -86,37 +94,51 @@ def protection_class(model: BaseModel) -> DataClass:
     """The most protected class among the fields of ``model`` that hold a value.
 
     Nested models count through their own fields; a field at its default counts only when
-    the default is not empty. Used to purge by data-protection class.
+    the default is not empty. Used to purge by data-protection class. A field whose
+    ceiling (its own class, or the most protected class its nested model can reach) cannot
+    raise the class found so far is not looked at.
     """
-    best = DataClass.PUBLIC
-    for name, data_class, nested in _sensitive_fields(type(model)):
+    best = 0
+    for name, data_class, ceiling, nested in _sensitive_fields(type(model)):
+        if ceiling <= best:
+            continue
         value = getattr(model, name)
         if value is None or value == {} or value == () or value == []:
             continue
-        found = data_class
+        found = _RANK[data_class]
         if nested and isinstance(value, BaseModel):
-            inner = protection_class(value)
-            found = inner if _RANK[inner] > _RANK[found] else found
-        if _RANK[found] > _RANK[best]:
+            found = max(found, _RANK[protection_class(value)])
+        if found > best:
             best = found
-            if best is DataClass.PERSONAL:
+            if best == _TOP:
                 break
-    return best
+    return _BY_RANK[best]
 
 
 @cache
-def _sensitive_fields(cls: type[BaseModel]) -> tuple[tuple[str, DataClass, bool], ...]:
-    """Fields that can raise a record above ``public``: classed above it, or nested models."""
-    fields: list[tuple[str, DataClass, bool]] = []
+def _sensitive_fields(cls: type[BaseModel]) -> tuple[tuple[str, DataClass, int, bool], ...]:
+    """Fields that can raise a record above ``public``, most protected ceiling first.
+
+    Each is (name, its class, the rank of the most protected class it can reach, nested).
+    """
+    fields: list[tuple[str, DataClass, int, bool]] = []
     for name, info in cls.model_fields.items():
         data_class = protection_of(info) or DataClass.TECHNICAL
-        nested = _is_model(info.annotation)
-        if nested or data_class is not DataClass.PUBLIC:
-            fields.append((name, data_class, nested))
+        models = _models(info.annotation)
+        ceiling = max([_RANK[data_class], *(_ceiling(m) for m in models)])
+        if models or data_class is not DataClass.PUBLIC:
+            fields.append((name, data_class, ceiling, bool(models)))
+    fields.sort(key=lambda field: -field[2])
     return tuple(fields)
 
 
-def _is_model(annotation: Any) -> bool:
+@cache
+def _ceiling(cls: type[BaseModel]) -> int:
+    """The rank of the most protected class any instance of ``cls`` can have."""
+    return max((field[2] for field in _sensitive_fields(cls)), default=0)
+
+
+def _models(annotation: Any) -> tuple[type[BaseModel], ...]:
     args = getattr(annotation, "__args__", None)
     candidates = args if args else (annotation,)
-    return any(isinstance(a, type) and issubclass(a, BaseModel) for a in candidates)
+    return tuple(a for a in candidates if isinstance(a, type) and issubclass(a, BaseModel))

@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pydantic
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from interop.model import (
@@ -20,6 +20,7 @@ from interop.model import (
     State,
     mint_iri,
     protection_of,
+    record_json,
     record_type,
 )
 from interop.model.units import DEFAULT_UNITS
@@ -157,3 +158,9 @@ def test_top_level_names_resolve_lazily():
         assert getattr(interop, name) is not None
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _ = interop.nope
+
+
+@settings(max_examples=150)
+@given(records())
+def test_record_json_is_the_union_adapters_json(record):
+    assert record_json(record) == RecordAdapter.dump_json(record)

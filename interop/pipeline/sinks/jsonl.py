@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from interop.adapters import Sink
-from interop.model.records import Record, RecordAdapter
+from interop.model.records import Record, record_json
 from interop.pipeline.sinks.files import RotatingFile
 
 __all__ = ["JsonLinesSink"]
@@ -29,5 +29,5 @@ class JsonLinesSink(Sink):
 
     async def write(self, records: Sequence[Record]) -> None:
         """Append the batch and fsync it."""
-        text = "".join(RecordAdapter.dump_json(r).decode() + "\n" for r in records)
+        text = "".join(record_json(r).decode() + "\n" for r in records)
         await asyncio.to_thread(self.file.append, text)
