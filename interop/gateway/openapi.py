@@ -395,6 +395,7 @@ def _command_paths(lighting: Sequence[str], downlinks: Sequence[str]) -> dict[st
                 "responses": {
                     "200": _results("One CommandResult per light, stored."),
                     "400": _problem("Not a command request."),
+                    "413": _problem("Body over the size limit."),
                     **_ADMIN_ERRORS,
                     "404": _problem("No such lighting system."),
                     "422": _problem("A group with no light, or a command the model refuses."),
@@ -422,6 +423,7 @@ def _command_paths(lighting: Sequence[str], downlinks: Sequence[str]) -> dict[st
                 "responses": {
                     "200": _results("One CommandResult per command, stored."),
                     "400": _problem("Not a command request."),
+                    "413": _problem("Body over the size limit."),
                     **_ADMIN_ERRORS,
                     "404": _problem("No such network server."),
                     "422": _problem("A command the plugin cannot express; nothing was sent."),

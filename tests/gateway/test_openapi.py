@@ -7,6 +7,7 @@ server error, and every response matches the schema of its status code.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from typing import Any
 
@@ -15,8 +16,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from interop.gateway import Gateway
+from interop.simulation.server import serve
+from interop.simulation.world import LightWorld
 
 from .conftest import ADMIN, TOKEN, config_for
+from .network_server import CS_TOKEN, TTS_KEY, downlink_entries, network_server
 
 schemathesis = pytest.importorskip("schemathesis", reason="needs schemathesis (dev dependency)")
 requests = pytest.importorskip("requests", reason="schemathesis calls through requests")
@@ -26,23 +30,45 @@ EXAMPLES = 30
 
 @pytest.fixture
 def served(tmp_path, monkeypatch, registry):
-    config = config_for(tmp_path, monkeypatch)
-    gateway = Gateway(config, registry)
+    """The gateway with a TALQ simulator as lighting system and a loopback network server."""
+    specs = registry.simulators()
+    loaded = {p.name for p in registry.plugins}
+    world = LightWorld(4, seed=2)
+    monkeypatch.setenv("TEST_TALQ_TOKEN", world.token)
+    monkeypatch.setenv("TEST_TTS_KEY", TTS_KEY)
+    monkeypatch.setenv("TEST_CS_TOKEN", CS_TOKEN)
     loop = asyncio.new_event_loop()
     ready = threading.Event()
+    box: dict[str, Any] = {}
+    servers = contextlib.AsyncExitStack()
+
+    async def start() -> None:
+        sections: dict[str, Any] = {}
+        if "talq" in specs:
+            url = await servers.enter_async_context(serve(specs["talq"], world))
+            sections["lighting"] = [
+                {"name": "city", "url": f"talq:{url}", "credentials": "env:TEST_TALQ_TOKEN",
+                 "poll_seconds": 1.0, "command_deadline": 5.0}
+            ]  # fmt: skip
+        if "lorawan" in loaded:
+            url, _ = await servers.enter_async_context(network_server())
+            sections["downlink"] = downlink_entries(tmp_path / "downlinks", url)
+        box["gateway"] = Gateway(config_for(tmp_path, monkeypatch, **sections), registry)
+        await box["gateway"].start()
 
     def run() -> None:
         asyncio.set_event_loop(loop)
-        loop.run_until_complete(gateway.start())
+        loop.run_until_complete(start())
         ready.set()
         loop.run_forever()
-        loop.run_until_complete(gateway.stop())
+        loop.run_until_complete(box["gateway"].stop())
+        loop.run_until_complete(servers.aclose())
         loop.close()
 
     thread = threading.Thread(target=run, daemon=True)
     thread.start()
     assert ready.wait(30)
-    yield gateway
+    yield box["gateway"]
     loop.call_soon_threadsafe(loop.stop)
     thread.join(30)
 
@@ -58,6 +84,12 @@ def test_no_server_error_and_every_response_matches_its_schema(served):
     assert {op.path for op in operations} >= {
         "/ingest/template/sensors", "/healthz", "/readyz", "/metrics", "/admin/deadletters",
     }  # fmt: skip
+    paths = {op.path for op in operations}
+    assert "/lighting" in paths
+    if served.lighting:  # the TALQ simulator's commands and inventory are exercised too
+        assert {"/lighting/{system}/commands", "/lighting/{system}/lights"} <= paths
+    if served.downlinks:
+        assert "/downlinks/{name}/commands" in paths
     failures: list[str] = []
 
     def explore(operation: Any) -> None:
@@ -65,7 +97,8 @@ def test_no_server_error_and_every_response_matches_its_schema(served):
             operation.as_strategy(GenerationMode.POSITIVE),
             operation.as_strategy(GenerationMode.NEGATIVE),
         )
-        token = ADMIN if operation.path.startswith("/admin") else TOKEN
+        admin = operation.path.startswith(("/admin", "/lighting", "/downlinks"))
+        token = ADMIN if admin else TOKEN
 
         @settings(
             max_examples=EXAMPLES, deadline=None, database=None, phases=[Phase.generate],
