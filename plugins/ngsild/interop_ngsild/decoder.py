@@ -21,15 +21,16 @@ from interop.model.units import UnitRegistry, default_unit_registry
 from interop_ngsild.contexts import INTEROP
 from interop_ngsild.mapping import Attr, ModelSpec, specs_for_type
 from interop_ngsild.measurements import DEVICE_MEASUREMENT, ObservedModel, model_named
+from interop_ngsild.parking import KEPT
 from interop_ngsild.representation import Representation, normalize
 
 __all__ = ["EXTENSION", "from_entities", "from_entity", "record_order", "relationships_of"]
 
-EXTENSION = "ngsild"
+EXTENSION = KEPT
 """Extensions namespace for attributes of foreign entities interop has no field for."""
 _PREFIX = "interop:"
 _BY_CLASS = {cls.__name__: cls for cls in RECORD_TYPES}
-_DERIVED_ONLY = frozenset({"StreetlightGroup"})
+_DERIVED_ONLY = frozenset({"StreetlightGroup", "GtfsService"})
 _ENTITY_KEYS = frozenset({"id", "type", "@context", "scope"})
 _MEASUREMENT_CONTEXT = frozenset(
     {"location", "dateObserved", "dateObservedFrom", "dateObservedTo", "refDevice"}
@@ -110,9 +111,15 @@ def _record(entity: Mapping[str, Any], specs: Sequence[ModelSpec] | None) -> Rec
     attr: Attr
     for spec in specs or ():
         known.update(spec.derived_names)
+        if spec.implied is not None:
+            known.update(spec.implied(entity))
         for attr in spec.attrs:
             known.add(attr.name)
-            if attr.name in entity and attr.field != "id" and attr.field not in data:
+            if attr.name not in entity:
+                continue
+            if attr.field == "id":
+                data["id"] = attr.back(_value(entity[attr.name]))
+            elif attr.field not in data:
                 data[attr.field] = attr.back(_value(entity[attr.name]))
     for name, attribute in entity.items():
         if name.startswith(_PREFIX):

@@ -18,6 +18,7 @@ from interop.model.device import Device
 from interop.model.lighting import AlarmState, AlarmType, LightingAlarm, LightPoint
 from interop.model.observation import Measurement
 from interop.model.place import Place
+from interop.model.properties import SAREF
 from interop.model.records import Record
 from interop.model.transit import Stop
 from interop.model.units import UnitRegistry, default_unit_registry
@@ -28,11 +29,14 @@ from interop_ngsild.measurements import (
     choose_models,
     controlled_name,
 )
+from interop_ngsild.parking import DERIVED_MARK, is_parking_spot, kept_status, status_of_count
+from interop_ngsild.services import ServiceIndex
 
 __all__ = ["Batch", "interop_type", "measurement_entity_id", "to_entities"]
 
 INTEROP_PREFIX = "interop:"
 _FAILED_LAMP = frozenset({AlarmType.LAMP_FAILURE, AlarmType.CONTROL_GEAR_COMM_FAILURE})
+_OCCUPANCY = SAREF + "Occupancy"
 
 
 def interop_type(record: Record) -> str:
@@ -64,6 +68,9 @@ class Batch:
         self._failed: set[str] = set()
         self._groups: dict[str, list[LightPoint]] = defaultdict(list)
         self._cabinets: dict[str, set[str]] = defaultdict(set)
+        self._spots: set[str] = set()
+        self._occupancy: dict[str, Measurement] = {}
+        self.services = ServiceIndex()
         for record in records:
             self._index(record)
 
@@ -75,6 +82,14 @@ class Batch:
                 self.positions[record.id] = record.geometry.model_dump(mode="json")
             elif record.point is not None:
                 self.positions[record.id] = _point_geometry(record.point)
+            if is_parking_spot(record):
+                self._spots.add(record.id)
+        elif isinstance(record, Measurement):
+            foi = record.feature_of_interest
+            if record.property == _OCCUPANCY and foi is not None:
+                latest = self._occupancy.get(foi)
+                if latest is None or latest.timestamp <= record.timestamp:
+                    self._occupancy[foi] = record
         elif isinstance(record, Stop) and record.parent_station is not None:
             self._children[record.parent_station].append(record.id)
         elif (
@@ -83,6 +98,7 @@ class Batch:
             and record.alarm_type in _FAILED_LAMP
         ):
             self._failed.add(record.light)
+        self.services.add(record)
         if isinstance(record, LightPoint):
             if record.group is not None:
                 self._groups[record.group].append(record)
@@ -97,6 +113,22 @@ class Batch:
             if iri is not None and iri in self.positions:
                 return self.positions[iri]
         return None
+
+    def is_parking_spot(self, place: str) -> bool:
+        """Whether the place ``place`` of the batch is a parking spot (see ``parking``)."""
+        return place in self._spots
+
+    def parking_status(self, place: Place) -> dict[str, Any]:
+        """The spot's ``status``: from its latest occupancy reading, else as kept, else unknown."""
+        reading = self._occupancy.get(place.id)
+        if reading is not None:
+            return {
+                "type": "Property",
+                "value": status_of_count(reading.value),
+                "observedAt": reading.timestamp.isoformat().replace("+00:00", "Z"),
+                DERIVED_MARK: {"type": "Property", "value": reading.id},
+            }
+        return kept_status(place) or {"type": "Property", "value": "unknown"}
 
     def children_of(self, station: str) -> list[str]:
         """Stops of the batch whose parent is ``station``."""
@@ -192,12 +224,13 @@ def _generic(entity: dict[str, Any], data: Mapping[str, Any], consumed: set[str]
 def _apply_spec(
     spec: ModelSpec, record: Record, data: Mapping[str, Any], batch: Batch
 ) -> dict[str, Any] | None:
-    entity: dict[str, Any] = {"id": record.id, "type": spec.entity_type}
+    entity_id = record.id if spec.entity_id is None else spec.entity_id(record.id)
+    entity: dict[str, Any] = {"id": entity_id, "type": spec.entity_type}
     consumed: set[str] = set()
     attr: Attr
     for attr in spec.attrs:
         value = data.get(attr.field)
-        if value is None:
+        if value is None or attr.name in entity:
             continue
         out = attr.out(value)
         if out is None:
@@ -328,10 +361,11 @@ class _MeasurementEncoder:
         entities: list[dict[str, Any]] = []
         for (device, foi, when), slots in groups.items():
             located = self._batch.position(foi, device) is not None
+            spot = foi is not None and self._batch.is_parking_spot(foi)
             for slot in slots:
                 by_property = {reading.property: reading for reading in slot}
                 values = {prop: reading.value for prop, reading in by_property.items()}
-                for model, properties in choose_models(values, located):
+                for model, properties in choose_models(values, located, parking_spot=spot):
                     chosen = [by_property[prop] for prop in properties]
                     if model is None:
                         entities.extend(self.device_measurement(r, when) for r in chosen)
@@ -349,7 +383,8 @@ def to_entities(
     """Encode ``records`` as normalized NGSI-LD entities (without ``@context``).
 
     Measurements come first grouped into observed entities, then every other record in
-    order, then one ``StreetlightGroup`` per light group. Raises :class:`EncodeError` only
+    order, then one ``StreetlightGroup`` per light group and one ``GtfsService`` per service
+    whose agency is known. Raises :class:`EncodeError` only
     for a record that is not a canonical record at all.
     """
     batch = Batch(records, positions)
@@ -362,6 +397,7 @@ def to_entities(
             raise EncodeError(f"{type(record).__name__} is not a canonical record", source="ngsild")
         entities.append(_record_entity(record, batch))
     entities.extend(batch.group_entities())
+    entities.extend(batch.services.entities())
     return entities
 
 

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from interop.model.base import RecordBase
 from interop.model.device import Device
 from interop.model.lighting import LightPoint
+from interop.model.place import Place
 from interop.model.transit import (
     Call,
     Frequency,
@@ -31,6 +32,8 @@ from interop.model.transit import (
     format_service_time,
     parse_service_time,
 )
+from interop_ngsild.parking import category_of, implied_attributes
+from interop_ngsild.services import calendar_rule_id
 
 __all__ = ["SPECS", "Attr", "AttrKind", "ModelSpec", "specs_for_type"]
 
@@ -74,6 +77,10 @@ class ModelSpec:
     """Names of the attributes ``derived`` writes."""
     subject: str = ""
     """Smart Data Models subject (``Weather``, ``UrbanMobility``, ...), for the schema path."""
+    entity_id: Callable[[str], str] | None = None
+    """The entity id for a record id (None: the record id); an ``id`` attr carries it back."""
+    implied: Callable[[Mapping[str, Any]], frozenset[str]] | None = None
+    """Attributes of a normalized entity that only restate its records (not kept on decode)."""
 
 
 def _codes(values: Sequence[str], *, as_int: bool = False) -> tuple[Convert, Convert]:
@@ -125,6 +132,24 @@ def _point_back(geometry: Any) -> Any:
     if alt:
         point["alt"] = alt[0]
     return point
+
+
+def _only_point_back(geometry: Any) -> Any:
+    """A ``location`` back to a point, when it is one (else it is the place's geometry)."""
+    is_point = isinstance(geometry, Mapping) and geometry.get("type") == "Point"
+    return _point_back(geometry) if is_point else None
+
+
+def _geometry_out(geometry: Any) -> Any:
+    """A geometry as ``location`` unless it is a point (that goes through the ``point`` attr)."""
+    if not isinstance(geometry, Mapping) or geometry.get("type") == "Point":
+        return None
+    return geometry
+
+
+def _geometry_back(geometry: Any) -> Any:
+    is_point = isinstance(geometry, Mapping) and geometry.get("type") == "Point"
+    return None if is_point else geometry
 
 
 def _route_type_out(value: Any) -> str | None:
@@ -223,6 +248,15 @@ def _cabinet_derived(record: RecordBase, batch: Any) -> Mapping[str, Any]:
         "refStreetlightGroup": {"type": "Relationship", "object": groups},
         "workingMode": {"type": "Property", "value": "automatic" if controlled else "manual"},
     }
+
+
+def _parking_derived(record: RecordBase, batch: Any) -> Mapping[str, Any]:
+    assert isinstance(record, Place)
+    out: dict[str, Any] = {"status": batch.parking_status(record)}
+    category = category_of(record)
+    if category is not None:
+        out["category"] = category
+    return out
 
 
 def _is_stop(data: Mapping[str, Any], batch: Any) -> bool:
@@ -346,6 +380,7 @@ SPECS: tuple[ModelSpec, ...] = (
         ),
         required=("hasService",),
         subject="UrbanMobility",
+        entity_id=calendar_rule_id,
     ),
     ModelSpec(
         ServiceException,
@@ -411,6 +446,21 @@ SPECS: tuple[ModelSpec, ...] = (
         derived=_lighting_status,
         derived_names=("status",),
         subject="Streetlighting",
+    ),
+    ModelSpec(
+        Place,
+        "ParkingSpot",
+        (
+            _name,
+            Attr("point", "location", "GeoProperty", _point_out, _only_point_back),
+            Attr("geometry", "location", "GeoProperty", _geometry_out, _geometry_back),
+            Attr("within", "refParkingSite", _rel),
+        ),
+        required=("location", "refParkingSite", "status", "category"),
+        when=lambda data, batch: batch is not None and batch.is_parking_spot(data["id"]),
+        derived=_parking_derived,
+        subject="Parking",
+        implied=implied_attributes,
     ),
     ModelSpec(
         Device,

@@ -6,7 +6,11 @@ documented unit of the same quantity kind). Measurements of one device (or featu
 interest) at one instant form a group; the group becomes the model that covers most of its
 properties (ties go to the model with fewer attributes, the tighter fit), the rest form
 further groups, and a property no model has becomes a ``DeviceMeasurement``. A model that
-requires ``location`` is used only when the device's or feature's position is known.
+requires ``location`` is used only when the device's or feature's position is known, a model
+with defining attributes only for a group holding one of them (a ``WasteContainer`` needs a
+filling level: a temperature alone is no waste container), and a model counting people never
+for a parking spot's occupancy (that stays a ``DeviceMeasurement`` beside the spot's
+``ParkingSpot``).
 """
 
 from __future__ import annotations
@@ -50,6 +54,10 @@ class ObservedModel:
     """Attributes whose schema type is integer: a non-integer value cannot use the model."""
     device_list: bool = False
     """Whether the model's ``refDevice`` is a list of devices."""
+    defining: frozenset[str] = frozenset()
+    """Attributes of which a group must have one for the model to apply (none: any)."""
+    about_people: bool = False
+    """Whether the model counts people (never used for a parking spot's occupancy)."""
 
     def attr_for(self, prop: str) -> ObservedAttr | None:
         """The attribute carrying ``prop`` in this model, if any."""
@@ -128,6 +136,7 @@ OBSERVED: tuple[ObservedModel, ...] = (
         (_a(SAREF + "Occupancy", "peopleCount", OM + "one"),),
         needs_location=False,
         integer_attrs=frozenset({"peopleCount"}),
+        about_people=True,
     ),
     ObservedModel(
         "WasteContainer",
@@ -136,6 +145,7 @@ OBSERVED: tuple[ObservedModel, ...] = (
         needs_location=True,
         time_attributes=(),
         device_list=True,
+        defining=frozenset({"fillingLevel"}),
     ),
     ObservedModel(
         "WeatherObserved",
@@ -224,27 +234,41 @@ def _fits(model: ObservedModel, prop: str, value: float, located: bool) -> bool:
     return attr.name not in model.integer_attrs or (isinstance(value, int) and value >= 0)
 
 
+def _coverage(
+    model: ObservedModel, props: list[str], readings: Mapping[str, float], located: bool
+) -> list[str]:
+    """The properties of ``props`` the model takes (none if it lacks a defining one)."""
+    mine = [p for p in props if _fits(model, p, readings[p], located)]
+    if model.defining:
+        names = {attr.name for p in mine if (attr := model.attr_for(p)) is not None}
+        if not names & model.defining:
+            return []
+    return mine
+
+
 def choose_models(
-    readings: Mapping[str, float], located: bool
+    readings: Mapping[str, float], located: bool, *, parking_spot: bool = False
 ) -> list[tuple[ObservedModel | None, list[str]]]:
     """Split the properties of one group of readings into models.
 
-    ``readings`` maps each property IRI to its value. Returns ``(model, properties)`` pairs;
-    ``None`` stands for ``DeviceMeasurement`` (one entity per property).
+    ``readings`` maps each property IRI to its value; ``parking_spot`` says the readings are
+    about a parking spot, whose occupancy counts vehicles, not people. Returns
+    ``(model, properties)`` pairs; ``None`` stands for ``DeviceMeasurement`` (one entity per
+    property).
     """
     left = list(readings)
     chosen: list[tuple[ObservedModel | None, list[str]]] = []
+    models = [m for m in OBSERVED if not (parking_spot and m.about_people)]
     while left:
-        best: tuple[int, int, ObservedModel] | None = None
-        for model in OBSERVED:
-            covered = sum(_fits(model, p, readings[p], located) for p in left)
-            if covered and (best is None or (covered, -len(model.attrs)) > (best[0], best[1])):
-                best = (covered, -len(model.attrs), model)
+        best: tuple[int, int, ObservedModel, list[str]] | None = None
+        for model in models:
+            mine = _coverage(model, left, readings, located)
+            if mine and (best is None or (len(mine), -len(model.attrs)) > (best[0], best[1])):
+                best = (len(mine), -len(model.attrs), model, mine)
         if best is None:
             chosen.append((None, left))
             break
-        model = best[2]
-        mine = [p for p in left if _fits(model, p, readings[p], located)]
+        model, mine = best[2], best[3]
         chosen.append((model, mine))
         left = [p for p in left if p not in mine]
     return chosen

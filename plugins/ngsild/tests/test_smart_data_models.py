@@ -7,10 +7,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+import orjson
 from interop_ngsild.contexts import SDM_CONTEXT, OfflineLoader, to_nquads
-from interop_ngsild.decoder import relationships_of
+from interop_ngsild.decoder import from_entities, from_entity, record_order, relationships_of
 from interop_ngsild.documents import represent
 from interop_ngsild.encoder import to_entities
+from interop_ngsild.measurements import choose_models
 from interop_ngsild.representation import Representation, normalize
 from interop_ngsild.schemas import SchemaStore
 
@@ -18,6 +20,7 @@ from interop.model.base import Point
 from interop.model.device import Device, DeviceKind
 from interop.model.lighting import LightPoint
 from interop.model.observation import Measurement
+from interop.model.place import Place
 from interop.model.properties import INTEROP, S4WATR, SAREF
 from interop.model.transit import (
     Call,
@@ -82,6 +85,14 @@ def _city() -> list:
         _m(8, INTEROP + "VehicleCount", 12, OM + "one", "urn:x:loop:1"),
         _m(9, SAREF + "Occupancy", 40, OM + "one", "urn:x:camera-free-counter:1"),
         _m(10, SAREF + "Power", 120.0, OM + "watt", "urn:x:meter:1"),
+        _sensor(6),
+        Place(
+            id="urn:x:bay:17",
+            name="A-17",
+            point=Point(lat=41.392, lon=2.172),
+            within="urn:ngsi-ld:OnStreetParking:x:diagonal",
+        ),
+        _m(11, SAREF + "Occupancy", 1, OM + "one", "urn:x:dev:6", "urn:x:bay:17"),
         LightPoint(
             id="urn:x:light:1",
             location=HERE,
@@ -165,6 +176,7 @@ EXPECTED_TYPES = {
     "Streetlight",
     "StreetlightGroup",
     "StreetlightControlCabinet",
+    "ParkingSpot",
     "WasteContainer",
     "TrafficFlowObserved",
     "CrowdFlowObserved",
@@ -174,6 +186,7 @@ EXPECTED_TYPES = {
     "GtfsRoute",
     "GtfsTrip",
     "GtfsStopTime",
+    "GtfsService",
     "GtfsCalendarRule",
     "GtfsCalendarDateRule",
     "GtfsShape",
@@ -191,6 +204,59 @@ def test_every_listed_model_is_produced_and_validates(models_dir: Path) -> None:
             continue
         simple = represent(entity, Representation.KEY_VALUES, context=False)
         assert store.errors(simple) == [], entity["type"]
+
+
+@pytest.mark.parametrize("representation", [Representation.NORMALIZED, Representation.CONCISE])
+def test_the_city_comes_back_record_for_record(representation: Representation) -> None:
+    city = _city()
+    documents = [represent(e, representation) for e in to_entities(city)]
+    assert from_entities(documents, representation) == sorted(city, key=record_order)
+
+
+def test_a_parking_spot_is_the_place_its_occupancy_readings_are_about() -> None:
+    entities = {entity["id"]: entity for entity in to_entities(_city())}
+    spot = entities["urn:x:bay:17"]
+    assert spot["type"] == "ParkingSpot"
+    assert spot["status"]["value"] == "occupied"
+    assert spot["status"]["observedAt"] == "2026-05-04T08:30:00Z"
+    assert spot["category"]["value"] == ["onStreet"]
+    assert spot["refParkingSite"]["object"] == "urn:ngsi-ld:OnStreetParking:x:diagonal"
+    assert entities["urn:x:m:11"]["type"] == "DeviceMeasurement"
+    alone = to_entities([_city_place()])
+    assert alone[0]["status"] == {"type": "Property", "value": "unknown"}
+    room = _city_place().model_copy(update={"within": "urn:x:building:1"})
+    assert to_entities([room])[0]["type"] == "interop:Place"
+
+
+def _city_place() -> Place:
+    return next(r for r in _city() if isinstance(r, Place))
+
+
+def test_a_foreign_parking_spot_keeps_its_status_and_category(models_dir: Path) -> None:
+    path = models_dir / "Parking" / "ParkingSpot" / "example-normalized.jsonld"
+    (place,) = from_entity(orjson.loads(path.read_bytes()))
+    assert isinstance(place, Place)
+    assert place.within == "urn:ngsi-ld:ParkingSite:santander:daoiz_velarde_1_5"
+    assert place.name == "A-13"
+    kept = place.extensions["ngsild"]
+    assert kept["category"]["value"] == ["onStreet"]
+    assert kept["status"]["value"] == "free"
+    (again,) = to_entities([place])
+    assert again["type"] == "ParkingSpot"
+    assert again["status"]["parkingPermit"]["value"] == "yes"
+    simple = represent(again, Representation.KEY_VALUES, context=False)
+    assert SchemaStore(models_dir).errors(simple) == []
+    assert from_entity(again) == [place]
+
+
+def test_a_lone_temperature_is_weather_not_a_waste_container() -> None:
+    (model, props), *rest = choose_models({SAREF + "Temperature": 4.0}, located=True)
+    assert model is not None and model.entity_type == "WeatherObserved"
+    assert rest == []
+    fill = {INTEROP + "FillLevel": 80, SAREF + "Temperature": 4.0}
+    (model, props), *rest = choose_models(fill, located=True)
+    assert model is not None and model.entity_type == "WasteContainer"
+    assert len(props) == 2
 
 
 def _loader(models_dir: Path) -> OfflineLoader:
