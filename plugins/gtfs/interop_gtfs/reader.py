@@ -57,7 +57,9 @@ from interop_gtfs.columns import (
 from interop_gtfs.identity import feed_namespace
 from interop_gtfs.ids import FeedNamespace, gtfs_iri
 from interop_gtfs.manifest import PLUGIN, __version__
+from interop_gtfs.record_table import RecordTable
 from interop_gtfs.references import ReferenceCheck
+from interop_gtfs.table_rows import columnar_spec, file_tables, records_table
 from interop_gtfs.tables import Table, read_table
 from interop_gtfs.validation.notices import SEVERITIES
 
@@ -296,7 +298,19 @@ class GtfsReader(DatasetReader):
         """Yield the feed's records in chunks of at most ``chunk_size``, file by file."""
         if chunk_size < 1:
             raise ValueError("chunk_size must be at least 1")
-        return self._chunks(self._records(Path(source)), chunk_size)
+        return self._chunks(self._records(Path(source), chunk_size), chunk_size)
+
+    def read_tables(self, source: Path, *, chunk_size: int = 10_000) -> Iterator[RecordTable]:
+        """Yield the feed as :class:`RecordTable` blocks of at most ``chunk_size`` rows.
+
+        The same records, notices and set-aside items as :meth:`read`, held as validated
+        columns: a record is assembled when it is looked at, and
+        :class:`~interop_gtfs.writer.GtfsWriter` writes a table without assembling any.
+        """
+        if chunk_size < 1:
+            raise ValueError("chunk_size must be at least 1")
+        with FeedArchive(Path(source), self.limits) as archive:
+            yield from self.archive_tables(archive, Path(source), chunk_size)
 
     @staticmethod
     def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
@@ -309,12 +323,20 @@ class GtfsReader(DatasetReader):
         if chunk:
             yield chunk
 
-    def _records(self, source: Path) -> Iterator[Record]:
+    def _records(self, source: Path, size: int = 10_000) -> Iterator[Record]:
         with FeedArchive(source, self.limits) as archive:
-            yield from self.archive_records(archive, source)
+            for table in self.archive_tables(archive, source, size):
+                yield from table
 
     def archive_records(self, archive: FeedArchive, source: Path) -> Iterator[Record]:
         """Stream the records of an opened feed (an in-memory one too); ``source`` names it."""
+        for table in self.archive_tables(archive, source, 10_000):
+            yield from table
+
+    def archive_tables(
+        self, archive: FeedArchive, source: Path, size: int
+    ) -> Iterator[RecordTable]:
+        """Stream an opened feed as tables of at most ``size`` rows; ``source`` names it."""
         self.notices = []
         self.set_aside = []
         log = current()
@@ -332,31 +354,35 @@ class GtfsReader(DatasetReader):
         hosts = [spec for spec in FILES if spec.name in ("agency.txt", "feed_info.txt")]
         early = {spec.name: list(ctx.file_records(spec)) for spec in hosts}
         pending: dict[str, dict[str, str]] = {}
-        previous: Record | None = None
+        previous: RecordTable | None = None
         if unknown and (strict or any(early.values())):
             self._attach(early, unknown, str(source))
         elif unknown:
             pending = unknown  # no agency or feed_info row: the first record keeps them
         for spec in FILES:
             if spec.name in early:
-                records: Iterator[Record] = iter(early[spec.name])
+                tables: Iterator[RecordTable] = iter([records_table(ctx, spec, early[spec.name])])
             elif spec.name in archive.files and spec.name not in unreadable:
-                records = ctx.file_records(spec)
+                tables = ctx.file_tables(spec, size)
             else:
-                records = iter(())
+                tables = iter(())
             if spec.name == "frequencies.txt" and SHAPES_FILE in set(archive.files) - unreadable:
-                records = itertools.chain(records, ctx.shapes())
-            for record in records:
+                tables = itertools.chain(tables, ctx.record_tables(spec, ctx.shapes(), size))
+            for table in tables:
+                if not len(table):
+                    continue
                 if pending:
-                    record = _with_files(record, pending)
+                    table = table.replaced(0, _with_files(table[0], pending))
                     pending = {}
                 if ctx.kept_rows:
-                    record = _with_rows(record, ctx)
+                    table = table.replaced(0, _with_rows(table[0], ctx))
                 if previous is not None:
                     yield previous
-                previous = record
+                previous = table
         if previous is not None:  # rows set aside after the last record ride on it
-            yield _with_rows(previous, ctx) if ctx.kept_rows else previous
+            if ctx.kept_rows:
+                previous = previous.replaced(-1, _with_rows(previous[-1], ctx))
+            yield previous
         for name, content in pending.items():
             error = RowError(
                 "a file of a feed without any record to keep it on",
@@ -402,6 +428,24 @@ def _pydantic_notice(error_type: str, column: str) -> str:
         if "currency" in column:
             return "invalid_currency"
     return "invalid_field_value"
+
+
+class _FileState:
+    """What reading one file needs of its header: extra and present columns, references."""
+
+    def __init__(self, ctx: _Context, spec: FileSpec, header: Sequence[str]) -> None:
+        known = set(spec.all_columns)
+        self.spec = spec
+        self.header = tuple(header)
+        self.columns_of = {column.field: column.name for column in spec.columns}
+        for column in spec.columns:
+            self.columns_of.setdefault(column.field.split(".")[0], column.name)
+        self.extra = [name for name in header if name not in known]
+        self.present = ctx._present(spec.name, header, spec.columns)
+        self.references = [
+            (c.name, c.type.kind) for c in self.present if isinstance(c.type, Reference)
+        ]
+        self.unique = spec.id_column is not None and spec.key_kind is None
 
 
 class _Context:
@@ -462,6 +506,49 @@ class _Context:
         else:
             item = SetAside(error.source or file, error.notice, str(error), raw)
             self.reader.set_aside.append(item)
+
+    def refuse_overlong(
+        self,
+        file: str,
+        number: int,
+        length: int,
+        width: int,
+        row: Sequence[str],
+        header: Sequence[str],
+    ) -> None:
+        """Set aside a row with more fields than the header (its extra values would be lost)."""
+        error = RowError(
+            f"more fields than the header ({length} fields where the header has {width}); "
+            "the extra values would be lost",
+            source=f"{self.source}/{file} data row {number}",
+            field=None,
+            notice="invalid_row_length",
+            row=number,
+        )
+        self.refuse(error, file, _row_text(header, dict(zip(header, row, strict=False))))
+
+    def carry_kept(self, record: Record) -> Record:
+        """``record`` carrying the rows set aside since the previous record."""
+        return _with_rows(record, self)
+
+    def file_tables(self, spec: FileSpec, size: int) -> Iterator[RecordTable]:
+        """One file as tables: a column at a time where the model allows, else row by row."""
+        if columnar_spec(spec):
+            return file_tables(self, spec, size)
+        return self.record_tables(spec, self.file_records(spec), size)
+
+    def record_tables(
+        self, spec: FileSpec, records: Iterable[Record], size: int
+    ) -> Iterator[RecordTable]:
+        """Records made row by row, in tables of at most ``size``; set-aside rows ride on."""
+        made: list[Record] = []
+        for record in records:
+            made.append(_with_rows(record, self) if self.kept_rows else record)
+            if len(made) >= size:
+                yield records_table(self, spec, made)
+                made = []
+        if made:
+            yield records_table(self, spec, made)
 
     def _error(
         self, file: str, number: int, message: str, column: str | None, notice: str
@@ -669,48 +756,44 @@ class _Context:
             yield from self._file_rows(spec, rows)
 
     def _file_rows(self, spec: FileSpec, rows: _Rows) -> Iterator[Record]:
-        known = set(spec.all_columns)
-        columns_of = {column.field: column.name for column in spec.columns}
-        for column in spec.columns:
-            columns_of.setdefault(column.field.split(".")[0], column.name)
-        extra: list[str] | None = None
-        present: list[Column] = []
-        references: list[tuple[str, str]] = []
-        unique = spec.id_column is not None and spec.key_kind is None
+        state: _FileState | None = None
         for number, row in rows:
-            if extra is None:
-                extra = [name for name in rows.table.columns if name not in known]
-                present = self._present(spec.name, rows.table.columns, spec.columns)
-                references = [
-                    (c.name, c.type.kind) for c in present if isinstance(c.type, Reference)
-                ]
-            kept: dict[str, str] = {}
-            try:
-                fields = self._parse(spec.name, number, row, present, kept)
-                fields["id"] = self._record_id(spec, number, row, fields)
-                if extra or kept:
-                    values = {name: row.get(name, "") for name in extra}
-                    fields["extensions"] = {PLUGIN: values}
-                if self.provenance is not None:
-                    fields["provenance"] = self.provenance
-                record = self._build(spec, number, row, fields, columns_of, kept)
-            except RowError as error:
-                self.refuse(
-                    error,
-                    spec.name,
-                    _row_text(rows.table.columns, row),
-                    _padded(rows.table.columns, row),
-                )
-                continue
-            if kept:
-                merged: dict[str, Any] = {**record.extensions.get(PLUGIN, {}), **kept}
-                extensions = {**record.extensions, PLUGIN: merged}
-                record = record.model_copy(update={"extensions": extensions})
-            self._check_references(spec, number, row, references, unique, record.id)
-            yield record
+            if state is None:
+                state = _FileState(self, spec, rows.table.columns)
+            record = self.row_record(state, number, row)
+            if record is not None:
+                yield record
         for issue in rows.table.notices:
             self.note_issue(issue)
         self.references.finished(spec.name)
+
+    def row_record(self, state: _FileState, number: int, row: Mapping[str, str]) -> Record | None:
+        """One row (column -> text) as its record, noticing; None if it was set aside."""
+        spec = state.spec
+        kept: dict[str, str] = {}
+        try:
+            fields = self._parse(spec.name, number, row, state.present, kept)
+            fields["id"] = self._record_id(spec, number, row, fields)
+            if state.extra or kept:
+                values = {name: row.get(name, "") for name in state.extra}
+                fields["extensions"] = {PLUGIN: values}
+            if self.provenance is not None:
+                fields["provenance"] = self.provenance
+            record = self._build(spec, number, row, fields, state.columns_of, kept)
+        except RowError as error:
+            self.refuse(
+                error,
+                spec.name,
+                _row_text(state.header, row),
+                _padded(state.header, row),
+            )
+            return None
+        if kept:
+            merged: dict[str, Any] = {**record.extensions.get(PLUGIN, {}), **kept}
+            extensions = {**record.extensions, PLUGIN: merged}
+            record = record.model_copy(update={"extensions": extensions})
+        self._check_references(spec, number, row, state.references, state.unique, record.id)
+        return record
 
     def _check_references(
         self,

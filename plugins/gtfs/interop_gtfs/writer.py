@@ -48,6 +48,7 @@ from interop_gtfs.columns import (
 from interop_gtfs.ids import FeedNamespace, gtfs_iri, kind_of
 from interop_gtfs.manifest import PLUGIN
 from interop_gtfs.reader import FILES_NAMESPACE, KNOWN_FILES, ROWS_NAMESPACE
+from interop_gtfs.record_table import RecordTable
 
 __all__ = ["GtfsWriter", "feed_files"]
 
@@ -56,7 +57,11 @@ _SPEC_BY_FILE = {spec.name: spec for spec in FILES}
 
 
 class _TableFile:
-    """Rows of one GTFS file, spooled to a temporary CSV whose columns grow as needed."""
+    """Rows of one GTFS file, spooled to a temporary CSV whose columns grow as needed.
+
+    While no column is added after the first row, the spooled rows are already the file's
+    rows (when their column order is the header's), and finishing copies them as bytes.
+    """
 
     def __init__(
         self, folder: Path, name: str, order: Sequence[str], always: Iterable[str]
@@ -65,20 +70,57 @@ class _TableFile:
         self.order = list(order)
         self.columns: list[str] = list(always)
         self.index = {column: position for position, column in enumerate(self.columns)}
+        self.count = 0
+        self.grown = False
         self.path = folder / f"{name}.rows"
         self._handle: IO[str] = self.path.open("w", encoding="utf-8", newline="")
         self._csv = csv.writer(self._handle, lineterminator="\r\n")
 
-    def add(self, row: dict[str, str]) -> None:
-        """Spool one row (column -> text)."""
-        for column in row:
+    def _grow(self, columns: Iterable[str]) -> None:
+        for column in columns:
             if column not in self.index:
+                if self.count:
+                    self.grown = True
                 self.index[column] = len(self.columns)
                 self.columns.append(column)
+
+    def _header(self) -> list[str]:
+        """Known columns in specification order, then the others in order of appearance."""
+        known = [column for column in self.order if column in self.index]
+        return known + [column for column in self.columns if column not in self.order]
+
+    def add(self, row: dict[str, str]) -> None:
+        """Spool one row (column -> text)."""
+        self._grow(row)
         values = [""] * len(self.columns)
         for column, text in row.items():
             values[self.index[column]] = text
-        self._csv.writerow(values)
+        self._write([values])
+
+    def add_rows(self, layout: Sequence[str], rows: list[tuple[str, ...]]) -> None:
+        """Spool rows given as texts in ``layout`` order (an empty text is an absent value)."""
+        if not self.count:  # nothing spooled yet: lay the spool out in header order
+            self._grow(layout)
+            self.columns = self._header()
+            self.index = {column: position for position, column in enumerate(self.columns)}
+        else:
+            self._grow(layout)
+        if list(layout) != self.columns:
+            width = len(self.columns)
+            positions = [self.index[column] for column in layout]
+            placed = []
+            for row in rows:
+                values = [""] * width
+                for position, text in zip(positions, row, strict=True):
+                    values[position] = text
+                placed.append(values)
+            self._write(placed)
+        else:
+            self._write(rows)
+
+    def _write(self, rows: Sequence[Sequence[str]]) -> None:
+        self._csv.writerows(rows)
+        self.count += len(rows)
 
     def close(self) -> None:
         """Close the spool file (idempotent)."""
@@ -87,13 +129,16 @@ class _TableFile:
     def finish(self, out: IO[bytes]) -> None:
         """Write the header (spec order, then extension columns) and every row to ``out``."""
         self._handle.close()
-        known = [column for column in self.order if column in self.index]
-        extra = [column for column in self.columns if column not in self.order]
-        header = known + extra
-        positions = [self.index[column] for column in header]
+        header = self._header()
         text = _TextOut(out)
         writer = csv.writer(text, lineterminator="\r\n")
         writer.writerow(header)
+        if not self.grown and header == self.columns:
+            text.flush()
+            with self.path.open("rb") as spooled:
+                shutil.copyfileobj(spooled, out, 1 << 20)
+            return
+        positions = [self.index[column] for column in header]
         with self.path.open(encoding="utf-8", newline="") as spooled:
             for row in csv.reader(spooled):
                 row += [""] * (len(self.columns) - len(row))
@@ -109,26 +154,20 @@ class _MemoryTable(_TableFile):
         self.order = list(order)
         self.columns = list(always)
         self.index = {column: position for position, column in enumerate(self.columns)}
+        self.count = 0
+        self.grown = False
         self.rows: list[list[str]] = []
 
-    def add(self, row: dict[str, str]) -> None:
-        """Keep one row (column -> text)."""
-        for column in row:
-            if column not in self.index:
-                self.index[column] = len(self.columns)
-                self.columns.append(column)
-        values = [""] * len(self.columns)
-        for column, text in row.items():
-            values[self.index[column]] = text
-        self.rows.append(values)
+    def _write(self, rows: Sequence[Sequence[str]]) -> None:
+        self.rows.extend(list(row) for row in rows)
+        self.count += len(rows)
 
     def close(self) -> None:
         """Nothing to close."""
 
     def finish(self, out: IO[bytes]) -> None:
         """Write the header and every row to ``out``."""
-        known = [column for column in self.order if column in self.index]
-        header = known + [column for column in self.columns if column not in self.order]
+        header = self._header()
         positions = [self.index[column] for column in header]
         text = _TextOut(out)
         writer = csv.writer(text, lineterminator="\r\n")
@@ -197,11 +236,45 @@ class _Feed:
             )
         self._extensions(record, where)
 
+    def add_table(self, table: RecordTable) -> None:
+        """Write a reader's table: its built rows from their texts, its records as records."""
+        spec = table.spec
+        namespace = self.ids.namespace
+        if namespace not in (None, table.namespace) or not table.plans:
+            for record in table:
+                self.add(record)
+            return
+        where = f"{spec.name} rows"
+        self.ids.namespace = table.namespace
+        self._extension_columns(None, spec.all_columns, where, (), table.extra)
+        always = _always(spec)
+        columns = set(table.columns()) | set(always)
+        layout = [name for name in spec.all_columns if name in columns] + list(table.extra)
+        target = self.tables.get(spec.name) or self.table(spec.name, spec.all_columns, always)
+        start = 0
+        for index in [*sorted(table.records), len(table)]:
+            if index > start:
+                target.add_rows(layout, table.text_rows(layout, start, index))
+            if index < len(table):
+                self.add(table.records[index])
+            start = index + 1
+
     def _extension_columns(
-        self, record: Any, known: Iterable[str], where: str, free: Iterable[str] = ()
+        self,
+        record: Any,
+        known: Iterable[str],
+        where: str,
+        free: Iterable[str] = (),
+        names: Iterable[str] | None = None,
     ) -> dict[str, Any]:
-        """The record's extension columns; ``free`` GTFS columns may hold a kept raw value."""
-        values: dict[str, Any] = dict(record.extensions.get(PLUGIN, {}))
+        """The record's extension columns; ``free`` GTFS columns may hold a kept raw value.
+
+        ``names`` checks column names alone (a table's extra columns) instead of a record's.
+        """
+        if names is not None:
+            values: dict[str, Any] = dict.fromkeys(names, "")
+        else:
+            values = dict(record.extensions.get(PLUGIN, {}))
         known = set(known) - set(free)
         for column in values:
             if not column or column != column.strip() or column in known:
@@ -485,6 +558,10 @@ class GtfsWriter(DatasetWriter):
         try:
             count = 0
             for chunk in chunks:
+                if isinstance(chunk, RecordTable):
+                    feed.add_table(chunk)
+                    count += len(chunk)
+                    continue
                 for record in chunk:
                     feed.add(record)
                     count += 1

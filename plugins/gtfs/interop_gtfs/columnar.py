@@ -1,0 +1,234 @@
+"""Validate a GTFS file a column at a time, with the model's own field rules.
+
+The per-row path (:mod:`interop_gtfs.reader`) parses every cell and validates every row as a
+whole record. Real columns repeat themselves (a trip id on every stop time, a few hundred
+distinct times), so this module parses and validates each *distinct* text of a column once,
+in one pydantic call per column, and remembers the canonical value and the text the writer
+will write for it. Validation stays the model's: each field is checked by a validator built
+from that very field (its type, constraints and validators, under the model's config), and
+a row's record-level rules are the model's own ``mode="after"`` validators, run on the row's
+values. A model with any other kind of validator gets no column plan (the per-row path
+reads it), so a new model rule can never be skipped silently.
+
+A cell whose text does not parse, or whose value its field refuses, makes its row *unclean*:
+the reader sends that row through the per-row path, which raises the notices, keeps the bad
+value or sets the row aside exactly as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from functools import cache
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ValidationError, create_model
+
+from interop.errors import EncodeError
+from interop.model.base import RecordBase
+from interop_gtfs.columns import Column, FileSpec, Reference, format_value
+from interop_gtfs.ids import FeedNamespace
+
+__all__ = ["BAD", "Entry", "FieldPlan", "RowRules", "field_checker", "row_rules"]
+
+Entry = tuple[Any, tuple[str, ...]]
+"""A validated cell: the canonical value (None: the field is absent) and the written texts."""
+
+BAD: Entry = (None, ())
+"""The entry of a cell the per-row path must handle (it does not parse, or is refused)."""
+
+_MEMO_LIMIT = 1 << 17
+"""Distinct texts remembered per column before the memo starts afresh (bounds memory)."""
+
+
+@cache
+def field_checker(model: type[RecordBase], field: str) -> type[BaseModel]:
+    """A model holding a list of ``model.field`` values, validated as that field validates.
+
+    The items carry the field's annotation and metadata (constraints, before/after
+    validators) and the model's config, so one call checks a whole column.
+    """
+    info = model.model_fields[field]
+    item: Any = info.annotation
+    if info.metadata:
+        item = Annotated[(item, *info.metadata)]  # type: ignore[valid-type]
+    checker: type[BaseModel] = create_model(
+        f"{model.__name__}_{field}_column",
+        __config__=model.model_config,
+        items=(list[item], ...),
+    )
+    return checker
+
+
+def _validated(checker: type[BaseModel], values: list[Any]) -> list[Any | None]:
+    """Each value as its field validates it, or None where the field refuses it."""
+    if not values:
+        return []
+    try:
+        return list(checker.model_validate({"items": values}).__dict__["items"])
+    except ValidationError as exc:
+        bad = {e["loc"][1] for e in exc.errors() if len(e["loc"]) >= 2 and e["loc"][0] == "items"}
+    if not bad:  # an error of the list itself: check one by one
+        bad = set()
+        for index, value in enumerate(values):
+            try:
+                checker.model_validate({"items": [value]})
+            except ValidationError:
+                bad.add(index)
+    keep = [index for index in range(len(values)) if index not in bad]
+    good = _validated(checker, [values[index] for index in keep])
+    out: list[Any | None] = [None] * len(values)
+    for index, value in zip(keep, good, strict=True):
+        out[index] = value
+    return out
+
+
+class FieldPlan:
+    """One canonical field of a file: its columns' header positions and a memo of entries.
+
+    ``entries(rows)`` turns a block of positional rows into one :data:`Entry` per row:
+    ``(value, texts)`` for a valid cell (``value`` None when every column is empty), or
+    :data:`BAD`. ``texts`` holds, per column, what the writer writes for the value.
+    """
+
+    def __init__(
+        self,
+        spec: FileSpec,
+        field: str,
+        columns: Sequence[Column],
+        positions: Sequence[int],
+        namespace: str,
+    ) -> None:
+        self.field = field
+        self.columns = tuple(columns)
+        self.positions = tuple(positions)
+        self.namespace = namespace
+        self.ids = FeedNamespace(namespace)
+        self.where = f"{spec.name} {field}"
+        self.nested = len(columns) > 1 or "." in columns[0].field
+        self.required = any(column.required for column in columns)
+        self.checker = field_checker(spec.model, field)
+        self.absent: Entry = (None, ("",) * len(columns))
+        self.memo: dict[Any, Entry] = {}
+
+    def keys(self, rows: Sequence[Sequence[str]]) -> list[Any]:
+        """The memo key of every row: its text, or the tuple of texts of a nested field."""
+        if len(self.positions) == 1:
+            (position,) = self.positions
+            return [row[position] for row in rows]
+        positions = self.positions
+        return [tuple(row[p] for p in positions) for row in rows]
+
+    def entries(self, keys: Sequence[Any]) -> list[Entry]:
+        """The entry of every key (texts of one block), computing the new ones in one call."""
+        memo = self.memo
+        if len(memo) > _MEMO_LIMIT:
+            memo.clear()
+        fresh = [key for key in dict.fromkeys(keys) if key not in memo]
+        if fresh:
+            self._learn(fresh)
+        return [memo[key] for key in keys]
+
+    def _parse(self, key: Any) -> Any:
+        """The parsed value of one key; :data:`BAD` if a text does not parse."""
+        texts = (key,) if len(self.columns) == 1 else key
+        parsed: dict[str, Any] = {}
+        value: Any = None
+        for column, text in zip(self.columns, texts, strict=True):
+            if not text or (not column.type.exact and not text.strip()):
+                if column.required:
+                    return BAD
+                continue
+            try:
+                value = column.type.parse(text, {}, self.namespace)
+            except ValueError:
+                return BAD
+            parsed[column.field.split(".", 1)[-1]] = value
+        if not self.nested:
+            return value
+        return parsed or None
+
+    def _learn(self, keys: list[Any]) -> None:
+        parsed = [self._parse(key) for key in keys]
+        todo = [index for index, value in enumerate(parsed) if value is not None and value is not BAD]
+        checked = _validated(self.checker, [parsed[index] for index in todo])
+        memo = self.memo
+        for key, value in zip(keys, parsed, strict=True):
+            if value is None:
+                memo[key] = self.absent
+            elif value is BAD:
+                memo[key] = BAD
+        for index, value in zip(todo, checked, strict=True):
+            key = keys[index]
+            memo[key] = BAD if value is None else self._entry(key, value)
+
+    def _entry(self, key: Any, value: Any) -> Entry:
+        """The value with the texts the writer writes for it; :data:`BAD` if it cannot."""
+        texts = []
+        for column in self.columns:
+            part = value
+            if self.nested:
+                part = getattr(value, column.field.split(".", 1)[-1], None)
+            try:
+                texts.append(format_value(column, part, value, self.ids, self.where))
+            except EncodeError:
+                return BAD
+        # a text that reads as this value but is written otherwise ("01" -> "1") is fine
+        del key
+        return (value, tuple(texts))
+
+
+def references_of(columns: Sequence[Column]) -> list[tuple[str, str]]:
+    """``(column, kind)`` of the reference columns among ``columns``."""
+    return [(c.name, c.type.kind) for c in columns if isinstance(c.type, Reference)]
+
+
+class RowRules:
+    """A model's record-level (``mode="after"``) validators, run on one row's values.
+
+    The values sit on a plain object with the model's field names as attributes, every
+    field at its default unless the row sets it, which is what the validators read on
+    the record the row would become.
+    """
+
+    def __init__(self, model: type[RecordBase], functions: Sequence[Callable[[Any], Any]]):
+        self.functions = tuple(functions)
+        self.defaults = {
+            name: info.get_default(call_default_factory=True)
+            for name, info in model.model_fields.items()
+        }
+
+    def passes(self, values: dict[str, Any]) -> bool:
+        """Whether every rule accepts a row whose set fields are ``values``."""
+        if not self.functions:
+            return True
+        view = _RowView()
+        view.__dict__.update(self.defaults)
+        view.__dict__.update(values)
+        try:
+            for function in self.functions:
+                function(view)
+        except Exception:  # noqa: BLE001 - any refusal: the per-row path decides
+            return False
+        return True
+
+
+class _RowView:
+    """A row's values as attributes, for the model's after-validators."""
+
+
+@cache
+def row_rules(model: type[RecordBase]) -> RowRules | None:
+    """The model's record-level rules; None if it has a validator a column plan cannot run.
+
+    Field validators and ``before``/``wrap`` model validators see raw input, so a model with
+    any of them is read by the per-row path only.
+    """
+    decorators = model.__pydantic_decorators__
+    if decorators.field_validators or decorators.validators or decorators.root_validators:
+        return None
+    functions = []
+    for decorator in decorators.model_validators.values():
+        if decorator.info.mode != "after":
+            return None
+        functions.append(decorator.func)
+    return RowRules(model, functions)

@@ -1,0 +1,154 @@
+"""A block of one GTFS file's rows as validated columns: a sequence of records built on access.
+
+:meth:`interop_gtfs.reader.GtfsReader.read_tables` yields these instead of lists, the way
+gtfs-kit yields DataFrames: every value is already validated (a row that needed a notice
+went through the per-row path and is held as the record it made), so ``table[i]`` only
+assembles the record. :class:`~interop_gtfs.writer.GtfsWriter` writes a table's rows from
+the texts its columns remember, which are the texts formatting those records gives, so the
+output is the same as writing the records one by one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, overload
+
+from interop.model.base import Provenance
+from interop.model.records import Record
+from interop_gtfs.columnar import Entry, FieldPlan
+from interop_gtfs.columns import FileSpec
+from interop_gtfs.ids import gtfs_iri
+from interop_gtfs.manifest import PLUGIN
+
+__all__ = ["RecordTable"]
+
+
+class RecordTable(Sequence[Record]):
+    """Rows of one file: per field a column of entries, per row its GTFS id or key.
+
+    ``records`` holds the rows the per-row path made (by position): they are returned as
+    they are and written as records. ``extra`` names the file's columns the specification
+    does not define (kept in ``extensions["gtfs"]``) and ``extra_values`` their texts.
+    """
+
+    def __init__(
+        self,
+        spec: FileSpec,
+        namespace: str,
+        provenance: Provenance | None,
+        plans: Sequence[FieldPlan],
+        entries: Sequence[list[Entry]],
+        local_ids: list[str],
+        extra: Sequence[str],
+        extra_values: Sequence[list[str]],
+        records: dict[int, Record],
+    ) -> None:
+        self.spec = spec
+        self.namespace = namespace
+        self.provenance = provenance
+        self.plans = tuple(plans)
+        self.entries = tuple(entries)
+        self.local_ids = local_ids
+        self.extra = tuple(extra)
+        self.extra_values = tuple(extra_values)
+        self.records = records
+        self._new = spec.model.__new__
+        self._defaults = {
+            name: info.get_default(call_default_factory=False)
+            for name, info in spec.model.model_fields.items()
+        }
+
+    def __len__(self) -> int:
+        return len(self.local_ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Record]: ...
+
+    def __getitem__(self, index: int | slice) -> Record | Sequence[Record]:
+        if isinstance(index, slice):
+            return [self._record(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("record table index out of range")
+        return self._record(index)
+
+    def __iter__(self) -> Iterator[Record]:
+        for index in range(len(self)):
+            yield self._record(index)
+
+    def _record(self, index: int) -> Record:
+        """Row ``index`` as its record (every value was validated when the table was read)."""
+        made = self.records.get(index)
+        if made is not None:
+            return made
+        spec = self.spec
+        values: dict[str, Any] = {"id": gtfs_iri(spec.id_kind, self.namespace, self.local_ids[index])}
+        for plan, column in zip(self.plans, self.entries, strict=True):
+            value = column[index][0]
+            if value is not None:
+                values[plan.field] = value
+        if self.extra:
+            values["extensions"] = {
+                PLUGIN: {name: texts[index] for name, texts in zip(self.extra, self.extra_values, strict=True)}
+            }
+        if self.provenance is not None:
+            values["provenance"] = self.provenance
+        fields = self._defaults.copy()
+        fields["extensions"] = {}
+        fields.update(values)
+        record: Any = self._new(spec.model)
+        setter = object.__setattr__
+        setter(record, "__dict__", fields)
+        setter(record, "__pydantic_fields_set__", set(values))
+        setter(record, "__pydantic_extra__", None)
+        setter(record, "__pydantic_private__", None)
+        result: Record = record
+        return result
+
+    def replaced(self, index: int, record: Record) -> RecordTable:
+        """This table with row ``index`` held as ``record`` (a copy; tables never change)."""
+        if index < 0:
+            index += len(self)
+        copy = RecordTable(
+            self.spec,
+            self.namespace,
+            self.provenance,
+            self.plans,
+            self.entries,
+            self.local_ids,
+            self.extra,
+            self.extra_values,
+            {**self.records, index: record},
+        )
+        return copy
+
+    def columns(self) -> list[str]:
+        """The GTFS columns this table's built rows write (id, used spec columns, extras)."""
+        made = self.records
+        used = set()
+        for plan, entries in zip(self.plans, self.entries, strict=True):
+            rows = entries if not made else [e for i, e in enumerate(entries) if i not in made]
+            for position, column in enumerate(plan.columns):
+                if any(entry[1][position] for entry in rows if entry[1]):
+                    used.add(column.name)
+        if self.spec.id_column is not None and any(self.local_ids):
+            used.add(self.spec.id_column)
+        return [name for name in self.spec.all_columns if name in used] + list(self.extra)
+
+    def text_rows(self, layout: Sequence[str], start: int, stop: int) -> list[tuple[str, ...]]:
+        """The written texts of rows ``start:stop`` (none of them in ``records``) in ``layout``."""
+        sources: dict[str, list[str]] = {}
+        if self.spec.id_column is not None:
+            sources[self.spec.id_column] = self.local_ids[start:stop]
+        for plan, entries in zip(self.plans, self.entries, strict=True):
+            block = entries[start:stop]
+            for position, column in enumerate(plan.columns):
+                sources[column.name] = [entry[1][position] for entry in block]
+        for name, texts in zip(self.extra, self.extra_values, strict=True):
+            sources[name] = texts[start:stop]
+        empty = [""] * (stop - start)
+        return list(zip(*(sources.get(name, empty) for name in layout), strict=True))
