@@ -33,7 +33,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge
 from interop.control.connect import open_lighting
 from interop.control.http import ClientSettings
 from interop.control.lighting import LightingController
-from interop.errors import InteropError
+from interop.errors import InteropError, SourceUnavailable, StoreUnavailable, ValidationError
 from interop.gateway.commands import store_records
 from interop.gateway.config import LightingConfig
 from interop.gateway.secrets import resolve_secret
@@ -160,8 +160,6 @@ class LightingSystem:
         try:
             await asyncio.wait_for(anext(lights, None), self.entry.command_deadline)
         except TimeoutError:
-            from interop.errors import SourceUnavailable
-
             raise SourceUnavailable(
                 f"no answer within {self.entry.command_deadline:g} s", source=self.name
             ) from None
@@ -212,7 +210,10 @@ class LightingSystem:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # a controller, store or plugin failure: retry later
-                self.failed(exc)
+                if isinstance(exc, StoreUnavailable):  # the system is fine; the store is not
+                    self.last_error = f"{exc.code}: {exc.message}"
+                else:
+                    self.failed(exc)
                 metrics.polls.labels(self.name, "failed").inc()
                 wait = max(backoff.delay(failures), min(1.0, self.entry.poll_seconds))
                 failures += 1
@@ -257,8 +258,6 @@ def _credentials(entry: LightingConfig, index: int) -> dict[str, str]:
 
 def connect_systems(entries: Sequence[LightingConfig], registry: object) -> list[LightingSystem]:
     """A controller for every configured system (no I/O yet); errors name the entry."""
-    from interop.errors import ValidationError
-
     systems: list[LightingSystem] = []
     names: set[str] = set()
     for index, entry in enumerate(entries):

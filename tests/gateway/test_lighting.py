@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import json
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -119,6 +119,43 @@ def test_polled_telemetry_lands_in_the_store(name, simulators, tmp_path, monkeyp
     assert stats.dead_letters == 0
     cursors = json.loads((tmp_path / "data" / "lighting-cursors.json").read_text())
     assert datetime.fromisoformat(cursors["city"]["cursor"]) >= new[0].timestamp
+
+
+@pytest.mark.parametrize("name", SYSTEMS)
+def test_readings_logged_while_the_gateway_was_down_are_read_from_the_cursor(
+    name, simulators, tmp_path, monkeypatch, registry
+):
+    """Two readings logged while the gateway is stopped: both stored after its restart.
+
+    Only reading since the durable cursor finds the first one; the latest values alone
+    would show only the second.
+    """
+    world = LightWorld(3, seed=11)
+    key = world.lights[1].key
+
+    async def go():
+        async with serve(simulators[name], world) as url:
+            config = lighting_config(tmp_path, monkeypatch, name, url, world)
+            async with running(config, registry) as gateway:
+                await until(lambda: lighting_records(gateway, "measurement"), "the first poll")
+            now = datetime.now(UTC).replace(microsecond=0)
+            first, second = now - timedelta(minutes=2), now - timedelta(minutes=1)
+            world.record(key, at=first, level=11.0, power=3.0)
+            world.record(key, at=second, level=22.0, power=6.0)
+            async with running(config, registry) as gateway:
+
+                async def both():
+                    found = {
+                        m.timestamp: m.value for m in await lighting_records(gateway, "measurement")
+                        if m.property == LEVEL and m.timestamp in (first, second)
+                    }  # fmt: skip
+                    return found if len(found) == 2 else None
+
+                return await until(both, "both readings"), first, second
+
+    found, first, second = run(go())
+    assert found[first] == pytest.approx(11.0, abs=1.0)
+    assert found[second] == pytest.approx(22.0, abs=1.0)
 
 
 @pytest.mark.parametrize("name", SYSTEMS)
