@@ -91,7 +91,7 @@ PLAUSIBLE_RANGES: dict[str, tuple[float, float]] = {
     "smoke": (0.0, 1.0),
     "power": (-1e8, 1e8),
     "energy": (-1e10, 1e10),
-    "pressure": (0.0, 100_000.0),
+    "pressure": (-1_100.0, 100_000.0),
     "frequency": (0.0, 1e10),
     "height": (0.0, 1_000.0),
     "precipitation": (0.0, 500.0),
@@ -124,7 +124,8 @@ PLAUSIBLE_RANGES: dict[str, tuple[float, float]] = {
     "vehicle_count": (0.0, 1e7),
 }
 """Plausible range of each built-in property in its default unit (the values sensors in the
-field report: a LoRaWAN battery is 0-60 V, a pressure 0-100 bar, a range finder 0-50 m, CO2
+field report: a LoRaWAN battery is 0-60 V, a pressure 0-100 bar (a gauge may read down to
+-1 bar, a vacuum), a range finder 0-50 m, CO2
 at most 5 %; a sensor's 0xFFFF "no reading" usually falls outside)."""
 
 

@@ -128,6 +128,7 @@ UNIT_SYMBOLS: Mapping[str, tuple[str, float]] = {
     "m/s": (OM + "metrePerSecond-Time", 1.0), "m⋅s⁻¹": (OM + "metrePerSecond-Time", 1.0),
     "mps": (OM + "metrePerSecond-Time", 1.0),
     "km/h": (OM + "kilometrePerHour", 1.0), "kmh": (OM + "kilometrePerHour", 1.0),
+    "kmph": (OM + "kilometrePerHour", 1.0), "kph": (OM + "kilometrePerHour", 1.0),
     "w/m2": (OM + "wattPerSquareMetre", 1.0), "w/m²": (OM + "wattPerSquareMetre", 1.0),
     "w⋅m⁻²": (OM + "wattPerSquareMetre", 1.0),
     "µg/m3": (QUDT + "MicroGM-PER-M3", 1.0), "µg/m³": (QUDT + "MicroGM-PER-M3", 1.0),
@@ -168,10 +169,13 @@ BATTERY_LEVEL: Rule = (
 )
 """A battery "level" is a percentage, except that some codecs give a cell's volts (3.6)."""
 BATTERY_VOLTAGE: Rule = (
-    FieldRule("battery_voltage", _V, window=(0.0, 60.0)),
+    FieldRule("battery_voltage", _V, window=(0.0, 60.0), fraction=True),
+    FieldRule("battery_voltage", _V, window=(0.0, 15.0), fraction=False),
     FieldRule("battery_voltage", _V, 0.001, window=(100.0, 60_000.0)),
 )
-"""A battery voltage with no unit: volts when plausible as volts, else millivolts."""
+"""A battery voltage with no unit: volts when plausible as volts (3.6, or a whole 3), else
+millivolts (3600). A whole 16..99 is neither for sure (makers put a charge percentage in
+fields named after volts): unmapped."""
 SUPPLY_VOLTAGE: Rule = (
     FieldRule("battery_voltage", _V, window=(0.5, 60.0)),
     FieldRule("battery_voltage", _V, 0.001, window=(500.0, 60_000.0), fraction=False),
@@ -195,6 +199,12 @@ PRESSURE_NO_CONTEXT: Rule = (
 )
 """A pressure with no unit in an object that says nothing about the air (it may be a water
 pipe's, in kPa or bar): read only when it can only be sea-level-ish air pressure."""
+POWER: Rule = (FieldRule("power", OM + "watt"),)
+"""Active power in W: read only beside other electrical readings (else ``power`` may be an
+on/off state or a supply type), or with a unit."""
+CURRENT: Rule = (FieldRule("current", OM + "ampere"),)
+"""Electric current in A: read only beside other electrical readings (``current`` also means
+"the present value"), or with a unit."""
 DISTANCE: Rule = (FieldRule("distance", needs_unit=True),)
 """A range finder's distance with no unit: makers use mm, cm and m alike, so it is placed only
 with a unit (in the data, in the name, from a vendor correction or a device profile)."""
@@ -215,13 +225,23 @@ FIELD_TABLE: Mapping[str, Rule] = {
     # relative humidity of the air (never soil moisture)
     **dict.fromkeys(
         ["humidity", "humi", "hum", "hum_sht", "air_humidity", "relative_humidity",
-         "relativehumidity", "air_relativehumidity", "rh", "hum_sht31"],
+         "relativehumidity", "air_relativehumidity", "rh", "hum_sht31", "hygrometry",
+         "hygrometrie", "hygro"],
         _r("humidity", _PCT),
     ),
+    # The Things Stack normalized payload (Device Repository lib/payload.json): water
+    # temperature statistics, motion detected
+    **dict.fromkeys(
+        ["water_temperature_current", "water_temperature_min", "water_temperature_max",
+         "water_temperature_avg"],
+        _r("temperature", _C),
+    ),
+    "action_motion_detected": _r("motion", OM + "one"),
     # light
     "light": _r("light", OM + "lux"),
     **dict.fromkeys(["illuminance", "lux", "air_lightintensity", "light_intensity",
-                     "lightintensity", "illumination", "light_lux", "ambient_light"],
+                     "lightintensity", "illumination", "light_lux", "ambient_light",
+                     "luminosity"],
                     _r("illuminance", OM + "lux")),
     **dict.fromkeys(["solar_radiation", "irradiance", "solar_irradiance"],
                     _r("irradiance", OM + "wattPerSquareMetre")),
@@ -245,7 +265,9 @@ FIELD_TABLE: Mapping[str, Rule] = {
                     _r("pm1", QUDT + "MicroGM-PER-M3")),
     **dict.fromkeys(["pm4", "pm4_0", "pm4_mass_concentration"],
                     _r("pm4", QUDT + "MicroGM-PER-M3")),
-    **dict.fromkeys(["tvoc", "tvoc_ppb", "total_voc"], _r("tvoc", QUDT + "PPB")),
+    # TVOC comes in ppb, µg/m³, mg/m³ or as an index: only with a unit (tvoc_ppb, data unit)
+    **dict.fromkeys(["tvoc", "total_voc"], _needs_unit("tvoc")),
+    "tvoc_ppb": _r("tvoc", QUDT + "PPB"),
     "co": _r("co", OM + "partsPerMillion"),
     "no2": _needs_unit("no2"),
     "o3": _needs_unit("o3"),
@@ -282,8 +304,10 @@ FIELD_TABLE: Mapping[str, Rule] = {
                     _r("frequency", OM + "hertz")),
     **dict.fromkeys(["mains_voltage", "line_voltage", "grid_voltage", "ac_voltage"],
                     MAINS_VOLTAGE),
-    "current": _r("current", OM + "ampere"),
-    **dict.fromkeys(["power", "active_power"], _r("power", OM + "watt")),
+    "current": CURRENT,
+    **dict.fromkeys(["power", "active_power"], POWER),
+    **dict.fromkeys(["vrms", "urms", "voltage_rms", "rms_voltage"], MAINS_VOLTAGE),
+    "freq": _r("frequency", OM + "hertz"),
     **dict.fromkeys(["energy", "active_energy", "active_energy_import_t1",
                      "active_energy_import_t2", "active_energy_export_t1",
                      "active_energy_export_t2"], _r("energy", OM + "kilowattHour")),
@@ -301,10 +325,13 @@ FIELD_TABLE: Mapping[str, Rule] = {
                     _r("wind_speed", OM + "metrePerSecond-Time")),
     **dict.fromkeys(["wind_direction", "winddirection", "wind_dir"],
                     _r("wind_direction", OM + "degree")),
+    # vehicle speed (a tracker's): km/h or m/s alike, so only with a unit (speedKmph)
+    **dict.fromkeys(["speed", "velocity", "ground_speed"], _needs_unit("speed")),
     # distance and level
     **dict.fromkeys(["distance", "dist", "range_distance", "ultrasonic_distance",
                      "laser_distance", "radar_distance"], DISTANCE),
     **dict.fromkeys(["water_level", "waterlevel"], _r("water_level", OM + "metre")),
+    **dict.fromkeys(["water_depth", "waterdepth"], _needs_unit("water_level")),
     **dict.fromkeys(["fill_level", "filllevel", "fill_percentage", "fill_percent",
                      "fullness", "fill_rate"], _r("fill_level", _PCT)),
     # traffic
@@ -364,7 +391,8 @@ SETTING_WORDS = frozenset(
      "low", "high", "over", "under", "sample", "samples", "capacitor", "lightning", "east",
      "west", "north", "south", "x", "y", "z", "soild", "moisture", "fill", "vector", "life",
      "days", "hours", "age", "cycles", "type", "health", "mah", "used", "consumed",
-     "consumption", "hydraulic"}
+     "consumption", "hydraulic", "reactive", "apparent", "re", "va", "var", "varh", "kvar",
+     "kvarh", "vah", "peak"}
 )  # fmt: skip
 """Words that make a name describe a setting, an alarm or another quantity rather than the
 reading its other words suggest (``temperature_threshold``, ``pm2_5_number_concentration``,
@@ -374,7 +402,7 @@ or a device profile, never by keyword rules."""
 _UNIT_WORDS = frozenset(
     {"c", "f", "degc", "celsius", "pct", "percent", "ppm", "ppb", "pa", "hpa", "kpa", "mbar",
      "bar", "psi", "v", "mv", "ma", "w", "kw", "wh", "kwh", "mm", "cm", "lx", "lux", "db",
-     "dba", "ugm3", "mmh", "kmh", "mps"}
+     "dba", "ugm3", "mmh", "kmh", "kmph", "mps", "m"}
 )  # fmt: skip
 _MERGE = {("m", "v"): "mv", ("m", "a"): "ma", ("h", "pa"): "hpa", ("k", "pa"): "kpa",
           ("k", "w"): "kw", ("k", "wh"): "kwh", ("d", "b"): "db", ("d", "ba"): "dba",
@@ -454,7 +482,7 @@ def _keyword_rule(ws: tuple[str, ...], unit: str | None) -> Rule | None:
     if s & {"rain", "rainfall", "precipitation"}:
         return _r("precipitation_amount", unit or OM + "millimetre")
     if s & {"tvoc"}:
-        return _r("tvoc", unit or QUDT + "PPB")
+        return _needs_unit("tvoc") if unit is None else _r("tvoc", unit)
     return None
 
 
@@ -479,12 +507,13 @@ def rule_for_name(
     if len(segments) > 1:
         keys.append(normalise("_".join(segments[-2:])))
     keys.append(last)
+    ws = words(segments[-1])
+    keys.append("_".join(ws))  # camelCase as snake_case: supplyVoltage -> supply_voltage
     for table in (vendor_rules or {}, FIELD_TABLE):
         for key in keys:
             rule = table.get(key)
             if rule is not None:
                 return _in_context(rule, metering, air)
-    ws = words(segments[-1])
     # a unit written into the name: co2_ppm, Bat_mV, TempC, distance_cm
     unit = next((w for w in reversed(ws) if w in _UNIT_WORDS), None) if len(ws) > 1 else None
     if unit is not None:
@@ -502,6 +531,8 @@ def rule_for_name(
 def _in_context(rule: Rule, metering: bool, air: bool) -> Rule:
     if metering and rule is SUPPLY_VOLTAGE:
         return MAINS_VOLTAGE
+    if not metering and (rule is POWER or rule is CURRENT):
+        return _needs_unit(rule[0].property or "")
     if not air and rule is ATMOSPHERIC_PRESSURE:
         return PRESSURE_NO_CONTEXT
     return rule

@@ -98,7 +98,11 @@ _FLAG_WORDS = {
 }  # fmt: skip
 _QUANTITY_KEYS = frozenset({"value", "unit", "displayName", "desc", "name"})
 _NUMBER = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
-_METER_WORDS = frozenset({"power", "current", "energy", "kwh", "wh", "kw", "ampere"})
+_METER_WORDS = frozenset(
+    {"power", "current", "energy", "kwh", "wh", "kw", "ampere", "vrms", "irms", "urms"}
+)
+_VOLT_WORDS = frozenset({"voltage", "volt", "vol", "vrms", "urms"})
+_BATTERY_WORDS = frozenset({"battery", "bat", "batt", "vbat", "vbatt", "batv"})
 _UNREADABLE = "unreadable"
 
 
@@ -199,7 +203,8 @@ def _deep_text(value: Any) -> str:
 
 _READING_VALUE_KEYS = ("measurementValue", "measurement_value", "value", "val", "reading")
 _READING_NAME_KEYS = (
-    "type", "name", "variable", "measurementName", "measurement", "sensor", "displayName"
+    "type", "name", "variable", "label", "measurementName", "measurement", "sensor",
+    "displayName",
 )  # fmt: skip
 
 
@@ -405,13 +410,19 @@ _AIR_WORDS = frozenset(
 
 
 def _context(names: Iterable[str]) -> tuple[bool, bool]:
-    """Whether an object's field names meter electricity, and whether they describe air."""
-    metering = air = False
+    """Whether an object's field names meter electricity, and whether they describe air.
+
+    Metering takes two electrical readings (``power`` and ``energy``, ``current`` and
+    ``voltage``): one ``power`` alone may be an on/off state, one ``current`` a present value.
+    """
+    meters = volts = 0
+    air = False
     for name in names:
         ws = set(words(name))
-        metering = metering or bool(_METER_WORDS & ws)
+        meters += bool(_METER_WORDS & ws)
+        volts += bool(_VOLT_WORDS & ws) and not _BATTERY_WORDS & ws
         air = air or bool(_AIR_WORDS & ws)
-    return metering, air
+    return meters >= 2 or (meters == 1 and volts >= 1), air
 
 
 _Plan = tuple[tuple[str, Rule | None, bool, "tuple[_Step, ...] | str"], ...]
