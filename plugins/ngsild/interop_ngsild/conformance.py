@@ -33,6 +33,7 @@ from interop_ngsild.codec import (
 )
 from interop_ngsild.decoder import record_order
 from interop_ngsild.documents import dump_entities
+from interop_ngsild.measurements import OBSERVED
 from interop_ngsild.representation import Representation
 
 __all__ = [
@@ -40,6 +41,8 @@ __all__ = [
     "conformance_cases",
     "dataset_known_answers",
     "known_answers",
+    "observed_records",
+    "parking_records",
     "sample_entities",
     "sample_files",
     "sample_records",
@@ -51,12 +54,90 @@ def _ordered(records: Sequence[Record]) -> list[Record]:
     return sorted(records, key=record_order)
 
 
+_SPOTS = tuple(f"urn:interop:place:demo:bay-{index}" for index in range(3))
+_SITES = ("urn:ngsi-ld:OnStreetParking:demo:high-street", "urn:ngsi-ld:OffStreetParking:demo:p1")
+
+
+def parking_records() -> st.SearchStrategy[Record]:
+    """Parking spots (places within a parking site) and occupancy readings about them."""
+    spots = st.builds(
+        lambda place, spot, site: place.model_copy(update={"id": spot, "within": site}),
+        canonical.places(),
+        st.sampled_from(_SPOTS),
+        st.sampled_from(_SITES),
+    )
+    readings = st.builds(
+        lambda reading, spot: reading.model_copy(
+            update={
+                "property": SAREF + "Occupancy",
+                "unit": OM + "one",
+                "feature_of_interest": spot,
+            }
+        ),
+        canonical.measurements(),
+        st.sampled_from(_SPOTS),
+    )
+    return spots | readings
+
+
+_STATIONS = tuple(f"urn:interop:device:demo:station-{index}" for index in range(2))
+_INSTANTS = (datetime(2026, 3, 1, 6, 0, tzinfo=UTC), datetime(2026, 3, 1, 6, 15, tzinfo=UTC))
+_OBSERVED_ATTRS = tuple(attr for model in OBSERVED for attr in model.attrs)
+
+
+def observed_records() -> st.SearchStrategy[Record]:
+    """Located stations and readings of the properties the observed Smart Data Models hold.
+
+    Readings share stations and instants, so they group into ``WeatherObserved``,
+    ``AirQualityObserved``, ``WasteContainer``, ... entities of several attributes.
+    """
+    stations = st.builds(
+        lambda device, station, point: device.model_copy(update={"id": station, "location": point}),
+        canonical.devices(),
+        st.sampled_from(_STATIONS),
+        canonical.points(),
+    )
+    readings = st.builds(
+        lambda reading, attr, station, when, count: reading.model_copy(
+            update={
+                "property": attr.property,
+                "unit": attr.key_values_unit,
+                "device": station,
+                "timestamp": when,
+                **({"value": count} if count is not None else {}),
+            }
+        ),
+        canonical.measurements(),
+        st.sampled_from(_OBSERVED_ATTRS),
+        st.sampled_from(_STATIONS),
+        st.sampled_from(_INSTANTS),
+        st.none() | st.integers(0, 500),
+    )
+    return stations | readings
+
+
+def _distinct(records: Sequence[Record]) -> list[Record]:
+    """The records with the first of each id, in the order decoding gives them back."""
+    first: dict[str, Record] = {}
+    for record in records:
+        first.setdefault(record.id, record)
+    return _ordered(list(first.values()))
+
+
 def batches(*, measurements: bool = True, max_size: int = 6) -> st.SearchStrategy[list[Record]]:
-    """Record lists with distinct ids, in the order decoding gives them back."""
-    pool = canonical.records()
+    """Record lists with distinct ids, in the order decoding gives them back.
+
+    Any records, plus parking spots and located stations with readings about them, so that
+    the observed models and the derived ``ParkingSpot`` attributes are round-tripped too.
+    """
+    pool = canonical.records() | parking_records()
+    city = observed_records()
     if not measurements:
         pool = pool.filter(lambda record: not isinstance(record, Measurement))
-    return st.lists(pool, max_size=max_size, unique_by=lambda record: record.id).map(_ordered)
+        city = city.filter(lambda record: not isinstance(record, Measurement))
+    return st.tuples(st.lists(pool, max_size=max_size), st.lists(city, max_size=max_size)).map(
+        lambda parts: _distinct([*parts[0], *parts[1]])
+    )
 
 
 def _with_keyword(record: Record) -> list[Record]:

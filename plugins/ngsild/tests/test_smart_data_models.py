@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import pytest
 import orjson
+import pytest
 from interop_ngsild.contexts import SDM_CONTEXT, OfflineLoader, to_nquads
 from interop_ngsild.decoder import from_entities, from_entity, record_order, relationships_of
 from interop_ngsild.documents import represent
@@ -251,11 +251,13 @@ def test_a_foreign_parking_spot_keeps_its_status_and_category(models_dir: Path) 
 
 def test_a_lone_temperature_is_weather_not_a_waste_container() -> None:
     (model, props), *rest = choose_models({SAREF + "Temperature": 4.0}, located=True)
-    assert model is not None and model.entity_type == "WeatherObserved"
+    assert model is not None
+    assert model.entity_type == "WeatherObserved"
     assert rest == []
     fill = {INTEROP + "FillLevel": 80, SAREF + "Temperature": 4.0}
     (model, props), *rest = choose_models(fill, located=True)
-    assert model is not None and model.entity_type == "WasteContainer"
+    assert model is not None
+    assert model.entity_type == "WasteContainer"
     assert len(props) == 2
 
 
