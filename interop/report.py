@@ -31,6 +31,9 @@ class Issue:
     file: str | None = None
     row: int | None = None
     field: str | None = None
+    details: tuple[tuple[str, str | int | float | bool], ...] = ()
+    """Notice-specific fields as (name, value) pairs, e.g. ``("tripId", "T1")``; a summary of
+    notices not listed carries ``("moreNotices", count)``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,31 +65,37 @@ class Report:
 
         ``notices`` holds one entry per code (``code``, ``severity`` in capitals,
         ``totalNotices``, ``sampleNotices`` with ``filename``, ``csvRowNumber`` (header = 1),
-        ``fieldName`` and ``message``); ``summary`` the source, verdict and counts.
+        ``fieldName``, the notice's own fields from ``details`` and ``message``); ``summary``
+        the source, verdict and counts.
         """
         by_code: dict[str, list[Issue]] = {}
         for issue in self.issues:
             by_code.setdefault(issue.code, []).append(issue)
         notices = []
         for code, issues in by_code.items():
+            more = sum(int(dict(i.details).get("moreNotices", 0)) for i in issues)
             samples = [
                 {
-                    key: value
-                    for key, value in (
-                        ("filename", issue.file),
-                        ("csvRowNumber", issue.row),
-                        ("fieldName", issue.field),
-                        ("message", issue.message),
-                    )
-                    if value is not None
+                    **{
+                        key: value
+                        for key, value in (
+                            ("filename", issue.file),
+                            ("csvRowNumber", issue.row),
+                            ("fieldName", issue.field),
+                        )
+                        if value is not None
+                    },
+                    **dict(issue.details),
+                    "message": issue.message,
                 }
                 for issue in issues
+                if "moreNotices" not in dict(issue.details)
             ]
             notices.append(
                 {
                     "code": code,
                     "severity": issues[0].severity.value.upper(),
-                    "totalNotices": len(issues),
+                    "totalNotices": len(samples) + more,
                     "sampleNotices": samples,
                 }
             )
@@ -103,5 +112,5 @@ class Report:
             "source": self.source,
             "conforms": self.conforms,
             "checked": self.checked,
-            "issues": [asdict(issue) for issue in self.issues],
+            "issues": [{**asdict(issue), "details": dict(issue.details)} for issue in self.issues],
         }

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -28,6 +31,17 @@ _BASE: dict[str, str] = {
 }
 
 
+_TODAY = date(2024, 6, 1)
+"""The validation date of the fixtures (inside the base feed's calendar)."""
+_TRANSITFEED_DAY = date(2008, 6, 1)
+"""A date inside the service of Google's transitfeed test feeds (2007-2010)."""
+
+
+def _validate(path: Path, **options: int) -> Report:
+    """Validate ``path`` as on :data:`_TODAY`."""
+    return validate_feed(path, today=_TODAY, **options)
+
+
 def _feed(root: Path, changes: dict[str, str | bytes | None] | None = None) -> Path:
     """Write the small valid base feed with ``changes`` (None deletes a file) into ``root``."""
     files: dict[str, str | bytes | None] = {**_BASE, **(changes or {})}
@@ -49,7 +63,7 @@ def _errors(report: Report) -> list[Issue]:
 
 
 def test_base_feed_is_clean(tmp_path: Path) -> None:
-    report = validate_feed(_feed(tmp_path))
+    report = _validate(_feed(tmp_path))
     assert report.issues == ()
     assert report.conforms
     assert report.checked == 8
@@ -68,6 +82,54 @@ def _times(*rows: str) -> str:
 
 _CAL_HEADER = _BASE["calendar.txt"].splitlines()[0] + "\n"
 _FARES = "fare_id,price,currency_type,payment_method,transfers\n"
+_TWO_STOPS = ("S1,One,40.4,-3.7,,", "S2,Two,40.5,-3.6,,")
+_TIMEPOINT: dict[str, str | bytes | None] = {
+    "stop_times.txt": "trip_id,arrival_time,departure_time,stop_id,stop_sequence,timepoint\n"
+    "T1,08:00:00,08:00:00,S1,1,1\nT1,,,S2,2,1\nT1,08:20:00,08:20:00,S1,3,1\n"
+}
+_FAR_S2: dict[str, str | bytes | None] = {
+    "stops.txt": _stops("S1,One,40.4,-3.7,,", "S2,Two,41.5,-3.6,,")
+}
+"""S2 122 km from S1, reached in ten minutes by bus."""
+_BLOCK: dict[str, str | bytes | None] = {
+    "trips.txt": "route_id,service_id,trip_id,block_id\nR1,WD,T1,B\nR1,WD,T2,B\n",
+    "stop_times.txt": _times(
+        "T1,08:00:00,08:00:00,S1,1,",
+        "T1,08:10:00,08:10:00,S2,2,",
+        "T2,08:05:00,08:05:00,S2,1,",
+        "T2,08:15:00,08:15:00,S1,2,",
+    ),
+}
+
+
+def _shaped(*points: str) -> dict[str, str | bytes | None]:
+    """The base feed with T1 following shape SH through ``points``."""
+    header = "shape_id,shape_pt_lat,shape_pt_lon,shape_pt_sequence,shape_dist_traveled\n"
+    return {
+        "shapes.txt": header + "".join(f"{point}\n" for point in points),
+        "trips.txt": "route_id,service_id,trip_id,shape_id\nR1,WD,T1,SH\n",
+    }
+
+
+def _feed_info(
+    end: str = "20241231", contact: str = "data@p.example"
+) -> dict[str, str | bytes | None]:
+    return {
+        "feed_info.txt": "feed_publisher_name,feed_publisher_url,feed_lang,feed_start_date,"
+        f"feed_end_date,feed_contact_email\nP,https://p.example,es,20240101,{end},{contact}\n"
+    }
+
+
+def _agencies(*rows: str) -> str:
+    return "agency_id,agency_name,agency_url,agency_timezone,agency_lang\n" + "".join(
+        f"{row}\n" for row in rows
+    )
+
+
+def _routes(*rows: str) -> dict[str, str | bytes | None]:
+    header = "route_id,agency_id,route_short_name,route_long_name,route_type,route_color,"
+    return {"routes.txt": header + "route_text_color,route_url\n" + "".join(f"{r}\n" for r in rows)}
+
 
 # (code, changes, file, row, field)
 CASES: list[tuple[str, dict[str, str | bytes | None], str | None, int | None, str | None]] = [
@@ -399,6 +461,200 @@ CASES: list[tuple[str, dict[str, str | bytes | None], str | None, int | None, st
         2,
         "feed_end_date",
     ),
+    *[
+        (code, changes, file, row, field)
+        for code, (changes, file, row, field) in [
+            (
+                "stop_time_timepoint_without_times",
+                (_TIMEPOINT, "stop_times.txt", 3, "arrival_time"),
+            ),
+            (
+                "location_with_unexpected_stop_time",
+                (
+                    {"stops.txt": _stops("S1,One,40.4,-3.7,1,", "S2,Two,40.5,-3.6,,")},
+                    "stop_times.txt",
+                    2,
+                    "stop_id",
+                ),
+            ),
+            (
+                "stop_without_stop_time",
+                (
+                    {"stops.txt": _stops(*_TWO_STOPS, "S3,Three,40.6,-3.5,,")},
+                    "stops.txt",
+                    4,
+                    "stop_id",
+                ),
+            ),
+            (
+                "unused_station",
+                (
+                    {"stops.txt": _stops(*_TWO_STOPS, "ST,Station,40.6,-3.5,1,")},
+                    "stops.txt",
+                    4,
+                    "stop_id",
+                ),
+            ),
+            (
+                "fast_travel_between_consecutive_stops",
+                (_FAR_S2, "stop_times.txt", 3, "arrival_time"),
+            ),
+            ("fast_travel_between_far_stops", (_FAR_S2, "stop_times.txt", 3, "arrival_time")),
+            ("block_trips_with_overlapping_stop_times", (_BLOCK, "trips.txt", 3, "block_id")),
+            (
+                "decreasing_shape_distance",
+                (
+                    _shaped("SH,40.4,-3.7,1,0", "SH,40.5,-3.6,2,5", "SH,40.6,-3.5,3,4"),
+                    "shapes.txt",
+                    4,
+                    "shape_dist_traveled",
+                ),
+            ),
+            (
+                "equal_shape_distance_same_coordinates",
+                (
+                    _shaped("SH,40.4,-3.7,1,0", "SH,40.5,-3.6,2,5", "SH,40.5,-3.6,3,5"),
+                    "shapes.txt",
+                    4,
+                    "shape_dist_traveled",
+                ),
+            ),
+            (
+                "equal_shape_distance_diff_coordinates",
+                (
+                    _shaped("SH,40.4,-3.7,1,0", "SH,40.45,-3.65,2,5", "SH,40.5,-3.6,3,5"),
+                    "shapes.txt",
+                    4,
+                    "shape_dist_traveled",
+                ),
+            ),
+            (
+                "single_shape_point",
+                (
+                    {"shapes.txt": _shaped("SH,40.4,-3.7,1,0")["shapes.txt"]},
+                    "shapes.txt",
+                    2,
+                    "shape_id",
+                ),
+            ),
+            (
+                "stop_too_far_from_shape",
+                (_shaped("SH,40.4,-3.7,1,0", "SH,40.4,-3.5,2,2"), "stop_times.txt", 3, "stop_id"),
+            ),
+            (
+                "trip_distance_exceeds_shape_distance",
+                (_shaped("SH,40.4,-3.7,1,0", "SH,40.45,-3.65,2,1"), "trips.txt", 2, "shape_id"),
+            ),
+            (
+                "trip_distance_exceeds_shape_distance_below_threshold",
+                (_shaped("SH,40.4,-3.7,1,0", "SH,40.5,-3.6,2,1"), "trips.txt", 2, "shape_id"),
+            ),
+            (
+                "expired_calendar",
+                (
+                    {"calendar.txt": _CAL_HEADER + "WD,1,1,1,1,1,0,0,20240101,20240501\n"},
+                    "calendar.txt",
+                    2,
+                    "service_id",
+                ),
+            ),
+            (
+                "feed_expiration_date7_days",
+                (_feed_info(end="20240605"), "feed_info.txt", 2, "feed_end_date"),
+            ),
+            (
+                "feed_expiration_date30_days",
+                (_feed_info(end="20240620"), "feed_info.txt", 2, "feed_end_date"),
+            ),
+            (
+                "missing_feed_contact_email_and_url",
+                (_feed_info(contact=""), "feed_info.txt", 2, "feed_contact_email"),
+            ),
+            (
+                "feed_info_lang_and_agency_lang_mismatch",
+                (
+                    {
+                        **_feed_info(),
+                        "agency.txt": _agencies("A,Agency,https://a.example,Europe/Madrid,en"),
+                    },
+                    "agency.txt",
+                    2,
+                    "agency_lang",
+                ),
+            ),
+            (
+                "inconsistent_agency_lang",
+                (
+                    {
+                        "agency.txt": _agencies(
+                            "A,Agency,https://a.example,Europe/Madrid,es",
+                            "B,Other,https://b.example,Europe/Madrid,en",
+                        )
+                    },
+                    "agency.txt",
+                    3,
+                    "agency_lang",
+                ),
+            ),
+            (
+                "route_color_contrast",
+                (_routes("R1,A,1,,3,FF0000,EE0000,"), "routes.txt", 2, "route_text_color"),
+            ),
+            (
+                "duplicate_route_name",
+                (_routes("R1,A,1,,3,,,", "R2,A,1,,3,,,"), "routes.txt", 3, "route_short_name"),
+            ),
+            (
+                "same_route_and_agency_url",
+                (_routes("R1,A,1,,3,,,https://a.example"), "routes.txt", 2, "route_url"),
+            ),
+            (
+                "same_stop_and_agency_url",
+                (
+                    {
+                        "stops.txt": "stop_id,stop_name,stop_lat,stop_lon,stop_url\n"
+                        "S1,One,40.4,-3.7,https://a.example\nS2,Two,40.5,-3.6,\n"
+                    },
+                    "stops.txt",
+                    2,
+                    "stop_url",
+                ),
+            ),
+            (
+                "platform_without_parent_station",
+                (
+                    {
+                        "stops.txt": "stop_id,stop_name,stop_lat,stop_lon,platform_code\n"
+                        "S1,One,40.4,-3.7,1\nS2,Two,40.5,-3.6,\n"
+                    },
+                    "stops.txt",
+                    2,
+                    "parent_station",
+                ),
+            ),
+            (
+                "attribution_without_role",
+                (
+                    {"attributions.txt": "organization_name,is_producer\nOrg,0\n"},
+                    "attributions.txt",
+                    2,
+                    "is_producer",
+                ),
+            ),
+            (
+                "overlapping_frequency",
+                (
+                    {
+                        "frequencies.txt": "trip_id,start_time,end_time,headway_secs\n"
+                        "T1,06:00:00,08:00:00,600\nT1,07:00:00,09:00:00,600\n"
+                    },
+                    "frequencies.txt",
+                    3,
+                    "start_time",
+                ),
+            ),
+        ]
+    ],
 ]
 
 
@@ -413,7 +669,7 @@ def test_notice(
     row: int | None,
     field: str | None,
 ) -> None:
-    report = validate_feed(_feed(tmp_path, changes))
+    report = _validate(_feed(tmp_path, changes))
     found = [i for i in report.issues if i.code == code]
     assert found, report.text
     assert (found[0].file, found[0].row, found[0].field) == (file, row, field), report.text
@@ -425,8 +681,59 @@ def test_every_code_has_a_case() -> None:
     assert {case[0] for case in CASES} == set(SEVERITIES)
 
 
+def test_feed_with_shapes_blocks_frequencies_and_feed_info_is_clean(tmp_path: Path) -> None:
+    """The cross-file checks stay silent on a consistent feed that uses every file they read."""
+    changes: dict[str, str | bytes | None] = {
+        **_shaped("SH,40.4,-3.7,1,0", "SH,40.45,-3.65,2,0.8", "SH,40.5,-3.6,3,1.5"),
+        **_feed_info(),
+        "agency.txt": _agencies("A,Agency,https://a.example,Europe/Madrid,es"),
+        "trips.txt": "route_id,service_id,trip_id,shape_id,block_id\nR1,WD,T1,SH,B\nR1,WD,T2,,B\n",
+        "stop_times.txt": _times(
+            "T1,08:00:00,08:00:00,S1,1,0",
+            "T1,08:10:00,08:10:00,S2,2,1.5",
+            "T2,08:10:00,08:10:00,S2,1,",
+            "T2,08:30:00,08:30:00,S1,2,",
+        ),
+        "frequencies.txt": "trip_id,start_time,end_time,headway_secs\n"
+        "T2,06:00:00,08:00:00,600\nT2,08:00:00,09:00:00,900\n",
+        "attributions.txt": "organization_name,is_producer\nOrg,1\n",
+        **_routes("R1,A,1,,3,FF0000,FFFFFF,https://a.example/1"),
+    }
+    report = _validate(_feed(tmp_path, changes))
+    assert report.issues == (), report.text
+
+
+def test_block_trips_on_different_days_do_not_overlap(tmp_path: Path) -> None:
+    calendar = (
+        _CAL_HEADER + "WD,1,1,1,1,1,0,0,20240101,20241231\nWE,0,0,0,0,0,1,1,20240101,20241231\n"
+    )
+    trips = "route_id,service_id,trip_id,block_id\nR1,WD,T1,B\nR1,WE,T2,B\n"
+    changes = {**_BLOCK, "trips.txt": trips, "calendar.txt": calendar}
+    assert _validate(_feed(tmp_path, changes)).issues == ()
+
+
+def test_json_report_is_keyed_as_mobilitydata(tmp_path: Path) -> None:
+    """Notices by code with MobilityData's sample fields; totals count notices not listed."""
+    trips = "route_id,service_id,trip_id\n" + "".join(f"R1,WD,X{i}\n" for i in range(7))
+    report = _validate(
+        _feed(tmp_path, {**_FAR_S2, "trips.txt": trips + "R1,WD,T1\n"}), notice_limit=3
+    )
+    notices = {n["code"]: n for n in report.as_notice_report()["notices"]}
+    unused = notices["unused_trip"]
+    assert (unused["severity"], unused["totalNotices"], len(unused["sampleNotices"])) == (
+        "WARNING",
+        7,
+        3,
+    )
+    (fast,) = notices["fast_travel_between_consecutive_stops"]["sampleNotices"]
+    assert fast["tripId"] == "T1"
+    assert (fast["stopId1"], fast["stopId2"], fast["csvRowNumber2"]) == ("S1", "S2", 3)
+    assert fast["speedKph"] > 150
+    assert fast["filename"] == "stop_times.txt"
+
+
 def test_misspelt_file_is_a_warning_other_unknown_file_is_info(tmp_path: Path) -> None:
-    report = validate_feed(_feed(tmp_path, {"frecuencias.txt": "a\n", "notes.txt": "a\n"}))
+    report = _validate(_feed(tmp_path, {"frecuencias.txt": "a\n", "notes.txt": "a\n"}))
     severity = {i.file: i.severity for i in report.issues if i.code == "unknown_file"}
     assert severity == {"frecuencias.txt": Severity.WARNING, "notes.txt": Severity.INFO}
     assert report.conforms
@@ -436,7 +743,7 @@ def test_duplicate_stop_sequence_is_a_duplicate_key(tmp_path: Path) -> None:
     times = _times(
         "T1,8:00:00,8:00:00,S1,1,", "T1,8:05:00,8:05:00,S2,1,", "T1,9:00:00,9:00:00,S1,2,"
     )
-    report = validate_feed(_feed(tmp_path, {"stop_times.txt": times}))
+    report = _validate(_feed(tmp_path, {"stop_times.txt": times}))
     (issue,) = [i for i in report.issues if i.code == "duplicate_key"]
     assert (issue.file, issue.row, issue.field) == ("stop_times.txt", 3, "stop_sequence")
 
@@ -450,13 +757,13 @@ def test_unsorted_stop_times_are_grouped_per_trip(tmp_path: Path) -> None:
         "T1,8:00:00,8:00:00,S1,1,",
         "T2,9:10:00,9:10:00,S2,2,",
     )
-    report = validate_feed(_feed(tmp_path, {"trips.txt": trips, "stop_times.txt": times}))
+    report = _validate(_feed(tmp_path, {"trips.txt": trips, "stop_times.txt": times}))
     assert report.issues == ()
 
 
 def test_notices_are_capped_per_code(tmp_path: Path) -> None:
     rows = [f"S{i},Stop,91,0,," for i in range(1, 30)]
-    report = validate_feed(_feed(tmp_path, {"stops.txt": _stops(*rows)}), notice_limit=5)
+    report = _validate(_feed(tmp_path, {"stops.txt": _stops(*rows)}), notice_limit=5)
     out_of_range = [i for i in report.issues if i.code == "number_out_of_range"]
     assert len(out_of_range) == 6
     assert "24 more" in out_of_range[-1].message
@@ -466,9 +773,9 @@ def test_unopenable_input_raises_decode_error(tmp_path: Path) -> None:
     junk = tmp_path / "feed.zip"
     junk.write_bytes(b"not a zip")
     with pytest.raises(DecodeError):
-        validate_feed(junk)
+        _validate(junk)
     with pytest.raises(DecodeError):
-        validate_feed(tmp_path / "absent")
+        _validate(tmp_path / "absent")
 
 
 _NAMES = st.sampled_from([*sorted(_BASE), "frequencies.txt", "calendar_dates.txt", "x.txt"])
@@ -490,7 +797,7 @@ def test_arbitrary_tables_never_crash(tmp_path: Path, files: dict[str, str | byt
     for name in list(_BASE):
         (root / name).unlink(missing_ok=True)
     try:
-        report = validate_feed(_feed(root, files))
+        report = _validate(_feed(root, files))
     except DecodeError:
         return
     assert isinstance(report, Report)
@@ -500,8 +807,26 @@ def test_arbitrary_tables_never_crash(tmp_path: Path, files: dict[str, str | byt
 # --- the shared corpus ---------------------------------------------------------------------
 
 
+@cache
 def _corpus_report(corpus: Path, name: str) -> Report:
-    return validate_feed(corpus / name)
+    """Each corpus feed is validated once per test process."""
+    return validate_feed(corpus / name, today=_TRANSITFEED_DAY)
+
+
+def test_every_corpus_feed_validates_without_crashing(gtfs_corpus: Path) -> None:
+    """Every feed of the corpus gives a report whose JSON form is MobilityData's shape."""
+    feeds = sorted(str(p.relative_to(gtfs_corpus)) for p in gtfs_corpus.rglob("*.zip"))
+    assert len(feeds) >= 20
+    for name in feeds:
+        try:
+            report = _corpus_report(gtfs_corpus, name)
+        except DecodeError:
+            continue
+        notices = json.loads(json.dumps(report.as_notice_report()))["notices"]
+        assert {n["code"] for n in notices} == {i.code for i in report.issues}
+        for notice in notices:
+            assert notice["severity"] in ("ERROR", "WARNING", "INFO")
+            assert notice["totalNotices"] >= len(notice["sampleNotices"]) >= 1
 
 
 @pytest.mark.parametrize(

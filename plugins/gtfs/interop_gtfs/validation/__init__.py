@@ -8,26 +8,33 @@ severities follow MobilityData's gtfs-validator where the check is the same.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from interop.validate import Report
 from interop_gtfs.archive import FeedArchive
+from interop_gtfs.validation.calendars import ServiceCalendar
 from interop_gtfs.validation.files import check_files
+from interop_gtfs.validation.index import FeedIndex, chain
 from interop_gtfs.validation.notices import SEVERITIES, Notices
-from interop_gtfs.validation.rows import FeedState, check_table
+from interop_gtfs.validation.presentation import PresentationRules
+from interop_gtfs.validation.rows import FeedState, RowHook, check_table
 from interop_gtfs.validation.schema import FILE_ORDER, SPECS
 from interop_gtfs.validation.semantics import FeedRules
+from interop_gtfs.validation.shapes import Shape, ShapeCollector
 from interop_gtfs.validation.stop_times import StopTimeCounter, check_trips
+from interop_gtfs.validation.trips import TripChecks
 
 __all__ = ["SEVERITIES", "validate_feed"]
 
 
-def validate_feed(path: Path, *, notice_limit: int = 1000) -> Report:
+def validate_feed(path: Path, *, notice_limit: int = 1000, today: date | None = None) -> Report:
     """Check the feed at ``path`` (zip or folder) and return a report of its notices.
 
     Raises :class:`~interop.errors.DecodeError` only when the input cannot be opened at all
     (no such path, not a zip, a zip bomb or path traversal); anything else is a notice. At
-    most ``notice_limit`` notices are listed per code, the rest are counted.
+    most ``notice_limit`` notices are listed per code, the rest are counted. ``today`` is
+    the date expiry is judged against (default: the current date).
     """
     notices = Notices(notice_limit)
     with FeedArchive(path) as archive:
@@ -36,9 +43,14 @@ def validate_feed(path: Path, *, notice_limit: int = 1000) -> Report:
         check_files(names, notices)
         state = FeedState(notices)
         rules = FeedRules(state)
-        hooks = rules.hooks()
+        index = FeedIndex()
+        calendar = ServiceCalendar(today or date.today(), notices)
+        shape_points = ShapeCollector()
         counter = StopTimeCounter()
-        hooks["stop_times.txt"] = counter
+        extra: dict[str, RowHook] = {"shapes.txt": shape_points, "stop_times.txt": counter}
+        presentation = PresentationRules(notices)
+        hooks = _hooks(rules.hooks(), presentation.hooks(), index.hooks(), calendar.hooks(), extra)
+        shapes: dict[str, Shape] = {}
         for name in FILE_ORDER:
             if name not in names:
                 continue
@@ -47,15 +59,26 @@ def validate_feed(path: Path, *, notice_limit: int = 1000) -> Report:
                 rules.finish_agency()
             elif name == "stops.txt":
                 rules.finish_stops()
+            elif name == "shapes.txt":
+                shapes = shape_points.finish(notices)
             elif name == "stop_times.txt":
                 _check_trip_usage(rules, counter, notices)
-                check_trips(archive, counter.per_trip, notices)
+                trip_checks = TripChecks(index, shapes, calendar, notices)
+                check_trips(archive, counter.per_trip, notices, trip_checks)
+                trip_checks.finish()
             if rows == 0 and has_header and name in _MUST_HAVE_ROWS:
                 notices.add("empty_file", "a required file has no rows", name)
         if "trips.txt" in names and "stop_times.txt" not in names:
             _check_trip_usage(rules, counter, notices)
         rules.finish()
+        calendar.finish()
     return Report(str(path), state.checked, notices.issues())
+
+
+def _hooks(*tables: dict[str, RowHook]) -> dict[str, RowHook]:
+    """One row hook per file, calling the hooks of every table in order."""
+    names = {name for table in tables for name in table}
+    return {name: chain(*(table[name] for table in tables if name in table)) for name in names}
 
 
 _MUST_HAVE_ROWS = frozenset(

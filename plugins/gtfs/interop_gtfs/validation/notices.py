@@ -8,6 +8,7 @@ defeat the streaming design. The first ``limit`` notices of each code are kept a
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 
 from interop.validate import Issue, Severity
 
@@ -69,6 +70,36 @@ SEVERITIES: dict[str, Severity] = {
     "start_and_end_range_out_of_order": _E,
     "start_and_end_range_equal": _E,
     "service_never_active": _W,
+    "stop_time_timepoint_without_times": _E,
+    "location_with_unexpected_stop_time": _E,
+    "stop_without_stop_time": _W,
+    "unused_station": _I,
+    "fast_travel_between_consecutive_stops": _W,
+    "fast_travel_between_far_stops": _W,
+    "block_trips_with_overlapping_stop_times": _E,
+    # shapes
+    "decreasing_shape_distance": _E,
+    "equal_shape_distance_same_coordinates": _W,
+    "equal_shape_distance_diff_coordinates": _E,
+    "single_shape_point": _W,
+    "stop_too_far_from_shape": _W,
+    "trip_distance_exceeds_shape_distance": _E,
+    "trip_distance_exceeds_shape_distance_below_threshold": _W,
+    # rider-facing information
+    "route_color_contrast": _W,
+    "duplicate_route_name": _W,
+    "same_route_and_agency_url": _W,
+    "same_stop_and_agency_url": _W,
+    "platform_without_parent_station": _I,
+    "inconsistent_agency_lang": _W,
+    "feed_info_lang_and_agency_lang_mismatch": _W,
+    "missing_feed_contact_email_and_url": _W,
+    "attribution_without_role": _W,
+    "overlapping_frequency": _E,
+    # dates
+    "expired_calendar": _W,
+    "feed_expiration_date7_days": _W,
+    "feed_expiration_date30_days": _W,
 }
 """Every notice code this validator emits, with its severity (MobilityData's where it has one)."""
 
@@ -90,18 +121,31 @@ class Notices:
         row: int | None = None,
         field: str | None = None,
         severity: Severity | None = None,
+        details: Mapping[str, str | int | float | bool] | None = None,
     ) -> None:
-        """Record one notice (kept while its code is under the cap); severity from the table."""
+        """Record one notice (kept while its code is under the cap); severity from the table.
+
+        ``details`` are the notice's own fields, named as in MobilityData's report.
+        """
         severity = severity or SEVERITIES.get(code, Severity.ERROR)
         self._counts[code] += 1
         self._severity.setdefault(code, severity)
         if self._counts[code] <= self.limit:
-            self._issues.append(Issue(severity, code, message, file, row, field))
+            pairs = tuple(details.items()) if details else ()
+            self._issues.append(Issue(severity, code, message, file, row, field, pairs))
 
     def extend(self, issues: list[Issue]) -> None:
         """Record notices produced elsewhere (archive and table reading)."""
         for issue in issues:
-            self.add(issue.code, issue.message, issue.file, issue.row, issue.field, issue.severity)
+            self.add(
+                issue.code,
+                issue.message,
+                issue.file,
+                issue.row,
+                issue.field,
+                issue.severity,
+                dict(issue.details),
+            )
 
     def count(self, code: str) -> int:
         """How many notices of ``code`` were found, including those not kept."""
@@ -114,6 +158,7 @@ class Notices:
                 self._severity[code],
                 code,
                 f"{count - self.limit} more {code} notices were found and not listed",
+                details=(("moreNotices", count - self.limit),),
             )
             for code, count in sorted(self._counts.items())
             if count > self.limit

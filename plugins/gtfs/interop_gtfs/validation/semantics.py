@@ -7,6 +7,7 @@ State is ids and small integers only.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from interop_gtfs.validation.formats import parse_date, parse_number, parse_time
@@ -27,6 +28,11 @@ _EXPECTED_PARENT = {0: _STATION, _ENTRANCE: _STATION, _NODE: _STATION, _BOARDING
 
 def _get(row: dict[str, str], column: str) -> str:
     return row.get(column, "").strip()
+
+
+def _clock(seconds: int) -> str:
+    """``HH:MM:SS`` for seconds after the start of the service day."""
+    return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 def _int(value: str, default: int) -> int:
@@ -65,6 +71,7 @@ class FeedRules:
     trip_rows: dict[str, int] = field(default_factory=dict)
     trip_shapes: set[str] = field(default_factory=set)
     shape_rows: dict[str, int] = field(default_factory=dict)
+    frequencies: dict[str, list[tuple[int, int, int]]] = field(default_factory=dict)
 
     def hooks(self) -> dict[str, RowHook]:
         """The row hook of each file that has table-specific rules."""
@@ -267,11 +274,12 @@ class FeedRules:
             self.trip_shapes.add(shape_id)
 
     def frequency(self, row: int, r: dict[str, str]) -> None:
-        """start_time must come before end_time."""
+        """start_time must come before end_time; remember the range for overlaps."""
         start = parse_time(_get(r, "start_time"))
         end = parse_time(_get(r, "end_time"))
         if start is None or end is None:
             return
+        self.frequencies.setdefault(_get(r, "trip_id"), []).append((start, end, row))
         if start > end:
             self.notices.add(
                 "start_and_end_range_out_of_order",
@@ -310,8 +318,31 @@ class FeedRules:
                 end,
             )
 
+    def _overlapping_frequencies(self) -> None:
+        """Two headway periods of one trip must not overlap (MobilityData's rule)."""
+        for trip_id, ranges in self.frequencies.items():
+            ranges.sort()
+            for (_, previous_end, previous_row), (start, _, row) in itertools.pairwise(ranges):
+                if start < previous_end:
+                    self.notices.add(
+                        "overlapping_frequency",
+                        f"trip {trip_id}: a period starts before the one at row "
+                        f"{previous_row} ends",
+                        "frequencies.txt",
+                        row,
+                        "start_time",
+                        details={
+                            "prevCsvRowNumber": previous_row,
+                            "prevEndTime": _clock(previous_end),
+                            "currCsvRowNumber": row,
+                            "currStartTime": _clock(start),
+                            "tripId": trip_id,
+                        },
+                    )
+
     def finish(self) -> None:
         """Checks over the whole feed: services that never run, shapes no trip follows."""
+        self._overlapping_frequencies()
         for shape_id, row in self.shape_rows.items():
             if shape_id not in self.trip_shapes:
                 self.notices.add(

@@ -9,6 +9,7 @@ therefore holds one trip at a time; an unsorted one degrades gracefully to all t
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import NamedTuple
 
 from interop_gtfs.archive import FeedArchive
@@ -17,20 +18,31 @@ from interop_gtfs.validation.formats import parse_number, parse_time
 from interop_gtfs.validation.notices import Notices
 from interop_gtfs.validation.rows import safe_rows
 
-__all__ = ["StopTimeCounter", "check_trips"]
+__all__ = ["INVALID_TIME", "StopTime", "StopTimeCounter", "TripHook", "check_trips"]
 
 _FILE = "stop_times.txt"
-_INVALID = -1
+INVALID_TIME = -1
 """Stands for a time that is present but malformed (already reported as invalid_time)."""
+_INVALID = INVALID_TIME
 
 
-class _StopTime(NamedTuple):
+class StopTime(NamedTuple):
+    """The fields of one stop_times row the per-trip checks read (times in seconds)."""
+
     sequence: int
     row: int
     arrival: int | None
     departure: int | None
     distance: float | None
     flexible: bool
+    stop_id: str
+    timepoint: bool
+
+
+_StopTime = StopTime
+
+TripHook = Callable[[str, list[StopTime]], None]
+"""Called with a trip_id and its stop times sorted by stop_sequence, once per trip."""
 
 
 class StopTimeCounter:
@@ -67,11 +79,21 @@ def _parse(row: int, r: dict[str, str]) -> _StopTime | None:
             r.get("start_pickup_drop_off_window", "").strip()
             or r.get("end_pickup_drop_off_window", "").strip()
         ),
+        r.get("stop_id", "").strip(),
+        r.get("timepoint", "").strip() == "1",
     )
 
 
-def check_trips(archive: FeedArchive, per_trip: Counter[str], notices: Notices) -> None:
-    """Second pass over stop_times.txt: check each trip once all its rows are read."""
+def check_trips(
+    archive: FeedArchive,
+    per_trip: Counter[str],
+    notices: Notices,
+    on_trip: TripHook | None = None,
+) -> None:
+    """Second pass over stop_times.txt: check each trip once all its rows are read.
+
+    ``on_trip`` runs the cross-file checks (speed, shape, blocks) on each complete trip.
+    """
     pending: dict[str, list[_StopTime]] = {}
     for row, r in safe_rows(archive, _FILE, Table(_FILE), Notices()):
         trip_id = r.get("trip_id", "").strip()
@@ -82,9 +104,9 @@ def check_trips(archive: FeedArchive, per_trip: Counter[str], notices: Notices) 
             _check_row(stop_time, notices)
         per_trip[trip_id] -= 1
         if per_trip[trip_id] <= 0:
-            _check_trip(trip_id, pending.pop(trip_id), notices)
+            _check_trip(trip_id, pending.pop(trip_id), notices, on_trip)
     for trip_id, group in pending.items():
-        _check_trip(trip_id, group, notices)
+        _check_trip(trip_id, group, notices, on_trip)
 
 
 def _check_row(stop_time: _StopTime, notices: Notices) -> None:
@@ -97,12 +119,28 @@ def _check_row(stop_time: _StopTime, notices: Notices) -> None:
             stop_time.row,
             missing,
         )
+    if stop_time.timepoint and stop_time.arrival is None and stop_time.departure is None:
+        notices.add(
+            "stop_time_timepoint_without_times",
+            "a timepoint (timepoint=1) needs arrival_time and departure_time",
+            _FILE,
+            stop_time.row,
+            "arrival_time",
+        )
 
 
-def _check_trip(trip_id: str, group: list[_StopTime], notices: Notices) -> None:
+def _check_trip(
+    trip_id: str, group: list[_StopTime], notices: Notices, on_trip: TripHook | None
+) -> None:
     if not trip_id or not group:
         return
     group.sort()
+    _check_times(trip_id, group, notices)
+    if on_trip is not None:
+        on_trip(trip_id, group)
+
+
+def _check_times(trip_id: str, group: list[_StopTime], notices: Notices) -> None:
     _check_edges(trip_id, group, notices)
     previous: _StopTime | None = None
     last_departure: int | None = None
