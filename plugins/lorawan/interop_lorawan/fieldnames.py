@@ -434,6 +434,7 @@ def words(name: str) -> tuple[str, ...]:
 
 
 _BATTERY_WORDS = frozenset({"battery", "bat", "batt", "vbat", "vbatt", "batv", "vbattery"})
+_STATISTIC_WORDS = frozenset({"min", "max", "avg", "mean", "average", "minimum", "maximum"})
 _VOLT_WORDS = frozenset({"volt", "voltage", "volts", "v", "mv", "vol"})
 _LEVEL_WORDS = frozenset({"level", "percent", "percentage", "pct", "soc", "capacity",
                           "remaining"})  # fmt: skip
@@ -524,6 +525,12 @@ def rule_for_name(
     channel_free = re.sub(r"_\d+$", "", last)  # Cayenne LPP as TTS flattens it: temperature_1
     if channel_free != last and channel_free in FIELD_TABLE:
         return _in_context(FIELD_TABLE[channel_free], metering, air)
+    # a statistic of a listed reading: FreqMin, VrmsMax, humidity_avg
+    plain = [w for w in ws if w not in _STATISTIC_WORDS]
+    if plain and len(plain) < len(ws) and not set(ws) & SETTING_WORDS:
+        base = FIELD_TABLE.get("_".join(plain))
+        if base is not None:
+            return _in_context(base, metering, air)
     rule = _keyword_rule(ws, unit)
     return None if rule is None else _in_context(rule, metering, air)
 
