@@ -91,9 +91,10 @@ def decoded_objects(path: Path, hints: Mapping[str, str] | None = None) -> Itera
     ``{"result": ...}`` line (its payload decoded by the codec that ``hints`` ``codec`` or
     the ``profiles`` file names, else the server's decoded payload; the model is the device
     profile's name, TTS ``version_ids`` or ChirpStack's device-profile name), a corpus
-    vector (``expected.data``, model ``vendor/device``) or a decoded object itself (model
-    ``-``). Lines with nothing decoded and canonical records are passed over; a line that is
-    not JSON is a ValidationError naming it, an uplink that does not decode a DecodeError.
+    vector (``expected.data``, model ``vendor/device``) or a decoded object itself, an object
+    or a TTS normalized payload array (model ``-``). Lines with nothing decoded and canonical
+    records are passed over; a line that is not JSON is a ValidationError naming it, an
+    uplink that does not decode a DecodeError.
     """
     from interop_lorawan.uplink import LorawanUplinkCodec
 
@@ -110,6 +111,9 @@ def decoded_objects(path: Path, hints: Mapping[str, str] | None = None) -> Itera
                     f"line {number} is not JSON: {exc}", source=str(path), field=f"line {number}",
                     expected="one uplink or decoded object per line",
                 ) from None  # fmt: skip
+            if isinstance(doc, list):
+                yield "-", None, doc, {}  # a TTS normalized payload: an array of measurements
+                continue
             if not isinstance(doc, dict):
                 continue
             if "expected" in doc and "vendor" in doc:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from interop_lorawan.coverage import corpus_coverage, in_range
+from interop_lorawan.coverage import corpus_coverage, coverage_of, decoded_objects, in_range
 from interop_lorawan.fieldnames import words
 from interop_lorawan.mapping import MAX_DEPTH, FieldRule, SemanticMapper
 
@@ -141,3 +141,24 @@ def test_corpus_coverage_per_vendor_and_ranges(lorawan_vectors):
     assert coverage.coverage > 0.45
     assert coverage.out_of_range == []
     assert {"netvox", "decentlab", "elsys", "dragino"} <= set(coverage.by_vendor)
+
+
+def test_coverage_reads_normalized_payload_arrays_and_counts_ambiguity(tmp_path):
+    """A line holding a TTS normalized payload (an array) is a decoded object too."""
+    source = tmp_path / "normalized.jsonl"
+    source.write_text(
+        '[{"air": {"temperature": 21.5, "relativeHumidity": 40}, "battery": 3.6}]\n'
+        '{"batteryVoltage": 47, "tvoc": 120}\n'
+    )
+    models = coverage_of(decoded_objects(source))
+    entry = models["-"]
+    assert entry.objects == 2
+    assert set(entry.mapped) == {
+        "0.air.temperature -> temperature [°C]",
+        "0.air.relativeHumidity -> humidity [%]",
+        "0.battery -> battery_voltage [V]",
+    }
+    reasons = " ".join(entry.unmapped)
+    assert "batteryVoltage (ambiguous" in reasons
+    assert "tvoc (ambiguous" in reasons
+    assert entry.coverage == 3 / 5
