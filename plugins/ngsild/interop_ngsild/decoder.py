@@ -21,6 +21,7 @@ from interop.model.units import UnitRegistry, default_unit_registry
 from interop_ngsild.contexts import INTEROP
 from interop_ngsild.mapping import Attr, ModelSpec, specs_for_type
 from interop_ngsild.measurements import DEVICE_MEASUREMENT, ObservedModel, model_named
+from interop_ngsild.metamodel import check_entity
 from interop_ngsild.parking import KEPT
 from interop_ngsild.representation import Representation, normalize
 
@@ -31,7 +32,7 @@ EXTENSION = KEPT
 _PREFIX = "interop:"
 _BY_CLASS = {cls.__name__: cls for cls in RECORD_TYPES}
 _DERIVED_ONLY = frozenset({"StreetlightGroup", "GtfsService"})
-_ENTITY_KEYS = frozenset({"id", "type", "@context", "scope"})
+_ENTITY_KEYS = frozenset({"id", "type", "@context"})
 _MEASUREMENT_CONTEXT = frozenset(
     {"location", "dateObserved", "dateObservedFrom", "dateObservedTo", "refDevice"}
     | {"interop:featureOfInterest", "unit", "controlledProperty", "interop:property"}
@@ -282,6 +283,7 @@ def from_entity(
     raw = {_local(name): value for name, value in entity.items()}
     normal = normalize(raw, representation, relationships_of(entity_type))
     normal["type"] = entity_type
+    check_entity(normal)
     if entity_type in _DERIVED_ONLY:
         return []
     registry = units or _UNITS
