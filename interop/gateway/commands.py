@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic import ValidationError as PydanticValidationError
 
 from interop.errors import ValidationError
-from interop.model.base import Provenance, mint_iri
+from interop.model.base import IRI, Provenance, mint_iri
 from interop.model.command import Command, CommandKind, CommandResult
 from interop.model.records import Record, RecordAdapter
 from interop.pipeline import Outcome, Pipeline
@@ -31,8 +31,12 @@ from interop.store import RawMessage
 __all__ = [
     "MAX_COMMANDS",
     "MAX_DURATION",
+    "AssignmentRequest",
     "CommandRequest",
+    "build_command",
+    "parse_assignment",
     "parse_requests",
+    "record_key",
     "result_json",
     "store_records",
 ]
@@ -42,7 +46,8 @@ MAX_COMMANDS = 10_000
 MAX_DURATION = 366 * 86_400.0
 """Longest override a request may ask for, in seconds (a year and a day)."""
 
-_Id = Annotated[str, StringConstraints(min_length=1, max_length=2000)]
+_Id = Annotated[IRI, StringConstraints(min_length=1, max_length=2000)]
+"""A light, group, device or schedule id: an absolute IRI (refused with 400 otherwise)."""
 
 
 class CommandRequest(BaseModel):
@@ -123,6 +128,34 @@ def parse_requests(
             expected=f"at most {MAX_COMMANDS} commands in all",
         )  # fmt: skip
     return parsed
+
+
+class AssignmentRequest(BaseModel):
+    """Lights (or a group) to follow a dimming schedule; exactly one of ``lights``, ``group``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    schedule: _Id
+    lights: list[_Id] | None = Field(None, min_length=1, max_length=MAX_COMMANDS)
+    group: _Id | None = None
+
+
+def parse_assignment(body: bytes, *, source: str) -> AssignmentRequest:
+    """The assignment of a request body; ValidationError naming the field otherwise."""
+    expected = '{"schedule": "<schedule id>", "lights": [...]} or {"schedule": ..., "group": ...}'
+    try:
+        request = AssignmentRequest.model_validate_json(body)
+    except PydanticValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        raise ValidationError(
+            str(first.get("msg", "invalid")), source=source, field=where or None, expected=expected
+        ) from None
+    if (request.lights is None) == (request.group is None):
+        raise ValidationError(
+            "names no lights or both lights and a group", source=source, expected=expected
+        )
+    return request
 
 
 def build_command(

@@ -22,11 +22,18 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from interop.errors import AuthenticationFailed, InteropError, RateLimited, ValidationError
+from interop.errors import (
+    AuthenticationFailed,
+    InteropError,
+    NotFound,
+    RateLimited,
+    ValidationError,
+)
 from interop.gateway.admin_auth import admin_denied
 from interop.gateway.commands import (
     CommandRequest,
     build_command,
+    parse_assignment,
     parse_requests,
     result_json,
     store_records,
@@ -34,7 +41,8 @@ from interop.gateway.commands import (
 from interop.gateway.lighting import LightingMetrics, LightingSystem
 from interop.gateway.problems import problem
 from interop.gateway.secrets import Secret
-from interop.model.command import Command, CommandStatus
+from interop.model.command import Command, CommandResult, CommandStatus
+from interop.model.lighting import LightPoint
 from interop.model.records import RecordAdapter
 from interop.pipeline import Pipeline
 
@@ -72,6 +80,18 @@ def _unavailable(system: LightingSystem, exc: BaseException, **extra: Any) -> we
     )  # fmt: skip
 
 
+def _plugin_failed(system: LightingSystem, call: str, exc: Exception) -> web.Response:
+    """502 for a plugin that raised something other than an InteropError (logged).
+
+    Called inside the ``except`` clause, so the log carries the traceback.
+    """
+    log.exception("lighting plugin %s failed in %s", system.plugin, call)
+    return problem(
+        502, "Bad Gateway", f"the {system.plugin} plugin failed: {type(exc).__name__}",
+        code="plugin-failure",
+    )  # fmt: skip
+
+
 @dataclass(slots=True)
 class LightingApi:
     """The lighting routes over the configured systems (:meth:`mount` adds them)."""
@@ -86,6 +106,8 @@ class LightingApi:
         app.router.add_get("/lighting", self.list_systems)
         app.router.add_get("/lighting/{system}/lights", self.lights)
         app.router.add_post("/lighting/{system}/commands", self.commands)
+        app.router.add_get("/lighting/{system}/schedules", self.schedules)
+        app.router.add_post("/lighting/{system}/assignments", self.assign)
 
     def _denied(self, request: web.Request) -> web.Response | None:
         return admin_denied(request, self.token, "lighting API")
@@ -146,6 +168,61 @@ class LightingApi:
         system.reached()
         return system.inventory
 
+    async def schedules(self, request: web.Request) -> web.StreamResponse:
+        """The system's dimming schedules, read now (ids for ``/assignments``)."""
+        if (denied := self._denied(request)) is not None:
+            return denied
+        try:
+            system = self._system(request)
+            try:
+                found = await system.controller.schedules()
+            except InteropError as exc:
+                raise _Refused(_unavailable(system, exc)) from None
+        except _Refused as refused:
+            return refused.response
+        body = b'{"items":[' + b",".join(RecordAdapter.dump_json(x) for x in found) + b"]}"
+        return web.Response(body=body, content_type="application/json")
+
+    async def assign(self, request: web.Request) -> web.StreamResponse:
+        """Make lights (or a group) follow a dimming schedule; one stored result per light."""
+        if (denied := self._denied(request)) is not None:
+            return denied
+        try:
+            system = self._system(request)
+            wanted = parse_assignment(await request.read(), source=f"POST {request.path[:200]}")
+            if wanted.lights is not None:
+                lights = list(wanted.lights)
+            else:
+                members = _members(await self._inventory(system))
+                lights = members.get(str(wanted.group), [])
+                if not lights:
+                    raise _Refused(self._no_group(system, str(wanted.group), "group"))
+            if system.failing_since is not None:
+                await self._probe(system)
+            try:
+                results = await system.controller.assign_schedule(wanted.schedule, lights)
+            except NotFound as exc:
+                return problem(
+                    422, "Unprocessable Content", str(exc), code=exc.code, field="schedule"
+                )
+            except InteropError as exc:
+                raise _Refused(_unavailable(system, exc)) from None
+            except Exception as exc:  # a plugin's bug: say so, never a 500 with a traceback
+                raise _Refused(_plugin_failed(system, "assign_schedule", exc)) from None
+            return await self._answer(system, results)
+        except _Refused as refused:
+            return refused.response
+        except ValidationError as exc:
+            return problem(400, "Bad Request", str(exc), code=exc.code)
+
+    @staticmethod
+    def _no_group(system: LightingSystem, group: str, field: str) -> web.Response:
+        return problem(
+            422, "Unprocessable Content",
+            f"no light of {system.name} is in group {group[:200]!r}",
+            code="validation-error", field=field,
+        )  # fmt: skip
+
     async def _expand(
         self, system: LightingSystem, requests: Sequence[CommandRequest | Command]
     ) -> list[Command]:
@@ -155,10 +232,7 @@ class LightingApi:
             for r in requests
         )
         inventory = await self._inventory(system) if needs_inventory else []
-        members: dict[str, list[str]] = {}
-        for light in inventory:
-            if light.group is not None:
-                members.setdefault(str(light.group), []).append(light.id)
+        members = _members(inventory)
         known = {light.id for light in inventory}
         controller = system.controller
         commands: list[Command] = []
@@ -185,15 +259,7 @@ class LightingApi:
                 group = str(request.group or request.target)
                 lights = members.get(group)
                 if not lights:
-                    raise _Refused(
-                        problem(
-                            422,
-                            "Unprocessable Content",
-                            f"no light of {system.name} is in group {group[:200]!r}",
-                            code="validation-error",
-                            field=f"{index}.group",
-                        )
-                    )
+                    raise _Refused(self._no_group(system, group, f"{index}.group"))
             else:
                 lights = request.lights or [str(request.target)]
             commands += [
@@ -256,15 +322,13 @@ class LightingApi:
         except InteropError as exc:
             raise _Refused(_unavailable(system, exc)) from None
         except Exception as exc:  # a plugin's bug: say so, never a 500 with a traceback
-            log.exception("lighting plugin %s failed on execute", system.plugin)
-            raise _Refused(
-                problem(
-                    502,
-                    "Bad Gateway",
-                    f"the {system.plugin} plugin failed: {type(exc).__name__}",
-                    code="plugin-failure",
-                )
-            ) from None
+            raise _Refused(_plugin_failed(system, "execute", exc)) from None
+        return await self._answer(system, results)
+
+    async def _answer(
+        self, system: LightingSystem, results: Sequence[CommandResult]
+    ) -> web.Response:
+        """Store the results, count them, answer (503 when none was taken and it is down)."""
         stored = await self._store(system, results, "command results")
         for result in results:
             self.metrics.commands.labels(system.name, result.status.value).inc()
@@ -278,3 +342,12 @@ class LightingApi:
             body=orjson.dumps({"results": body, "stored": stored}),
             content_type="application/json",
         )
+
+
+def _members(inventory: Sequence[LightPoint]) -> dict[str, list[str]]:
+    """Light ids by control group, in inventory order."""
+    members: dict[str, list[str]] = {}
+    for light in inventory:
+        if light.group is not None:
+            members.setdefault(str(light.group), []).append(light.id)
+    return members

@@ -241,6 +241,13 @@ def openapi_document(
     }
 
 
+_IDENT = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 2000,
+    "pattern": r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$",
+    "description": "An absolute IRI.",
+}
 _ADMIN_ERRORS = {
     "401": _problem("Missing or wrong admin token."),
     "403": _problem("The API is disabled (no server.admin_token configured)."),
@@ -249,7 +256,7 @@ _ADMIN_ERRORS = {
 
 def _command_body(*, groups: bool) -> dict[str, Any]:
     """The request body: one command or a list, short form or canonical Command."""
-    ident = {"type": "string", "minLength": 1, "maxLength": 2000}
+    ident = _IDENT
     short: dict[str, Any] = {
         "type": "object",
         "required": ["action", "target"] if not groups else ["action"],
@@ -399,6 +406,70 @@ def _command_paths(lighting: Sequence[str], downlinks: Sequence[str]) -> dict[st
                     **_ADMIN_ERRORS,
                     "404": _problem("No such lighting system."),
                     "422": _problem("A group with no light, or a command the model refuses."),
+                    **unreachable,
+                },
+            }
+        }
+        paths["/lighting/{system}/schedules"] = {
+            "get": {
+                "operationId": "lighting_schedules",
+                "summary": "The system's dimming schedules, read now (DimmingSchedule records).",
+                "tags": ["lighting"],
+                "security": [{"bearer": []}],
+                "parameters": [system],
+                "responses": {
+                    "200": _json(
+                        "Canonical DimmingSchedule records.",
+                        {
+                            "type": "object",
+                            "required": ["items"],
+                            "properties": {"items": {"type": "array", "items": {"type": "object"}}},
+                        },
+                    ),
+                    **_ADMIN_ERRORS,
+                    "404": _problem("No such lighting system."),
+                    **unreachable,
+                },
+            }
+        }
+        ident = _IDENT
+        paths["/lighting/{system}/assignments"] = {
+            "post": {
+                "operationId": "lighting_assignments",
+                "summary": "Make lights, or every light of a group, follow a dimming schedule; "
+                "one stored CommandResult per light.",
+                "tags": ["lighting"],
+                "security": [{"bearer": []}],
+                "parameters": [system],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["schedule"],
+                                "additionalProperties": False,
+                                "properties": {
+                                    "schedule": ident,
+                                    "lights": {
+                                        "type": "array",
+                                        "items": ident,
+                                        "minItems": 1,
+                                        "maxItems": MAX_COMMANDS,
+                                    },
+                                    "group": ident,
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": _results("One CommandResult per light, stored."),
+                    "400": _problem("Not an assignment request."),
+                    "413": _problem("Body over the size limit."),
+                    **_ADMIN_ERRORS,
+                    "404": _problem("No such lighting system."),
+                    "422": _problem("An unknown schedule, or a group with no light."),
                     **unreachable,
                 },
             }

@@ -295,3 +295,55 @@ def test_system_down_is_503_and_the_poller_recovers(
 
 async def _true(flag: bool) -> bool:
     return flag
+
+
+@pytest.mark.parametrize("name", SYSTEMS)
+def test_lights_follow_a_schedule_results_per_light_stored(
+    name, simulators, tmp_path, monkeypatch, registry
+):
+    from interop.testing.lighting import conformance_schedule
+
+    world = LightWorld(4, seed=13)
+
+    async def go():
+        async with serve(simulators[name], world) as url:
+            controller = simulators[name].connect(url, world, None)
+            try:
+                saved = await controller.save_schedule(conformance_schedule())
+                config = lighting_config(tmp_path, monkeypatch, name, url, world, poll_seconds=60)
+                async with running(config, registry) as gateway:
+                    base = f"{gateway.url}/lighting/city"
+                    async with aiohttp.ClientSession() as session:
+                        listed = await call(session, "GET", f"{base}/schedules")
+                        lights = [
+                            x["id"]
+                            for x in json.loads((await call(session, "GET", f"{base}/lights"))[2])[
+                                "items"
+                            ]
+                        ][1:3]
+                        answer = await call(
+                            session,
+                            "POST",
+                            f"{base}/assignments",
+                            {"schedule": saved.id, "lights": lights},
+                        )
+                        bad = await call(
+                            session, "POST", f"{base}/assignments",
+                            {"schedule": saved.id, "lights": lights, "group": "g"},
+                        )  # fmt: skip
+                    stored = await lighting_records(gateway, "command_result")
+                assigned = await controller.assignments()
+            finally:
+                await controller.aclose()
+        return saved, listed, lights, answer, bad, stored, assigned
+
+    saved, listed, lights, answer, bad, stored, assigned = run(go())
+    assert listed[0] == 200
+    assert saved.id in {x["id"] for x in json.loads(listed[2])["items"]}
+    assert answer[0] == 200, answer
+    results = json.loads(answer[2])["results"]
+    assert [r["target"] for r in results] == lights
+    assert all(r["status"] in ("accepted", "applied", "succeeded") for r in results), results
+    assert {r["id"] for r in results} <= {r.id for r in stored}
+    assert all(assigned.get(light) == saved.id for light in lights)
+    assert bad[0] == 400
