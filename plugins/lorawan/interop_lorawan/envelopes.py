@@ -26,7 +26,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import orjson
 
@@ -71,8 +71,7 @@ _CS_TOPIC = re.compile(r"^application/([^/]+)/device/([0-9a-fA-F]{16})/event/([a
 _TTS_TOPIC_EVENTS = {"up": "up", "join": "join"}
 
 
-@dataclass(frozen=True, slots=True)
-class RadioReading:
+class RadioReading(NamedTuple):
     """What one gateway heard: its id, RSSI (dBm) and SNR (dB)."""
 
     gateway_id: str | None
@@ -80,12 +79,12 @@ class RadioReading:
     snr: float | None
 
 
-@dataclass(frozen=True, slots=True)
-class Envelope:
-    """One network-server message, network-neutral.
+class Envelope(NamedTuple):
+    """One network-server message, network-neutral (immutable).
 
     ``event`` is ``up``, ``join``, ``status`` or the name of an event that carries no
-    readings (``downlink_ack``, ``txack``, ...).
+    readings (``downlink_ack``, ``txack``, ...). A named tuple: one is made per message on
+    the gateway's hot path, and a tuple is built in C.
     """
 
     network: Network
@@ -330,7 +329,7 @@ def parse_envelope(
                 "(ChirpStack v4)",
             )  # fmt: skip
     if dialect == "ttn-v3":
-        return _parse_tts(doc, where)
+        return _tts_uplink_fast(doc) or _parse_tts(doc, where)
     if dialect == "chirpstack-v4":
         return _parse_chirpstack(doc, where, event)
     raise DecodeError(
@@ -373,6 +372,124 @@ def bare_payload(raw: bytes, hints: Mapping[str, str], source: str) -> Envelope:
         f_port=int(f_port_text),
         payload=raw,
     )
+
+
+def _text_or_none(value: Any) -> str | bool | None:
+    """A text field as :meth:`_Reader.text` reads it; False when that would raise."""
+    if value is None or value == "":
+        return None
+    return value if type(value) is str else False
+
+
+def _float_or_none(value: Any) -> float | bool | None:
+    """A number field as :meth:`_Reader.number` reads it; False when that would raise."""
+    kind = type(value)
+    if kind is float or kind is int:
+        return float(value)
+    return None if value is None else False
+
+
+def _tts_uplink_fast(doc: dict[str, Any]) -> Envelope | None:
+    """:func:`_parse_tts` of a well-formed TTS uplink, read without error paths.
+
+    The gateway's hot path. Every check :func:`_parse_tts` makes is made here too; at the
+    first value that would fail one (or any unusual shape) this returns None and
+    :func:`_parse_tts` reads the message again, so that it raises its precise error. Equal
+    envelopes either way (``tests/test_uplink_records.py`` compares both).
+    """
+    up = doc.get("uplink_message")
+    ids = doc.get("end_device_ids")
+    if type(up) is not dict or type(ids) is not dict:
+        return None
+    device_id = ids.get("device_id")
+    app = ids.get("application_ids")
+    if type(device_id) is not str or not device_id or type(app) is not dict:
+        return None
+    application_id = app.get("application_id")
+    if type(application_id) is not str or not application_id:
+        return None
+    dev_eui = ids.get("dev_eui")
+    if dev_eui is not None and dev_eui != "":
+        if type(dev_eui) is not str or not _EUI.match(dev_eui):
+            return None
+        dev_eui = dev_eui.lower()
+    else:
+        dev_eui = None
+    correlation = doc.get("correlation_ids")
+    if correlation is None:
+        first = None
+    elif type(correlation) is list:
+        first = correlation[0] if correlation and type(correlation[0]) is str else None
+    else:
+        return None
+    versions = up.get("version_ids")
+    if versions is None:
+        brand = model = firmware = None
+    elif type(versions) is dict:
+        brand = _text_or_none(versions.get("brand_id"))
+        model = _text_or_none(versions.get("model_id"))
+        firmware = _text_or_none(versions.get("firmware_version"))
+        if brand is False or model is False or firmware is False:
+            return None
+    else:
+        return None
+    items = up.get("rx_metadata")
+    radio: list[RadioReading] = []
+    if items is not None:
+        if type(items) is not list:
+            return None
+        for item in items:
+            if type(item) is not dict:
+                return None
+            gateway = item.get("gateway_ids")
+            if gateway is None:
+                gateway_id: str | bool | None = None
+            elif type(gateway) is dict:
+                gateway_id = _text_or_none(gateway.get("gateway_id"))
+            else:
+                return None
+            rssi = _float_or_none(item.get("rssi"))
+            snr = _float_or_none(item.get("snr"))
+            if gateway_id is False or rssi is False or snr is False:
+                return None
+            radio.append(RadioReading(gateway_id, rssi, snr))  # type: ignore[arg-type]
+    f_port = up.get("f_port")
+    if f_port is not None and (type(f_port) is not int or not 0 <= f_port <= 255):
+        return None
+    f_cnt = up.get("f_cnt")
+    if f_cnt is not None and (type(f_cnt) is not int or not 0 <= f_cnt <= 0xFFFFFFFF):
+        return None
+    encoded = up.get("frm_payload")
+    if encoded is None or encoded == "":
+        payload = b""
+    elif type(encoded) is str:
+        try:
+            payload = binascii.a2b_base64(encoded, strict_mode=True)
+        except (binascii.Error, ValueError):
+            return None
+        if len(payload) > MAX_FRM_PAYLOAD:
+            return None
+    else:
+        return None
+    decoded = up.get("decoded_payload")
+    if decoded is not None and type(decoded) is not dict:
+        return None
+    stamp = up.get("received_at")
+    if stamp is None or stamp == "":
+        stamp = doc.get("received_at")
+    received_at = None
+    if stamp is not None and stamp != "":
+        if type(stamp) is not str:
+            return None
+        try:
+            received_at = parse_time(stamp)
+        except ValueError:
+            return None
+    return Envelope(
+        "ttn-v3", "up", device_id, dev_eui, application_id,
+        f"{brand}/{model}" if brand and model else None, brand, model, firmware,  # type: ignore[arg-type]
+        f_port, f_cnt, payload, decoded, received_at, tuple(radio), None, None, None, first,
+    )  # fmt: skip
 
 
 def _parse_tts(doc: dict[str, Any], where: str) -> Envelope:

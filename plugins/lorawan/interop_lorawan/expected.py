@@ -6,9 +6,11 @@ and the makers' payload documents (Elsys ERS: temperature in 0.1 °C, humidity %
 lux, motion count, CO2 ppm; Dingtek DF702: level in mm, temperature °C; Nwave NPS405:
 parking occupancy; Decentlab DL-MBX: distance mm, battery V), following the plugin's
 documented conventions: a Device per envelope, a Measurement per mapped field, ids minted
-from the device EUI, the uplink time, the frame counter and the field, and the uplink's
-metadata on each of its measurements (on the device when there is none). The kit compares
-the decoded records with these exactly.
+from the device EUI, the uplink time, the frame counter and the field; the device record
+holds the device's identity only, and the uplink's metadata (frame counter, port, radio,
+decoder, what the mapping left) has one home: ``extensions.lorawan.uplink`` of each of its
+measurements. An uplink that gives no measurement (no payload codec, nothing placed) gives
+its device record alone. The kit compares the decoded records with these exactly.
 """
 
 from __future__ import annotations
@@ -54,7 +56,6 @@ class _Answers:
         extension: dict[str, Any] = {
             "network": network, "dev_eui": eui, "device_id": name, "application_id": application,
         }  # fmt: skip
-        extension.update(fields.pop("uplink", {}))
         return Device(
             id=DEVICE + eui, device_kind=DeviceKind.SENSOR, name=name,
             provenance=self.provenance(f"{network}:{application}", eui),
@@ -78,10 +79,7 @@ class _Answers:
         counter = "-" if f_cnt is None else str(f_cnt)
         records: list[Record] = []
         for field, prop, value, unit in readings:
-            extension: dict[str, Any] = {"field": field}
-            if f_cnt is not None:
-                extension["f_cnt"] = f_cnt
-            extension["uplink"] = uplink
+            extension: dict[str, Any] = {"field": field, "uplink": uplink}
             records.append(
                 Measurement(
                     id=f"{MEASUREMENT}{eui}%2F{stamp}Z%2F{counter}%2F{field}",
@@ -135,10 +133,7 @@ def known_answers(ctx: DecodeContext) -> list[KnownAnswer]:
             ]),
         ]),
         KnownAnswer("ttn-cayenne-lpp-undecoded", raw[1], [
-            a.device(lpp_weather, "ttn-v3", "lpp-weather-07", "city-air", uplink={"uplink": {
-                "event": "up", "f_port": 1, "f_cnt": 120, "radio": TTN_RADIO,
-                "decoder": "none", "payload_hex": "0167011002686103732794",
-            }}),
+            a.device(lpp_weather, "ttn-v3", "lpp-weather-07", "city-air"),
         ]),
         KnownAnswer("ttn-dingtek-df702", raw[2], [
             a.device(df702, "ttn-v3", "df702-bin-0031", "city-waste", manufacturer="dingtek",
@@ -181,13 +176,7 @@ def known_answers(ctx: DecodeContext) -> list[KnownAnswer]:
             ]),
         ]),
         KnownAnswer("chirpstack-cayenne-lpp-undecoded", raw[5], [
-            a.device(lpp_noise, "chirpstack-v4", "lpp-noise-02", CITY_SENSORS, uplink={
-                "uplink": {
-                    "event": "up", "device_profile": "Cayenne LPP", "f_port": 2, "f_cnt": 9,
-                    "radio": CHIRPSTACK_RADIO, "decoder": "none",
-                    "payload_hex": "0167ff9c02682e",
-                },
-            }),
+            a.device(lpp_noise, "chirpstack-v4", "lpp-noise-02", CITY_SENSORS),
         ]),
         KnownAnswer("chirpstack-status", raw[6], [
             a.device(bay, "chirpstack-v4", "bay-0142", CITY_SENSORS),

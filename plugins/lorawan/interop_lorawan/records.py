@@ -32,7 +32,16 @@ from interop.model.base import Provenance
 from interop.model.device import Device
 from interop.model.observation import Measurement
 
-__all__ = ["DeviceCache", "is_iri", "is_json", "measurement", "provenance"]
+__all__ = [
+    "DeviceCache",
+    "is_iri",
+    "is_json",
+    "known_iri",
+    "measurement",
+    "provenance",
+    "trusted_measurement",
+    "utc",
+]
 
 # The same rules as interop.model.base's IRI validator (RFC 3987 absolute IRI).
 _IRI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
@@ -50,7 +59,7 @@ def is_iri(value: object) -> bool:
     )
 
 
-def _known_iri(value: str) -> bool:
+def known_iri(value: str) -> bool:
     """:func:`is_iri` for values that recur (property, unit, device IRIs), remembered."""
     if value in _CHECKED_IRIS:
         return True
@@ -113,9 +122,13 @@ class _Construct:
 
 _MEASUREMENT = _Construct(Measurement)
 _PROVENANCE = _Construct(Provenance)
+_PROVENANCE_SET = ("plugin", "plugin_version", "source_system", "original_id", "received_at")
+_new = object.__new__
+_set = object.__setattr__
 
 
-def _utc(instant: object) -> bool:
+def utc(instant: object) -> bool:
+    """Whether ``instant`` is an aware datetime in UTC (what the model's validator returns)."""
     return isinstance(instant, datetime) and instant.tzinfo is UTC
 
 
@@ -132,12 +145,23 @@ def provenance(
         and version
         and isinstance(source_system, str)
         and isinstance(original_id, str)
-        and (received_at is None or _utc(received_at))
+        and (received_at is None or utc(received_at))
     ):
-        return _PROVENANCE(  # type: ignore[no-any-return]
-            plugin=plugin, plugin_version=version, source_system=source_system,
-            original_id=original_id, received_at=received_at,
-        )  # fmt: skip
+        if not _PROVENANCE.simple or _PROVENANCE.factories:
+            return _PROVENANCE(  # type: ignore[no-any-return]
+                plugin=plugin, plugin_version=version, source_system=source_system,
+                original_id=original_id, received_at=received_at,
+            )  # fmt: skip
+        record = _new(Provenance)
+        _set(record, "__dict__", {
+            **_PROVENANCE.defaults, "plugin": plugin, "plugin_version": version,
+            "source_system": source_system, "original_id": original_id,
+            "received_at": received_at,
+        })  # fmt: skip
+        _set(record, "__pydantic_fields_set__", set(_PROVENANCE_SET))
+        _set(record, "__pydantic_extra__", None)
+        _set(record, "__pydantic_private__", None)
+        return record
     return Provenance(
         plugin=plugin, plugin_version=version, source_system=source_system,
         original_id=original_id, received_at=received_at,
@@ -168,10 +192,10 @@ def measurement(
     if (
         (kind is int or (kind is float and math.isfinite(value)))
         and (iri_checked or is_iri(iri))
-        and _known_iri(prop)
-        and _known_iri(unit)
-        and _known_iri(device)
-        and _utc(timestamp)
+        and known_iri(prop)
+        and known_iri(unit)
+        and known_iri(device)
+        and utc(timestamp)
         and isinstance(origin, Provenance)
         and (extensions_checked or is_json(extensions))
     ):
@@ -183,6 +207,49 @@ def measurement(
         id=iri, property=prop, value=value, unit=unit, timestamp=timestamp, device=device,
         provenance=origin, extensions=extensions,
     )  # fmt: skip
+
+
+_MEASUREMENT_DEFAULTS = dict(_MEASUREMENT.defaults)
+_MEASUREMENT_SET = ("id", "property", "value", "unit", "timestamp", "device", "provenance",
+                    "extensions")  # fmt: skip
+_TRUSTED = _MEASUREMENT.simple and _MEASUREMENT.factories <= set(_MEASUREMENT_SET)
+"""Whether the model's fields still allow building from defaults plus these eight."""
+
+
+def trusted_measurement(
+    iri: str,
+    prop: str,
+    value: object,
+    unit: str,
+    timestamp: datetime,
+    device: str,
+    origin: Provenance,
+    extensions: dict[str, dict[str, JsonValue]],
+) -> Measurement | None:
+    """:func:`measurement` for a caller that has checked the rest, else None.
+
+    The caller has established that ``iri`` is an IRI, ``device`` a :func:`known_iri`,
+    ``timestamp`` :func:`utc`, ``origin`` a Provenance and ``extensions`` JSON (one uplink's
+    measurements share all but the IRI, value, property and unit). This checks those four
+    as :func:`measurement` does and returns None when one needs full validation.
+    """
+    kind = type(value)
+    if not (
+        (kind is int or (kind is float and math.isfinite(value)))  # type: ignore[arg-type]
+        and (prop in _CHECKED_IRIS or known_iri(prop))
+        and (unit in _CHECKED_IRIS or known_iri(unit))
+        and _TRUSTED
+    ):
+        return None
+    record = _new(Measurement)
+    _set(record, "__dict__", {
+        **_MEASUREMENT_DEFAULTS, "id": iri, "property": prop, "value": value, "unit": unit,
+        "timestamp": timestamp, "device": device, "provenance": origin, "extensions": extensions,
+    })  # fmt: skip
+    _set(record, "__pydantic_fields_set__", set(_MEASUREMENT_SET))
+    _set(record, "__pydantic_extra__", None)
+    _set(record, "__pydantic_private__", None)
+    return record
 
 
 class DeviceCache:

@@ -4,20 +4,22 @@
 v4 message (recognised by its shape) or a bare FRMPayload, and returns:
 
 * one :class:`~interop.model.device.Device` (``urn:interop:device:lorawan:{deveui}``) whose
-  ``extensions["lorawan"]`` keeps DevEUI, device id, application and network: the same for
-  every uplink of the device, so a batch of uplinks gives one consistent device in RDF;
+  ``extensions["lorawan"]`` keeps DevEUI, device id, application and network: the device's
+  identity only, so it is the same record for every uplink of the device (one consistent
+  device in RDF and NGSI-LD, built once and cached);
 * one :class:`~interop.model.observation.Measurement` per placed field, its id minted from
-  device, time, FCnt and field path, its extensions naming the field (``field``), the FCnt,
-  for an ambiguous field which reading was chosen (``note``), and under ``uplink`` the
-  uplink's metadata: event, FPort, FCnt, radio metadata (``radio``), the
-  decoder used, fields the mapping could not place (``unmapped``) and why (``warnings``),
-  metadata fields (``metadata``), skipped placeholders (``skipped``), the mapping counts
-  (``mapping``). Every measurement of an uplink carries the same ``uplink``; an uplink that
-  yields no measurement (nothing placed, or no codec: then also ``payload_hex``; status
-  events) carries it on its Device record, its only record; a join carries none. Its
-  time is the frame's
-  own time for history records, else the network server's receive time (``received_at`` /
-  ``time``), else ``DecodeContext.received_at``; never the clock.
+  device, time, FCnt and field path. Its ``extensions["lorawan"]`` names the field
+  (``field``), for an ambiguous field which reading was chosen (``note``), and under
+  ``uplink`` holds the uplink's metadata, whose one home this is: event, device profile,
+  FPort, FCnt, radio metadata (``radio``: gateway id, RSSI, SNR), the decoder used, fields the
+  mapping could not place (``unmapped``) and why (``warnings``), metadata fields
+  (``metadata``), skipped placeholders (``skipped``), the mapping counts (``mapping``); a
+  status event's ``margin`` and ``external_power``. Every measurement of an uplink carries
+  the same ``uplink``. An uplink that gives no measurement (no codec and no decoded object,
+  nothing placed, a status without battery level) and a join give the Device record alone.
+  A measurement's time is the frame's own time for history records, else the network
+  server's receive time (``received_at`` / ``time``), else ``DecodeContext.received_at``;
+  never the clock.
 
 The payload is decoded by the device profile's payload codec, else by the codec named in the
 hint ``codec`` (a built-in id or the path of a Device Repository codec YAML, run in the
@@ -54,6 +56,7 @@ from interop.model.properties import default_property_registry
 from interop.model.records import Record
 from interop_lorawan.envelopes import (
     Envelope,
+    RadioReading,
     bare_payload,
     chirpstack_enqueue,
     parse_envelope,
@@ -63,7 +66,14 @@ from interop_lorawan.manifest import MANIFEST
 from interop_lorawan.mapping import MappingResult, SemanticMapper
 from interop_lorawan.payload import Downlink, PayloadCodec, PayloadCodecs
 from interop_lorawan.profiles import DeviceProfile, ProfileBook, load_profiles_file
-from interop_lorawan.records import DeviceCache, is_iri, is_json
+from interop_lorawan.records import (
+    DeviceCache,
+    is_iri,
+    is_json,
+    known_iri,
+    trusted_measurement,
+    utc,
+)
 from interop_lorawan.records import measurement as build_measurement
 from interop_lorawan.records import provenance as build_provenance
 
@@ -111,11 +121,19 @@ def measurement_id(envelope: Envelope, instant: datetime, path: str) -> str:
 def measurement_prefix(envelope: Envelope, instant: datetime) -> str:
     """:func:`measurement_id` up to the field path: ``prefix + _quoted(path)`` equals it."""
     frame = "-" if envelope.f_cnt is None else str(envelope.f_cnt)
-    local = f"{envelope.device_key}/{_format_time(instant)}/{frame}/"
-    return _MEASUREMENT_PREFIX + _escape(local)
+    if instant.tzinfo is UTC:  # as _format_time writes it, the colons escaped
+        stamp = (_STAMP_MICRO if instant.microsecond else _STAMP) % (
+            instant.year, instant.month, instant.day, instant.hour, instant.minute,
+            instant.second, instant.microsecond,
+        )[: 7 if instant.microsecond else 6]  # fmt: skip
+    else:
+        stamp = _escape(_format_time(instant))
+    return f"{_MEASUREMENT_PREFIX}{_quoted(envelope.device_key)}%2F{stamp}%2F{frame}%2F"
 
 
 _MEASUREMENT_PREFIX = mint_iri("measurement", PLUGIN, "")
+_STAMP = "%04d-%02d-%02dT%02d%%3A%02d%%3A%02dZ"
+_STAMP_MICRO = "%04d-%02d-%02dT%02d%%3A%02d%%3A%02d.%06dZ"
 _QUOTED: dict[str, str] = {}
 
 
@@ -163,6 +181,7 @@ class LorawanUplinkCodec(Codec):
         self._profile_files: dict[str, ProfileBook] = {}
         self._devices = DeviceCache()
         self._yaml_codecs: dict[str, PayloadCodec] = {}
+        self._instances: dict[str, PayloadCodec] = {}
 
     def decode(self, raw: bytes, ctx: DecodeContext) -> list[Record]:
         """Decode one message; DecodeError names the device, field/byte offset and expectation."""
@@ -195,89 +214,98 @@ class LorawanUplinkCodec(Codec):
                 expected="received_at/time in the message or DecodeContext.received_at",
             )  # fmt: skip
         profile = profiles.resolve(envelope)
-        uplink: dict[str, JsonValue] = {
-            "event": envelope.event,
-            "device_profile": envelope.device_profile,
-        }
         source_system = f"{envelope.network}:{envelope.application_id or '-'}"
+        record = self._device(envelope, profile, ctx, source_system, where)
+        if envelope.event == "join":
+            return [record]
+        device = record.id
         provenance = build_provenance(
             PLUGIN, MANIFEST.version, source_system,
             envelope.message_id or envelope.device_key, ctx.received_at,
         )  # fmt: skip
-        device = device_iri(envelope)
-        measurements: list[Measurement] = []
-        if envelope.event == "up":
+        uplink: dict[str, JsonValue] = {"event": envelope.event}
+        if envelope.device_profile is not None:
+            uplink["device_profile"] = envelope.device_profile
+        if envelope.event == "status":
+            if envelope.margin is not None:
+                uplink["margin"] = envelope.margin
+            if envelope.external_power is not None:
+                uplink["external_power"] = envelope.external_power
+            if envelope.battery_level is None:
+                return [record]
+            return [
+                record,
+                self._measurement(
+                    measurement_id(envelope, instant, "batteryLevel"), _BATTERY.iri,
+                    envelope.battery_level, _BATTERY.default_unit, instant, device,
+                    provenance, where, {"field": "batteryLevel", "uplink": uplink},
+                ),
+            ]  # fmt: skip
+        if envelope.f_port is not None:
             uplink["f_port"] = envelope.f_port
+        if envelope.f_cnt is not None:
             uplink["f_cnt"] = envelope.f_cnt
-            if profile.radio_metadata and envelope.radio:
-                uplink["radio"] = [
-                    {"gateway_id": r.gateway_id, "rssi": r.rssi, "snr": r.snr}
-                    for r in envelope.radio
-                ]
-            decoded, decoder = self._payload(envelope, profile, ctx, where, instant, bare)
-            uplink["decoder"] = decoder
-            if decoded is None:
-                if envelope.payload:
-                    uplink["payload_hex"] = envelope.payload.hex()
-            else:
-                result = self.mapper.map(
-                    decoded, vendor=profile.vendor or envelope.vendor, overrides=profile.fields
-                )
-                self._keep(uplink, result)
-                measurements = self._measurements(
-                    envelope, result, instant, device, provenance, _present(uplink)
-                )
-        elif envelope.event == "status":
-            uplink["margin"] = envelope.margin
-            uplink["external_power"] = envelope.external_power
-            if envelope.battery_level is not None:
-                measurements.append(
-                    self._measurement(
-                        measurement_id(envelope, instant, "batteryLevel"), _BATTERY.iri,
-                        envelope.battery_level, _BATTERY.default_unit, instant, device,
-                        provenance, where,
-                        {"field": "batteryLevel", "uplink": _present(uplink)},
-                    )
-                )  # fmt: skip
-        identity: dict[str, JsonValue] = {
-            "network": envelope.network,
-            "dev_eui": envelope.dev_eui,
-            "device_id": envelope.device_id,
-            "application_id": envelope.application_id,
-        }
-        if not measurements and envelope.event != "join":  # the device record is the only one
-            identity["uplink"] = _present(uplink)
-        kept = _present(identity)
-        commands = frozenset(profile.downlinks)
+        if profile.radio_metadata and envelope.radio:
+            uplink["radio"] = [_radio(r) for r in envelope.radio]
+        decoded, decoder = self._payload(envelope, profile, ctx, where, instant, bare)
+        uplink["decoder"] = decoder
+        if decoded is None:
+            return [record]  # no codec and no decoded object: nothing to place
+        result = self.mapper.map(
+            decoded, vendor=profile.vendor or envelope.vendor, overrides=profile.fields
+        )
+        if not result.values:
+            return [record]
+        self._keep(uplink, result)
+        return [
+            record,
+            *self._measurements(envelope, result, instant, device, provenance, uplink),
+        ]
+
+    def _device(
+        self,
+        envelope: Envelope,
+        profile: DeviceProfile,
+        ctx: DecodeContext,
+        source_system: str,
+        where: str,
+    ) -> Device:
+        """The uplink's Device: its identity only, the same record for every uplink (cached)."""
+        identity: dict[str, JsonValue] = {"network": envelope.network}
+        if envelope.dev_eui is not None:
+            identity["dev_eui"] = envelope.dev_eui
+        if envelope.device_id is not None:
+            identity["device_id"] = envelope.device_id
+        if envelope.application_id is not None:
+            identity["application_id"] = envelope.application_id
         key = (
-            device, profile.device_kind, envelope.device_id, envelope.vendor, envelope.model,
-            envelope.firmware_version, commands, source_system, envelope.device_key,
-            ctx.received_at, *kept.items(),
+            envelope.network, envelope.dev_eui, envelope.device_id, envelope.application_id,
+            profile.device_kind, envelope.vendor, envelope.model, envelope.firmware_version,
+            frozenset(profile.downlinks), source_system, ctx.received_at,
         )  # fmt: skip
 
         def build() -> Device:
             return Device(
-                id=device,
+                id=device_iri(envelope),
                 device_kind=profile.device_kind,
                 name=envelope.device_id,
                 manufacturer=envelope.vendor,
                 model=envelope.model,
                 firmware_version=envelope.firmware_version,
-                commands=commands,
+                commands=frozenset(profile.downlinks),
                 provenance=build_provenance(
                     PLUGIN, MANIFEST.version, source_system, envelope.device_key, ctx.received_at
                 ),
-                extensions={PLUGIN: kept},
+                extensions={PLUGIN: identity},
             )
 
         try:
-            record = self._devices.get(key, build)
+            return self._devices.get(key, build)
         except PydanticValidationError as exc:
             raise DecodeError(
                 f"not a valid device: {exc.errors(include_url=False)}", source=where,
                 expected="device names and ids the model accepts",
             ) from exc  # fmt: skip
-        return [record, *measurements]
 
     def payload_object(
         self, raw: bytes, hints: Mapping[str, str], source: str = "lorawan"
@@ -309,8 +337,13 @@ class LorawanUplinkCodec(Codec):
 
     def _codec(self, codec_id: str, where: str) -> PayloadCodec:
         """The payload codec ``codec_id`` names: a built-in id or a codec YAML file."""
+        known = self._instances.get(codec_id)
+        if known is not None:
+            return known
         if codec_id in self.codecs:
-            return self.codecs.get(codec_id)
+            built = self.codecs.get(codec_id)  # codecs are pure: one instance serves all
+            self._instances[codec_id] = built
+            return built
         if codec_id.endswith((".yaml", ".yml")):
             codec = self._yaml_codecs.get(codec_id)
             if codec is None:
@@ -404,26 +437,39 @@ class LorawanUplinkCodec(Codec):
         checked = is_json(uplink.get("unmapped")) and is_json(uplink.get("metadata"))
         prefix = measurement_prefix(envelope, instant)
         # prefix + escaped path is an IRI when the prefix is: the path adds unreserved
-        # characters and %XX escapes only
-        minted = is_iri(prefix)
+        # characters and %XX escapes only. What all measurements share is checked once.
+        trusted = (
+            checked
+            and is_iri(prefix)
+            and known_iri(device)
+            and utc(instant)
+            and type(provenance) is Provenance
+        )
         out = []
         for value in result.values:
             extra: dict[str, JsonValue] = {"field": value.path}
-            if envelope.f_cnt is not None:
-                extra["f_cnt"] = envelope.f_cnt
             if value.note is not None:
                 extra["note"] = value.note
             extra["uplink"] = uplink
-            at = value.time or instant
-            iri = (
-                prefix + _quoted(value.path)
-                if at is instant
-                else measurement_id(envelope, at, value.path)
-            )
+            prop, unit = value.property.iri, value.unit.iri
+            if value.time is None:
+                iri = prefix + _quoted(value.path)
+                if trusted:
+                    record = trusted_measurement(
+                        iri, prop, value.value, unit, instant, device, provenance,
+                        {PLUGIN: extra},
+                    )  # fmt: skip
+                    if record is not None:
+                        out.append(record)
+                        continue
+                at = instant
+            else:
+                at = value.time
+                iri = measurement_id(envelope, at, value.path)
             out.append(
                 self._measurement(
-                    iri, value.property.iri, value.value, value.unit.iri, at, device,
-                    provenance, where, extra, checked, minted and at is instant,
+                    iri, prop, value.value, unit, at, device, provenance, where, extra,
+                    checked,
                 )
             )  # fmt: skip
         return out
@@ -546,9 +592,9 @@ def _storage_result(raw: bytes, source: str) -> bytes:
     return orjson.dumps(inner)
 
 
-def _present(fields: dict[str, JsonValue]) -> dict[str, JsonValue]:
-    """``fields`` without the None values."""
-    return {k: v for k, v in fields.items() if v is not None}
+def _radio(reading: RadioReading) -> dict[str, JsonValue]:
+    """What one gateway heard, as the uplink metadata keeps it (gateway id, RSSI, SNR)."""
+    return {"gateway_id": reading.gateway_id, "rssi": reading.rssi, "snr": reading.snr}
 
 
 def _fill(template: Mapping[str, Any], command: Command) -> dict[str, Any]:

@@ -298,7 +298,9 @@ def test_tts_messages_decode_by_webhook_and_mqtt(
         assert [r.kind for r in by_webhook] == ["device"]
     if readings:
         frames = {
-            r.extensions["lorawan"]["f_cnt"] for r in by_webhook if isinstance(r, Measurement)
+            r.extensions["lorawan"]["uplink"]["f_cnt"]
+            for r in by_webhook
+            if isinstance(r, Measurement)
         }
         assert frames == {4711}
 
@@ -355,7 +357,7 @@ def test_chirpstack_every_event_decodes(
     measurements = [r for r in records if isinstance(r, Measurement)]
     if event == "up":
         assert len(measurements) == 3  # temperature, humidity, occupancy
-        assert all(m.extensions["lorawan"]["f_cnt"] == 812 for m in measurements)
+        assert all(m.extensions["lorawan"]["uplink"]["f_cnt"] == 812 for m in measurements)
     elif event == "status":
         assert [m.value for m in measurements] == [87.5]
     elif event == "join":

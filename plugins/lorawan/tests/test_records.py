@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from interop_lorawan.records import DeviceCache, measurement, provenance
+from interop_lorawan.records import DeviceCache, measurement, provenance, trusted_measurement
 from pydantic import ValidationError
 
 from interop.model.base import Provenance
@@ -98,3 +98,20 @@ def test_device_cache_reuses_and_revalidates() -> None:
     assert with_uplink.extensions["lorawan"]["uplink"] == {"f_cnt": 1}
     with pytest.raises(ValidationError):
         cache.get(("c",), build("not an iri"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=values, prop=st.sampled_from([SAREF_T, "not an iri", "urn:x:<y>"]))
+def test_trusted_measurement_equals_validation_or_declines(value, prop) -> None:  # type: ignore[no-untyped-def]
+    at = datetime(2024, 5, 1, tzinfo=UTC)
+    extensions = {"lorawan": {"field": "t", "uplink": {"f_cnt": 1}}}
+    iri = "urn:interop:measurement:lorawan:x%2F1"
+    fast = trusted_measurement(iri, prop, value, CELSIUS, at, DEVICE, ORIGIN, extensions)
+    full = _outcome(
+        Measurement, id=iri, property=prop, value=value, unit=CELSIUS, timestamp=at,
+        device=DEVICE, provenance=ORIGIN, extensions=extensions,
+    )  # fmt: skip
+    if fast is not None:  # it builds only what validation accepts, and the same record
+        assert fast == full
+        assert fast.model_fields_set == full.model_fields_set
+        assert Measurement.model_validate(fast.model_dump()) == fast

@@ -125,6 +125,12 @@ LPP_TYPES: dict[int, LppType] = {
 POLYLINE = 240
 _PARTS = {type_id: tuple(lpp.parts()) for type_id, lpp in LPP_TYPES.items()}
 """Each type's parts, computed once: the decode loop is a hot path (messages/s matter)."""
+_SINGLE = {
+    type_id: (lpp.name, lpp.size, lpp.signed, parts[0][2], parts[0][3])
+    for type_id, lpp in LPP_TYPES.items()
+    if not lpp.components and len(parts := _PARTS[type_id]) == 1 and parts[0][1] == lpp.size
+}
+"""Single-value types: name, size, signedness, multiplier and limits, read inline."""
 _BY_NAME: dict[str, int] = {t.name: t.type_id for t in LPP_TYPES.values()} | {"polyline": POLYLINE}
 
 
@@ -146,39 +152,68 @@ class CayenneLPP(NativeCodec):
 
     # -- decode -------------------------------------------------------------------------
     def decode_uplink(self, f_port: int, data: bytes, *, device: str = "device") -> Decoded:
-        """Decode an LPP frame (any FPort) into ``{"<name>_<channel>": value}``."""
-        r = Reader(data, codec_id=self.codec_id, device=device)
+        """Decode an LPP frame (any FPort) into ``{"<name>_<channel>": value}``.
+
+        Single-value types are read inline (the gateway's hot path); anything that would
+        fail, and multi-value types, go through the bounds-checked :class:`Reader`.
+        """
         out: Decoded = {}
         offset = 0
-        if not data:
-            raise r.error(0, "empty payload", "at least one [channel][type][value] item")
-        while offset < len(data):
-            r.need(offset, 2, "channel and type")
+        size = len(data)
+        if not size:
+            raise self._reader(data, device).error(
+                0, "empty payload", "at least one [channel][type][value] item"
+            )
+        float32 = self.generic_sensor_float32
+        while offset < size:
+            if offset + 2 > size:
+                self._reader(data, device).need(offset, 2, "channel and type")
             channel = data[offset]
             type_id = data[offset + 1]
             start = offset
             offset += 2
-            if type_id == POLYLINE:
-                value, offset = self._decode_polyline(r, offset)
+            single = _SINGLE.get(type_id)
+            if single is not None and not (float32 and type_id == 100):
+                name, width, signed, mult, limits = single
+                end = offset + width
+                if end > size:
+                    self._reader(data, device).need(
+                        offset, width, f"{name} value on channel {channel}"
+                    )
+                raw = int.from_bytes(data[offset:end], "big", signed=signed)
+                value: Any = raw if mult == 1 else raw / mult
+                if limits is not None and self.plausibility and not limits[0] <= value <= limits[1]:
+                    value = self._decode_value(
+                        self._reader(data, device), LPP_TYPES[type_id], offset
+                    )
+                offset = end
+            elif type_id == POLYLINE:
+                value, offset = self._decode_polyline(self._reader(data, device), offset)
                 name = "polyline"
             else:
                 lpp = LPP_TYPES.get(type_id)
                 if lpp is None:
-                    raise r.error(
+                    raise self._reader(data, device).error(
                         start + 1,
                         f"unknown LPP type 0x{type_id:02x}",
                         "an LPP type id (see LPP_TYPES)",
                     )
-                if offset + lpp.size > len(data):
+                r = self._reader(data, device)
+                if offset + lpp.size > size:
                     r.need(offset, lpp.size, f"{lpp.name} value on channel {channel}")
                 value = self._decode_value(r, lpp, offset)
                 offset += lpp.size
                 name = lpp.name
             key = f"{name}_{channel}"
             if key in out:
-                raise r.error(start, f"repeated {key}", "each channel/type pair once per frame")
+                raise self._reader(data, device).error(
+                    start, f"repeated {key}", "each channel/type pair once per frame"
+                )
             out[key] = value
         return out
+
+    def _reader(self, data: bytes, device: str) -> Reader:
+        return Reader(data, codec_id=self.codec_id, device=device)
 
     def decode_downlink(self, f_port: int, data: bytes, *, device: str = "device") -> Decoded:
         """LPP downlinks use the same framing (e.g. digital/analog output on a channel)."""

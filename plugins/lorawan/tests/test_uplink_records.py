@@ -1,0 +1,148 @@
+"""Where an uplink's records keep its metadata, and the fast paths equal the checked ones."""
+
+from __future__ import annotations
+
+import base64
+import copy
+from datetime import UTC, datetime
+from typing import Any
+
+import orjson
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from interop_lorawan.envelopes import _parse_tts, _tts_uplink_fast
+from interop_lorawan.uplink import LorawanUplinkCodec
+from rdflib import Literal, URIRef
+
+from interop.adapters import DecodeContext
+from interop.errors import DecodeError
+from interop.model import Device
+from interop.rdf import to_graph
+
+CTX = DecodeContext(source="t", received_at=datetime(2024, 5, 1, 12, tzinfo=UTC))
+LPP = DecodeContext(source="t", received_at=CTX.received_at, hints={"codec": "cayenne-lpp"})
+# ch 1 temperature 27.2 °C, ch 2 humidity 50 %, ch 3 pressure 1013.1 hPa (Cayenne LPP)
+PAYLOAD = bytes.fromhex("0167011002686403732793")
+
+
+def _uplink(f_cnt: int = 7, rssi: float = -97, payload: bytes = PAYLOAD) -> dict[str, Any]:
+    return {
+        "end_device_ids": {
+            "device_id": "lpp-1", "dev_eui": "70B3D57ED0001A01",
+            "application_ids": {"application_id": "city-air"},
+        },
+        "correlation_ids": [f"as:up:01HZ{f_cnt:022d}"],
+        "received_at": "2024-05-01T10:00:00.123456789Z",
+        "uplink_message": {
+            "f_port": 1, "f_cnt": f_cnt, "frm_payload": base64.b64encode(payload).decode(),
+            "rx_metadata": [{"gateway_ids": {"gateway_id": "gw-1"}, "rssi": rssi, "snr": 7.5}],
+            "received_at": "2024-05-01T10:00:00.123456789Z",
+        },
+    }  # fmt: skip
+
+
+def _decode(doc: dict[str, Any], ctx: DecodeContext = LPP) -> list[Any]:
+    return LorawanUplinkCodec().decode(orjson.dumps(doc), ctx)
+
+
+def test_uplink_metadata_is_on_every_measurement_and_never_on_the_device() -> None:
+    device, *measurements = _decode(_uplink())
+    assert isinstance(device, Device)
+    assert len(measurements) == 3
+    assert device.extensions == {"lorawan": {
+        "network": "ttn-v3", "dev_eui": "70b3d57ed0001a01", "device_id": "lpp-1",
+        "application_id": "city-air",
+    }}  # fmt: skip
+    uplinks = [m.extensions["lorawan"]["uplink"] for m in measurements]
+    assert all(u == uplinks[0] for u in uplinks)
+    assert uplinks[0]["f_cnt"] == 7
+    assert uplinks[0]["f_port"] == 1
+    assert uplinks[0]["radio"] == [{"gateway_id": "gw-1", "rssi": -97.0, "snr": 7.5}]
+    assert uplinks[0]["decoder"] == "cayenne-lpp"
+    assert uplinks[0]["mapping"]["mapped"] == 3
+    assert {m.extensions["lorawan"]["field"] for m in measurements} == {
+        "temperature_1", "relative_humidity_2", "barometric_pressure_3",
+    }  # fmt: skip
+    assert all(set(m.extensions["lorawan"]) <= {"field", "note", "uplink"} for m in measurements)
+
+
+def test_the_device_record_is_the_same_for_every_uplink() -> None:
+    codec = LorawanUplinkCodec()
+    first = codec.decode(orjson.dumps(_uplink(1, -90)), LPP)[0]
+    second = codec.decode(orjson.dumps(_uplink(2, -110)), LPP)[0]
+    # no codec: nothing is placed, and the device is still the same record, alone
+    undecoded = codec.decode(orjson.dumps(_uplink(3)), CTX)
+    assert first == second == undecoded[0]
+    assert undecoded == [first]
+
+
+def test_the_uplink_metadata_survives_rdf_export() -> None:
+    records = _decode(_uplink())
+    graph = to_graph(records)
+    for measurement in records[1:]:
+        texts = [
+            str(o) for _, _, o in graph.triples((URIRef(measurement.id), None, None))
+            if isinstance(o, Literal) and '"uplink"' in str(o)
+        ]  # fmt: skip
+        assert len(texts) == 1
+        assert orjson.loads(texts[0])["lorawan"]["uplink"]["radio"][0]["gateway_id"] == "gw-1"
+    device = [str(o) for _, _, o in graph.triples((URIRef(records[0].id), None, None))]
+    assert not any('"uplink"' in text for text in device)
+
+
+# --- the fast envelope reader equals the checked one -----------------------------------------
+
+_BAD = st.sampled_from([
+    None, "", "x", 1, -1, 1.5, 2.0, 300, 2**33, True, [], {}, "AQ==", "not base64!",
+    "70B3D57ED0001A0", "70b3d57ed0001a01", "2024-05-01T10:00:00Z", "2024-05-01",
+])  # fmt: skip
+_PATHS = [
+    ("end_device_ids", "device_id"), ("end_device_ids", "dev_eui"),
+    ("end_device_ids", "application_ids"), ("end_device_ids", "application_ids", "application_id"),
+    ("correlation_ids",), ("received_at",), ("uplink_message", "f_port"),
+    ("uplink_message", "f_cnt"), ("uplink_message", "frm_payload"),
+    ("uplink_message", "decoded_payload"), ("uplink_message", "received_at"),
+    ("uplink_message", "rx_metadata"), ("uplink_message", "version_ids"),
+    ("uplink_message", "rx_metadata", 0, "rssi"), ("uplink_message", "rx_metadata", 0, "snr"),
+    ("uplink_message", "rx_metadata", 0, "gateway_ids"),
+    ("uplink_message", "rx_metadata", 0, "gateway_ids", "gateway_id"),
+]  # fmt: skip
+
+
+def _outcome(read: Any, doc: dict[str, Any]) -> Any:
+    try:
+        return read(doc)
+    except DecodeError:
+        return "refused"
+
+
+@settings(max_examples=150, deadline=None)
+@given(path=st.sampled_from(_PATHS), value=_BAD)
+def test_fast_envelope_reader_equals_the_checked_one(path: tuple[Any, ...], value: Any) -> None:
+    doc = copy.deepcopy(_uplink())
+    doc["uplink_message"]["version_ids"] = {"brand_id": "acme", "model_id": "x1"}
+    node = doc
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    checked = _outcome(lambda d: _parse_tts(d, "t"), doc)
+    fast = _tts_uplink_fast(doc)
+    if fast is None:  # the checked reader decides, and raises its own error
+        return
+    assert fast == checked
+
+
+def test_fast_envelope_reader_reads_a_plain_uplink() -> None:
+    doc = _uplink()
+    fast = _tts_uplink_fast(doc)
+    assert fast is not None
+    assert fast == _parse_tts(doc, "t")
+    assert fast.received_at == datetime(2024, 5, 1, 10, 0, 0, 123456, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("payload", [b"\x01\x67\xff", bytes.fromhex("01670bb8")])
+def test_bad_payloads_still_fail_with_the_codec_error(payload: bytes) -> None:
+    # truncated value; 300.0 °C (implausible): the codec's checked reader names the byte
+    with pytest.raises(DecodeError, match="offset"):
+        _decode(_uplink(payload=payload))
