@@ -51,7 +51,7 @@ class DownlinkServer:
 
     entry: DownlinkConfig
     hook: Any
-    """The plugin's ``interop_downlink`` implementation (a function)."""
+    """The plugin's ``interop_downlink`` implementation (a pluggy HookImpl)."""
     version: str
     settings: dict[str, Any] = field(repr=False)
 
@@ -67,7 +67,8 @@ class DownlinkServer:
     def request(self, command: Command, index: int) -> DownlinkRequest:
         """The plugin's request for ``command``; ValidationError names the item when none."""
         try:
-            written = self.hook(command=command, settings=self.settings)
+            given = {"command": command, "settings": self.settings}
+            written = self.hook.function(**{k: given[k] for k in self.hook.argnames})
         except InteropError as exc:
             raise ValidationError(
                 f"cannot be sent: {exc.message}", source=exc.source or command.id,
@@ -102,7 +103,7 @@ def configure_downlinks(entries: Sequence[DownlinkConfig], registry: Any) -> lis
             )  # fmt: skip
         loaded = registry.get(entry.plugin)
         impls = [
-            impl.function
+            impl
             for impl in registry.hook.interop_downlink.get_hookimpls()
             if impl.plugin is loaded.module
         ]

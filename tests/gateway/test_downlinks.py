@@ -14,6 +14,8 @@ from typing import Any
 import aiohttp
 import pytest
 
+from interop.errors import ValidationError
+from interop.gateway import Gateway
 from interop.testing.servers import free_port
 
 from .conftest import ADMIN, config_for, run, running
@@ -164,3 +166,21 @@ def test_refusals_unencodable_commands_and_a_server_down(tmp_path, monkeypatch, 
         text = json.dumps(problem)
         assert TTS_KEY not in text
         assert CS_TOKEN not in text
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"plugin": "template"}, "downlink[0].plugin"),  # implements no interop_downlink
+        ({"url": "ftp://ns.example"}, "downlink[0].url"),
+        ({"secrets": {"api_key": TTS_KEY}}, "downlink[0].secrets.api_key"),  # not a reference
+    ],
+)
+def test_config_errors_name_the_entry(change, field, tmp_path, monkeypatch, registry):
+    monkeypatch.setenv("TEST_TTS_KEY", TTS_KEY)
+    (entry, _) = downlink_entries(tmp_path, "http://127.0.0.1:9")
+    config = config_for(tmp_path, monkeypatch, downlink=[{**entry, **change}])
+    with pytest.raises(ValidationError) as caught:
+        run(Gateway(config, registry).start())
+    assert caught.value.field == field
+    assert TTS_KEY not in str(caught.value)
