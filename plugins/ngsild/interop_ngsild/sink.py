@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 import aiohttp
 import orjson
@@ -36,6 +36,9 @@ from interop_ngsild.contexts import INTEROP_CONTEXT, entity_context
 from interop_ngsild.encoder import Batch, to_entities
 from interop_ngsild.measurements import DEVICE_MEASUREMENT, model_named
 from interop_ngsild.problems import Problem, problem_from
+
+if TYPE_CHECKING:
+    from interop.gateway.secrets import Secret
 
 __all__ = ["BrokerFlavour", "BrokerSettings", "BrokerSink", "ContextMode"]
 
@@ -84,6 +87,17 @@ class BrokerSettings(BaseModel):
     )
     retries: int = Field(3, ge=0, le=20, description="Immediate re-sends of retryable 207 items.")
     retry_delay: float = Field(0.2, ge=0, description="Seconds before the first re-send.")
+    token: str | None = Field(
+        None,
+        description="Secret reference (env:NAME or file:PATH) of an access token, for a broker "
+        "behind an identity proxy (Stellio with Keycloak, Orion-LD behind a PEP proxy).",
+    )
+    token_header: str = Field(
+        "Authorization",
+        min_length=1,
+        description="Header carrying the token: Authorization sends 'Bearer <token>', any "
+        "other header (X-Auth-Token for a Keyrock PEP proxy) the token as is.",
+    )
 
     @property
     def writes_temporal(self) -> bool:
@@ -141,6 +155,11 @@ class BrokerSink(Sink):
         self.settings = settings
         self._session: aiohttp.ClientSession | None = None
         self._positions: dict[str, dict[str, Any]] = {}
+        self._token: Secret | None = None
+        if settings.token is not None:
+            from interop.gateway.secrets import resolve_secret
+
+            self._token = resolve_secret(settings.token, field="options.token")
 
     @classmethod
     def from_mapping(cls, options: Mapping[str, Any]) -> BrokerSink:
@@ -170,6 +189,10 @@ class BrokerSink(Sink):
             headers["Content-Type"] = "application/ld+json"
         if settings.tenant is not None:
             headers["NGSILD-Tenant"] = settings.tenant
+        if self._token is not None:
+            token = self._token.reveal()
+            bearer = settings.token_header.lower() == "authorization"
+            headers[settings.token_header] = f"Bearer {token}" if bearer else token
         return headers
 
     def _body(self, entities: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
