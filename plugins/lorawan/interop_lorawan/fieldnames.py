@@ -202,9 +202,10 @@ pipe's, in kPa or bar): read only when it can only be sea-level-ish air pressure
 POWER: Rule = (FieldRule("power", OM + "watt"),)
 """Active power in W: read only beside other electrical readings (else ``power`` may be an
 on/off state or a supply type), or with a unit."""
-CURRENT: Rule = (FieldRule("current", OM + "ampere"),)
+CURRENT: Rule = (FieldRule("current", OM + "ampere", fraction=True),)
 """Electric current in A: read only beside other electrical readings (``current`` also means
-"the present value"), or with a unit."""
+"the present value"), or with a unit; a whole number may be milliamperes (70 mA or 70 A?) and
+stays unmapped."""
 DISTANCE: Rule = (FieldRule("distance", needs_unit=True),)
 """A range finder's distance with no unit: makers use mm, cm and m alike, so it is placed only
 with a unit (in the data, in the name, from a vendor correction or a device profile)."""
