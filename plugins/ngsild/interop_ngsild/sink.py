@@ -24,7 +24,6 @@ from pydantic import ValidationError as PydanticValidationError
 
 from interop.adapters import Sink
 from interop.errors import (
-    AuthenticationFailed,
     RateLimited,
     RecordsRefused,
     SourceUnavailable,
@@ -40,10 +39,29 @@ from interop_ngsild.problems import Problem, problem_from
 if TYPE_CHECKING:
     from interop.gateway.secrets import Secret
 
-__all__ = ["BrokerFlavour", "BrokerSettings", "BrokerSink", "ContextMode"]
+__all__ = [
+    "BrokerAuthenticationFailed",
+    "BrokerFlavour",
+    "BrokerSettings",
+    "BrokerSink",
+    "ContextMode",
+]
 
 _API = "/ngsi-ld/v1"
 _JSONLD_CONTEXT_REL = "http://www.w3.org/ns/json-ld#context"
+_NO_TENANT = frozenset({"NonexistentTenant", "NonExistingTenant"})
+"""The spec's error name for an unknown tenant, and Orion-LD's spelling of it."""
+
+
+class BrokerAuthenticationFailed(SourceUnavailable):
+    """The broker refused the sink's credentials (401/403).
+
+    Retryable on purpose: the records are fine, the configuration is not, so they wait in the
+    outbox (the sink shows as failing with code ``auth-failed``) instead of being
+    dead-lettered, until the token is fixed.
+    """
+
+    code = "auth-failed"
 
 
 class BrokerFlavour(StrEnum):
@@ -231,12 +249,14 @@ class BrokerSink(Sink):
         """Raise the error a request-level failure means; permanent ones return."""
         where = self._where()
         if problem.status in (401, 403):
-            raise AuthenticationFailed(str(problem), source=where)
+            raise BrokerAuthenticationFailed(
+                f"{problem}; check the sink's token", source=where, field="token"
+            )
         if problem.status == 429:
             retry = headers.get("Retry-After")
             delay = float(retry) if retry and retry.replace(".", "", 1).isdigit() else None
             raise RateLimited(str(problem), retry_after=delay, source=where)
-        if problem.name == "NonexistentTenant" or (problem.status == 404 and self.settings.tenant):
+        if problem.name in _NO_TENANT or (problem.status == 404 and self.settings.tenant):
             raise SourceUnavailable(
                 f"{problem}; create the tenant on the broker first (Stellio needs its tenants "
                 "configured; Orion-LD creates one on first write)",

@@ -52,6 +52,8 @@ class BrokerDouble:
         self.flaky: dict[str, int] = {}
         self.upsert_bodies: list[list[str]] = []
         self.tenants: list[str | None] = []
+        self.known_tenants: set[str] | None = None
+        """When set, other tenants get 404 NonexistentTenant (as Stellio answers)."""
         self.token: str | None = None
         """When set, requests must carry ``Authorization: Bearer <token>`` (else 401)."""
         self.runner: web.AppRunner | None = None
@@ -92,7 +94,11 @@ class BrokerDouble:
         denied = self._unauthorized(request)
         if denied is not None:
             return denied
-        self.tenants.append(request.headers.get("NGSILD-Tenant"))
+        tenant = request.headers.get("NGSILD-Tenant")
+        if self.known_tenants is not None and tenant not in self.known_tenants:
+            problem = _problem("NonexistentTenant", 404, f"tenant {tenant} does not exist")
+            return web.json_response(problem, status=404, content_type="application/problem+json")
+        self.tenants.append(tenant)
         try:
             body = await request.json()
         except ValueError:

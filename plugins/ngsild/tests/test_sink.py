@@ -227,3 +227,51 @@ def test_pipeline_stream_survives_a_broker_stopped_and_restarted_mid_stream(
         assert set(broker.tenants) == {"city"}
 
     asyncio.run(scenario())
+
+
+def test_an_unknown_tenant_is_retried_and_named(broker_double: Any) -> None:
+    """Stellio answers NonexistentTenant until the tenant is configured: retry, never refuse."""
+
+    async def scenario() -> None:
+        broker = broker_double()
+        broker.known_tenants = {"urn:ngsi-ld:tenant:default"}
+        await broker.start()
+        sink = _sink(broker.url, flavour="stellio")
+        try:
+            with pytest.raises(SourceUnavailable) as caught:
+                await sink.write(_readings(2))
+            broker.known_tenants.add("city")
+            await sink.write(_readings(2))
+        finally:
+            await sink.aclose()
+            await broker.stop()
+        assert caught.value.field == "tenant"
+        assert "NonexistentTenant" in str(caught.value)
+        assert set(broker.entities) == {"urn:x:m:0", "urn:x:m:1"}
+
+    asyncio.run(scenario())
+
+
+def test_a_refused_token_is_retried_not_dead_lettered(
+    broker_double: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A wrong token is the configuration's fault: the records wait, the error names it."""
+    monkeypatch.setenv("NGSILD_TEST_TOKEN", "stale")
+
+    async def scenario() -> None:
+        broker = broker_double()
+        broker.token = "fresh"
+        await broker.start()
+        sink = _sink(broker.url, token="env:NGSILD_TEST_TOKEN")
+        try:
+            with pytest.raises(SourceUnavailable) as caught:
+                await sink.write(_readings(1))
+        finally:
+            await sink.aclose()
+            await broker.stop()
+        assert caught.value.code == "auth-failed"
+        assert caught.value.field == "token"
+        assert "stale" not in str(caught.value)
+        assert broker.entities == {}
+
+    asyncio.run(scenario())
