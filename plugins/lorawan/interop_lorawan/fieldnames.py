@@ -408,6 +408,7 @@ _UNIT_WORDS = frozenset(
 _MERGE = {("m", "v"): "mv", ("m", "a"): "ma", ("h", "pa"): "hpa", ("k", "pa"): "kpa",
           ("k", "w"): "kw", ("k", "wh"): "kwh", ("d", "b"): "db", ("d", "ba"): "dba",
           ("m", "bar"): "mbar"}  # fmt: skip
+_DECIMAL_IN_NAME = re.compile(r"(?<=[a-zA-Z]\d)\.(?=\d(?:$|\D))")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
@@ -501,7 +502,8 @@ def rule_for_name(
     ``voltage`` is the metered (mains) voltage rather than the device's supply. ``air``: it
     also holds air humidity, CO2 or the like, so a bare ``pressure`` is the air's.
     """
-    segments = [p for p in path.split(".") if p and not p.isdigit()]
+    # a decimal point inside a name is not a path step: pm2.5, pm1.0
+    segments = [p for p in _DECIMAL_IN_NAME.sub("_", path).split(".") if p and not p.isdigit()]
     if not segments:
         return None
     last = normalise(segments[-1])
