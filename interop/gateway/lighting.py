@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -59,6 +60,8 @@ class CursorFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._lock = threading.Lock()
+        """Pollers write from worker threads: one read-modify-write at a time."""
 
     def _read(self) -> dict[str, dict[str, str]]:
         try:
@@ -79,15 +82,16 @@ class CursorFile:
 
     def put(self, name: str, url: str, cursor: datetime) -> None:
         """Record a cursor durably (write a temporary file, fsync, rename)."""
-        data = self._read()
-        data[name] = {"url": url, "cursor": cursor.isoformat()}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        with temporary.open("wb") as handle:
-            handle.write(orjson.dumps(data, option=orjson.OPT_INDENT_2))
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(self.path)
+        with self._lock:
+            data = self._read()
+            data[name] = {"url": url, "cursor": cursor.isoformat()}
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_suffix(".tmp")
+            with temporary.open("wb") as handle:
+                handle.write(orjson.dumps(data, option=orjson.OPT_INDENT_2))
+                handle.flush()
+                os.fsync(handle.fileno())
+            temporary.replace(self.path)
 
 
 class LightingMetrics:
@@ -192,9 +196,9 @@ class LightingSystem:
             )  # fmt: skip
         newest = max((m.timestamp for m in readings), default=None)
         if newest is not None and (cursor is None or newest > cursor):
-            cursors.put(self.name, self.entry.url, newest)
+            await asyncio.to_thread(cursors.put, self.name, self.entry.url, newest)
         elif cursor is None:
-            cursors.put(self.name, self.entry.url, now)
+            await asyncio.to_thread(cursors.put, self.name, self.entry.url, now)
         self.inventory = lights
         self.polled_at = now
         metrics.records.labels(self.name).inc(len(records))

@@ -17,7 +17,10 @@ from typing import Any
 
 import aiohttp
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from interop.gateway.lighting import CursorFile
 from interop.model.command import CommandResult
 from interop.model.observation import Measurement
 from interop.simulation.server import SimulatorSpec, serve
@@ -347,3 +350,20 @@ def test_lights_follow_a_schedule_results_per_light_stored(
     assert {r["id"] for r in results} <= {r.id for r in stored}
     assert all(assigned.get(light) == saved.id for light in lights)
     assert bad[0] == 400
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    when=st.datetimes(timezones=st.just(UTC), min_value=datetime(2000, 1, 1)),
+    other=st.datetimes(timezones=st.just(UTC), min_value=datetime(2000, 1, 1)),
+)
+def test_cursors_survive_a_restart_per_system_and_address(tmp_path_factory, when, other):
+    path = tmp_path_factory.mktemp("cursors") / "lighting-cursors.json"
+    CursorFile(path).put("north", "slv:http://a", when)
+    CursorFile(path).put("south", "talq:http://b", other)
+    again = CursorFile(path)  # as after a restart
+    assert again.get("north", "slv:http://a") == when
+    assert again.get("south", "talq:http://b") == other
+    assert again.get("north", "talq:http://a") is None  # another system at that name
+    path.write_bytes(b"\xff not json")
+    assert CursorFile(path).get("north", "slv:http://a") is None  # unreadable: start afresh
