@@ -30,7 +30,10 @@ class Ingress:
     it. The request's query parameters listed in ``query_hints`` and the headers in
     ``header_hints`` (header name -> hint name) become hints too, and an MQTT message's
     topic becomes the hint ``topic``. ``mqtt_topics`` are topic filters with ``{name}``
-    placeholders that the gateway config fills (e.g. ``v3/{app}@{tenant}/devices/+/up``).
+    placeholders that the gateway config fills; a part in square brackets is optional,
+    dropped when the config does not give its placeholders (``v3/{app}[@{tenant}]/devices/+/up``
+    is ``v3/city@ttn/devices/+/up`` on a multi-tenant The Things Stack, ``v3/city/devices/+/up``
+    on a single-tenant one).
     ``media_types`` are the content types the webhook accepts (anything else is 415).
     """
 

@@ -55,7 +55,11 @@ def serve(
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        await gateway.start()
+        try:
+            await gateway.start()
+        except BaseException:  # a half-started gateway releases its port and store
+            await gateway.stop()
+            raise
         console.print(f"[bold]interop gateway[/] on {gateway.url}", highlight=False)
         for mounted in gateway.mounted:
             console.print(

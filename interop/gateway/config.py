@@ -64,6 +64,7 @@ class MqttConfig(_Section):
     """An MQTT broker to subscribe to for one ingress (QoS 1, PUBACK after commit)."""
 
     url: str = "mqtt://127.0.0.1:1883"
+    """``mqtt://host[:1883]``, or ``mqtts://host[:8883]`` for TLS."""
     username: str | None = None
     password: str | None = None
     """Secret reference."""
@@ -74,6 +75,12 @@ class MqttConfig(_Section):
     client_id: str | None = None
     session_expiry: int = Field(3600, ge=0)
     """Seconds the broker keeps the session (and queues QoS 1 messages) while disconnected."""
+    ca_file: str | None = None
+    """TLS: the CA bundle that signs the broker's certificate (else the system's)."""
+    cert_file: str | None = None
+    """TLS client certificate (PEM), for brokers that authenticate clients by certificate."""
+    key_file: str | None = None
+    """The client certificate's private key (PEM)."""
 
 
 class IngressConfig(_Section):

@@ -15,7 +15,9 @@ import asyncio
 import contextlib
 import logging
 import random
-from dataclasses import dataclass
+import re
+import ssl
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -32,16 +34,28 @@ from interop.pipeline import Pipeline
 from interop.pipeline.sources import message_key
 from interop.store import RawMessage
 
-__all__ = ["MqttIngestion", "subscription_topics"]
+__all__ = ["MqttIngestion", "MqttPlan", "subscription_topics", "tls_context"]
 
 log = logging.getLogger("interop.gateway.mqtt")
 _BATCH = 200
+_OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_PORTS = {"mqtt": 1883, "tcp": 1883, "mqtts": 8883, "ssl": 8883}
 
 
 def subscription_topics(ingress: Ingress, config: MqttConfig) -> list[str]:
-    """The ingress's topic filters with placeholders filled, shared when configured."""
+    """The ingress's topic filters with placeholders filled, shared when configured.
+
+    A part in square brackets is optional: kept when the config gives every placeholder
+    in it, else dropped (``v3/{app}[@{tenant}]/...`` with no tenant is ``v3/{app}/...``).
+    """
     topics = []
     for pattern in ingress.mqtt_topics:
+        pattern = _OPTIONAL.sub(
+            lambda m: m.group(1) if set(_PLACEHOLDER.findall(m.group(1))) <= config.topics.keys()
+            else "",
+            pattern,
+        )  # fmt: skip
         try:
             topic = pattern.format(**config.topics)
         except (KeyError, IndexError) as exc:
@@ -55,6 +69,33 @@ def subscription_topics(ingress: Ingress, config: MqttConfig) -> list[str]:
             topic = f"$share/{config.shared_group}/{topic}"
         topics.append(topic)
     return topics
+
+
+def tls_context(config: MqttConfig) -> ssl.SSLContext:
+    """A verifying TLS context: the configured CA (else the system's), a client certificate."""
+    try:
+        context = ssl.create_default_context(cafile=config.ca_file)
+        if config.cert_file:
+            context.load_cert_chain(config.cert_file, config.key_file)
+    except (OSError, ssl.SSLError) as exc:
+        raise ValidationError(
+            f"cannot load the TLS files: {exc.strerror or exc}",
+            source="gateway config",
+            field="ingress.mqtt.ca_file" if not config.cert_file else "ingress.mqtt.cert_file",
+            expected="readable PEM files",
+        ) from None
+    return context
+
+
+@dataclass(frozen=True, slots=True)
+class MqttPlan:
+    """A checked connection: broker address, resolved password, topic filters, TLS."""
+
+    host: str
+    port: int
+    password: str | None = field(repr=False)
+    topics: list[str]
+    tls: ssl.SSLContext | None
 
 
 @dataclass(slots=True)
@@ -74,24 +115,38 @@ class MqttIngestion:
         """The pipeline route name of its messages."""
         return f"{self.plugin}:{self.ingress.name}"
 
-    async def run(self) -> None:
-        """Connect, subscribe, ingest; reconnect after any broker failure, until cancelled."""
+    def plan(self) -> MqttPlan:
+        """Where and how to connect; ValidationError names a bad URL, secret or TLS file.
+
+        Called when the gateway starts, so that a misconfiguration stops it at once instead
+        of looping on reconnection.
+        """
         parts = urlsplit(self.config.url)
-        if parts.scheme not in ("mqtt", "tcp") or not parts.hostname:
+        if parts.scheme not in _PORTS or not parts.hostname:
             raise ValidationError(
                 "not an MQTT URL", source=self.config.url, field="ingress.mqtt.url",
-                expected="mqtt://host:port",
+                expected="mqtt://host:port or mqtts://host:port (TLS)",
             )  # fmt: skip
         password = (
             resolve_secret(self.config.password, field="ingress.mqtt.password").reveal()
             if self.config.password
             else None
         )
-        topics = subscription_topics(self.ingress, self.config)
+        return MqttPlan(
+            parts.hostname,
+            parts.port or _PORTS[parts.scheme],
+            password,
+            subscription_topics(self.ingress, self.config),
+            tls_context(self.config) if parts.scheme in ("mqtts", "ssl") else None,
+        )
+
+    async def run(self, plan: MqttPlan | None = None) -> None:
+        """Connect, subscribe, ingest; reconnect after any broker failure, until cancelled."""
+        plan = plan or self.plan()
         attempt = 0
         while True:
             try:
-                await self._session(parts.hostname, parts.port or 1883, password, topics)
+                await self._session(plan)
                 attempt = 0
             except aiomqtt.MqttError as exc:
                 self.metrics.mqtt_reconnects.labels(self.source).inc()
@@ -103,25 +158,26 @@ class MqttIngestion:
                 )  # fmt: skip
                 await asyncio.sleep(delay)
 
-    async def _session(self, host: str, port: int, password: str | None, topics: list[str]) -> None:
+    async def _session(self, plan: MqttPlan) -> None:
         properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
         properties.SessionExpiryInterval = self.config.session_expiry
         client = aiomqtt.Client(
-            host,
-            port,
+            plan.host,
+            plan.port,
             username=self.config.username,
-            password=password,
+            password=plan.password,
             identifier=self.client_id,
             protocol=aiomqtt.ProtocolVersion.V5,
             clean_start=False,
             properties=properties,
             max_queued_incoming_messages=10_000,
+            tls_context=plan.tls,
         )
         client._client.manual_ack_set(True)
         async with client:
-            for topic in topics:
+            for topic in plan.topics:
                 await client.subscribe(topic, qos=1)
-            log.info("MQTT %s subscribed to %s", self.source, topics)
+            log.info("MQTT %s subscribed to %s", self.source, plan.topics)
             await self._consume(client)
 
     async def _consume(self, client: aiomqtt.Client) -> None:

@@ -265,8 +265,9 @@ class Gateway:
             self.metrics,
             config.client_id or f"interop-{worker}-{mounted.plugin}-{mounted.ingress.name}",
         )
+        plan = ingestion.plan()
         self.mqtt.append(ingestion)
-        task = asyncio.create_task(ingestion.run(), name=f"mqtt-{ingestion.source}")
+        task = asyncio.create_task(ingestion.run(plan), name=f"mqtt-{ingestion.source}")
         task.add_done_callback(_log_task_end)
         self._mqtt_tasks.append(task)
 

@@ -11,6 +11,7 @@ root, the server runs as the ``postgres`` system user.
 from __future__ import annotations
 
 import contextlib
+import getpass
 import os
 import shutil
 import socket
@@ -128,19 +129,28 @@ def running_postgres(*, fsync: bool = True) -> Iterator[PostgresServer]:
 
 
 @contextlib.contextmanager
-def running_mosquitto(port: int | None = None) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
-    """Start mosquitto on 127.0.0.1 (anonymous, MQTT v5 capable); yield (port, process)."""
+def running_mosquitto(
+    port: int | None = None, *, tls: tuple[Path, Path] | None = None
+) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """Start mosquitto on 127.0.0.1 (anonymous, MQTT v5 capable); yield (port, process).
+
+    With ``tls`` (server certificate chain and key, PEM files) the listener speaks TLS only.
+    """
     binary = mosquitto_binary()
     if binary is None:
         raise FileNotFoundError("no mosquitto binary (Debian package mosquitto)")
     port = port or free_port()
     root = Path(tempfile.mkdtemp(prefix="interop-mqtt-"))
     conf = root / "mosquitto.conf"
-    conf.write_text(
+    text = (
         f"listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n"
-        "max_queued_messages 100000\n",
-        encoding="utf-8",
+        "max_queued_messages 100000\n"
     )
+    if tls is not None:
+        text += f"certfile {tls[0]}\nkeyfile {tls[1]}\n"
+        # run as root, mosquitto drops to the user "mosquitto", who cannot read a test's files
+        text += f"user {getpass.getuser()}\n"
+    conf.write_text(text, encoding="utf-8")
     process = subprocess.Popen(
         [str(binary), "-c", str(conf)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )

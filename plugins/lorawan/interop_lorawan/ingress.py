@@ -90,7 +90,7 @@ def ingresses() -> list[Ingress]:
             description=f"The Things Stack v3 webhook and MQTT: {what}.",
             adapter=CODEC,
             hints=tts_hints,
-            mqtt_topics=(f"v3/{{app}}@{{tenant}}/devices/+/{topic}",),
+            mqtt_topics=(f"v3/{{app}}[@{{tenant}}]/devices/+/{topic}",),
             key=tts_key,
             auth_header=AUTH_HEADER,
             samples=_SAMPLES if name == "tts-uplink" else None,
