@@ -97,6 +97,7 @@ _FLAG_WORDS = {
     "trigger": 1, "triggered": 1, "detected": 1, "idle": 0, "yes": 1, "no": 0,
 }  # fmt: skip
 _QUANTITY_KEYS = frozenset({"value", "unit", "displayName", "desc", "name"})
+_SERIES_KEYS = frozenset({"values", "unit", "displayName", "desc", "name"})
 _NUMBER = re.compile(r"^\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)\s*(.*?)\s*$")
 _METER_WORDS = frozenset(
     {"power", "current", "energy", "kwh", "wh", "kw", "ampere", "vrms", "irms", "urms"}
@@ -231,6 +232,15 @@ def _flatten(value: Any, path: str, time: datetime | str | None, depth: int) -> 
             unit = value.get("unit")
             yield _Leaf(path, value["value"], unit if isinstance(unit, str) else None, time)
             return
+        series = value.get("values")
+        if isinstance(series, list) and "unit" in value and set(value) <= _SERIES_KEYS:
+            unit = value.get("unit")
+            unit = unit if isinstance(unit, str) else None
+            if len(series) == 1 and not isinstance(series[0], Mapping | list):
+                yield _Leaf(path, series[0], unit, time)  # one reading: the current one
+            else:  # readings without their own times: the data does not say which is current
+                yield _Leaf(path, series, unit, _UNREADABLE)
+            return
         for key, child in value.items():
             yield from _flatten(child, f"{path}.{key}" if path else str(key), time, depth + 1)
     elif isinstance(value, list) and any(isinstance(v, Mapping | list) for v in value):
@@ -346,7 +356,11 @@ class SemanticMapper:
                 continue
             if leaf.time == _UNREADABLE:
                 unmapped[path] = _json(value)
-                warnings[path] = "its frame's time is unreadable (RFC 3339 or Unix time expected)"
+                warnings[path] = (
+                    f"a series of {len(value)} readings without their own times"
+                    if isinstance(value, list)
+                    else "its frame's time is unreadable (RFC 3339 or Unix time expected)"
+                )
                 continue
             placed, why = _place(path, value, leaf.unit, rule)
             if placed is None:

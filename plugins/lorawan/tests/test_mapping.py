@@ -162,3 +162,9 @@ def test_coverage_reads_normalized_payload_arrays_and_counts_ambiguity(tmp_path)
     assert "batteryVoltage (ambiguous" in reasons
     assert "tvoc (ambiguous" in reasons
     assert entry.coverage == 3 / 5
+
+
+def test_a_series_without_times_says_why_it_stays_unmapped():
+    result = SemanticMapper().map({"co2": {"unit": "ppm", "values": [612, 605, 598]}})
+    assert result.unmapped == {"co2": [612, 605, 598]}
+    assert result.report.warnings["co2"] == "a series of 3 readings without their own times"
