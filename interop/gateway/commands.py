@@ -12,16 +12,19 @@ the same record again is a duplicate, never a second copy.
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import orjson
+from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from pydantic import ValidationError as PydanticValidationError
 
-from interop.errors import ValidationError
+from interop.errors import InteropError, ValidationError
+from interop.gateway.problems import problem
 from interop.model.base import IRI, Provenance, mint_iri
 from interop.model.command import Command, CommandKind, CommandResult
 from interop.model.records import Record, RecordAdapter
@@ -34,12 +37,16 @@ __all__ = [
     "AssignmentRequest",
     "CommandRequest",
     "build_command",
+    "keep_commands",
+    "keep_results",
     "parse_assignment",
     "parse_requests",
     "record_key",
     "result_json",
     "store_records",
 ]
+
+log = logging.getLogger("interop.gateway.commands")
 
 MAX_COMMANDS = 10_000
 """Most commands (or lights) one request may carry."""
@@ -219,3 +226,41 @@ async def store_records(
         for record in records
     ]
     return await pipeline.submit_and_wait(messages)
+
+
+async def keep_commands(
+    pipeline: Pipeline, source: str, commands: Sequence[Command]
+) -> web.Response | None:
+    """Store Commands before they are sent: None when all are kept, else the answer to give.
+
+    503 with ``Retry-After`` when the store cannot commit; 422 when the policy refuses one
+    (a personal ``issued_by`` with no pseudonymisation key): it is in the dead letter and
+    nothing is sent, so that no command goes out that the city cannot account for.
+    """
+    try:
+        outcomes = await store_records(pipeline, source, commands, origin="commands")
+    except InteropError:
+        return problem(
+            503, "Service Unavailable", "the store cannot commit now; nothing was sent",
+            code="store-unavailable", headers={"Retry-After": "5"},
+        )  # fmt: skip
+    for index, outcome in enumerate(outcomes):
+        if outcome.status == "dead_letter":
+            letter = outcome.dead_letter
+            return problem(
+                422, "Unprocessable Content",
+                f"command {index} cannot be kept, so nothing was sent: "
+                + (letter.reason if letter else "the policy refused it"),
+                code=letter.code if letter else "policy-violation", kept="dead-letter",
+            )  # fmt: skip
+    return None
+
+
+async def keep_results(pipeline: Pipeline, source: str, results: Sequence[CommandResult]) -> bool:
+    """Store CommandResults; False (logged) when the store or the policy did not keep all."""
+    try:
+        outcomes = await store_records(pipeline, source, results, origin="command results")
+    except InteropError as exc:
+        log.error("storing %d command results of %s failed: %s", len(results), source, exc)
+        return False
+    return all(o.status != "dead_letter" for o in outcomes)

@@ -29,7 +29,13 @@ from aiohttp import web
 from interop.egress import DownlinkRequest
 from interop.errors import InteropError, ValidationError
 from interop.gateway.admin_auth import admin_denied
-from interop.gateway.commands import build_command, parse_requests, result_json, store_records
+from interop.gateway.commands import (
+    build_command,
+    keep_commands,
+    keep_results,
+    parse_requests,
+    result_json,
+)
 from interop.gateway.config import DownlinkConfig
 from interop.gateway.problems import problem
 from interop.gateway.secrets import Secret, resolve_secret
@@ -179,21 +185,11 @@ class DownlinkApi:
                 502, "Bad Gateway", f"the {server.entry.plugin} plugin failed: "
                 f"{type(exc).__name__}", code="plugin-failure",
             )  # fmt: skip
-        try:
-            await store_records(self.pipeline, server.source, commands, origin="downlinks")
-        except InteropError:
-            return problem(
-                503, "Service Unavailable", "the store cannot commit now; nothing was sent",
-                code="store-unavailable", headers={"Retry-After": "5"},
-            )  # fmt: skip
+        if (refused := await keep_commands(self.pipeline, server.source, commands)) is not None:
+            return refused
         sent = [await self._send(server, c, r) for c, r in zip(commands, requests, strict=True)]
         results = [result for result, _ in sent]
-        try:
-            await store_records(self.pipeline, server.source, results, origin="downlinks")
-            stored = True
-        except InteropError as exc:
-            log.error("storing downlink results of %s failed: %s", name, exc)
-            stored = False
+        stored = await keep_results(self.pipeline, server.source, results)
         body = [result_json(r) for r in results]
         if all(unreachable for _, unreachable in sent):
             return problem(

@@ -33,10 +33,11 @@ from interop.gateway.admin_auth import admin_denied
 from interop.gateway.commands import (
     CommandRequest,
     build_command,
+    keep_commands,
+    keep_results,
     parse_assignment,
     parse_requests,
     result_json,
-    store_records,
 )
 from interop.gateway.lighting import LightingMetrics, LightingSystem
 from interop.gateway.problems import problem
@@ -298,25 +299,9 @@ class LightingApi:
         except InteropError as exc:
             raise _Refused(_unavailable(system, exc)) from None
 
-    async def _store(self, system: LightingSystem, records: Sequence[Any], what: str) -> bool:
-        try:
-            await store_records(self.pipeline, system.source, records, origin=what)
-        except InteropError as exc:
-            log.error("storing %s of %s failed: %s", what, system.name, exc)
-            return False
-        return True
-
     async def _send(self, system: LightingSystem, commands: list[Command]) -> web.Response:
-        if not await self._store(system, commands, "commands"):
-            raise _Refused(
-                problem(
-                    503,
-                    "Service Unavailable",
-                    "the store cannot commit now; nothing was sent",
-                    code="store-unavailable",
-                    headers={"Retry-After": "5"},
-                )
-            )
+        if (refused := await keep_commands(self.pipeline, system.source, commands)) is not None:
+            raise _Refused(refused)
         try:
             results = await system.controller.execute(commands)
         except InteropError as exc:
@@ -329,7 +314,7 @@ class LightingApi:
         self, system: LightingSystem, results: Sequence[CommandResult]
     ) -> web.Response:
         """Store the results, count them, answer (503 when none was taken and it is down)."""
-        stored = await self._store(system, results, "command results")
+        stored = await keep_results(self.pipeline, system.source, results)
         for result in results:
             self.metrics.commands.labels(system.name, result.status.value).inc()
         body = [result_json(r) for r in results]

@@ -219,8 +219,11 @@ def test_dim_one_light_several_and_a_group_results_per_light_stored(
     assert levels[inventory[1]["name"]] == pytest.approx(30.0, abs=1.0)  # DALI arc precision
 
 
-def test_bad_requests_are_4xx_problems(simulators, tmp_path, monkeypatch, registry):
+def test_bad_requests_are_4xx_problems_and_nothing_is_sent(
+    simulators, tmp_path, monkeypatch, registry
+):
     world = LightWorld(4, seed=1)
+    light = "urn:interop:light:talq:nosuch"
 
     async def go():
         async with serve(simulators["talq"], world) as url:
@@ -228,31 +231,48 @@ def test_bad_requests_are_4xx_problems(simulators, tmp_path, monkeypatch, regist
             async with running(config, registry) as gateway:
                 base = f"{gateway.url}/lighting"
                 async with aiohttp.ClientSession() as session:
-                    return {
-                        "no token": await call(session, "POST", f"{base}/city/commands",
-                                               {"action": "on", "target": "x"}, headers={}),
+                    lights = json.loads((await call(session, "GET", f"{base}/city/lights"))[2])
+                    real = lights["items"][0]["id"]
+                    commands = f"{base}/city/commands"
+                    answers = {
+                        "no token": await call(session, "POST", commands,
+                                               {"action": "on", "target": light}, headers={}),
                         "unknown system": await call(session, "POST", f"{base}/nope/commands",
-                                                     {"action": "on", "target": "x"}),
-                        "not json": await call(session, "POST", f"{base}/city/commands", b"{"),
-                        "level on off": await call(session, "POST", f"{base}/city/commands",
-                                                   {"action": "off", "level": 3, "target": "x"}),
-                        "two targets": await call(session, "POST", f"{base}/city/commands",
-                                                  {"action": "on", "target": "x", "group": "y"}),
-                        "empty group": await call(session, "POST", f"{base}/city/commands",
+                                                     {"action": "on", "target": light}),
+                        "not json": await call(session, "POST", commands, b"{"),
+                        "not an IRI": await call(session, "POST", commands,
+                                                 {"action": "on", "target": "lamp 7"}),
+                        "level on off": await call(session, "POST", commands,
+                                                   {"action": "off", "level": 3, "target": light}),
+                        "two targets": await call(session, "POST", commands,
+                                                  {"action": "on", "target": light,
+                                                   "group": "urn:g:1"}),
+                        "empty group": await call(session, "POST", commands,
                                                   {"action": "on", "group": "urn:nogroup"}),
+                        # personal data with no pseudonymisation key: kept aside, not sent
+                        "issued by": await call(session, "POST", commands,
+                                                {"action": "set_level", "level": 5, "target": real,
+                                                 "issued_by": "jane.doe@ville.example"}),
                     }  # fmt: skip
+                letters = await gateway.store.dead_letters()
+        return answers, letters
 
-    answers = run(go())
+    answers, letters = run(go())
     expected = {
-        "no token": 401, "unknown system": 404, "not json": 400, "level on off": 400,
-        "two targets": 400, "empty group": 422,
+        "no token": 401, "unknown system": 404, "not json": 400, "not an IRI": 400,
+        "level on off": 400, "two targets": 400, "empty group": 422, "issued by": 422,
     }  # fmt: skip
     assert {k: v[0] for k, v in answers.items()} == expected
     for status, headers, body in answers.values():
         assert headers["Content-Type"].startswith("application/problem+json")
         assert json.loads(body)["status"] == status
         assert ADMIN not in body.decode()
-    assert "level" in json.loads(answers["level on off"][2])["detail"]
+    problem = json.loads(answers["level on off"][2])
+    assert "level is required for set_level and forbidden" in problem["detail"]
+    assert "absolute IRI" in json.loads(answers["not an IRI"][2])["detail"]
+    assert json.loads(answers["issued by"][2])["kept"] == "dead-letter"
+    assert [letter.stage.value for letter in letters] == ["policy"]
+    assert all(light.override is None for light in world)  # nothing was sent
 
 
 @pytest.mark.parametrize("name", SYSTEMS)
