@@ -385,7 +385,15 @@ class SemanticMapper:
     def _plan(self, decoded: dict[str, Any], vendor: str | None) -> _Plan | None:
         """How to read a flat object of these keys (remembered per vendor and key tuple)."""
         for value in decoded.values():
-            if isinstance(value, Mapping | list):
+            kind = type(value)  # the ABC check only for what is not a plain JSON scalar
+            if (
+                kind is dict
+                or kind is list
+                or (
+                    kind not in (str, int, float, bool, type(None))
+                    and isinstance(value, Mapping | list)
+                )
+            ):
                 return None  # nested objects or arrays (frames): the general path
         keys = tuple(decoded)
         plan = self._plans.get((vendor, keys))
@@ -444,6 +452,10 @@ _Plan = tuple[tuple[str, Rule | None, bool, "tuple[_Step, ...] | str"], ...]
 rule compiled for values that name no unit."""
 
 
+_PLACED: dict[tuple[str, type, Any, int], tuple[Any, MappedValue | None, str | None]] = {}
+"""What :func:`_place` gave for a number in a field of a plan's step (readings repeat)."""
+
+
 def _map_flat(decoded: dict[str, Any], plan: _Plan) -> MappingResult:
     """:meth:`SemanticMapper.map` of a flat object whose plan is known (the common case)."""
     values: list[MappedValue] = []
@@ -459,7 +471,19 @@ def _map_flat(decoded: dict[str, Any], plan: _Plan) -> MappingResult:
         elif rule is None:
             (metadata if is_metadata else unmapped)[key] = _json(value)
         else:
-            placed, why = _place(key, value, None, rule, compiled)
+            kind = type(value)
+            if kind is int or kind is float:  # a pure function of these: remembered
+                memo = (key, kind, value, id(compiled))
+                known = _PLACED.get(memo)
+                if known is not None and known[0] is compiled:
+                    placed, why = known[1], known[2]
+                else:
+                    placed, why = _place(key, value, None, rule, compiled)
+                    if len(_PLACED) > 20_000:
+                        _PLACED.clear()
+                    _PLACED[memo] = (compiled, placed, why)
+            else:
+                placed, why = _place(key, value, None, rule, compiled)
             if placed is None:
                 unmapped[key] = _json(value)
                 if why:
@@ -584,6 +608,10 @@ def _compile(rule: Rule, data_unit: str | None) -> tuple[_Step, ...] | str:
     return compiled
 
 
+_NOTES: dict[int, tuple[_Step, int, str]] = {}
+"""The note of a step that resolved an ambiguous field, by the step's identity."""
+
+
 def _place(
     path: str,
     value: Any,
@@ -605,10 +633,11 @@ def _place(
         number, written = parsed
     if isinstance(number, float) and not math.isfinite(number):
         return None, f"{value!r} is not a finite number"
-    if all(c.property is None for c in rule):
-        return None, "kept unmapped by a device profile"
     data_unit = written or data_unit
     steps = compiled if compiled is not None and data_unit is None else _compile(rule, data_unit)
+    # compiled steps exist only for candidates with a property: then not all are None
+    if (not steps or isinstance(steps, str)) and all(c.property is None for c in rule):
+        return None, "kept unmapped by a device profile"
     if isinstance(steps, str):
         return None, steps
     tried: list[str] = []
@@ -632,10 +661,17 @@ def _place(
             continue
         note = None
         if len(rule) > 1 and data_unit is None:
-            note = (
-                f"read as {spec.key} in {_symbol(unit, step.scale)}: "
-                f"of {len(rule)} possible readings, the one its value makes plausible"
-            )
+            known = _NOTES.get(id(step))  # the same text for every value this step reads
+            if known is not None and known[0] is step and known[1] == len(rule):
+                note = known[2]
+            else:
+                note = (
+                    f"read as {spec.key} in {_symbol(unit, step.scale)}: "
+                    f"of {len(rule)} possible readings, the one its value makes plausible"
+                )
+                if len(_NOTES) > 10_000:
+                    _NOTES.clear()
+                _NOTES[id(step)] = (step, len(rule), note)
         return MappedValue(path, spec, unit, scaled, note), None
     if not tried:
         return None, None

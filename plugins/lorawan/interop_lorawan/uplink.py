@@ -271,20 +271,20 @@ class LorawanUplinkCodec(Codec):
         where: str,
     ) -> Device:
         """The uplink's Device: its identity only, the same record for every uplink (cached)."""
-        identity: dict[str, JsonValue] = {"network": envelope.network}
-        if envelope.dev_eui is not None:
-            identity["dev_eui"] = envelope.dev_eui
-        if envelope.device_id is not None:
-            identity["device_id"] = envelope.device_id
-        if envelope.application_id is not None:
-            identity["application_id"] = envelope.application_id
         key = (
             envelope.network, envelope.dev_eui, envelope.device_id, envelope.application_id,
             profile.device_kind, envelope.vendor, envelope.model, envelope.firmware_version,
-            frozenset(profile.downlinks), source_system, ctx.received_at,
+            tuple(profile.downlinks), source_system, ctx.received_at,
         )  # fmt: skip
 
         def build() -> Device:
+            identity: dict[str, JsonValue] = {"network": envelope.network}
+            if envelope.dev_eui is not None:
+                identity["dev_eui"] = envelope.dev_eui
+            if envelope.device_id is not None:
+                identity["device_id"] = envelope.device_id
+            if envelope.application_id is not None:
+                identity["application_id"] = envelope.application_id
             return Device(
                 id=device_iri(envelope),
                 device_kind=profile.device_kind,
