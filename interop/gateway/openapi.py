@@ -405,7 +405,9 @@ def _command_paths(lighting: Sequence[str], downlinks: Sequence[str]) -> dict[st
                     "413": _problem("Body over the size limit."),
                     **_ADMIN_ERRORS,
                     "404": _problem("No such lighting system."),
-                    "422": _problem("A group with no light, or a command the model refuses."),
+                    "422": _problem(
+                        "A group with no light, or a command the policy will not keep."
+                    ),
                     **unreachable,
                 },
             }
@@ -497,7 +499,10 @@ def _command_paths(lighting: Sequence[str], downlinks: Sequence[str]) -> dict[st
                     "413": _problem("Body over the size limit."),
                     **_ADMIN_ERRORS,
                     "404": _problem("No such network server."),
-                    "422": _problem("A command the plugin cannot express; nothing was sent."),
+                    "422": _problem(
+                        "A command the plugin cannot express or the policy will not keep; "
+                        "nothing was sent."
+                    ),
                     "502": _problem("The plugin failed writing the request."),
                     "503": _problem("The network server (or the store) cannot be reached now."),
                 },
