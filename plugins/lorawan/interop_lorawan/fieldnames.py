@@ -393,7 +393,7 @@ SETTING_WORDS = frozenset(
      "west", "north", "south", "x", "y", "z", "soild", "moisture", "fill", "vector", "life",
      "days", "hours", "age", "cycles", "type", "health", "mah", "used", "consumed",
      "consumption", "hydraulic", "reactive", "apparent", "re", "va", "var", "varh", "kvar",
-     "kvarh", "vah", "peak"}
+     "kvarh", "vah", "peak", "min", "max", "minimum", "maximum"}
 )  # fmt: skip
 """Words that make a name describe a setting, an alarm or another quantity rather than the
 reading its other words suggest (``temperature_threshold``, ``pm2_5_number_concentration``,
@@ -436,7 +436,7 @@ def words(name: str) -> tuple[str, ...]:
 
 
 _BATTERY_WORDS = frozenset({"battery", "bat", "batt", "vbat", "vbatt", "batv", "vbattery"})
-_STATISTIC_WORDS = frozenset({"min", "max", "avg", "mean", "average", "minimum", "maximum"})
+_STATISTIC_WORDS = frozenset({"avg", "mean", "average"})
 _VOLT_WORDS = frozenset({"volt", "voltage", "volts", "v", "mv", "vol"})
 _LEVEL_WORDS = frozenset({"level", "percent", "percentage", "pct", "soc", "capacity",
                           "remaining"})  # fmt: skip
@@ -528,7 +528,8 @@ def rule_for_name(
     channel_free = re.sub(r"_\d+$", "", last)  # Cayenne LPP as TTS flattens it: temperature_1
     if channel_free != last and channel_free in FIELD_TABLE:
         return _in_context(FIELD_TABLE[channel_free], metering, air)
-    # a statistic of a listed reading: FreqMin, VrmsMax, humidity_avg
+    # an average of a listed reading: humidity_avg, VrmsMean (a min or max may as well be a
+    # limit the device is set to, minTemp/maxTemp: never placed by name)
     plain = [w for w in ws if w not in _STATISTIC_WORDS]
     if plain and len(plain) < len(ws) and not set(ws) & SETTING_WORDS:
         base = FIELD_TABLE.get("_".join(plain))
