@@ -23,6 +23,8 @@ import asyncio
 import contextlib
 import json
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -40,6 +42,7 @@ from interop.testing.servers import free_port, mosquitto_binary, running_mosquit
 RESULTS = Path(__file__).resolve().parent / "results"
 TOKEN = "bench-token"
 TTS_TOPIC = "v3/city-sensors@ttn/devices/{device}/up"
+WRK_SCRIPT = Path(__file__).resolve().parent / "webhook_load.lua"
 
 
 def _gateway_config(folder: Path, broker_port: int | None) -> Path:
@@ -118,27 +121,68 @@ async def _load(url: str, bodies: list[bytes], connections: int) -> dict[str, fl
     }
 
 
-def _webhooks(folder: Path, bodies: list[bytes], connections: int) -> dict[str, object]:
+def _load_wrk(
+    url: str, folder: Path, bodies: list[bytes], connections: int, seconds: float, tag: str
+) -> dict[str, float]:
+    """``wrk`` (C, one thread) for ``seconds``: a load generator that leaves the server the CPU.
+
+    Every body gets a new correlation id (``tag-counter``), so no request is a duplicate.
+    """
+    lines = folder / "bodies.jsonl"
+    if not lines.exists():
+        lines.write_bytes(
+            b"".join(re.sub(rb'"as:up:[^"]*"', b'"as:up:@@ID@@"', b) + b"\n" for b in bodies)
+        )
+    command = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds:g}s", "--latency",
+               "-s", str(WRK_SCRIPT), url, "--", str(lines), tag, TOKEN]  # fmt: skip
+    out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60, check=True)
+    found = re.search(r"WRK-RESULT (\{.*\})", out.stdout)
+    if found is None:
+        raise RuntimeError(f"wrk gave no result: {out.stdout[-500:]} {out.stderr[-500:]}")
+    result = json.loads(found.group(1))
+    good = result["requests"] - result["non_2xx"] - result["socket_errors"]
+    return {
+        "messages": result["requests"],
+        "failures": result["non_2xx"] + result["socket_errors"],
+        "seconds": result["seconds"],
+        "per_second": good / result["seconds"],
+        "p50_ms": result["p50_ms"],
+        "p99_ms": result["p99_ms"],
+    }
+
+
+def _drive(
+    url: str, folder: Path, bodies: list[bytes], connections: int, seconds: float, tag: str
+) -> dict[str, float]:
+    """One measured run: wrk when installed (for ``seconds``), else the aiohttp client."""
+    if shutil.which("wrk"):
+        return _load_wrk(url, folder, bodies, connections, seconds, tag)
+    if tag.startswith("warm"):
+        bodies = [b.replace(b'"as:up:01HZ', f'"as:up:{tag}01HZ'.encode()) for b in bodies[:200]]
+    return asyncio.run(_load(url, bodies, connections))
+
+
+def _webhooks(
+    folder: Path, bodies: list[bytes], connections: int, seconds: float
+) -> dict[str, object]:
     rows: dict[str, object] = {}
     floor_port, gateway_port = free_port(), free_port()
     floor_cmd = [sys.executable, "-m", "bench.gateway_floor", "http", str(floor_port),
                  str(folder / "floor-store")]  # fmt: skip
     with _child(floor_cmd, f"http://127.0.0.1:{floor_port}/healthz", folder / "floor.log"):
-        asyncio.run(_load(f"http://127.0.0.1:{floor_port}/ingest", bodies[:200], connections))
-        rows["floor"] = asyncio.run(
-            _load(f"http://127.0.0.1:{floor_port}/ingest", bodies, connections)
-        )
+        floor_url = f"http://127.0.0.1:{floor_port}/ingest"
+        _drive(floor_url, folder, bodies, connections, 2, "warm-floor")
+        rows["floor"] = _drive(floor_url, folder, bodies, connections, seconds, "floor")
     config = _gateway_config(folder / "gw", None) if (folder / "gw").mkdir() is None else None
     assert config is not None
     gateway_cmd = [sys.executable, "-c", "from interop.cli import main; main()", "serve",
                    "--config", str(config), "--port", str(gateway_port)]  # fmt: skip
     url = f"http://127.0.0.1:{gateway_port}"
     with _child(gateway_cmd, f"{url}/healthz", folder / "gateway.log"):
-        warm = [b.replace(b'"as:up:01HZ', b'"as:up:warm01HZ') for b in bodies[:200]]
-        asyncio.run(_load(f"{url}/ingest/lorawan/tts-uplink", warm, connections))
-        rows["gateway"] = asyncio.run(
-            _load(f"{url}/ingest/lorawan/tts-uplink", bodies, connections)
-        )
+        ingest = f"{url}/ingest/lorawan/tts-uplink"
+        _drive(ingest, folder, bodies, connections, 2, "warm-gw")
+        rows["gateway"] = _drive(ingest, folder, bodies, connections, seconds, "gw")
+    rows["generator"] = "wrk" if shutil.which("wrk") else "aiohttp"
     return rows
 
 
@@ -200,17 +244,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--no-mqtt", action="store_true")
+    parser.add_argument(
+        "--seconds", type=float, default=10.0, help="length of each wrk run (when installed)"
+    )
     args = parser.parse_args(argv)
     bodies = uplink_messages(args.messages, 7)
     with tempfile.TemporaryDirectory(prefix="bench-gateway-") as tmp:
         folder = Path(tmp)
         result: dict[str, object] = {
             "created": datetime.now(UTC).isoformat(),
-            "webhooks": _webhooks(folder, bodies, args.connections),
+            "webhooks": _webhooks(folder, bodies, args.connections, args.seconds),
         }
         if not args.no_mqtt and mosquitto_binary() is not None:
             result["mqtt"] = _mqtt(folder, bodies)
-    lines = ["# Gateway under load (loopback, durability full)", "",
+    generator = "wrk" if shutil.which("wrk") else "an aiohttp client"
+    lines = [f"# Gateway under load (loopback, durability full, load from {generator})", "",
              "| path | server | messages | msg/s | p50 ms | p99 ms | time ÷ floor |",
              "|---|---|---:|---:|---:|---:|---:|"]  # fmt: skip
     for path in ("webhooks", "mqtt"):
