@@ -270,16 +270,27 @@ class _MeasurementEncoder:
     def __init__(self, batch: Batch, units: UnitRegistry) -> None:
         self._batch = batch
         self._units = units
+        self._codes: dict[str, tuple[str | None, bool]] = {}
+
+    def _unit_code(self, iri: str) -> tuple[str | None, bool]:
+        """The unit's UN/CEFACT code and whether the IRI must also be written (cached)."""
+        known = self._codes.get(iri)
+        if known is None:
+            unit = self._units.get(iri) if iri in self._units else None
+            if unit is None or unit.uncefact is None:
+                known = (None, True)
+            else:
+                known = (unit.uncefact, self._units.by_uncefact(unit.uncefact).iri != iri)
+            self._codes[iri] = known
+        return known
 
     def attribute(self, reading: Measurement, observed_at: str) -> dict[str, Any]:
         """The attribute instance holding one measured value, with its unit and time."""
         attribute: dict[str, Any] = {"type": "Property", "value": reading.value}
-        unit = self._units.get(reading.unit) if reading.unit in self._units else None
-        if unit is not None and unit.uncefact is not None:
-            attribute["unitCode"] = unit.uncefact
-            if self._units.by_uncefact(unit.uncefact).iri != reading.unit:
-                attribute["interop:unit"] = {"type": "Property", "value": reading.unit}
-        else:
+        code, explicit = self._unit_code(reading.unit)
+        if code is not None:
+            attribute["unitCode"] = code
+        if explicit:
             attribute["interop:unit"] = {"type": "Property", "value": reading.unit}
         attribute["observedAt"] = observed_at
         if reading.provenance is not None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from interop.model.properties import INTEROP, S4ENVI, S4WATR, SAREF
 from interop.model.units import OM, QUDT
@@ -227,23 +228,48 @@ def model_named(entity_type: str) -> ObservedModel | None:
     return _BY_TYPE.get(entity_type)
 
 
-def _fits(model: ObservedModel, prop: str, value: float, located: bool) -> bool:
+def _fits(model: ObservedModel, prop: str, whole: bool, located: bool) -> bool:
     attr = model.attr_for(prop)
     if attr is None or (model.needs_location and not located):
         return False
-    return attr.name not in model.integer_attrs or (isinstance(value, int) and value >= 0)
+    return attr.name not in model.integer_attrs or whole
 
 
 def _coverage(
-    model: ObservedModel, props: list[str], readings: Mapping[str, float], located: bool
+    model: ObservedModel, props: list[str], whole: Mapping[str, bool], located: bool
 ) -> list[str]:
     """The properties of ``props`` the model takes (none if it lacks a defining one)."""
-    mine = [p for p in props if _fits(model, p, readings[p], located)]
+    mine = [p for p in props if _fits(model, p, whole[p], located)]
     if model.defining:
         names = {attr.name for p in mine if (attr := model.attr_for(p)) is not None}
         if not names & model.defining:
             return []
     return mine
+
+
+Choice = tuple[tuple[ObservedModel | None, tuple[str, ...]], ...]
+
+
+@lru_cache(maxsize=4096)
+def _choose(readings: tuple[tuple[str, bool], ...], located: bool, parking_spot: bool) -> Choice:
+    """:func:`choose_models` on what decides it: properties, whole counts, position, spot."""
+    whole = dict(readings)
+    left = list(whole)
+    chosen: list[tuple[ObservedModel | None, tuple[str, ...]]] = []
+    models = [m for m in OBSERVED if not (parking_spot and m.about_people)]
+    while left:
+        best: tuple[int, int, ObservedModel, list[str]] | None = None
+        for model in models:
+            mine = _coverage(model, left, whole, located)
+            if mine and (best is None or (len(mine), -len(model.attrs)) > (best[0], best[1])):
+                best = (len(mine), -len(model.attrs), model, mine)
+        if best is None:
+            chosen.append((None, tuple(left)))
+            break
+        model, mine = best[2], best[3]
+        chosen.append((model, tuple(mine)))
+        left = [p for p in left if p not in mine]
+    return tuple(chosen)
 
 
 def choose_models(
@@ -254,21 +280,10 @@ def choose_models(
     ``readings`` maps each property IRI to its value; ``parking_spot`` says the readings are
     about a parking spot, whose occupancy counts vehicles, not people. Returns
     ``(model, properties)`` pairs; ``None`` stands for ``DeviceMeasurement`` (one entity per
-    property).
+    property). Only whether a value is a whole count matters, so choices are cached.
     """
-    left = list(readings)
-    chosen: list[tuple[ObservedModel | None, list[str]]] = []
-    models = [m for m in OBSERVED if not (parking_spot and m.about_people)]
-    while left:
-        best: tuple[int, int, ObservedModel, list[str]] | None = None
-        for model in models:
-            mine = _coverage(model, left, readings, located)
-            if mine and (best is None or (len(mine), -len(model.attrs)) > (best[0], best[1])):
-                best = (len(mine), -len(model.attrs), model, mine)
-        if best is None:
-            chosen.append((None, left))
-            break
-        model, mine = best[2], best[3]
-        chosen.append((model, mine))
-        left = [p for p in left if p not in mine]
-    return chosen
+    key = tuple(
+        (prop, isinstance(value, int) and not isinstance(value, bool) and value >= 0)
+        for prop, value in readings.items()
+    )
+    return [(model, list(props)) for model, props in _choose(key, located, parking_spot)]
