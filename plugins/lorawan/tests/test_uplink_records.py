@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from interop_lorawan.envelopes import _parse_tts, _tts_uplink_fast
+from interop_lorawan.mapping import SemanticMapper
 from interop_lorawan.uplink import LorawanUplinkCodec
 from rdflib import Literal, URIRef
 
@@ -146,3 +147,18 @@ def test_bad_payloads_still_fail_with_the_codec_error(payload: bytes) -> None:
     # truncated value; 300.0 °C (implausible): the codec's checked reader names the byte
     with pytest.raises(DecodeError, match="offset"):
         _decode(_uplink(payload=payload))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    temperature=st.integers(-400, 2500) | st.floats(-100, 300),
+    battery=st.integers(0, 70000) | st.floats(0, 100),
+)
+def test_remembered_placements_equal_fresh_ones(temperature: float, battery: float) -> None:
+    from interop_lorawan import mapping
+
+    decoded = {"temperature": temperature, "battery": battery, "humidity": 40}
+    warm = SemanticMapper().map(decoded)
+    mapping._PLACED.clear()
+    assert SemanticMapper().map(decoded) == warm
+    assert SemanticMapper().map(decoded) == warm
