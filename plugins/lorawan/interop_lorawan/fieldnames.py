@@ -311,7 +311,7 @@ FIELD_TABLE: Mapping[str, Rule] = {
     "freq": _r("frequency", OM + "hertz"),
     **dict.fromkeys(["energy", "active_energy", "active_energy_import_t1",
                      "active_energy_import_t2", "active_energy_export_t1",
-                     "active_energy_export_t2"], _r("energy", OM + "kilowattHour")),
+                     "active_energy_export_t2"], _needs_unit("energy")),  # Wh or kWh?
     "power_factor": _r("power_factor", OM + "one"),
     # sound
     **dict.fromkeys(
@@ -331,7 +331,8 @@ FIELD_TABLE: Mapping[str, Rule] = {
     # distance and level
     **dict.fromkeys(["distance", "dist", "range_distance", "ultrasonic_distance",
                      "laser_distance", "radar_distance"], DISTANCE),
-    **dict.fromkeys(["water_level", "waterlevel"], _r("water_level", OM + "metre")),
+    # a level in m, cm or mm alike: only with a unit (waterLevel_m, data unit, vendor)
+    **dict.fromkeys(["water_level", "waterlevel"], _needs_unit("water_level")),
     **dict.fromkeys(["water_depth", "waterdepth"], _needs_unit("water_level")),
     **dict.fromkeys(["fill_level", "filllevel", "fill_percentage", "fill_percent",
                      "fullness", "fill_rate"], _r("fill_level", _PCT)),
