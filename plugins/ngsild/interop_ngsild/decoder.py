@@ -32,6 +32,13 @@ EXTENSION = KEPT
 _PREFIX = "interop:"
 _BY_CLASS = {cls.__name__: cls for cls in RECORD_TYPES}
 _DERIVED_ONLY = frozenset({"StreetlightGroup", "GtfsService"})
+_DERIVED_RELATIONSHIPS = {
+    "StreetlightControlCabinet": ("refStreetlightGroup",),
+    "StreetlightGroup": ("refStreetlight", "refStreetlightControlCabinet"),
+    "GtfsStation": ("hasStop",),
+    "GtfsService": ("operatedBy",),
+}
+"""Relationships the encoder derives (not in a spec's attrs), for reading keyValues."""
 _ENTITY_KEYS = frozenset({"id", "type", "@context"})
 _MEASUREMENT_CONTEXT = frozenset(
     {"location", "dateObserved", "dateObservedFrom", "dateObservedTo", "refDevice"}
@@ -50,12 +57,7 @@ def relationships_of(entity_type: str) -> frozenset[str]:
     names = {"refDevice", "interop:featureOfInterest"}
     for spec in specs_for_type(entity_type):
         names.update(attr.name for attr in spec.attrs if attr.kind == "Relationship")
-    if entity_type == "Streetlight":
-        names.add("refDevice")
-    if entity_type == "StreetlightControlCabinet":
-        names.add("refStreetlightGroup")
-    if entity_type == "GtfsStation":
-        names.add("hasStop")
+    names.update(_DERIVED_RELATIONSHIPS.get(entity_type, ()))
     return frozenset(names)
 
 

@@ -265,14 +265,20 @@ def _loader(models_dir: Path) -> OfflineLoader:
     return OfflineLoader({SDM_CONTEXT: models_dir / "_common" / "context.jsonld"})
 
 
-@pytest.mark.parametrize("entity_type", ["GtfsStop", "GtfsTrip", "Streetlight", "WeatherObserved"])
+@pytest.mark.parametrize("entity_type", sorted(EXPECTED_TYPES))
 def test_three_forms_expand_to_the_same_triples(models_dir: Path, entity_type: str) -> None:
+    """Concise and keyValues read back (spec inference) give the normalized form's triples.
+
+    keyValues drops ``unitCode`` and ``observedAt``, so entities holding measured values are
+    compared in normalized and concise form only.
+    """
     entity = next(e for e in to_entities(_city()) if e["type"] == entity_type)
     loader = _loader(models_dir)
     normalized = to_nquads(represent(entity, Representation.NORMALIZED), loader)
     concise = represent(entity, Representation.CONCISE)
     assert to_nquads(normalize(concise, Representation.CONCISE), loader) == normalized
-    if entity_type != "WeatherObserved":
+    measured = any(isinstance(v, dict) and "observedAt" in v for v in entity.values())
+    if not measured:
         simple = represent(entity, Representation.KEY_VALUES)
         again = normalize(simple, Representation.KEY_VALUES, relationships_of(entity_type))
         assert to_nquads(again, loader) == normalized
