@@ -33,6 +33,7 @@ from interop.model.observation import Measurement
 from interop.model.records import Record
 from interop_ngsild.contexts import INTEROP_CONTEXT, entity_context
 from interop_ngsild.encoder import Batch, to_entities
+from interop_ngsild.mapping import specs_for_type
 from interop_ngsild.measurements import DEVICE_MEASUREMENT, model_named
 from interop_ngsild.problems import Problem, problem_from
 
@@ -139,6 +140,13 @@ def _record_ids(entity: Mapping[str, Any]) -> list[str]:
     if entity.get("type") == "StreetlightGroup":
         members = entity.get("refStreetlight", {}).get("object", [])
         ids.extend(members if isinstance(members, list) else [members])
+    for spec in specs_for_type(str(entity.get("type"))):
+        if spec.entity_id is None:
+            continue
+        for attr in spec.attrs:
+            carrier = entity.get(attr.name)
+            if attr.field == "id" and isinstance(carrier, Mapping) and "object" in carrier:
+                ids.append(str(carrier["object"]))
     return ids or [str(entity["id"])]
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -15,6 +15,7 @@ from interop.model.device import Device, DeviceKind
 from interop.model.observation import Measurement
 from interop.model.properties import SAREF
 from interop.model.records import Record, RecordAdapter
+from interop.model.transit import ServiceCalendar
 from interop.model.units import OM
 from interop.pipeline import Backoff, Pipeline, Route, SinkBinding
 from interop.pipeline.sources import message_key
@@ -273,5 +274,34 @@ def test_a_refused_token_is_retried_not_dead_lettered(
         assert caught.value.field == "token"
         assert "stale" not in str(caught.value)
         assert broker.entities == {}
+
+    asyncio.run(scenario())
+
+
+def test_a_refused_entity_names_the_record_behind_it_even_under_another_id(
+    broker_double: Any,
+) -> None:
+    """A calendar's entity id is not the record's id: its refusal still names the record."""
+    calendar = ServiceCalendar(
+        id="urn:x:service:weekdays",
+        **dict.fromkeys(("monday", "tuesday", "wednesday", "thursday", "friday"), True),
+        **dict.fromkeys(("saturday", "sunday"), False),
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 12, 31),
+    )
+
+    async def scenario() -> None:
+        broker = broker_double()
+        broker.refuse.add("urn:ngsi-ld:GtfsCalendarRule:urn:x:service:weekdays")
+        await broker.start()
+        sink = _sink(broker.url)
+        try:
+            with pytest.raises(RecordsRefused) as caught:
+                await sink.write([*_readings(1), calendar])
+        finally:
+            await sink.aclose()
+            await broker.stop()
+        assert caught.value.refused.keys() == {1}
+        assert "BadRequestData" in caught.value.refused[1]
 
     asyncio.run(scenario())
