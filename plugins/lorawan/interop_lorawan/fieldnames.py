@@ -343,9 +343,10 @@ FIELD_TABLE: Mapping[str, Rule] = {
 """Normalised field name -> candidate readings, as device makers and TTS name quantities."""
 
 VENDOR_OVERRIDES: Mapping[str, Mapping[str, Rule]] = {
-    # Elsys ELT: the pressure example reads 100729.1, which is pascal, not hPa; distances mm.
+    # Elsys ELT: the pressure is barometric (an example reads 100729.1, pascal; others give
+    # hPa): read by size, never forced to one unit; distances mm.
     "elsys": {
-        "pressure": _r("pressure", OM + "pascal"),
+        "pressure": ATMOSPHERIC_PRESSURE,
         "distance": _r("distance", OM + "millimetre"),
     },
     # Netvox R809A reports mains voltage as "Vol" and current in mA, energy in Wh; the
@@ -363,8 +364,9 @@ VENDOR_OVERRIDES: Mapping[str, Mapping[str, Rule]] = {
     "dingtek": {"level": _r("distance", OM + "millimetre")},
     # Ellenex PLS2-L: hydrostatic level; the example text gives metres.
     "ellenex": {"level": _r("water_level", OM + "metre")},
-    # ESP32 Paxcounter: "voltage" is the battery in millivolt.
-    "opensource": {"voltage": _r("battery_voltage", _V, 0.001)},
+    # ESP32 Paxcounter: "voltage" is the battery in millivolt ("opensource" holds many
+    # devices, so read by size: volts when small, millivolts from 100).
+    "opensource": {"voltage": BATTERY_VOLTAGE},
     # Browan TBHV: "voc" is total VOC in ppb (TBHV110 documentation).
     "browan": {"voc": _r("tvoc", QUDT + "PPB")},
 }
