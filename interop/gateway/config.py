@@ -125,6 +125,10 @@ class LightingConfig(_Section):
     poll_seconds: float = Field(300.0, gt=0)
     command_deadline: float = Field(30.0, gt=0, le=600)
     """Seconds one command request to the system may take in all (retries included)."""
+    readings: Literal["history", "latest"] = "history"
+    """``history``: every reading logged since the cursor; ``latest``: only each light's
+    latest values (lighter on a system whose log is costly to read; misses readings
+    logged between two polls)."""
 
 
 class DownlinkConfig(_Section):

@@ -183,7 +183,7 @@ class LightingSystem:
         readings: list[Measurement] = []
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
-            if cursor is None:
+            if cursor is None or self.entry.readings == "latest":
                 readings += await self.controller.telemetry(chunk)
             else:
                 readings += await self.controller.history(chunk, cursor - LOOKBACK, now)
