@@ -11,7 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Awaitable, Callable
+import threading
+import time
+import urllib.request
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -25,8 +28,10 @@ from interop.model.command import CommandResult
 from interop.model.observation import Measurement
 from interop.simulation.server import SimulatorSpec, serve
 from interop.simulation.world import LightWorld
+from interop.testing.servers import free_port
 
 from .conftest import ADMIN, config_for, run, running
+from .processes import GatewayProcess, write_config
 
 AUTH = {"Authorization": f"Bearer {ADMIN}"}
 LEVEL = "https://w3id.org/interop/ontology#DimmingLevel"
@@ -394,3 +399,95 @@ def test_cursors_survive_a_restart_per_system_and_address(tmp_path_factory, when
     assert again.get("north", "talq:http://a") is None  # another system at that name
     path.write_bytes(b"\xff not json")
     assert CursorFile(path).get("north", "slv:http://a") is None  # unreadable: start afresh
+
+
+@contextlib.contextmanager
+def threaded(spec: SimulatorSpec, world: LightWorld) -> Iterator[str]:
+    """A simulator served from a background thread (for a gateway in a child process)."""
+    loop = asyncio.new_event_loop()
+    ready = threading.Event()
+    stop = asyncio.Event()
+    box: dict[str, str] = {}
+
+    async def main() -> None:
+        async with serve(spec, world) as url:
+            box["url"] = url
+            ready.set()
+            await stop.wait()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
+    thread.start()
+    assert ready.wait(10), "the simulator did not start"
+    try:
+        yield box["url"]
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(10)
+        loop.close()
+
+
+def test_interop_serve_polls_and_commands_a_configured_system(simulators, tmp_path, monkeypatch):
+    """``interop serve --config`` as a child process: the TOML lighting section, end to end."""
+    world = LightWorld(3, seed=17)
+    monkeypatch.setenv("TEST_ADMIN_TOKEN", ADMIN)
+    monkeypatch.setenv("TEST_LIGHTING_CREDENTIALS", world.token)
+    with threaded(simulators["talq"], world) as url:
+        config = write_config(
+            tmp_path / "gateway.toml",
+            f"""
+[server]
+admin_token = "env:TEST_ADMIN_TOKEN"
+log_format = "text"
+[store]
+location = "{tmp_path / "data"}"
+[[sink]]
+name = "files"
+kind = "jsonl"
+path = "{tmp_path / "out"}"
+[[lighting]]
+name = "city"
+url = "talq:{url}"
+credentials = "env:TEST_LIGHTING_CREDENTIALS"
+poll_seconds = 0.3
+""",
+        )
+        gateway = GatewayProcess(config, free_port(), tmp_path / "gateway.log", "talq,template")
+        gateway.start()
+        try:
+            deadline = time.monotonic() + 30
+            systems: list[dict[str, Any]] = []
+            while time.monotonic() < deadline:
+                systems = _get_json(f"{gateway.url}/lighting")["systems"]
+                if systems and systems[0]["polled_at"]:
+                    break
+                time.sleep(0.1)
+            lights = _get_json(f"{gateway.url}/lighting/city/lights")["items"]
+            request = urllib.request.Request(
+                f"{gateway.url}/lighting/city/commands", method="POST",
+                data=json.dumps({"action": "off", "target": lights[0]["id"]}).encode(),
+                headers={**AUTH, "Content-Type": "application/json"},
+            )  # fmt: skip
+            with urllib.request.urlopen(request, timeout=30) as response:
+                answer = json.loads(response.read())
+        finally:
+            gateway.terminate()
+    assert systems[0]["status"] == "ok"
+    assert systems[0]["lights"] == 3
+    assert answer["stored"] is True
+    assert [r["status"] for r in answer["results"]] == ["accepted"]
+    delivered = [
+        json.loads(line)
+        for file in sorted((tmp_path / "out").rglob("*"))
+        if file.is_file()
+        for line in file.read_text(encoding="utf-8").splitlines()
+    ]
+    assert {"lighting_light_point", "measurement", "command", "command_result"} <= {
+        record["kind"] for record in delivered
+    }
+    assert world.token not in (tmp_path / "gateway.log").read_text(encoding="utf-8")
+
+
+def _get_json(url: str) -> Any:
+    request = urllib.request.Request(url, headers=AUTH)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
