@@ -46,6 +46,7 @@ __all__ = [
     "sample_entities",
     "sample_files",
     "sample_records",
+    "stop_times",
     "unrepresentable",
 ]
 
@@ -116,6 +117,29 @@ def observed_records() -> st.SearchStrategy[Record]:
     return stations | readings
 
 
+def stop_times() -> st.SearchStrategy[Record]:
+    """Calls at a stop with both times and a positive sequence: GtfsStopTime entities."""
+    times = st.tuples(st.integers(0, 47 * 3600), st.integers(0, 3600))
+    return st.builds(
+        lambda call, stop, at, sequence: call.model_copy(
+            update={
+                "stop": stop,
+                "location_group": None,
+                "location": None,
+                "start_pickup_drop_off_window": None,
+                "end_pickup_drop_off_window": None,
+                "arrival": at[0],
+                "departure": at[0] + at[1],
+                "sequence": sequence,
+            }
+        ),
+        canonical.transit_calls(),
+        st.sampled_from(("urn:interop:stop:demo:a", "urn:interop:stop:demo:b")),
+        times,
+        st.integers(1, 10_000),
+    )
+
+
 def _distinct(records: Sequence[Record]) -> list[Record]:
     """The records with the first of each id, in the order decoding gives them back."""
     first: dict[str, Record] = {}
@@ -130,7 +154,7 @@ def batches(*, measurements: bool = True, max_size: int = 6) -> st.SearchStrateg
     Any records, plus parking spots and located stations with readings about them, so that
     the observed models and the derived ``ParkingSpot`` attributes are round-tripped too.
     """
-    pool = canonical.records() | parking_records()
+    pool = canonical.records() | parking_records() | stop_times()
     city = observed_records()
     if not measurements:
         pool = pool.filter(lambda record: not isinstance(record, Measurement))
