@@ -5,11 +5,14 @@
 lights, ``group`` every light of a control group (``LightPoint.group``). The Commands are
 stored before they are sent, the per-light CommandResults after; the answer is
 ``{"results": [...], "stored": true}`` in the order of the commands, lights of a group in
-inventory order. ``GET /lighting`` lists the systems and their state, ``GET
-/lighting/{system}/lights`` the inventory of the last poll. Everything is behind the admin
-token. Errors are problem details: 400 bad input, 404 unknown system, 422 a group with no
-light, 502 the system refused the gateway's credentials or its plugin failed, 503 with
-``Retry-After`` when the system (or the store) cannot be reached.
+inventory order. ``POST /lighting/{system}/assignments`` makes lights (or a group) follow a
+dimming schedule, ``GET /lighting/{system}/schedules`` reads the schedules, ``GET
+/lighting`` lists the systems and their state, ``GET /lighting/{system}/lights`` the
+inventory of the last poll. Everything is behind the admin token. Errors are problem
+details: 400 bad input, 404 unknown system, 422 a group with no light, an unknown schedule
+or a command the policy will not keep, 502 the system refused the gateway's credentials,
+answered junk or its plugin failed, 503 with ``Retry-After`` when the system (or the
+store) cannot be reached.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from interop.errors import (
     InteropError,
     NotFound,
     RateLimited,
+    SourceUnavailable,
     ValidationError,
 )
 from interop.gateway.admin_auth import admin_denied
@@ -63,8 +67,18 @@ class _Refused(Exception):
         self.response = response
 
 
-def _unavailable(system: LightingSystem, exc: BaseException, **extra: Any) -> web.Response:
-    """502 for refused credentials, else 503 with Retry-After (the system's when known)."""
+def _unavailable(system: LightingSystem, exc: InteropError, **extra: Any) -> web.Response:
+    """The answer for a system that failed a call.
+
+    503 with Retry-After (the system's when it gave one) when it cannot be reached or is
+    overloaded, 502 when it refused the gateway's credentials (both mark it failing) or
+    answered something its plugin cannot use.
+    """
+    if not isinstance(exc, SourceUnavailable | AuthenticationFailed):
+        return problem(
+            502, "Bad Gateway", f"lighting system {system.name} answered: {exc}",
+            code=exc.code, **extra,
+        )  # fmt: skip
     system.failed(exc)
     if isinstance(exc, AuthenticationFailed):
         return problem(
@@ -76,7 +90,7 @@ def _unavailable(system: LightingSystem, exc: BaseException, **extra: Any) -> we
         wait = max(1, round(exc.retry_after))
     return problem(
         503, "Service Unavailable", f"lighting system {system.name} cannot be reached now",
-        code=getattr(exc, "code", "source-unavailable"),
+        code=exc.code,
         headers={"Retry-After": str(wait)}, **extra,
     )  # fmt: skip
 
