@@ -11,7 +11,7 @@ steps, first hit wins:
 2. the same table after removing a unit written into the name (``co2_ppm``, ``Bat_mV``,
    ``TempC``): the unit then comes from the name;
 3. keyword rules over the name's words (:func:`words`), for names no table lists
-   (``internal_temperature_max``, ``vbattery``), which refuse names that describe a
+   (``mcu_temperature``, ``vbattery``), which refuse names that describe a
    setting rather than a reading (``threshold``, ``interval``, ``alarm``, ``target``, ...).
 
 A name whose unit is not certain yields several :class:`FieldRule` *candidates*, each with
@@ -396,7 +396,7 @@ SETTING_WORDS = frozenset(
      "west", "north", "south", "x", "y", "z", "soild", "moisture", "fill", "vector", "life",
      "days", "hours", "age", "cycles", "type", "health", "mah", "used", "consumed",
      "consumption", "hydraulic", "reactive", "apparent", "re", "va", "var", "varh", "kvar",
-     "kvarh", "vah", "peak", "min", "max", "minimum", "maximum"}
+     "kvarh", "vah", "peak", "min", "max", "minimum", "maximum", "counter", "tip", "tips"}
 )  # fmt: skip
 """Words that make a name describe a setting, an alarm or another quantity rather than the
 reading its other words suggest (``temperature_threshold``, ``pm2_5_number_concentration``,
@@ -411,6 +411,7 @@ _UNIT_WORDS = frozenset(
 _MERGE = {("m", "v"): "mv", ("m", "a"): "ma", ("h", "pa"): "hpa", ("k", "pa"): "kpa",
           ("k", "w"): "kw", ("k", "wh"): "kwh", ("d", "b"): "db", ("d", "ba"): "dba",
           ("m", "bar"): "mbar"}  # fmt: skip
+_TEMPERATURE_WORD = re.compile(r"(?:temp|temperature)([cf]?)\d*")
 _DECIMAL_IN_NAME = re.compile(r"(?<=[a-zA-Z]\d)\.(?=\d(?:$|\D))")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
@@ -457,8 +458,10 @@ def _keyword_rule(ws: tuple[str, ...], unit: str | None) -> Rule | None:
         if s & _VOLT_WORDS or unit in ("v", "mv"):
             return BATTERY_VOLTAGE if unit is None else _r("battery_voltage", unit)
         return BATTERY if unit is None else _with_unit(BATTERY, unit)
-    if any(w.startswith("temp") for w in ws) or "temperature" in s:
-        return _r("temperature", unit or _C)
+    temp = next((m for m in map(_TEMPERATURE_WORD.fullmatch, ws) if m is not None), None)
+    if temp is not None:  # temp, TempC1, tempf, temperature2 (not tempo, template)
+        fahrenheit = temp.group(1) == "f"
+        return _r("temperature", unit or (OM + "degreeFahrenheit" if fahrenheit else _C))
     if s & {"humidity", "humi", "hum", "rh", "relativehumidity"}:
         return _r("humidity", _PCT)
     if s & {"co2", "eco2", "co2eq"}:
