@@ -25,6 +25,7 @@ from typing import Any
 import aiohttp
 import orjson
 from aiohttp import web
+from pluggy import HookImpl
 
 from interop.egress import DownlinkRequest
 from interop.errors import InteropError, ValidationError
@@ -56,8 +57,8 @@ class DownlinkServer:
     """One configured network server: base URL, the plugin's hook and resolved settings."""
 
     entry: DownlinkConfig
-    hook: Any
-    """The plugin's ``interop_downlink`` implementation (a pluggy HookImpl)."""
+    hook: HookImpl
+    """The plugin's ``interop_downlink`` implementation."""
     version: str
     settings: dict[str, Any] = field(repr=False)
 

@@ -173,13 +173,15 @@ class LightingApi:
         body = b'{"items":[' + b",".join(RecordAdapter.dump_json(x) for x in inventory) + b"]}"
         return web.Response(body=body, content_type="application/json")
 
-    async def _inventory(self, system: LightingSystem) -> Sequence[Any]:
+    async def _inventory(self, system: LightingSystem) -> Sequence[LightPoint]:
         if system.polled_at is not None:
             return system.inventory
         try:
             system.inventory = [light async for light in system.controller.lights()]
         except InteropError as exc:
             raise _Refused(_unavailable(system, exc)) from None
+        except Exception as exc:  # a plugin's bug: say so, never a 500 with a traceback
+            raise _Refused(_plugin_failed(system, "lights", exc)) from None
         system.reached()
         return system.inventory
 
@@ -193,6 +195,8 @@ class LightingApi:
                 found = await system.controller.schedules()
             except InteropError as exc:
                 raise _Refused(_unavailable(system, exc)) from None
+            except Exception as exc:  # a plugin's bug: say so, never a 500 with a traceback
+                raise _Refused(_plugin_failed(system, "schedules", exc)) from None
         except _Refused as refused:
             return refused.response
         body = b'{"items":[' + b",".join(RecordAdapter.dump_json(x) for x in found) + b"]}"
