@@ -45,6 +45,11 @@ if tool == "interop":
     from interop_gtfs.reader import GtfsReader
     from interop_gtfs.writer import GtfsWriter
     start = time.perf_counter()
+    GtfsWriter().write(GtfsReader().read_tables(source), target)
+elif tool == "interop-records":
+    from interop_gtfs.reader import GtfsReader
+    from interop_gtfs.writer import GtfsWriter
+    start = time.perf_counter()
     GtfsWriter().write(GtfsReader().read(source), target)
 else:
     import gtfs_kit

@@ -25,10 +25,11 @@ from pydantic import BaseModel, ValidationError, create_model
 
 from interop.errors import EncodeError
 from interop.model.base import RecordBase
+from interop_gtfs.column_rules import twin_of
 from interop_gtfs.columns import Column, FileSpec, Reference, format_value
 from interop_gtfs.ids import FeedNamespace
 
-__all__ = ["BAD", "Entry", "FieldPlan", "RowRules", "field_checker", "row_rules"]
+__all__ = ["BAD", "Entry", "FieldPlan", "RowRules", "field_values", "row_rules"]
 
 Entry = tuple[Any, tuple[str, ...]]
 """A validated cell: the canonical value (None: the field is absent) and the written texts."""
@@ -41,41 +42,41 @@ _MEMO_LIMIT = 1 << 17
 
 
 @cache
-def field_checker(model: type[RecordBase], field: str) -> type[BaseModel]:
-    """A model holding a list of ``model.field`` values, validated as that field validates.
+def _model_checker(model: type[BaseModel]) -> type[BaseModel]:
+    """A model with, per field of ``model``, an optional list of values checked as that field.
 
     The items carry the field's annotation and metadata (constraints, before/after
-    validators) and the model's config, so one call checks a whole column.
+    validators) under the model's config, so one call checks a whole column of one field.
     """
-    info = model.model_fields[field]
-    item: Any = info.annotation
-    if info.metadata:
-        item = Annotated[(item, *info.metadata)]  # type: ignore[valid-type]
+    fields: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        item: Any = info.annotation
+        if info.metadata:
+            item = Annotated[(item, *info.metadata)]  # type: ignore[valid-type]
+        fields[name] = (list[item] | None, None)
     checker: type[BaseModel] = create_model(
-        f"{model.__name__}_{field}_column",
-        __config__=model.model_config,
-        items=(list[item], ...),
+        f"{model.__name__}Columns", __config__=model.model_config, **fields
     )
     return checker
 
 
-def _validated(checker: type[BaseModel], values: list[Any]) -> list[Any | None]:
-    """Each value as its field validates it, or None where the field refuses it."""
+def field_values(model: type[BaseModel], field: str, values: list[Any]) -> list[Any | None]:
+    """Each value as ``model.field`` validates it, or None where the field refuses it."""
     if not values:
         return []
+    checker = _model_checker(model)
     try:
-        return list(checker.model_validate({"items": values}).__dict__["items"])
+        return list(checker.model_validate({field: values}).__dict__[field])
     except ValidationError as exc:
-        bad = {e["loc"][1] for e in exc.errors() if len(e["loc"]) >= 2 and e["loc"][0] == "items"}
+        bad = {e["loc"][1] for e in exc.errors() if len(e["loc"]) >= 2 and e["loc"][0] == field}
     if not bad:  # an error of the list itself: check one by one
-        bad = set()
         for index, value in enumerate(values):
             try:
-                checker.model_validate({"items": [value]})
+                checker.model_validate({field: [value]})
             except ValidationError:
                 bad.add(index)
     keep = [index for index in range(len(values)) if index not in bad]
-    good = _validated(checker, [values[index] for index in keep])
+    good = field_values(model, field, [values[index] for index in keep])
     out: list[Any | None] = [None] * len(values)
     for index, value in zip(keep, good, strict=True):
         out[index] = value
@@ -92,7 +93,8 @@ class FieldPlan:
 
     def __init__(
         self,
-        spec: FileSpec,
+        model: type[BaseModel],
+        file: str,
         field: str,
         columns: Sequence[Column],
         positions: Sequence[int],
@@ -103,10 +105,10 @@ class FieldPlan:
         self.positions = tuple(positions)
         self.namespace = namespace
         self.ids = FeedNamespace(namespace)
-        self.where = f"{spec.name} {field}"
+        self.where = f"{file} {field}"
         self.nested = len(columns) > 1 or "." in columns[0].field
         self.required = any(column.required for column in columns)
-        self.checker = field_checker(spec.model, field)
+        self.model = model
         self.absent: Entry = (None, ("",) * len(columns))
         self.memo: dict[Any, Entry] = {}
 
@@ -150,7 +152,7 @@ class FieldPlan:
     def _learn(self, keys: list[Any]) -> None:
         parsed = [self._parse(key) for key in keys]
         todo = [index for index, value in enumerate(parsed) if value is not None and value is not BAD]
-        checked = _validated(self.checker, [parsed[index] for index in todo])
+        checked = field_values(self.model, self.field, [parsed[index] for index in todo])
         memo = self.memo
         for key, value in zip(keys, parsed, strict=True):
             if value is None:
@@ -183,33 +185,50 @@ def references_of(columns: Sequence[Column]) -> list[tuple[str, str]]:
 
 
 class RowRules:
-    """A model's record-level (``mode="after"``) validators, run on one row's values.
+    """A model's record-level (``mode="after"``) validators, run on columns of row values.
 
-    The values sit on a plain object with the model's field names as attributes, every
-    field at its default unless the row sets it, which is what the validators read on
-    the record the row would become.
+    A validator with a column twin (:mod:`interop_gtfs.column_rules`) runs as that twin;
+    the others run row by row on a plain object with the model's field names as
+    attributes, every field at its default unless the row sets it, which is what the
+    validators read on the record the row would become.
     """
 
     def __init__(self, model: type[RecordBase], functions: Sequence[Callable[[Any], Any]]):
-        self.functions = tuple(functions)
+        self.twins = [twin for twin in map(twin_of, functions) if twin is not None]
+        self.functions = tuple(f for f in functions if twin_of(f) is None)
         self.defaults = {
             name: info.get_default(call_default_factory=True)
             for name, info in model.model_fields.items()
         }
 
-    def passes(self, values: dict[str, Any]) -> bool:
-        """Whether every rule accepts a row whose set fields are ``values``."""
+    def passing(self, columns: dict[str, list[Any]], rows: int) -> list[bool]:
+        """Whether each row passes every rule; ``columns`` are per field (None: absent)."""
+        ok = [True] * rows
+        for twin in self.twins:
+            ok = [a and b for a, b in zip(ok, twin(columns, rows), strict=True)]
         if not self.functions:
-            return True
+            return ok
         view = _RowView()
-        view.__dict__.update(self.defaults)
-        view.__dict__.update(values)
-        try:
-            for function in self.functions:
-                function(view)
-        except Exception:  # noqa: BLE001 - any refusal: the per-row path decides
-            return False
-        return True
+        values = view.__dict__
+        values.update(self.defaults)
+        fields = list(columns)
+        restore = {
+            name: self.defaults[name] for name in fields if self.defaults.get(name) is not None
+        }
+        functions = self.functions
+        for index, row in enumerate(zip(*columns.values(), strict=True)):
+            if not ok[index]:
+                continue
+            values.update(zip(fields, row, strict=True))
+            for name, default in restore.items():
+                if values[name] is None:
+                    values[name] = default
+            try:
+                for function in functions:
+                    function(view)
+            except Exception:  # noqa: BLE001 - any refusal: the per-row path decides
+                ok[index] = False
+        return ok
 
 
 class _RowView:

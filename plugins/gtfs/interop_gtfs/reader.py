@@ -59,6 +59,7 @@ from interop_gtfs.ids import FeedNamespace, gtfs_iri
 from interop_gtfs.manifest import PLUGIN, __version__
 from interop_gtfs.record_table import RecordTable
 from interop_gtfs.references import ReferenceCheck
+from interop_gtfs.shape_rows import ShapeTable, shape_tables
 from interop_gtfs.table_rows import columnar_spec, file_tables, records_table
 from interop_gtfs.tables import Table, read_table
 from interop_gtfs.validation.notices import SEVERITIES
@@ -300,7 +301,9 @@ class GtfsReader(DatasetReader):
             raise ValueError("chunk_size must be at least 1")
         return self._chunks(self._records(Path(source), chunk_size), chunk_size)
 
-    def read_tables(self, source: Path, *, chunk_size: int = 10_000) -> Iterator[RecordTable]:
+    def read_tables(
+        self, source: Path, *, chunk_size: int = 10_000
+    ) -> Iterator[RecordTable | ShapeTable]:
         """Yield the feed as :class:`RecordTable` blocks of at most ``chunk_size`` rows.
 
         The same records, notices and set-aside items as :meth:`read`, held as validated
@@ -335,7 +338,7 @@ class GtfsReader(DatasetReader):
 
     def archive_tables(
         self, archive: FeedArchive, source: Path, size: int
-    ) -> Iterator[RecordTable]:
+    ) -> Iterator[RecordTable | ShapeTable]:
         """Stream an opened feed as tables of at most ``size`` rows; ``source`` names it."""
         self.notices = []
         self.set_aside = []
@@ -354,20 +357,22 @@ class GtfsReader(DatasetReader):
         hosts = [spec for spec in FILES if spec.name in ("agency.txt", "feed_info.txt")]
         early = {spec.name: list(ctx.file_records(spec)) for spec in hosts}
         pending: dict[str, dict[str, str]] = {}
-        previous: RecordTable | None = None
+        previous: RecordTable | ShapeTable | None = None
         if unknown and (strict or any(early.values())):
             self._attach(early, unknown, str(source))
         elif unknown:
             pending = unknown  # no agency or feed_info row: the first record keeps them
         for spec in FILES:
             if spec.name in early:
-                tables: Iterator[RecordTable] = iter([records_table(ctx, spec, early[spec.name])])
+                tables: Iterator[RecordTable | ShapeTable] = iter(
+                    [records_table(ctx, spec, early[spec.name])]
+                )
             elif spec.name in archive.files and spec.name not in unreadable:
                 tables = ctx.file_tables(spec, size)
             else:
                 tables = iter(())
             if spec.name == "frequencies.txt" and SHAPES_FILE in set(archive.files) - unreadable:
-                tables = itertools.chain(tables, ctx.record_tables(spec, ctx.shapes(), size))
+                tables = itertools.chain(tables, shape_tables(ctx, size))
             for table in tables:
                 if not len(table):
                     continue
@@ -847,33 +852,39 @@ class _Context:
             if extra is None:
                 extra = [name for name in rows.table.columns if name not in known]
                 present = self._present(SHAPES_FILE, rows.table.columns, SHAPE_COLUMNS)
-            shape_id = row.get("shape_id", "")
-            kept: dict[str, str] = {}
-            try:
-                if not shape_id:
-                    raise self._error(
-                        SHAPES_FILE,
-                        number,
-                        "a required value is empty",
-                        "shape_id",
-                        "missing_required_field",
-                    )
-                point = self._parse(SHAPES_FILE, number, row, present, kept)
-                self._check_point(number, point)
-            except RowError as error:
-                self.refuse(
-                    error,
-                    SHAPES_FILE,
-                    _row_text(rows.table.columns, row),
-                    _padded(rows.table.columns, row),
-                )
-                continue
-            values = [row.get(name, "") for name in extra]
-            distance = row.get("shape_dist_traveled", "")
-            points.setdefault(shape_id, []).append(
-                _ShapeRow(number, point, values, kept or None, distance)
-            )
+            item = self.shape_row(number, row, present, extra, rows.table.columns)
+            if item is not None:
+                points.setdefault(row["shape_id"], []).append(item)
         return points, extra or []
+
+    def shape_row(
+        self,
+        number: int,
+        row: Mapping[str, str],
+        present: Sequence[Column],
+        extra: Sequence[str],
+        header: Sequence[str],
+    ) -> _ShapeRow | None:
+        """One ``shapes.txt`` row (column -> text) as a point, noticing; None if set aside."""
+        shape_id = row.get("shape_id", "")
+        kept: dict[str, str] = {}
+        try:
+            if not shape_id:
+                raise self._error(
+                    SHAPES_FILE,
+                    number,
+                    "a required value is empty",
+                    "shape_id",
+                    "missing_required_field",
+                )
+            point = self._parse(SHAPES_FILE, number, row, present, kept)
+            self._check_point(number, point)
+        except RowError as error:
+            self.refuse(error, SHAPES_FILE, _row_text(header, row), _padded(header, row))
+            return None
+        values = [row.get(name, "") for name in extra]
+        distance = row.get("shape_dist_traveled", "")
+        return _ShapeRow(number, point, values, kept or None, distance)
 
     def _check_point(self, number: int, point: Mapping[str, Any]) -> None:
         """A point outside the globe, or with a negative sequence, is no point of a shape."""

@@ -11,7 +11,10 @@ output is the same as writing the records one by one.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from functools import cache
+from typing import Any, TypeVar, overload
+
+from pydantic import BaseModel
 
 from interop.model.base import Provenance
 from interop.model.records import Record
@@ -20,7 +23,33 @@ from interop_gtfs.columns import FileSpec
 from interop_gtfs.ids import gtfs_iri
 from interop_gtfs.manifest import PLUGIN
 
-__all__ = ["RecordTable"]
+M = TypeVar("M", bound=BaseModel)
+
+__all__ = ["RecordTable", "construct"]
+
+
+@cache
+def _defaults(model: type[BaseModel]) -> dict[str, Any]:
+    return {
+        name: info.get_default(call_default_factory=False)
+        for name, info in model.model_fields.items()
+    }
+
+
+def construct(model: type[M], values: dict[str, Any]) -> M:
+    """An instance of ``model`` from already validated ``values`` (what validation would
+    make of them); fields not given take their defaults and are not marked as set."""
+    fields = _defaults(model).copy()
+    if "extensions" in fields:
+        fields["extensions"] = {}
+    fields.update(values)
+    instance = model.__new__(model)
+    setter = object.__setattr__
+    setter(instance, "__dict__", fields)
+    setter(instance, "__pydantic_fields_set__", set(values))
+    setter(instance, "__pydantic_extra__", None)
+    setter(instance, "__pydantic_private__", None)
+    return instance
 
 
 class RecordTable(Sequence[Record]):
@@ -52,11 +81,6 @@ class RecordTable(Sequence[Record]):
         self.extra = tuple(extra)
         self.extra_values = tuple(extra_values)
         self.records = records
-        self._new = spec.model.__new__
-        self._defaults = {
-            name: info.get_default(call_default_factory=False)
-            for name, info in spec.model.model_fields.items()
-        }
 
     def __len__(self) -> int:
         return len(self.local_ids)
@@ -97,17 +121,8 @@ class RecordTable(Sequence[Record]):
             }
         if self.provenance is not None:
             values["provenance"] = self.provenance
-        fields = self._defaults.copy()
-        fields["extensions"] = {}
-        fields.update(values)
-        record: Any = self._new(spec.model)
-        setter = object.__setattr__
-        setter(record, "__dict__", fields)
-        setter(record, "__pydantic_fields_set__", set(values))
-        setter(record, "__pydantic_extra__", None)
-        setter(record, "__pydantic_private__", None)
-        result: Record = record
-        return result
+        record: Record = construct(spec.model, values)
+        return record
 
     def replaced(self, index: int, record: Record) -> RecordTable:
         """This table with row ``index`` held as ``record`` (a copy; tables never change)."""

@@ -11,7 +11,7 @@ are laid out, so memory stays bounded by the longest trip.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 __all__ = ["DEFINED_BY", "ReferenceCheck"]
 
@@ -64,6 +64,71 @@ class ReferenceCheck:
         if key in self._keys:
             self.notify("duplicate_key", f"the key {key!r} repeats", file, row, column)
         self._keys.add(key)
+
+    def quiet_block(
+        self,
+        file: str,
+        first_row: int,
+        defines: tuple[str, Sequence[str], bool] | None,
+        keyed: tuple[Sequence[str], Sequence[str], Callable[[str], str]] | None,
+        refers: Sequence[tuple[str, Sequence[str], str]],
+    ) -> bool:
+        """Check a block of rows at once if none of them is noticed; False (nothing done) if not.
+
+        Equivalent, for such a block, to the per-row calls in row order: ``defines`` is
+        ``(kind, ids, unique)``, ``keyed`` ``(groups, local keys, key -> IRI)`` and ``refers``
+        ``(kind, ids, column)`` per reference column, every sequence one item per row (an
+        empty id is no reference). References to ids not read yet are deferred in row order.
+        """
+        own = None
+        if defines is not None:
+            own, ids, unique = defines
+            known = self.ids.get(own)
+            if known is not None and unique and (len(set(ids)) != len(ids) or not known.isdisjoint(ids)):
+                return False
+        deferred: list[tuple[int, int, tuple[str, str, str, int, str]]] = []
+        for order, (kind, ids, column) in enumerate(refers):
+            target = self.ids.get(kind)
+            if target is None:
+                continue
+            if kind == own:
+                return False
+            missing = set(ids) - target
+            missing.discard("")
+            if not missing:
+                continue
+            if not self._pending[kind] & self.files:
+                return False
+            for index, local in enumerate(ids):
+                if local in missing:
+                    deferred.append((index, order, (kind, local, file, first_row + index, column)))
+        if keyed is not None:
+            groups, keys, mint = keyed
+            if len(set(zip(groups, keys, strict=True))) != len(keys):
+                return False
+            if groups and (file, groups[0]) == self._group:
+                run = [mint(k) for g, k in zip(groups, keys, strict=True) if g == groups[0]]
+                if not self._keys.isdisjoint(run):
+                    return False
+        if defines is not None:
+            known = self.ids.get(defines[0])
+            if known is not None:
+                known.update(defines[1])
+        if keyed is not None and keyed[0]:
+            groups, keys, mint = keyed
+            last = groups[-1]
+            start = len(groups)
+            while start and groups[start - 1] == last:
+                start -= 1
+            run_keys = {mint(key) for key in keys[start:]}
+            if start == 0 and (file, last) == self._group:
+                self._keys |= run_keys
+            else:
+                self._keys = run_keys
+            self._group = (file, last)
+        deferred.sort(key=lambda item: (item[0], item[1]))
+        self._deferred.extend(item[2] for item in deferred)
+        return True
 
     def finished(self, file: str) -> None:
         """``file`` has been read to its end: its kinds' id sets are complete for it."""

@@ -47,7 +47,7 @@ def _plans(spec: FileSpec, present: Sequence[Column], header: Sequence[str], ns:
         by_field.setdefault(column.field.split(".")[0], []).append(column)
     index = {name: position for position, name in enumerate(header)}
     return [
-        FieldPlan(spec, field, columns, [index[c.name] for c in columns], ns)
+        FieldPlan(spec.model, spec.name, field, columns, [index[c.name] for c in columns], ns)
         for field, columns in by_field.items()
     ]
 
@@ -86,14 +86,54 @@ class _Block:
         ctx, spec, width = self.ctx, self.spec, self.width
         fixed = [row if len(row) == width else self.empty_row for row in rows]
         entries = [plan.entries(plan.keys(fixed)) for plan in self.plans]
-        fields = [plan.field for plan in self.plans]
+        clean = [len(row) == width for row in rows]
+        for column in entries:
+            if BAD in column:
+                for offset, entry in enumerate(column):
+                    if entry is BAD:
+                        clean[offset] = False
+        self._check_rules(entries, clean)
+        locals_ = self._local_ids(rows, entries, clean)
+        records: dict[int, Record] = {}
+        if all(clean) and self._quiet(rows, locals_, first):
+            local_ids: list[str] = locals_  # type: ignore[assignment]
+            if ctx.kept_rows:  # rows set aside before this block ride on its first record
+                records[0] = ctx.carry_kept(_single(self, rows[0], entries, 0, local_ids[0]))
+        else:
+            keep, local_ids = self._row_by_row(rows, first, entries, clean, locals_, records)
+            if len(keep) != len(rows):
+                entries = [[column[offset] for offset in keep] for column in entries]
+                rows = [rows[offset] for offset in keep]
+        extra_values = [[row[p] if p < len(row) else "" for row in rows] for p in self.extra_positions]
+        return RecordTable(
+            spec,
+            ctx.namespace,
+            ctx.provenance,
+            self.plans,
+            entries,
+            local_ids,
+            self.state.extra,
+            extra_values,
+            records,
+        )
+
+    def _row_by_row(
+        self,
+        rows: list[list[str]],
+        first: int,
+        entries: list[list[Entry]],
+        clean: list[bool],
+        locals_: list[str | None],
+        records: dict[int, Record],
+    ) -> tuple[list[int], list[str]]:
+        """Rows in file order, the unclean ones through the per-row path; kept offsets, ids."""
+        ctx, spec, width = self.ctx, self.spec, self.width
+        header = self.state.header
         keep: list[int] = []
         local_ids: list[str] = []
-        records: dict[int, Record] = {}
-        header = self.state.header
         for offset, row in enumerate(rows):
             number = first + offset
-            local = self._clean(row, entries, fields, offset) if len(row) == width else None
+            local = locals_[offset]
             if local is None:
                 if len(row) > width:
                     ctx.refuse_overlong(spec.name, number, len(row), width, row, header)
@@ -110,50 +150,68 @@ class _Block:
                     records[len(keep)] = ctx.carry_kept(made)
                 local_ids.append(local)
             keep.append(offset)
-        if len(keep) != len(rows):
-            entries = [[column[offset] for offset in keep] for column in entries]
-            rows = [rows[offset] for offset in keep]
-        extra_values = [[row[p] if p < len(row) else "" for row in rows] for p in self.extra_positions]
-        return RecordTable(
-            spec,
-            ctx.namespace,
-            ctx.provenance,
-            self.plans,
-            entries,
-            local_ids,
-            self.state.extra,
-            extra_values,
-            records,
-        )
+        return keep, local_ids
 
-    def _clean(
-        self, row: list[str], entries: list[list[Entry]], fields: list[str], offset: int
-    ) -> str | None:
-        """The row's GTFS id (or derived key) if the column path holds it, else None."""
-        values: dict[str, Any] = {}
-        for field, column in zip(fields, entries, strict=True):
-            entry = column[offset]
-            if entry is BAD:
-                return None
-            if entry[0] is not None:
-                values[field] = entry[0]
-        if self.rules is not None and not self.rules.passes(values):
-            return None
+    def _check_rules(self, entries: list[list[Entry]], clean: list[bool]) -> None:
+        """Mark unclean the rows the model's record rules refuse."""
+        rules = self.rules
+        if rules is None or not (rules.functions or rules.twins):
+            return
+        columns = {
+            plan.field: [entry[0] for entry in column]
+            for plan, column in zip(self.plans, entries, strict=True)
+        }
+        for offset, ok in enumerate(rules.passing(columns, len(clean))):
+            if not ok:
+                clean[offset] = False
+
+    def _local_ids(
+        self, rows: list[list[str]], entries: list[list[Entry]], clean: list[bool]
+    ) -> list[str | None]:
+        """Each clean row's GTFS id (or derived key); None for the others."""
         spec = self.spec
         if spec.id_column is not None:
-            local = row[self.id_position] if self.id_position >= 0 else ""
-            if not local and not spec.empty_id:
-                return None
-            return local
-        parts = []
-        for position, plan_number, column_number in self.key_sources:
-            if position >= 0:
-                parts.append(row[position])
-            elif plan_number < 0:
-                parts.append("")
+            position = self.id_position
+            ids: list[str] = [row[position] for row in rows] if position >= 0 else [""] * len(rows)
+            if not spec.empty_id:
+                for offset, local in enumerate(ids):
+                    if not local:
+                        clean[offset] = False
+        else:
+            parts: list[list[str]] = []
+            for position, plan_number, column_number in self.key_sources:
+                if position >= 0:
+                    parts.append([row[position] if len(row) > position else "" for row in rows])
+                elif plan_number < 0:
+                    parts.append([""] * len(rows))
+                else:
+                    parts.append([e[1][column_number] if e[1] else "" for e in entries[plan_number]])
+            ids = ["/".join(key) for key in zip(*parts, strict=True)]
+        return [local if ok else None for local, ok in zip(ids, clean, strict=True)]
+
+    def _quiet(self, rows: list[list[str]], locals_: list[str | None], first: int) -> bool:
+        """Check the block's ids and references at once when that notices nothing."""
+        spec = self.spec
+        ids: list[str] = locals_  # type: ignore[assignment]
+        defines: tuple[str, list[str], bool] | None = None
+        keyed = None
+        refers = []
+        if spec.id_column is not None:
+            defines = (spec.id_kind, [i for i in ids if i or spec.empty_id], self.state.unique)
+        elif spec.key:
+            position = self.index.get(spec.key[0], -1)
+            groups = [row[position] for row in rows] if position >= 0 else [""] * len(rows)
+            kind, namespace = spec.id_kind, self.ctx.namespace
+            keyed = (groups, ids, lambda key: gtfs_iri(kind, namespace, key))
+        for position, column, kind in self.references:
+            texts = [row[position] for row in rows]
+            if kind == "service" and spec.name == "calendar_dates.txt":
+                if defines is not None:
+                    return False
+                defines = (kind, [t for t in texts if t], False)
             else:
-                parts.append(entries[plan_number][offset][1][column_number])
-        return "/".join(parts)
+                refers.append((kind, texts, column))
+        return self.ctx.references.quiet_block(spec.name, first, defines, keyed, refers)
 
     def _check_references(self, row: list[str], number: int, local: str) -> None:
         """The per-row path's reference and duplicate checks, for a row kept as columns."""

@@ -49,6 +49,7 @@ from interop_gtfs.ids import FeedNamespace, gtfs_iri, kind_of
 from interop_gtfs.manifest import PLUGIN
 from interop_gtfs.reader import FILES_NAMESPACE, KNOWN_FILES, ROWS_NAMESPACE
 from interop_gtfs.record_table import RecordTable
+from interop_gtfs.shape_rows import SHAPE_ALWAYS, SHAPE_ORDER, ShapeTable
 
 __all__ = ["GtfsWriter", "feed_files"]
 
@@ -236,21 +237,24 @@ class _Feed:
             )
         self._extensions(record, where)
 
-    def add_table(self, table: RecordTable) -> None:
+    def add_table(self, table: RecordTable | ShapeTable) -> None:
         """Write a reader's table: its built rows from their texts, its records as records."""
-        spec = table.spec
+        if isinstance(table, ShapeTable):
+            name, order, always = SHAPES_FILE, SHAPE_ORDER, SHAPE_ALWAYS
+        else:
+            name, order, always = table.spec.name, table.spec.all_columns, tuple(_always(table.spec))
         namespace = self.ids.namespace
-        if namespace not in (None, table.namespace) or not table.plans:
+        if namespace not in (None, table.namespace) or (
+            isinstance(table, RecordTable) and not table.plans
+        ):
             for record in table:
                 self.add(record)
             return
-        where = f"{spec.name} rows"
         self.ids.namespace = table.namespace
-        self._extension_columns(None, spec.all_columns, where, (), table.extra)
-        always = _always(spec)
+        self._extension_columns(None, order, f"{name} rows", (), table.extra)
         columns = set(table.columns()) | set(always)
-        layout = [name for name in spec.all_columns if name in columns] + list(table.extra)
-        target = self.tables.get(spec.name) or self.table(spec.name, spec.all_columns, always)
+        layout = [column for column in order if column in columns] + list(table.extra)
+        target = self.tables.get(name) or self.table(name, order, always)
         start = 0
         for index in [*sorted(table.records), len(table)]:
             if index > start:
@@ -558,7 +562,7 @@ class GtfsWriter(DatasetWriter):
         try:
             count = 0
             for chunk in chunks:
-                if isinstance(chunk, RecordTable):
+                if isinstance(chunk, (RecordTable, ShapeTable)):
                     feed.add_table(chunk)
                     count += len(chunk)
                     continue

@@ -1,0 +1,73 @@
+"""Record rules of the transit model, restated over whole columns for the hot file.
+
+``stop_times.txt`` is most of a feed's rows, and running :class:`~interop.model.transit.Call`'s
+``mode="after"`` validator once per row is most of a column read's time. :data:`TWINS` holds,
+per model validator, the same rule over columns. A twin is used only while the validator's
+source is the one it was written against (a fingerprint of its text): when the model's rule
+changes, the reader falls back to running the validator itself on every row, so a twin can
+make reading slower, never different. ``tests/test_columnar.py`` checks each twin against its
+validator on generated rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+__all__ = ["TWINS", "fingerprint", "twin_of"]
+
+Columns = Mapping[str, Sequence[Any]]
+"""Field name -> one value per row (None: the row leaves the field empty)."""
+
+Twin = Callable[[Columns, int], list[bool]]
+"""Columns and row count -> whether each row passes the rule."""
+
+
+def _column(columns: Columns, name: str, rows: int) -> Sequence[Any]:
+    values = columns.get(name)
+    return values if values is not None else [None] * rows
+
+
+def call_rules(columns: Columns, rows: int) -> list[bool]:
+    """``Call._departs_after_arrival``: departure not before arrival, exactly one place, and a
+    pickup/drop-off window that does not end before it starts."""
+    return [
+        (arrival is None or departure is None or departure >= arrival)
+        and (stop is not None) + (group is not None) + (location is not None) == 1
+        and (start is None or end is None or end >= start)
+        for arrival, departure, stop, group, location, start, end in zip(
+            _column(columns, "arrival", rows),
+            _column(columns, "departure", rows),
+            _column(columns, "stop", rows),
+            _column(columns, "location_group", rows),
+            _column(columns, "location", rows),
+            _column(columns, "start_pickup_drop_off_window", rows),
+            _column(columns, "end_pickup_drop_off_window", rows),
+            strict=True,
+        )
+    ]
+
+
+TWINS: dict[str, tuple[str, Twin]] = {
+    "Call._departs_after_arrival": ("8f813fabf0647f7a", call_rules),
+}
+"""Validator qualified name -> (fingerprint of its source, the rule over columns)."""
+
+
+def fingerprint(function: Callable[..., Any]) -> str | None:
+    """A short hash of a function's source text; None when the source is not available."""
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):
+        return None
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+
+
+def twin_of(function: Callable[..., Any]) -> Twin | None:
+    """The column twin of a model validator, if one exists for its current source."""
+    known = TWINS.get(getattr(function, "__qualname__", ""))
+    if known is None or fingerprint(function) != known[0]:
+        return None
+    return known[1]

@@ -1,0 +1,301 @@
+"""Read ``shapes.txt`` a column at a time as :class:`ShapeTable` blocks of shapes.
+
+Points are checked per column with :class:`~interop.model.transit.ShapePoint`'s own field
+rules (:mod:`interop_gtfs.columnar`). A shape whose every row is clean, whose sequences
+already increase in file order and whose distances never decrease is kept as columns; its
+:class:`~interop.model.transit.Shape` is assembled when looked at. Any other row goes
+through the reader's per-row path in file order, and any other shape through the reader's
+shape builder (which sorts, repairs and sets aside), so notices and set-aside items are the
+per-row read's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from itertools import pairwise
+from typing import TYPE_CHECKING, Any, overload
+
+from interop.errors import DecodeError
+from interop.model.base import Provenance
+from interop.model.records import Record
+from interop.model.transit import Shape, ShapePoint
+from interop_gtfs.columnar import BAD, Entry, FieldPlan
+from interop_gtfs.columns import SHAPE_COLUMNS, SHAPES_FILE
+from interop_gtfs.ids import gtfs_iri
+from interop_gtfs.manifest import PLUGIN
+from interop_gtfs.record_table import construct
+from interop_gtfs.tables import Table, read_rows
+
+if TYPE_CHECKING:
+    from interop_gtfs.reader import _Context, _ShapeRow
+
+__all__ = ["SHAPE_ALWAYS", "SHAPE_ORDER", "ShapeTable", "shape_tables"]
+
+SHAPE_ORDER = ("shape_id", *(column.name for column in SHAPE_COLUMNS))
+"""The columns of ``shapes.txt`` in specification order."""
+
+SHAPE_ALWAYS = ("shape_id", *(column.name for column in SHAPE_COLUMNS if column.required))
+"""The columns always in the header of ``shapes.txt``."""
+
+
+class ShapeTable(Sequence[Record]):
+    """Shapes of one block: per shape its GTFS id and the file rows of its points.
+
+    ``entries`` are the file's point columns by field (one entry per file row) and
+    ``records`` the shapes the reader's builder made, by position.
+    """
+
+    def __init__(
+        self,
+        namespace: str,
+        provenance: Provenance | None,
+        shape_ids: list[str],
+        rows: list[list[int]],
+        entries: dict[str, list[Entry]],
+        extra: Sequence[str],
+        extra_values: Sequence[list[str]],
+        records: dict[int, Record],
+    ) -> None:
+        self.namespace = namespace
+        self.provenance = provenance
+        self.shape_ids = shape_ids
+        self.rows = rows
+        self.entries = entries
+        self.extra = tuple(extra)
+        self.extra_values = tuple(extra_values)
+        self.records = records
+
+    def __len__(self) -> int:
+        return len(self.shape_ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Record]: ...
+
+    def __getitem__(self, index: int | slice) -> Record | Sequence[Record]:
+        if isinstance(index, slice):
+            return [self._record(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("shape table index out of range")
+        return self._record(index)
+
+    def __iter__(self) -> Iterator[Record]:
+        for index in range(len(self)):
+            yield self._record(index)
+
+    def replaced(self, index: int, record: Record) -> ShapeTable:
+        """This table with shape ``index`` held as ``record`` (a copy; tables never change)."""
+        if index < 0:
+            index += len(self)
+        return ShapeTable(
+            self.namespace,
+            self.provenance,
+            self.shape_ids,
+            self.rows,
+            self.entries,
+            self.extra,
+            self.extra_values,
+            {**self.records, index: record},
+        )
+
+    def _record(self, index: int) -> Record:
+        made = self.records.get(index)
+        if made is not None:
+            return made
+        rows = self.rows[index]
+        points = []
+        for row in rows:
+            point = {f: column[row][0] for f, column in self.entries.items()}
+            points.append(construct(ShapePoint, {f: v for f, v in point.items() if v is not None}))
+        values: dict[str, Any] = {
+            "id": gtfs_iri("shape", self.namespace, self.shape_ids[index]),
+            "points": tuple(points),
+        }
+        if self.extra:
+            values["extensions"] = {
+                PLUGIN: {
+                    name: [texts[row] for row in rows]
+                    for name, texts in zip(self.extra, self.extra_values, strict=True)
+                }
+            }
+        if self.provenance is not None:
+            values["provenance"] = self.provenance
+        shape: Record = construct(Shape, values)
+        return shape
+
+    def columns(self) -> list[str]:
+        """The columns the point rows of the built shapes write."""
+        used = set(SHAPE_ALWAYS)
+        made = self.records
+        rows = [row for i, group in enumerate(self.rows) if i not in made for row in group]
+        for field, column in self.entries.items():
+            name = _COLUMN_OF[field]
+            if name not in used and any(column[row][1][0] for row in rows):
+                used.add(name)
+        return [name for name in SHAPE_ORDER if name in used] + list(self.extra)
+
+    def text_rows(self, layout: Sequence[str], start: int, stop: int) -> list[tuple[str, ...]]:
+        """The point rows of shapes ``start:stop`` (none of them in ``records``) in ``layout``."""
+        rows = [row for group in self.rows[start:stop] for row in group]
+        ids = [sid for sid, group in zip(self.shape_ids[start:stop], self.rows[start:stop], strict=True) for _ in group]
+        sources: dict[str, list[str]] = {"shape_id": ids}
+        for field, column in self.entries.items():
+            sources[_COLUMN_OF[field]] = [column[row][1][0] for row in rows]
+        for name, texts in zip(self.extra, self.extra_values, strict=True):
+            sources[name] = [texts[row] for row in rows]
+        empty = [""] * len(rows)
+        return list(zip(*(sources.get(name, empty) for name in layout), strict=True))
+
+
+_COLUMN_OF = {column.field: column.name for column in SHAPE_COLUMNS}
+
+
+def shape_tables(ctx: _Context, size: int) -> Iterator[ShapeTable]:
+    """``shapes.txt`` as tables of at most ``size`` shapes, in first-seen order."""
+    table = Table(SHAPES_FILE)
+    source = read_rows(ctx.archive, SHAPES_FILE, table)
+    try:
+        rows = list(source)
+    finally:
+        source.close()
+    header = table.columns
+    if rows and (len(set(header)) != len(header) or "" in header):
+        duplicated = sorted({c for c in header if header.count(c) > 1 or not c})
+        raise DecodeError(
+            f"the header repeats or leaves empty the column names {duplicated}",
+            source=f"{ctx.source}/{SHAPES_FILE}",
+            expected="unique, non-empty column names",
+        )
+    reading = _Reading(ctx, header, rows) if rows else None
+    for issue in table.notices:
+        ctx.note_issue(issue)
+    if reading is not None:
+        for shape_id in reading.groups:
+            ctx.references.define("shape", shape_id, SHAPES_FILE, 0, "shape_id", False)
+    ctx.references.finished(SHAPES_FILE)
+    if reading is not None:
+        yield from reading.tables(size)
+
+
+class _Reading:
+    """One read of ``shapes.txt``: the rows checked per column and grouped by shape."""
+
+    def __init__(self, ctx: _Context, header: Sequence[str], rows: list[list[str]]) -> None:
+        self.ctx = ctx
+        self.header = tuple(header)
+        ctx.shape_header = self.header
+        index = {name: position for position, name in enumerate(header)}
+        known = set(SHAPE_ORDER)
+        self.extra = [name for name in header if name not in known]
+        self.present = ctx._present(SHAPES_FILE, header, SHAPE_COLUMNS)
+        width = len(header)
+        columnar = "shape_id" in index and all(c.name in index for c in self.present)
+        empty = [""] * width
+        fixed = [row if len(row) == width else empty for row in rows]
+        self.entries: dict[str, list[Entry]] = {}
+        bad: set[int] = set()
+        if columnar:
+            for column in self.present:
+                plan = FieldPlan(
+                    ShapePoint, SHAPES_FILE, column.field, [column], [index[column.name]], ctx.namespace
+                )
+                entries = plan.entries(plan.keys(fixed))
+                self.entries[column.field] = entries
+                if BAD in entries:
+                    bad.update(i for i, entry in enumerate(entries) if entry is BAD)
+            ids = [row[index["shape_id"]] for row in fixed]
+        else:
+            ids = [""] * len(rows)
+        self.distances = [row[index["shape_dist_traveled"]] for row in fixed] if "shape_dist_traveled" in index else None
+        self.extra_values = [[row[index[name]] for row in fixed] for name in self.extra]
+        self.groups: dict[str, list[int]] = {}
+        self.slow: dict[int, _ShapeRow] = {}
+        groups = self.groups
+        for offset, shape_id in enumerate(ids):
+            if shape_id and offset not in bad and len(rows[offset]) == width:
+                groups.setdefault(shape_id, []).append(offset)
+                continue
+            self._row_by_row(offset, rows[offset])
+
+    def _row_by_row(self, offset: int, row: list[str]) -> None:
+        ctx, header = self.ctx, self.header
+        number = offset + 1
+        if len(row) > len(header):
+            ctx.refuse_overlong(SHAPES_FILE, number, len(row), len(header), row, header)
+            return
+        values = dict(zip(header, row, strict=False))
+        item = ctx.shape_row(number, values, self.present, self.extra, header)
+        if item is not None:
+            self.slow[offset] = item
+            self.groups.setdefault(values["shape_id"], []).append(offset)
+
+    def _fast(self, rows: list[int]) -> bool:
+        """Whether a shape of clean rows is valid as it stands (no sorting, no repair)."""
+        if len(rows) < 2 or any(row in self.slow for row in rows):
+            return False
+        sequences = [self.entries["sequence"][row][0] for row in rows]
+        if any(b <= a for a, b in pairwise(sequences)):
+            return False
+        distance = self.entries.get("distance_traveled")
+        if distance is not None:
+            values = [distance[row][0] for row in rows if distance[row][0] is not None]
+            if any(b < a for a, b in pairwise(values)):
+                return False
+        return True
+
+    def _item(self, row: int) -> _ShapeRow:
+        """A clean row as the reader's builder takes it."""
+        from interop_gtfs.reader import _ShapeRow  # noqa: PLC0415 - the reader imports this module
+
+        slow = self.slow.get(row)
+        if slow is not None:
+            return slow
+        point = {f: column[row][0] for f, column in self.entries.items() if column[row][0] is not None}
+        values = [texts[row] for texts in self.extra_values]
+        distance = self.distances[row] if self.distances is not None else ""
+        return _ShapeRow(row + 1, point, values, None, distance)
+
+    def tables(self, size: int) -> Iterator[ShapeTable]:
+        """The shapes in first-seen order, ``size`` per table."""
+        from interop_gtfs.reader import _ShapeBuilder  # noqa: PLC0415 - the reader imports this module
+
+        ctx = self.ctx
+        shape_ids: list[str] = []
+        rows: list[list[int]] = []
+        records: dict[int, Record] = {}
+        for shape_id, group in self.groups.items():
+            if self._fast(group):
+                if ctx.kept_rows:
+                    records[len(rows)] = ctx.carry_kept(self._single(shape_id, group))
+            else:
+                items = [self._item(row) for row in group]
+                shape = _ShapeBuilder(ctx, shape_id, items, self.extra).build()
+                if shape is None:
+                    continue
+                records[len(rows)] = ctx.carry_kept(shape) if ctx.kept_rows else shape
+            shape_ids.append(shape_id)
+            rows.append(group)
+            if len(rows) >= size:
+                yield self._table(shape_ids, rows, records)
+                shape_ids, rows, records = [], [], {}
+        if rows:
+            yield self._table(shape_ids, rows, records)
+
+    def _single(self, shape_id: str, group: list[int]) -> Record:
+        return self._table([shape_id], [group], {})[0]
+
+    def _table(self, shape_ids: list[str], rows: list[list[int]], records: dict[int, Record]) -> ShapeTable:
+        return ShapeTable(
+            self.ctx.namespace,
+            self.ctx.provenance,
+            shape_ids,
+            rows,
+            self.entries,
+            self.extra,
+            self.extra_values,
+            records,
+        )
