@@ -59,7 +59,7 @@ _SPOTS = tuple(f"urn:interop:place:demo:bay-{index}" for index in range(3))
 _SITES = ("urn:ngsi-ld:OnStreetParking:demo:high-street", "urn:ngsi-ld:OffStreetParking:demo:p1")
 
 
-def parking_records() -> st.SearchStrategy[Record]:
+def parking_records(*, measurements: bool = True) -> st.SearchStrategy[Record]:
     """Parking spots (places within a parking site) and occupancy readings about them."""
     spots = st.builds(
         lambda place, spot, site: place.model_copy(update={"id": spot, "within": site}),
@@ -78,7 +78,7 @@ def parking_records() -> st.SearchStrategy[Record]:
         canonical.measurements(),
         st.sampled_from(_SPOTS),
     )
-    return spots | readings
+    return spots | readings if measurements else spots
 
 
 _STATIONS = tuple(f"urn:interop:device:demo:station-{index}" for index in range(2))
@@ -86,7 +86,7 @@ _INSTANTS = (datetime(2026, 3, 1, 6, 0, tzinfo=UTC), datetime(2026, 3, 1, 6, 15,
 _OBSERVED_ATTRS = tuple(attr for model in OBSERVED for attr in model.attrs)
 
 
-def observed_records() -> st.SearchStrategy[Record]:
+def observed_records(*, measurements: bool = True) -> st.SearchStrategy[Record]:
     """Located stations and readings of the properties the observed Smart Data Models hold.
 
     Readings share stations and instants, so they group into ``WeatherObserved``,
@@ -114,7 +114,7 @@ def observed_records() -> st.SearchStrategy[Record]:
         st.sampled_from(_INSTANTS),
         st.none() | st.integers(0, 500),
     )
-    return stations | readings
+    return stations | readings if measurements else stations
 
 
 def stop_times() -> st.SearchStrategy[Record]:
@@ -148,17 +148,17 @@ def _distinct(records: Sequence[Record]) -> list[Record]:
     return _ordered(list(first.values()))
 
 
-def batches(*, measurements: bool = True, max_size: int = 6) -> st.SearchStrategy[list[Record]]:
+def batches(*, measurements: bool = True, max_size: int = 4) -> st.SearchStrategy[list[Record]]:
     """Record lists with distinct ids, in the order decoding gives them back.
 
     Any records, plus parking spots and located stations with readings about them, so that
     the observed models and the derived ``ParkingSpot`` attributes are round-tripped too.
     """
-    pool = canonical.records() | parking_records() | stop_times()
-    city = observed_records()
+    records = canonical.records()
     if not measurements:
-        pool = pool.filter(lambda record: not isinstance(record, Measurement))
-        city = city.filter(lambda record: not isinstance(record, Measurement))
+        records = records.filter(lambda record: not isinstance(record, Measurement))
+    pool = records | parking_records(measurements=measurements) | stop_times()
+    city = observed_records(measurements=measurements)
     return st.tuples(st.lists(pool, max_size=max_size), st.lists(city, max_size=max_size)).map(
         lambda parts: _distinct([*parts[0], *parts[1]])
     )
