@@ -38,6 +38,7 @@ from interop_ngsild.representation import Representation
 
 __all__ = [
     "batches",
+    "city_batches",
     "conformance_cases",
     "dataset_known_answers",
     "known_answers",
@@ -162,6 +163,16 @@ def batches(*, measurements: bool = True, max_size: int = 4) -> st.SearchStrateg
     return st.tuples(st.lists(pool, max_size=max_size), st.lists(city, max_size=max_size)).map(
         lambda parts: _distinct([*parts[0], *parts[1]])
     )
+
+
+def city_batches(max_size: int = 8) -> st.SearchStrategy[list[Record]]:
+    """Batches of only the records that become Smart Data Models by rules across records.
+
+    Parking spots with their readings, located stations with readings of every observed
+    model, stop times: each rule's output is round-tripped in every example.
+    """
+    pool = parking_records() | observed_records() | stop_times()
+    return st.lists(pool, min_size=1, max_size=max_size).map(_distinct)
 
 
 def _with_keyword(record: Record) -> list[Record]:
