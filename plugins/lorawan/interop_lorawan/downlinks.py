@@ -139,4 +139,3 @@ def downlink_request(command: Command, settings: Mapping[str, Any]) -> DownlinkR
     }
     path = f"/api/devices/{quote(key.lower(), safe='')}/queue"
     return DownlinkRequest("POST", path, headers, builder.chirpstack(command))
-
