@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
@@ -68,7 +69,6 @@ from interop_lorawan.payload import Downlink, PayloadCodec, PayloadCodecs
 from interop_lorawan.profiles import DeviceProfile, ProfileBook, load_profiles_file
 from interop_lorawan.records import (
     DeviceCache,
-    is_iri,
     is_json,
     known_iri,
     trusted_measurement,
@@ -160,6 +160,17 @@ def _quoted(path: str) -> str:
     return text
 
 
+@dataclass(frozen=True, slots=True)
+class _DevicePlan:
+    """What the uplinks of one device share, resolved once (see ``_device_plan``)."""
+
+    profiles: ProfileBook
+    profile: DeviceProfile
+    record: Device
+    source_system: str
+    where: str
+
+
 class LorawanUplinkCodec(Codec):
     """TTS v3 / ChirpStack v4 uplink, join and status messages -> Device + Measurements."""
 
@@ -182,6 +193,7 @@ class LorawanUplinkCodec(Codec):
         self._devices = DeviceCache()
         self._yaml_codecs: dict[str, PayloadCodec] = {}
         self._instances: dict[str, PayloadCodec] = {}
+        self._plans: dict[tuple[Any, ...], _DevicePlan] = {}
 
     def decode(self, raw: bytes, ctx: DecodeContext) -> list[Record]:
         """Decode one message; DecodeError names the device, field/byte offset and expectation."""
@@ -206,16 +218,17 @@ class LorawanUplinkCodec(Codec):
         )
         if envelope.event not in ("up", "join", "status"):
             return []  # acks, downlink and log events carry no readings
-        where = f"{ctx.source}: {envelope.label}"
         instant = envelope.received_at or ctx.received_at
         if instant is None:
             raise DecodeError(
-                "no receive time", source=where, field="received_at",
+                "no receive time", source=f"{ctx.source}: {envelope.label}",
+                field="received_at",
                 expected="received_at/time in the message or DecodeContext.received_at",
             )  # fmt: skip
-        profile = profiles.resolve(envelope)
-        source_system = f"{envelope.network}:{envelope.application_id or '-'}"
-        record = self._device(envelope, profile, ctx, source_system, where)
+        plan = self._device_plan(envelope, profiles, ctx)
+        profile, record, source_system, where = (
+            plan.profile, plan.record, plan.source_system, plan.where
+        )  # fmt: skip
         if envelope.event == "join":
             return [record]
         device = record.id
@@ -261,6 +274,31 @@ class LorawanUplinkCodec(Codec):
             record,
             *self._measurements(envelope, result, instant, device, provenance, uplink),
         ]
+
+    def _device_plan(
+        self, envelope: Envelope, profiles: ProfileBook, ctx: DecodeContext
+    ) -> _DevicePlan:
+        """What every uplink of this device shares: profile, Device record, names (cached).
+
+        Keyed by everything they are built from; the profile book is compared by identity.
+        """
+        key = (
+            id(profiles), ctx.source, ctx.received_at, envelope.network, envelope.dev_eui,
+            envelope.device_id, envelope.application_id, envelope.device_profile,
+            envelope.vendor, envelope.model, envelope.firmware_version,
+        )  # fmt: skip
+        plan = self._plans.get(key)
+        if plan is not None and plan.profiles is profiles:
+            return plan
+        where = f"{ctx.source}: {envelope.label}"
+        profile = profiles.resolve(envelope)
+        source_system = f"{envelope.network}:{envelope.application_id or '-'}"
+        record = self._device(envelope, profile, ctx, source_system, where)
+        plan = _DevicePlan(profiles, profile, record, source_system, where)
+        if len(self._plans) >= 10_000:
+            self._plans.clear()
+        self._plans[key] = plan
+        return plan
 
     def _device(
         self,
@@ -436,15 +474,10 @@ class LorawanUplinkCodec(Codec):
         # what came from the payload: that part is checked, once for all measurements.
         checked = is_json(uplink.get("unmapped")) and is_json(uplink.get("metadata"))
         prefix = measurement_prefix(envelope, instant)
-        # prefix + escaped path is an IRI when the prefix is: the path adds unreserved
-        # characters and %XX escapes only. What all measurements share is checked once.
-        trusted = (
-            checked
-            and is_iri(prefix)
-            and known_iri(device)
-            and utc(instant)
-            and type(provenance) is Provenance
-        )
+        # prefix + escaped path is an IRI by construction: a checked scheme and namespace,
+        # then escaped text (unreserved characters and %XX), digits and "-" only. What all
+        # measurements share is checked once.
+        trusted = checked and known_iri(device) and utc(instant) and type(provenance) is Provenance
         out = []
         for value in result.values:
             extra: dict[str, JsonValue] = {"field": value.path}

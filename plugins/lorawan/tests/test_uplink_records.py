@@ -18,7 +18,7 @@ from rdflib import Literal, URIRef
 
 from interop.adapters import DecodeContext
 from interop.errors import DecodeError
-from interop.model import Device
+from interop.model import Device, Measurement
 from interop.rdf import to_graph
 
 CTX = DecodeContext(source="t", received_at=datetime(2024, 5, 1, 12, tzinfo=UTC))
@@ -162,3 +162,26 @@ def test_remembered_placements_equal_fresh_ones(temperature: float, battery: flo
     mapping._PLACED.clear()
     assert SemanticMapper().map(decoded) == warm
     assert SemanticMapper().map(decoded) == warm
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    device_id=st.text(min_size=1, max_size=12),
+    application_id=st.text(min_size=1, max_size=12),
+    f_cnt=st.integers(0, 2**32 - 1),
+    at=st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30)),
+)
+def test_measurements_built_fast_pass_full_validation(
+    device_id: str, application_id: str, f_cnt: int, at: datetime
+) -> None:
+    doc = _uplink(f_cnt)
+    del doc["end_device_ids"]["dev_eui"]  # the key is then {application}/{device id}, escaped
+    doc["end_device_ids"]["device_id"] = device_id
+    doc["end_device_ids"]["application_ids"]["application_id"] = application_id
+    doc["uplink_message"]["received_at"] = at.isoformat() + "Z"
+    try:
+        records = _decode(doc)
+    except DecodeError:
+        return
+    for record in records[1:]:
+        assert Measurement.model_validate(record.model_dump()) == record
