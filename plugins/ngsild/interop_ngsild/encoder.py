@@ -57,18 +57,22 @@ def date_time(value: str) -> dict[str, str]:
 class Batch:
     """What one record's entity may need to know about the other records of its batch.
 
-    ``positions`` seeds known positions by IRI (a sink remembers devices across batches).
+    ``positions`` seeds known positions by IRI and ``spots`` known parking spots (a sink
+    remembers devices and spots across batches).
     """
 
     def __init__(
-        self, records: Sequence[Record], positions: Mapping[str, dict[str, Any]] | None = None
+        self,
+        records: Sequence[Record],
+        positions: Mapping[str, dict[str, Any]] | None = None,
+        spots: Iterable[str] = (),
     ) -> None:
         self.positions: dict[str, dict[str, Any]] = dict(positions or {})
         self._children: dict[str, list[str]] = defaultdict(list)
         self._failed: set[str] = set()
         self._groups: dict[str, list[LightPoint]] = defaultdict(list)
         self._cabinets: dict[str, set[str]] = defaultdict(set)
-        self._spots: set[str] = set()
+        self.spots: set[str] = set(spots)
         self._occupancy: dict[str, Measurement] = {}
         self.services = ServiceIndex()
         for record in records:
@@ -83,7 +87,7 @@ class Batch:
             elif record.point is not None:
                 self.positions[record.id] = _point_geometry(record.point)
             if is_parking_spot(record):
-                self._spots.add(record.id)
+                self.spots.add(record.id)
         elif isinstance(record, Measurement):
             foi = record.feature_of_interest
             if record.property == _OCCUPANCY and foi is not None:
@@ -116,7 +120,7 @@ class Batch:
 
     def is_parking_spot(self, place: str) -> bool:
         """Whether the place ``place`` of the batch is a parking spot (see ``parking``)."""
-        return place in self._spots
+        return place in self.spots
 
     def parking_status(self, place: Place) -> dict[str, Any]:
         """The spot's ``status``: from its latest occupancy reading, else as kept, else unknown."""
@@ -390,6 +394,7 @@ def to_entities(
     *,
     units: UnitRegistry | None = None,
     positions: Mapping[str, dict[str, Any]] | None = None,
+    spots: Iterable[str] = (),
 ) -> list[dict[str, Any]]:
     """Encode ``records`` as normalized NGSI-LD entities (without ``@context``).
 
@@ -398,7 +403,7 @@ def to_entities(
     whose agency is known. Raises :class:`EncodeError` only
     for a record that is not a canonical record at all.
     """
-    batch = Batch(records, positions)
+    batch = Batch(records, positions, spots)
     readings = [record for record in records if isinstance(record, Measurement)]
     entities = _MeasurementEncoder(batch, units or _UNITS).encode(readings)
     for record in records:

@@ -181,6 +181,7 @@ class BrokerSink(Sink):
         self.settings = settings
         self._session: aiohttp.ClientSession | None = None
         self._positions: dict[str, dict[str, Any]] = {}
+        self._spots: set[str] = set()
         self._token: Secret | None = None
         if settings.token is not None:
             from interop.gateway.secrets import resolve_secret
@@ -355,8 +356,10 @@ class BrokerSink(Sink):
         """Deliver ``records``; raise RecordsRefused naming only the records refused for good."""
         if not records:
             return
-        snapshots = to_entities(records, positions=self._positions)
-        self._positions.update(Batch(records).positions)
+        snapshots = to_entities(records, positions=self._positions, spots=self._spots)
+        seen = Batch(records)
+        self._positions.update(seen.positions)
+        self._spots.update(seen.spots)
         size = self.settings.batch_size
         if self.settings.flavour is BrokerFlavour.ORION_LD:
             rounds: list[list[dict[str, Any]]] = []

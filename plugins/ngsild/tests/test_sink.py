@@ -13,6 +13,7 @@ from interop.errors import RecordsRefused, SourceUnavailable, ValidationError
 from interop.model.base import Point
 from interop.model.device import Device, DeviceKind
 from interop.model.observation import Measurement
+from interop.model.place import Place
 from interop.model.properties import SAREF
 from interop.model.records import Record, RecordAdapter
 from interop.model.transit import ServiceCalendar
@@ -303,5 +304,37 @@ def test_a_refused_entity_names_the_record_behind_it_even_under_another_id(
             await broker.stop()
         assert caught.value.refused.keys() == {1}
         assert "BadRequestData" in caught.value.refused[1]
+
+    asyncio.run(scenario())
+
+
+def test_the_sink_remembers_parking_spots_across_batches(broker_double: Any) -> None:
+    """A spot's occupancy delivered after the spot itself still counts vehicles, not people."""
+    bay = Place(
+        id="urn:x:bay:1",
+        point=Point(lat=52.0, lon=4.0),
+        within="urn:ngsi-ld:OffStreetParking:x:p1",
+    )
+    occupied = Measurement(
+        id="urn:x:bay-reading:1",
+        property=SAREF + "Occupancy",
+        value=1,
+        unit=OM + "one",
+        timestamp=datetime(2026, 1, 1, tzinfo=UTC),
+        feature_of_interest=bay.id,
+    )
+
+    async def scenario() -> None:
+        broker = broker_double()
+        await broker.start()
+        sink = _sink(broker.url)
+        try:
+            await sink.write([bay])
+            await sink.write([occupied])
+        finally:
+            await sink.aclose()
+            await broker.stop()
+        assert broker.entities[bay.id]["type"] == "ParkingSpot"
+        assert broker.entities[occupied.id]["type"] == "DeviceMeasurement"
 
     asyncio.run(scenario())
