@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from interop.model.units import OM, QUDT
 
@@ -417,11 +418,13 @@ _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+@lru_cache(maxsize=8192)
 def normalise(name: str) -> str:
     """``"Active Energy Import T1"`` -> ``active_energy_import_t1``; ``air.co2`` -> ``air_co2``."""
     return _NON_ALNUM.sub("_", name.lower()).strip("_")
 
 
+@lru_cache(maxsize=8192)  # names repeat from message to message: split each once
 def words(name: str) -> tuple[str, ...]:
     """The lowercase words of a field name, units kept whole.
 
