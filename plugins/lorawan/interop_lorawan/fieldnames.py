@@ -1,18 +1,24 @@
 """What a decoded field's *name* says: the property it measures and the units it may be in.
 
 Device makers name the same quantity many ways (``temperature``, ``TempC_SHT``, ``BatV``,
-``batteryVoltage``, ``Bat_mV``, ``air.relativeHumidity``). This module reads a name in three
+``batteryVoltage``, ``Bat_mV``, ``air.relativeHumidity``). This module reads a name in four
 steps, first hit wins:
 
 1. the curated table :data:`FIELD_TABLE` (normalised full path, then the last two path
-   segments, then the last segment): names taken from the makers' codecs in The Things
-   Network Device Repository and The Things Stack's normalized payload (``air.*``,
-   ``wind.*``, ``soil.*``);
+   segments, then the last segment, then that segment's camelCase as snake_case): names
+   taken from the makers' codecs in The Things Network Device Repository and The Things
+   Stack's normalized payload (``air.*``, ``wind.*``, ``soil.*``, ``water.*``,
+   ``action.*``); a decimal point inside a name (``pm2.5``) is not a path step;
 2. the same table after removing a unit written into the name (``co2_ppm``, ``Bat_mV``,
-   ``TempC``): the unit then comes from the name;
-3. keyword rules over the name's words (:func:`words`), for names no table lists
+   ``TempC``, ``speedKmph``): the unit then comes from the name;
+3. the same table after removing an average (``humidity_avg``); a min or max may be a
+   configured limit (``maxTemp``) and is never read by name;
+4. keyword rules over the name's words (:func:`words`), for names no table lists
    (``mcu_temperature``, ``vbattery``), which refuse names that describe a
    setting rather than a reading (``threshold``, ``interval``, ``alarm``, ``target``, ...).
+
+Names whose unit makers disagree on (``distance``, ``water_level``, ``energy``, ``speed``,
+``tvoc``) are placed only with a unit, from the data or the name.
 
 A name whose unit is not certain yields several :class:`FieldRule` *candidates*, each with
 the window of raw values for which it is the plausible reading (``battery`` 3.6 is volts,
