@@ -25,6 +25,8 @@ from hypothesis import strategies as st
 from interop_lorawan.ingress import AUTH_HEADER, chirpstack_key, tts_key
 
 from interop.errors import DecodeError
+from interop.gateway.config import MqttConfig
+from interop.gateway.mqtt import subscription_topics
 from interop.ingress import Ingress
 from interop.model import Measurement
 from interop.pipeline.routes import Decoder, Route
@@ -258,10 +260,10 @@ def test_declared_ingresses(declared: dict[str, Ingress]) -> None:
         "chirpstack", "tts-join", "tts-location", "tts-service-data", "tts-uplink",
     ]  # fmt: skip
     topics = {name: i.mqtt_topics for name, i in declared.items()}
-    assert topics["tts-uplink"] == ("v3/{app}@{tenant}/devices/+/up",)
-    assert topics["tts-join"] == ("v3/{app}@{tenant}/devices/+/join",)
-    assert topics["tts-location"] == ("v3/{app}@{tenant}/devices/+/location/solved",)
-    assert topics["tts-service-data"] == ("v3/{app}@{tenant}/devices/+/service/data",)
+    assert topics["tts-uplink"] == ("v3/{app}[@{tenant}]/devices/+/up",)
+    assert topics["tts-join"] == ("v3/{app}[@{tenant}]/devices/+/join",)
+    assert topics["tts-location"] == ("v3/{app}[@{tenant}]/devices/+/location/solved",)
+    assert topics["tts-service-data"] == ("v3/{app}[@{tenant}]/devices/+/service/data",)
     assert topics["chirpstack"] == ("application/{application_id}/device/+/event/+",)
     cs = declared["chirpstack"]
     assert cs.query_hints == ("event",)
@@ -289,7 +291,8 @@ def test_tts_messages_decode_by_webhook_and_mqtt(
 ) -> None:  # fmt: skip
     ingress = declared[name]
     body = dumps(doc)
-    topic = ingress.mqtt_topics[0].format(app=APP, tenant="ttn").replace("+", IDS["device_id"])
+    config = MqttConfig(topics={"app": APP, "tenant": "ttn"})
+    topic = subscription_topics(ingress, config)[0].replace("+", IDS["device_id"])
     by_webhook = decode(registry, ingress, body, hints_for(ingress))
     by_mqtt = decode(registry, ingress, body, hints_for(ingress, topic=topic))
     assert by_webhook == by_mqtt
