@@ -22,7 +22,14 @@ from rdflib.term import Node
 from interop.errors import ValidationError
 from interop.rdf.jsonld import jsonld_graph
 from interop.rdf.resources import shapes_graph
-from interop.rdf.shacl_batches import batchable, batches, focus_nodes, hoisted_shapes
+from interop.rdf.shacl_batches import (
+    batchable,
+    batches,
+    focus_nodes,
+    hoisted_shapes,
+    top_level_shapes,
+)
+from interop.rdf.shacl_screen import Screen, screened_shapes
 
 __all__ = ["DEFAULT_BATCH_SIZE", "ShaclReport", "ShaclResult", "validate"]
 
@@ -93,8 +100,25 @@ def _order(result: ShaclResult) -> tuple[str, ...]:
 
 
 @cache
-def _hoisted() -> Graph:
-    return hoisted_shapes(shapes_graph())
+def _hoisted() -> tuple[Graph, tuple[Screen, ...]]:
+    """The shipped shapes rewritten for batches: hoisted properties, screened logic."""
+    shapes = shapes_graph()
+    hoisted, screens = screened_shapes(hoisted_shapes(shapes), top_level_shapes(shapes))
+    return hoisted, tuple(screens)
+
+
+def _batch_shapes(data: Graph, group: set[Node]) -> Graph:
+    """The rewritten shapes, with the batch's nodes that fail a screened constraint."""
+    hoisted, screens = _hoisted()
+    shapes = Graph(bind_namespaces="none")
+    for prefix, namespace in hoisted.namespaces():
+        shapes.bind(prefix, namespace, override=True, replace=True)
+    for triple in hoisted:
+        shapes.add(triple)
+    for screen in screens:
+        for node in screen.targets(data, group):
+            shapes.add((screen.shape, _SH.targetNode, node))
+    return shapes
 
 
 def _run(
@@ -134,10 +158,10 @@ def _with_details(results: Graph, nodes: list[Node]) -> list[Node]:
 
 def _run_batches(graph: Graph, size: int) -> tuple[bool, list[ShaclResult], str]:
     """Validate ``graph`` batch by batch, keeping each batch's results about its own nodes."""
-    shapes = _hoisted()
     nodes = focus_nodes(graph, shapes_graph())
     results: list[ShaclResult] = []
     for sub, group in batches(graph, nodes, size):
+        shapes = _batch_shapes(sub, group)
         _, found, _ = _run(sub, shapes, {str(node) for node in group})
         results.extend(found)
     conforms = not any(r.severity == "Violation" for r in results)

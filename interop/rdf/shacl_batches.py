@@ -22,7 +22,14 @@ from collections.abc import Iterator, Sequence
 from rdflib import RDF, RDFS, BNode, Graph, Namespace, URIRef
 from rdflib.term import Node
 
-__all__ = ["NESTING_DEPTH", "batchable", "batches", "focus_nodes", "hoisted_shapes"]
+__all__ = [
+    "NESTING_DEPTH",
+    "batchable",
+    "batches",
+    "focus_nodes",
+    "hoisted_shapes",
+    "top_level_shapes",
+]
 
 _SH = Namespace("http://www.w3.org/ns/shacl#")
 NESTING_DEPTH = 2
@@ -56,7 +63,7 @@ def _referenced_shapes(shapes: Graph) -> set[Node]:
     return referenced
 
 
-def _top_level(shapes: Graph) -> set[Node]:
+def top_level_shapes(shapes: Graph) -> set[Node]:
     """Targeted node shapes that no other shape refers to."""
     return set(shapes.subjects(_SH.targetClass, None)) - _referenced_shapes(shapes)
 
@@ -69,7 +76,7 @@ def hoisted_shapes(shapes: Graph) -> Graph:
     hoisted = _empty_like(shapes)
     for triple in shapes:
         hoisted.add(triple)
-    for node_shape in _top_level(shapes):
+    for node_shape in top_level_shapes(shapes):
         targets = [
             (predicate, target)
             for predicate in _TARGETS
@@ -96,7 +103,7 @@ def batchable(shapes: Graph) -> bool:
         shapes.triples((None, _SH.qualifiedValueShapesDisjoint, None))
     ):
         return False
-    top = _top_level(shapes)
+    top = top_level_shapes(shapes)
     for owner, path in shapes.subject_objects(_SH.path):
         if isinstance(path, URIRef):
             continue

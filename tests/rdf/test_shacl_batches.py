@@ -11,10 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import XSD
+from rdflib.namespace import RDFS, XSD
 
 from interop.errors import ValidationError
 from interop.model import Measurement, Place, Point
+from interop.model.transit import Call
 from interop.rdf import to_graph, validate, write_ntriples
 from interop.rdf.namespaces import SAREF, WGS84
 from interop.rdf.resources import shapes_graph
@@ -68,6 +69,24 @@ def test_nested_and_inverse_shapes_are_judged_in_batches() -> None:
     graph.set((point, WGS84.lat, Literal("200.0", datatype=XSD.double)))
     assert not validate(graph, batch_size=1).conforms
     _same(graph, 1)
+
+
+def test_screened_logic_is_reported_as_pyshacl_reports_it() -> None:
+    """A call at no stop (sh:xone) and at two stops, a place with nothing (sh:or)."""
+    calls = [
+        Call(id=f"urn:x:c{n}", journey="urn:x:j", stop="urn:x:s", sequence=n) for n in range(4)
+    ]
+    graph = to_graph([*calls, Place(id="urn:x:p", name="Here")])
+    graph.remove((URIRef("urn:x:c1"), _AT_STOP, None))
+    graph.add((URIRef("urn:x:c2"), _AT_LOCATION, URIRef("urn:x:l")))
+    graph.remove((URIRef("urn:x:p"), RDFS.label, None))
+    report = validate(graph, batch_size=2)
+    assert {r.focus_node for r in report.results} == {"urn:x:c1", "urn:x:c2", "urn:x:p"}
+    _same(graph, 2)
+
+
+_AT_STOP = URIRef("https://w3id.org/interop/ontology#atStop")
+_AT_LOCATION = URIRef("https://w3id.org/interop/ontology#atLocation")
 
 
 @settings(
