@@ -209,8 +209,8 @@ _READING_NAME_KEYS = (
 )  # fmt: skip
 
 
-def _named_reading(item: Mapping[str, Any]) -> tuple[str, Any, str | None] | None:
-    """The name, value and unit of an array item that names its own quantity, else None.
+def _named_reading(item: Mapping[str, Any]) -> tuple[str, Any, str | None, tuple[str, ...]] | None:
+    """Name, value, unit and their keys of an array item naming its own quantity, else None.
 
     ``{"type": "Air Temperature", "measurementValue": 13.5, "measurementId": "4097"}``
     (SenseCAP and others) is the field ``Air Temperature``.
@@ -220,7 +220,9 @@ def _named_reading(item: Mapping[str, Any]) -> tuple[str, Any, str | None] | Non
     if value_key is None or name_key is None or isinstance(item[value_key], Mapping | list):
         return None
     unit = item.get("unit")
-    return str(item[name_key]), item[value_key], unit if isinstance(unit, str) else None
+    if isinstance(unit, str):
+        return str(item[name_key]), item[value_key], unit, (name_key, value_key, "unit")
+    return str(item[name_key]), item[value_key], None, (name_key, value_key)
 
 
 def _flatten(value: Any, path: str, time: datetime | str | None, depth: int) -> Iterator[_Leaf]:
@@ -254,8 +256,11 @@ def _flatten(value: Any, path: str, time: datetime | str | None, depth: int) -> 
                     own = frame_time(stamp) or _UNREADABLE
                 named = _named_reading(child)
                 if named is not None:
-                    name, reading, unit = named
+                    name, reading, unit, used = named
                     yield _Leaf(f"{at}.{name}", reading, unit, own)
+                    for key, rest in child.items():  # its other fields (an id, a date) stay
+                        if key not in used:
+                            yield from _flatten(rest, f"{at}.{key}", own, depth + 2)
                     continue
             yield from _flatten(child, at, own, depth + 1)
     else:

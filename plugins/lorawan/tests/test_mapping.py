@@ -168,3 +168,15 @@ def test_a_series_without_times_says_why_it_stays_unmapped():
     result = SemanticMapper().map({"co2": {"unit": "ppm", "values": [612, 605, 598]}})
     assert result.unmapped == {"co2": [612, 605, 598]}
     assert result.report.warnings["co2"] == "a series of 3 readings without their own times"
+
+
+def test_a_named_reading_keeps_its_other_fields():
+    """SenseCAP-style items: the measurement id is kept unmapped, the item's date as metadata."""
+    decoded = {
+        "messages": [{"type": "Air Temperature", "measurementId": 4097, "measurementValue": 21.4}],
+        "samples": [{"variable": "humidity", "value": 41, "date": "2024-03-05T10:00:00Z"}],
+    }
+    result = SemanticMapper().map(decoded)
+    assert [v.path for v in result.values] == ["messages.0.Air Temperature", "samples.0.humidity"]
+    assert result.unmapped == {"messages.0.measurementId": 4097}
+    assert result.metadata == {"samples.0.date": "2024-03-05T10:00:00Z"}
