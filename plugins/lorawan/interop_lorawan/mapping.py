@@ -12,8 +12,9 @@ which of those it *is* comes from its value:
   unit): a value outside it is **not** placed, the field stays unmapped with a counted
   warning naming the value and the range (a temperature of 6553.5 °C is a sign bug);
 * a name whose unit is not certain (``battery``: V, mV or %; ``pressure``: Pa, hPa or kPa;
-  ``voltage``: the battery's or the mains') lists candidate readings, each for a window of
-  raw values; the first that holds the value and gives a plausible reading wins and the
+  ``voltage``: the battery's or the mains', by whether the object meters electricity;
+  ``power``/``current``: read only in a metering object) lists candidate readings, each for a
+  window of raw values; the first that holds the value and gives a plausible reading wins and the
   choice is recorded in :attr:`MappedValue.note` and the report's ``resolved`` paths; a
   value no candidate explains for sure stays unmapped with a warning, never placed wrong;
 * a unit given in the data (``{"value": 3.1, "unit": "V"}``, ``"25 ℃"``, ``"2000 mm"``)
@@ -22,7 +23,9 @@ which of those it *is* comes from its value:
   are *frames*: a frame with its own time (``time``, ``timestamp``, ``ts``: RFC 3339, or Unix
   seconds or milliseconds) gives its readings that time (history records, TTS normalized
   payloads); a frame whose time cannot be read keeps its readings unmapped, because the
-  uplink's time would be wrong for them;
+  uplink's time would be wrong for them; an item naming its own quantity (``type``,
+  ``variable``, ``label``) is read by that name; a series ``{"unit", "values"}`` without
+  times gives its one reading, or stays unmapped when it holds several;
 * placeholders (``None``, ``""``, ``"NoSensor"``, ``"N/A"``) are *skipped* and counted;
   names that describe the device or frame (firmware, frame type) are *metadata*;
 * anything nested deeper than :data:`MAX_DEPTH` levels is kept unmapped as one JSON text.
