@@ -199,18 +199,20 @@ class LorawanUplinkCodec(Codec):
         """Decode one message; DecodeError names the device, field/byte offset and expectation."""
         hints = ctx.hints
         profiles = self._hinted_profiles(hints.get("profiles"))
-        if raw[:16].lstrip().startswith(b'{"result"'):
-            raw = _storage_result(raw, ctx.source)
-        bare = hints.get("network") == "raw" or (
-            "network" not in hints and not raw.lstrip().startswith(b"{")
-        )
+        network = hints.get("network")
+        if raw[:1] == b"{" and raw[:9] != b'{"result"':  # a server's message (the common case)
+            bare = network == "raw"
+        else:
+            if raw[:16].lstrip().startswith(b'{"result"'):
+                raw = _storage_result(raw, ctx.source)
+            bare = network == "raw" or (network is None and not raw.lstrip().startswith(b"{"))
         envelope = (
             bare_payload(raw, hints, ctx.source)
             if bare
             else parse_envelope(
                 raw,
                 source=ctx.source,
-                network=hints.get("network"),
+                network=network,
                 topic=hints.get("topic"),
                 event=hints.get("event"),
                 content_type=hints.get("content_type"),
