@@ -64,6 +64,8 @@ class FeedArchive:
         self._root = PurePosixPath()
         self._files: dict[str, FeedFile] = {}
         self._memory: Mapping[str, bytes] | None = None
+        self.encodings: dict[str, tuple[str, Issue | None]] = {}
+        """File name -> (encoding, notice) once a reader has probed it (files never change)."""
         if location.is_dir():
             self._scan_folder()
         elif location.is_file():
@@ -81,6 +83,7 @@ class FeedArchive:
         archive._zip = None
         archive._root = PurePosixPath()
         archive._memory = dict(files)
+        archive.encodings = {}
         archive._files = {}
         for file, data in files.items():
             _safe_name(file, name)

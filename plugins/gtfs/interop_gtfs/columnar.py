@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
+from operator import itemgetter
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ValidationError, create_model
@@ -115,8 +116,7 @@ class FieldPlan:
     def keys(self, rows: Sequence[Sequence[str]]) -> list[Any]:
         """The memo key of every row: its text, or the tuple of texts of a nested field."""
         if len(self.positions) == 1:
-            (position,) = self.positions
-            return [row[position] for row in rows]
+            return list(map(itemgetter(self.positions[0]), rows))
         positions = self.positions
         return [tuple(row[p] for p in positions) for row in rows]
 
@@ -125,10 +125,10 @@ class FieldPlan:
         memo = self.memo
         if len(memo) > _MEMO_LIMIT:
             memo.clear()
-        fresh = [key for key in dict.fromkeys(keys) if key not in memo]
+        fresh = set(keys).difference(memo)
         if fresh:
-            self._learn(fresh)
-        return [memo[key] for key in keys]
+            self._learn(list(fresh))
+        return list(map(memo.__getitem__, keys))
 
     def _parse(self, key: Any) -> Any:
         """The parsed value of one key; :data:`BAD` if a text does not parse."""

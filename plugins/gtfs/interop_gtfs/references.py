@@ -104,7 +104,7 @@ class ReferenceCheck:
                     deferred.append((index, order, (kind, local, file, first_row + index, column)))
         if keyed is not None:
             groups, keys, mint = keyed
-            if len(set(zip(groups, keys, strict=True))) != len(keys):
+            if len(set(keys)) != len(keys):  # stricter than per run: then row by row
                 return False
             if groups and (file, groups[0]) == self._group:
                 run = [mint(k) for g, k in zip(groups, keys, strict=True) if g == groups[0]]

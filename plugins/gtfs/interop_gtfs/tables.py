@@ -56,22 +56,32 @@ def _detect_encoding(archive: FeedArchive, table: Table) -> str:
     """Pick the encoding: UTF-8 (BOM stripped), else Windows-1252, else ISO-8859-1.
 
     ISO-8859-1 decodes any byte, so reading never fails; a notice names the first bad byte.
+    The archive remembers the answer, so a file read twice is probed once.
     """
-    error = _first_error(archive, table.name, "utf-8")
+    known = archive.encodings.get(table.name)
+    if known is None:
+        known = _probe(archive, table.name)
+        archive.encodings[table.name] = known
+    encoding, notice = known
+    if notice is not None:
+        table.notices.append(notice)
+    return encoding
+
+
+def _probe(archive: FeedArchive, name: str) -> tuple[str, Issue | None]:
+    error = _first_error(archive, name, "utf-8")
     if error is None:
-        return "utf-8-sig"
-    fallback = "cp1252" if _first_error(archive, table.name, "cp1252") is None else "latin-1"
+        return "utf-8-sig", None
+    fallback = "cp1252" if _first_error(archive, name, "cp1252") is None else "latin-1"
     offset, byte = error
-    table.notices.append(
-        Issue(
-            Severity.WARNING,
-            "non_utf8_encoding",
-            f"byte 0x{byte:02x} at offset {offset} is not UTF-8; the file was read as "
-            f"{'Windows-1252' if fallback == 'cp1252' else 'ISO-8859-1'} (GTFS requires UTF-8)",
-            table.name,
-        )
+    notice = Issue(
+        Severity.WARNING,
+        "non_utf8_encoding",
+        f"byte 0x{byte:02x} at offset {offset} is not UTF-8; the file was read as "
+        f"{'Windows-1252' if fallback == 'cp1252' else 'ISO-8859-1'} (GTFS requires UTF-8)",
+        name,
     )
-    return fallback
+    return fallback, notice
 
 
 def read_rows(archive: FeedArchive, name: str, table: Table) -> Iterator[list[str]]:
