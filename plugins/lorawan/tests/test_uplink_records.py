@@ -185,3 +185,65 @@ def test_measurements_built_fast_pass_full_validation(
         return
     for record in records[1:]:
         assert Measurement.model_validate(record.model_dump()) == record
+
+
+def _lpp_reference(codec: Any, data: bytes) -> dict[str, Any]:
+    """Cayenne LPP decoded item by item through the codec's bounds-checked reader."""
+    from interop_lorawan.codecs._common import Reader
+    from interop_lorawan.codecs.cayenne import LPP_TYPES, POLYLINE
+
+    r = Reader(data, codec_id=codec.codec_id, device="d")
+    out: dict[str, Any] = {}
+    offset = 0
+    if not data:
+        raise r.error(0, "empty payload", "at least one [channel][type][value] item")
+    while offset < len(data):
+        r.need(offset, 2, "channel and type")
+        channel, type_id, start = data[offset], data[offset + 1], offset
+        if type_id == POLYLINE:
+            value, offset = codec._decode_polyline(r, offset + 2)
+            name = "polyline"
+        else:
+            lpp = LPP_TYPES.get(type_id)
+            if lpp is None:
+                raise r.error(
+                    start + 1, f"unknown LPP type 0x{type_id:02x}", "an LPP type id (see LPP_TYPES)"
+                )
+            r.need(offset + 2, lpp.size, f"{lpp.name} value on channel {channel}")
+            value = codec._decode_value(r, lpp, offset + 2)
+            offset += 2 + lpp.size
+            name = lpp.name
+        key = f"{name}_{channel}"
+        if key in out:
+            raise r.error(start, f"repeated {key}", "each channel/type pair once per frame")
+        out[key] = value
+    return out
+
+
+def _lpp_item() -> st.SearchStrategy[bytes]:
+    from interop_lorawan.codecs.cayenne import LPP_TYPES
+
+    return st.builds(
+        lambda channel, type_id, value: bytes([channel, type_id]) + value,
+        st.integers(0, 3), st.sampled_from(sorted(LPP_TYPES)), st.binary(max_size=6),
+    )  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(items=st.lists(_lpp_item(), max_size=4), float32=st.booleans(), checks=st.booleans())
+def test_inline_lpp_reads_equal_the_checked_reader(
+    items: list[bytes], float32: bool, checks: bool
+) -> None:
+    from interop_lorawan.codecs.cayenne import CayenneLPP
+
+    codec = CayenneLPP(generic_sensor_float32=float32, plausibility=checks)
+    data = b"".join(items)
+
+    def outcome(decode: Any) -> Any:
+        try:
+            return decode()
+        except DecodeError as exc:
+            return str(exc)
+
+    fast = outcome(lambda: codec.decode_uplink(1, data, device="d"))
+    assert fast == outcome(lambda: _lpp_reference(codec, data))

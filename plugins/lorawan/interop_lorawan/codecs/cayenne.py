@@ -125,12 +125,22 @@ LPP_TYPES: dict[int, LppType] = {
 POLYLINE = 240
 _PARTS = {type_id: tuple(lpp.parts()) for type_id, lpp in LPP_TYPES.items()}
 """Each type's parts, computed once: the decode loop is a hot path (messages/s matter)."""
+_FORMATS = {(1, False): ">B", (1, True): ">b", (2, False): ">H", (2, True): ">h",
+            (4, False): ">I", (4, True): ">i"}  # fmt: skip
 _SINGLE = {
-    type_id: (lpp.name, lpp.size, lpp.signed, parts[0][2], parts[0][3])
+    type_id: (
+        lpp.name, lpp.size, struct.Struct(_FORMATS[lpp.size, lpp.signed]).unpack_from,
+        parts[0][2], parts[0][3],
+    )
     for type_id, lpp in LPP_TYPES.items()
-    if not lpp.components and len(parts := _PARTS[type_id]) == 1 and parts[0][1] == lpp.size
-}
-"""Single-value types: name, size, signedness, multiplier and limits, read inline."""
+    if not lpp.components
+    and len(parts := _PARTS[type_id]) == 1
+    and parts[0][1] == lpp.size
+    and (lpp.size, lpp.signed) in _FORMATS
+}  # fmt: skip
+"""Single-value types: name, size, big-endian reader, multiplier and limits, read inline."""
+_KEYS: dict[int, str] = {}
+"""``<name>_<channel>`` by ``type << 8 | channel`` for single-value types, as met."""
 _BY_NAME: dict[str, int] = {t.name: t.type_id for t in LPP_TYPES.values()} | {"polyline": POLYLINE}
 
 
@@ -174,14 +184,17 @@ class CayenneLPP(NativeCodec):
             offset += 2
             single = _SINGLE.get(type_id)
             if single is not None and not (float32 and type_id == 100):
-                name, width, signed, mult, limits = single
+                name, width, unpack, mult, limits = single
                 end = offset + width
                 if end > size:
                     self._reader(data, device).need(
                         offset, width, f"{name} value on channel {channel}"
                     )
-                raw = int.from_bytes(data[offset:end], "big", signed=signed)
+                raw = unpack(data, offset)[0]
                 value: Any = raw if mult == 1 else raw / mult
+                key = _KEYS.get((type_id << 8) | channel)
+                if key is None:
+                    key = _KEYS[(type_id << 8) | channel] = f"{name}_{channel}"
                 if limits is not None and self.plausibility and not limits[0] <= value <= limits[1]:
                     value = self._decode_value(
                         self._reader(data, device), LPP_TYPES[type_id], offset
@@ -189,7 +202,7 @@ class CayenneLPP(NativeCodec):
                 offset = end
             elif type_id == POLYLINE:
                 value, offset = self._decode_polyline(self._reader(data, device), offset)
-                name = "polyline"
+                key = f"polyline_{channel}"
             else:
                 lpp = LPP_TYPES.get(type_id)
                 if lpp is None:
@@ -203,8 +216,7 @@ class CayenneLPP(NativeCodec):
                     r.need(offset, lpp.size, f"{lpp.name} value on channel {channel}")
                 value = self._decode_value(r, lpp, offset)
                 offset += lpp.size
-                name = lpp.name
-            key = f"{name}_{channel}"
+                key = f"{lpp.name}_{channel}"
             if key in out:
                 raise self._reader(data, device).error(
                     start, f"repeated {key}", "each channel/type pair once per frame"
