@@ -50,10 +50,11 @@ import orjson
 from pydantic import JsonValue
 
 from interop.model.properties import PropertySpec, default_property_registry
-from interop.model.units import Unit, default_unit_registry
+from interop.model.units import QuantityKind, Unit, default_unit_registry
 from interop_lorawan.fieldnames import (
     FIELD_TABLE,
     METADATA_FIELDS,
+    SETTING_WORDS,
     UNIT_SYMBOLS,
     VENDOR_OVERRIDES,
     FieldRule,
@@ -356,6 +357,8 @@ class SemanticMapper:
             rule = self.rule_for(
                 path, vendor=vendor, overrides=overrides, metering=metering, air=air
             )
+            if rule is None and leaf.unit is not None and not self._is_metadata(path):
+                rule = _rule_by_unit(path, leaf.unit)
             if rule is None:
                 if self._is_metadata(path):
                     metadata[path or "."] = _json(value)
@@ -453,6 +456,39 @@ def _context(names: Iterable[str]) -> tuple[bool, bool]:
         volts += bool(_VOLT_WORDS & ws) and not _BATTERY_WORDS & ws
         air = air or bool(_AIR_WORDS & ws)
     return meters >= 2 or (meters == 1 and volts >= 1), air
+
+
+_BY_UNIT_KINDS = frozenset(
+    {QuantityKind.TEMPERATURE, QuantityKind.PRESSURE, QuantityKind.IRRADIANCE,
+     QuantityKind.FREQUENCY, QuantityKind.SOUND_LEVEL, QuantityKind.POWER, QuantityKind.ENERGY,
+     QuantityKind.CURRENT}
+)  # fmt: skip
+"""Quantities one property alone measures, so a unit in the data names the property (not
+angles, times or lengths: a heading in degrees is no wind direction)."""
+_BY_UNIT: dict[tuple[str, str], Rule | None] = {}
+
+
+def _rule_by_unit(path: str, unit: str) -> Rule | None:
+    """The one property a unit given in the data measures, for a name no rule knows.
+
+    ``{"total_solar_radiation": {"value": 48.1, "unit": "W⋅m⁻²"}}`` is irradiance; a name of
+    a setting or another quantity (``dew_point`` in °C, ``vapor_pressure``) is not placed.
+    """
+    key = (path.rsplit(".", 1)[-1], unit)
+    if key in _BY_UNIT:
+        return _BY_UNIT[key]
+    rule: Rule | None = None
+    symbol = UNIT_SYMBOLS.get(unit.strip().lower())
+    ref = symbol[0] if symbol is not None else unit
+    if ref in _UNITS and not set(words(key[0])) & SETTING_WORDS:
+        kind = _UNITS.get(ref).quantity
+        specs = [spec for spec in _PROPERTIES if spec.quantity is kind]
+        if kind in _BY_UNIT_KINDS and len(specs) == 1:
+            rule = (FieldRule(specs[0].key),)
+    if len(_BY_UNIT) > 10_000:
+        _BY_UNIT.clear()
+    _BY_UNIT[key] = rule
+    return rule
 
 
 _Plan = tuple[tuple[str, Rule | None, bool, "tuple[_Step, ...] | str"], ...]
