@@ -131,6 +131,200 @@ def _routes(*rows: str) -> dict[str, str | bytes | None]:
     return {"routes.txt": header + "route_text_color,route_url\n" + "".join(f"{r}\n" for r in rows)}
 
 
+_Case = tuple[dict[str, str | bytes | None], str | None, int | None, str | None]
+_CROSS_FILE_CASES: list[tuple[str, _Case]] = [
+    (
+        "stop_time_timepoint_without_times",
+        (_TIMEPOINT, "stop_times.txt", 3, "arrival_time"),
+    ),
+    (
+        "location_with_unexpected_stop_time",
+        (
+            {"stops.txt": _stops("S1,One,40.4,-3.7,1,", "S2,Two,40.5,-3.6,,")},
+            "stop_times.txt",
+            2,
+            "stop_id",
+        ),
+    ),
+    (
+        "stop_without_stop_time",
+        (
+            {"stops.txt": _stops(*_TWO_STOPS, "S3,Three,40.6,-3.5,,")},
+            "stops.txt",
+            4,
+            "stop_id",
+        ),
+    ),
+    (
+        "unused_station",
+        (
+            {"stops.txt": _stops(*_TWO_STOPS, "ST,Station,40.6,-3.5,1,")},
+            "stops.txt",
+            4,
+            "stop_id",
+        ),
+    ),
+    (
+        "fast_travel_between_consecutive_stops",
+        (_FAR_S2, "stop_times.txt", 3, "arrival_time"),
+    ),
+    ("fast_travel_between_far_stops", (_FAR_S2, "stop_times.txt", 3, "arrival_time")),
+    ("block_trips_with_overlapping_stop_times", (_BLOCK, "trips.txt", 3, "block_id")),
+    (
+        "decreasing_shape_distance",
+        (
+            _shaped("SH,40.4,-3.7,1,0", "SH,40.5,-3.6,2,5", "SH,40.6,-3.5,3,4"),
+            "shapes.txt",
+            4,
+            "shape_dist_traveled",
+        ),
+    ),
+    (
+        "equal_shape_distance_same_coordinates",
+        (
+            _shaped("SH,40.4,-3.7,1,0", "SH,40.5,-3.6,2,5", "SH,40.5,-3.6,3,5"),
+            "shapes.txt",
+            4,
+            "shape_dist_traveled",
+        ),
+    ),
+    (
+        "equal_shape_distance_diff_coordinates",
+        (
+            _shaped("SH,40.4,-3.7,1,0", "SH,40.45,-3.65,2,5", "SH,40.5,-3.6,3,5"),
+            "shapes.txt",
+            4,
+            "shape_dist_traveled",
+        ),
+    ),
+    (
+        "single_shape_point",
+        (
+            {"shapes.txt": _shaped("SH,40.4,-3.7,1,0")["shapes.txt"]},
+            "shapes.txt",
+            2,
+            "shape_id",
+        ),
+    ),
+    (
+        "stop_too_far_from_shape",
+        (_shaped("SH,40.4,-3.7,1,0", "SH,40.4,-3.5,2,2"), "stop_times.txt", 3, "stop_id"),
+    ),
+    (
+        "trip_distance_exceeds_shape_distance",
+        (_shaped("SH,40.4,-3.7,1,0", "SH,40.45,-3.65,2,1"), "trips.txt", 2, "shape_id"),
+    ),
+    (
+        "trip_distance_exceeds_shape_distance_below_threshold",
+        (_shaped("SH,40.4,-3.7,1,0", "SH,40.5,-3.6,2,1"), "trips.txt", 2, "shape_id"),
+    ),
+    (
+        "expired_calendar",
+        (
+            {"calendar.txt": _CAL_HEADER + "WD,1,1,1,1,1,0,0,20240101,20240501\n"},
+            "calendar.txt",
+            2,
+            "service_id",
+        ),
+    ),
+    (
+        "feed_expiration_date7_days",
+        (_feed_info(end="20240605"), "feed_info.txt", 2, "feed_end_date"),
+    ),
+    (
+        "feed_expiration_date30_days",
+        (_feed_info(end="20240620"), "feed_info.txt", 2, "feed_end_date"),
+    ),
+    (
+        "missing_feed_contact_email_and_url",
+        (_feed_info(contact=""), "feed_info.txt", 2, "feed_contact_email"),
+    ),
+    (
+        "feed_info_lang_and_agency_lang_mismatch",
+        (
+            {
+                **_feed_info(),
+                "agency.txt": _agencies("A,Agency,https://a.example,Europe/Madrid,en"),
+            },
+            "agency.txt",
+            2,
+            "agency_lang",
+        ),
+    ),
+    (
+        "inconsistent_agency_lang",
+        (
+            {
+                "agency.txt": _agencies(
+                    "A,Agency,https://a.example,Europe/Madrid,es",
+                    "B,Other,https://b.example,Europe/Madrid,en",
+                )
+            },
+            "agency.txt",
+            3,
+            "agency_lang",
+        ),
+    ),
+    (
+        "route_color_contrast",
+        (_routes("R1,A,1,,3,FF0000,EE0000,"), "routes.txt", 2, "route_text_color"),
+    ),
+    (
+        "duplicate_route_name",
+        (_routes("R1,A,1,,3,,,", "R2,A,1,,3,,,"), "routes.txt", 3, "route_short_name"),
+    ),
+    (
+        "same_route_and_agency_url",
+        (_routes("R1,A,1,,3,,,https://a.example"), "routes.txt", 2, "route_url"),
+    ),
+    (
+        "same_stop_and_agency_url",
+        (
+            {
+                "stops.txt": "stop_id,stop_name,stop_lat,stop_lon,stop_url\n"
+                "S1,One,40.4,-3.7,https://a.example\nS2,Two,40.5,-3.6,\n"
+            },
+            "stops.txt",
+            2,
+            "stop_url",
+        ),
+    ),
+    (
+        "platform_without_parent_station",
+        (
+            {
+                "stops.txt": "stop_id,stop_name,stop_lat,stop_lon,platform_code\n"
+                "S1,One,40.4,-3.7,1\nS2,Two,40.5,-3.6,\n"
+            },
+            "stops.txt",
+            2,
+            "parent_station",
+        ),
+    ),
+    (
+        "attribution_without_role",
+        (
+            {"attributions.txt": "organization_name,is_producer\nOrg,0\n"},
+            "attributions.txt",
+            2,
+            "is_producer",
+        ),
+    ),
+    (
+        "overlapping_frequency",
+        (
+            {
+                "frequencies.txt": "trip_id,start_time,end_time,headway_secs\n"
+                "T1,06:00:00,08:00:00,600\nT1,07:00:00,09:00:00,600\n"
+            },
+            "frequencies.txt",
+            3,
+            "start_time",
+        ),
+    ),
+]
+"""The cross-file notices: (code, (changes, file, row, field))."""
+
 # (code, changes, file, row, field)
 CASES: list[tuple[str, dict[str, str | bytes | None], str | None, int | None, str | None]] = [
     ("missing_required_file", {"routes.txt": None}, "routes.txt", None, None),
@@ -461,200 +655,7 @@ CASES: list[tuple[str, dict[str, str | bytes | None], str | None, int | None, st
         2,
         "feed_end_date",
     ),
-    *[
-        (code, changes, file, row, field)
-        for code, (changes, file, row, field) in [
-            (
-                "stop_time_timepoint_without_times",
-                (_TIMEPOINT, "stop_times.txt", 3, "arrival_time"),
-            ),
-            (
-                "location_with_unexpected_stop_time",
-                (
-                    {"stops.txt": _stops("S1,One,40.4,-3.7,1,", "S2,Two,40.5,-3.6,,")},
-                    "stop_times.txt",
-                    2,
-                    "stop_id",
-                ),
-            ),
-            (
-                "stop_without_stop_time",
-                (
-                    {"stops.txt": _stops(*_TWO_STOPS, "S3,Three,40.6,-3.5,,")},
-                    "stops.txt",
-                    4,
-                    "stop_id",
-                ),
-            ),
-            (
-                "unused_station",
-                (
-                    {"stops.txt": _stops(*_TWO_STOPS, "ST,Station,40.6,-3.5,1,")},
-                    "stops.txt",
-                    4,
-                    "stop_id",
-                ),
-            ),
-            (
-                "fast_travel_between_consecutive_stops",
-                (_FAR_S2, "stop_times.txt", 3, "arrival_time"),
-            ),
-            ("fast_travel_between_far_stops", (_FAR_S2, "stop_times.txt", 3, "arrival_time")),
-            ("block_trips_with_overlapping_stop_times", (_BLOCK, "trips.txt", 3, "block_id")),
-            (
-                "decreasing_shape_distance",
-                (
-                    _shaped("SH,40.4,-3.7,1,0", "SH,40.5,-3.6,2,5", "SH,40.6,-3.5,3,4"),
-                    "shapes.txt",
-                    4,
-                    "shape_dist_traveled",
-                ),
-            ),
-            (
-                "equal_shape_distance_same_coordinates",
-                (
-                    _shaped("SH,40.4,-3.7,1,0", "SH,40.5,-3.6,2,5", "SH,40.5,-3.6,3,5"),
-                    "shapes.txt",
-                    4,
-                    "shape_dist_traveled",
-                ),
-            ),
-            (
-                "equal_shape_distance_diff_coordinates",
-                (
-                    _shaped("SH,40.4,-3.7,1,0", "SH,40.45,-3.65,2,5", "SH,40.5,-3.6,3,5"),
-                    "shapes.txt",
-                    4,
-                    "shape_dist_traveled",
-                ),
-            ),
-            (
-                "single_shape_point",
-                (
-                    {"shapes.txt": _shaped("SH,40.4,-3.7,1,0")["shapes.txt"]},
-                    "shapes.txt",
-                    2,
-                    "shape_id",
-                ),
-            ),
-            (
-                "stop_too_far_from_shape",
-                (_shaped("SH,40.4,-3.7,1,0", "SH,40.4,-3.5,2,2"), "stop_times.txt", 3, "stop_id"),
-            ),
-            (
-                "trip_distance_exceeds_shape_distance",
-                (_shaped("SH,40.4,-3.7,1,0", "SH,40.45,-3.65,2,1"), "trips.txt", 2, "shape_id"),
-            ),
-            (
-                "trip_distance_exceeds_shape_distance_below_threshold",
-                (_shaped("SH,40.4,-3.7,1,0", "SH,40.5,-3.6,2,1"), "trips.txt", 2, "shape_id"),
-            ),
-            (
-                "expired_calendar",
-                (
-                    {"calendar.txt": _CAL_HEADER + "WD,1,1,1,1,1,0,0,20240101,20240501\n"},
-                    "calendar.txt",
-                    2,
-                    "service_id",
-                ),
-            ),
-            (
-                "feed_expiration_date7_days",
-                (_feed_info(end="20240605"), "feed_info.txt", 2, "feed_end_date"),
-            ),
-            (
-                "feed_expiration_date30_days",
-                (_feed_info(end="20240620"), "feed_info.txt", 2, "feed_end_date"),
-            ),
-            (
-                "missing_feed_contact_email_and_url",
-                (_feed_info(contact=""), "feed_info.txt", 2, "feed_contact_email"),
-            ),
-            (
-                "feed_info_lang_and_agency_lang_mismatch",
-                (
-                    {
-                        **_feed_info(),
-                        "agency.txt": _agencies("A,Agency,https://a.example,Europe/Madrid,en"),
-                    },
-                    "agency.txt",
-                    2,
-                    "agency_lang",
-                ),
-            ),
-            (
-                "inconsistent_agency_lang",
-                (
-                    {
-                        "agency.txt": _agencies(
-                            "A,Agency,https://a.example,Europe/Madrid,es",
-                            "B,Other,https://b.example,Europe/Madrid,en",
-                        )
-                    },
-                    "agency.txt",
-                    3,
-                    "agency_lang",
-                ),
-            ),
-            (
-                "route_color_contrast",
-                (_routes("R1,A,1,,3,FF0000,EE0000,"), "routes.txt", 2, "route_text_color"),
-            ),
-            (
-                "duplicate_route_name",
-                (_routes("R1,A,1,,3,,,", "R2,A,1,,3,,,"), "routes.txt", 3, "route_short_name"),
-            ),
-            (
-                "same_route_and_agency_url",
-                (_routes("R1,A,1,,3,,,https://a.example"), "routes.txt", 2, "route_url"),
-            ),
-            (
-                "same_stop_and_agency_url",
-                (
-                    {
-                        "stops.txt": "stop_id,stop_name,stop_lat,stop_lon,stop_url\n"
-                        "S1,One,40.4,-3.7,https://a.example\nS2,Two,40.5,-3.6,\n"
-                    },
-                    "stops.txt",
-                    2,
-                    "stop_url",
-                ),
-            ),
-            (
-                "platform_without_parent_station",
-                (
-                    {
-                        "stops.txt": "stop_id,stop_name,stop_lat,stop_lon,platform_code\n"
-                        "S1,One,40.4,-3.7,1\nS2,Two,40.5,-3.6,\n"
-                    },
-                    "stops.txt",
-                    2,
-                    "parent_station",
-                ),
-            ),
-            (
-                "attribution_without_role",
-                (
-                    {"attributions.txt": "organization_name,is_producer\nOrg,0\n"},
-                    "attributions.txt",
-                    2,
-                    "is_producer",
-                ),
-            ),
-            (
-                "overlapping_frequency",
-                (
-                    {
-                        "frequencies.txt": "trip_id,start_time,end_time,headway_secs\n"
-                        "T1,06:00:00,08:00:00,600\nT1,07:00:00,09:00:00,600\n"
-                    },
-                    "frequencies.txt",
-                    3,
-                    "start_time",
-                ),
-            ),
-        ]
-    ],
+    *[(code, *case) for code, case in _CROSS_FILE_CASES],
 ]
 
 
@@ -710,6 +711,13 @@ def test_block_trips_on_different_days_do_not_overlap(tmp_path: Path) -> None:
     trips = "route_id,service_id,trip_id,block_id\nR1,WD,T1,B\nR1,WE,T2,B\n"
     changes = {**_BLOCK, "trips.txt": trips, "calendar.txt": calendar}
     assert _validate(_feed(tmp_path, changes)).issues == ()
+
+
+def test_stops_of_a_flex_location_group_are_used(tmp_path: Path) -> None:
+    stops = _stops(*_TWO_STOPS, "S3,Three,40.6,-3.5,,")
+    groups = "location_group_id,stop_id\nG,S3\n"
+    report = _validate(_feed(tmp_path, {"stops.txt": stops, "location_group_stops.txt": groups}))
+    assert "stop_without_stop_time" not in _codes(report)
 
 
 def test_json_report_is_keyed_as_mobilitydata(tmp_path: Path) -> None:
@@ -778,7 +786,18 @@ def test_unopenable_input_raises_decode_error(tmp_path: Path) -> None:
         _validate(tmp_path / "absent")
 
 
-_NAMES = st.sampled_from([*sorted(_BASE), "frequencies.txt", "calendar_dates.txt", "x.txt"])
+_NAMES = st.sampled_from(
+    [
+        *sorted(_BASE),
+        "frequencies.txt",
+        "calendar_dates.txt",
+        "shapes.txt",
+        "feed_info.txt",
+        "attributions.txt",
+        "location_group_stops.txt",
+        "x.txt",
+    ]
+)
 _CELL = st.text(alphabet=st.sampled_from('a1:,."\n\r -\x81é0'), max_size=6)
 _CSV = st.one_of(
     st.binary(max_size=40),
@@ -802,6 +821,59 @@ def test_arbitrary_tables_never_crash(tmp_path: Path, files: dict[str, str | byt
         return
     assert isinstance(report, Report)
     assert all(isinstance(i, Issue) for i in report.issues)
+
+
+_COORD = st.floats(min_value=-95, max_value=95, allow_nan=False).map(lambda x: f"{x:.5f}")
+_SECONDS = st.one_of(st.none(), st.integers(min_value=0, max_value=30 * 3600))
+
+
+def _clock(seconds: int | None) -> str:
+    return (
+        "" if seconds is None else f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+    )
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    stops=st.lists(st.tuples(_COORD, _COORD), min_size=1, max_size=4),
+    calls=st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, 4), _SECONDS, _SECONDS, st.booleans()),
+        max_size=8,
+    ),
+    points=st.lists(
+        st.tuples(_COORD, _COORD, st.integers(0, 5), st.none() | st.floats(0, 50)), max_size=6
+    ),
+)
+def test_arbitrary_geometry_and_times_never_crash(
+    tmp_path: Path,
+    stops: list[tuple[str, str]],
+    calls: list[tuple[int, int, int | None, int | None, bool]],
+    points: list[tuple[str, str, int, float | None]],
+) -> None:
+    """Any positions, times, sequences and shape distances give a report, never a crash."""
+    root = tmp_path / f"g{abs(hash((tuple(stops), tuple(calls), tuple(points))))}"
+    stop_rows = [f"S{i},Stop,{lat},{lon},," for i, (lat, lon) in enumerate(stops)]
+    time_rows = [
+        f"T{trip % 2},{_clock(a)},{_clock(d)},S{stop % len(stops)},{seq},"
+        for stop, seq, a, d, trip in calls
+    ]
+    shape_rows = "".join(
+        f"SH,{lat},{lon},{seq},{'' if dist is None else dist}\n" for lat, lon, seq, dist in points
+    )
+    changes: dict[str, str | bytes | None] = {
+        "stops.txt": _stops(*stop_rows),
+        "stop_times.txt": _times(*time_rows),
+        "trips.txt": "route_id,service_id,trip_id,shape_id,block_id\n"
+        "R1,WD,T0,SH,B\nR1,WD,T1,SH,B\n",
+        "shapes.txt": f"{_shaped()['shapes.txt']!s}{shape_rows}",
+        "frequencies.txt": "trip_id,start_time,end_time,headway_secs\n"
+        + "".join(f"T0,{_clock(a or 0)},{_clock(d or 0)},60\n" for _, _, a, d, _ in calls[:3]),
+    }
+    report = _validate(_feed(root, changes))
+    assert isinstance(report, Report)
+    json.dumps(report.as_notice_report())
 
 
 # --- the shared corpus ---------------------------------------------------------------------

@@ -13,12 +13,13 @@ from pathlib import Path
 
 from interop.validate import Report
 from interop_gtfs.archive import FeedArchive
+from interop_gtfs.tables import Table
 from interop_gtfs.validation.calendars import ServiceCalendar
 from interop_gtfs.validation.files import check_files
 from interop_gtfs.validation.index import FeedIndex, chain
 from interop_gtfs.validation.notices import SEVERITIES, Notices
 from interop_gtfs.validation.presentation import PresentationRules
-from interop_gtfs.validation.rows import FeedState, RowHook, check_table
+from interop_gtfs.validation.rows import FeedState, RowHook, check_table, safe_rows
 from interop_gtfs.validation.schema import FILE_ORDER, SPECS
 from interop_gtfs.validation.semantics import FeedRules
 from interop_gtfs.validation.shapes import Shape, ShapeCollector
@@ -65,6 +66,8 @@ def validate_feed(path: Path, *, notice_limit: int = 1000, today: date | None = 
                 _check_trip_usage(rules, counter, notices)
                 trip_checks = TripChecks(index, shapes, calendar, notices)
                 check_trips(archive, counter.per_trip, notices, trip_checks)
+                if _GROUP_STOPS in names:
+                    trip_checks.used_stops.update(_grouped_stops(archive))
                 trip_checks.finish()
             if rows == 0 and has_header and name in _MUST_HAVE_ROWS:
                 notices.add("empty_file", "a required file has no rows", name)
@@ -73,6 +76,15 @@ def validate_feed(path: Path, *, notice_limit: int = 1000, today: date | None = 
         rules.finish()
         calendar.finish()
     return Report(str(path), state.checked, notices.issues())
+
+
+_GROUP_STOPS = "location_group_stops.txt"
+
+
+def _grouped_stops(archive: FeedArchive) -> set[str]:
+    """Stops a GTFS-Flex location group serves (they are used without a stop time)."""
+    rows = safe_rows(archive, _GROUP_STOPS, Table(_GROUP_STOPS), Notices())
+    return {r.get("stop_id", "").strip() for _, r in rows}
 
 
 def _hooks(*tables: dict[str, RowHook]) -> dict[str, RowHook]:
