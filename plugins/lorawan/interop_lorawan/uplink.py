@@ -121,19 +121,20 @@ def measurement_id(envelope: Envelope, instant: datetime, path: str) -> str:
 def measurement_prefix(envelope: Envelope, instant: datetime) -> str:
     """:func:`measurement_id` up to the field path: ``prefix + _quoted(path)`` equals it."""
     frame = "-" if envelope.f_cnt is None else str(envelope.f_cnt)
-    if instant.tzinfo is UTC:  # as _format_time writes it, the colons escaped
-        stamp = (_STAMP_MICRO if instant.microsecond else _STAMP) % (
-            instant.year, instant.month, instant.day, instant.hour, instant.minute,
-            instant.second, instant.microsecond,
-        )[: 7 if instant.microsecond else 6]  # fmt: skip
+    if instant.tzinfo is UTC and instant.year >= 1000:  # as _format_time, colons escaped
+        two, micro = _TWO_DIGITS, instant.microsecond
+        stamp = (
+            f"{instant.year}-{two[instant.month]}-{two[instant.day]}T{two[instant.hour]}"
+            f"%3A{two[instant.minute]}%3A{two[instant.second]}"
+            f"{'.' + str(1_000_000 + micro)[1:] if micro else ''}Z"
+        )
     else:
         stamp = _escape(_format_time(instant))
     return f"{_MEASUREMENT_PREFIX}{_quoted(envelope.device_key)}%2F{stamp}%2F{frame}%2F"
 
 
 _MEASUREMENT_PREFIX = mint_iri("measurement", PLUGIN, "")
-_STAMP = "%04d-%02d-%02dT%02d%%3A%02d%%3A%02dZ"
-_STAMP_MICRO = "%04d-%02d-%02dT%02d%%3A%02d%%3A%02d.%06dZ"
+_TWO_DIGITS = tuple(f"{i:02d}" for i in range(100))
 _QUOTED: dict[str, str] = {}
 
 

@@ -247,3 +247,24 @@ def test_inline_lpp_reads_equal_the_checked_reader(
 
     fast = outcome(lambda: codec.decode_uplink(1, data, device="d"))
     assert fast == outcome(lambda: _lpp_reference(codec, data))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    at=st.datetimes(timezones=st.just(UTC)) | st.datetimes(timezones=st.timezones()),
+    f_cnt=st.none() | st.integers(0, 2**32 - 1),
+    dev_eui=st.none() | st.just("70b3d57ed0001a01"),
+    device_id=st.text(min_size=1, max_size=8),
+)
+def test_measurement_prefix_equals_the_minted_id(
+    at: datetime, f_cnt: int | None, dev_eui: str | None, device_id: str
+) -> None:
+    from interop_lorawan.envelopes import Envelope
+    from interop_lorawan.uplink import measurement_id, measurement_prefix
+
+    envelope = Envelope("ttn-v3", "up", device_id, dev_eui, "app", f_cnt=f_cnt)
+    try:
+        expected = measurement_id(envelope, at, "temperature_1")
+    except OverflowError:  # a time that cannot be shown in UTC
+        return
+    assert measurement_prefix(envelope, at) + "temperature_1" == expected
