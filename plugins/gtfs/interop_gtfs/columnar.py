@@ -112,6 +112,8 @@ class FieldPlan:
         self.model = model
         self.absent: Entry = (None, ("",) * len(columns))
         self.memo: dict[Any, Entry] = {}
+        self.changed: set[Any] = set()
+        """Keys not written back as read (``01`` is written ``1``), or not valid."""
 
     def keys(self, rows: Sequence[Sequence[str]]) -> list[Any]:
         """The memo key of every row: its text, or the tuple of texts of a nested field."""
@@ -125,6 +127,7 @@ class FieldPlan:
         memo = self.memo
         if len(memo) > _MEMO_LIMIT:
             memo.clear()
+            self.changed.clear()
         fresh = set(keys).difference(memo)
         if fresh:
             self._learn(list(fresh))
@@ -162,6 +165,13 @@ class FieldPlan:
         for index, value in zip(todo, checked, strict=True):
             key = keys[index]
             memo[key] = BAD if value is None else self._entry(key, value)
+        for key in keys:
+            if memo[key][1] != ((key,) if len(self.columns) == 1 else key):
+                self.changed.add(key)
+
+    def written_as_read(self, keys: Sequence[Any]) -> bool:
+        """Whether the writer writes every key of a block back as the very text it was read as."""
+        return len(self.columns) == 1 and self.changed.isdisjoint(keys)
 
     def _entry(self, key: Any, value: Any) -> Entry:
         """The value with the texts the writer writes for it; :data:`BAD` if it cannot."""
@@ -174,14 +184,8 @@ class FieldPlan:
                 texts.append(format_value(column, part, value, self.ids, self.where))
             except EncodeError:
                 return BAD
-        # a text that reads as this value but is written otherwise ("01" -> "1") is fine
         del key
         return (value, tuple(texts))
-
-
-def references_of(columns: Sequence[Column]) -> list[tuple[str, str]]:
-    """``(column, kind)`` of the reference columns among ``columns``."""
-    return [(c.name, c.type.kind) for c in columns if isinstance(c.type, Reference)]
 
 
 class RowRules:

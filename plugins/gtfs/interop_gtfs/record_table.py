@@ -71,6 +71,7 @@ class RecordTable(Sequence[Record]):
         extra: Sequence[str],
         extra_values: Sequence[list[str]],
         records: dict[int, Record],
+        raw: Sequence[list[str] | None] = (),
     ) -> None:
         self.spec = spec
         self.namespace = namespace
@@ -81,6 +82,8 @@ class RecordTable(Sequence[Record]):
         self.extra = tuple(extra)
         self.extra_values = tuple(extra_values)
         self.records = records
+        self.raw = tuple(raw) or (None,) * len(self.plans)
+        """Per plan, its column's texts when the writer writes them back exactly as read."""
 
     def __len__(self) -> int:
         return len(self.local_ids)
@@ -138,6 +141,7 @@ class RecordTable(Sequence[Record]):
             self.extra,
             self.extra_values,
             {**self.records, index: record},
+            self.raw,
         )
         return copy
 
@@ -145,7 +149,11 @@ class RecordTable(Sequence[Record]):
         """The GTFS columns this table's built rows write (id, used spec columns, extras)."""
         made = self.records
         used = set()
-        for plan, entries in zip(self.plans, self.entries, strict=True):
+        for plan, entries, raw in zip(self.plans, self.entries, self.raw, strict=True):
+            if raw is not None and not made:
+                if any(raw):
+                    used.add(plan.columns[0].name)
+                continue
             rows = entries if not made else [e for i, e in enumerate(entries) if i not in made]
             for position, column in enumerate(plan.columns):
                 if any(entry[1][position] for entry in rows if entry[1]):
@@ -159,7 +167,10 @@ class RecordTable(Sequence[Record]):
         sources: dict[str, list[str]] = {}
         if self.spec.id_column is not None:
             sources[self.spec.id_column] = self.local_ids[start:stop]
-        for plan, entries in zip(self.plans, self.entries, strict=True):
+        for plan, entries, raw in zip(self.plans, self.entries, self.raw, strict=True):
+            if raw is not None:
+                sources[plan.columns[0].name] = raw[start:stop]
+                continue
             block = entries[start:stop]
             for position, column in enumerate(plan.columns):
                 sources[column.name] = [entry[1][position] for entry in block]

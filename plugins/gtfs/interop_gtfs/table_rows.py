@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from itertools import chain, islice
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from interop.errors import DecodeError
@@ -85,7 +86,12 @@ class _Block:
         """The table of ``rows`` (data rows ``first``, ``first + 1``, ...)."""
         ctx, spec, width = self.ctx, self.spec, self.width
         fixed = [row if len(row) == width else self.empty_row for row in rows]
-        entries = [plan.entries(plan.keys(fixed)) for plan in self.plans]
+        keys = [plan.keys(fixed) for plan in self.plans]
+        entries = [plan.entries(k) for plan, k in zip(self.plans, keys, strict=True)]
+        raw = [k if plan.written_as_read(k) else None for plan, k in zip(self.plans, keys, strict=True)]
+        self.texts = {
+            plan.columns[0].name: k for plan, k in zip(self.plans, keys, strict=True) if len(plan.columns) == 1
+        }
         clean = [len(row) == width for row in rows]
         for column in entries:
             if BAD in column:
@@ -103,6 +109,7 @@ class _Block:
             keep, local_ids = self._row_by_row(rows, first, entries, clean, locals_, records)
             if len(keep) != len(rows):
                 entries = [[column[offset] for offset in keep] for column in entries]
+                raw = [None if r is None else [r[offset] for offset in keep] for r in raw]
                 rows = [rows[offset] for offset in keep]
         extra_values = [[row[p] if p < len(row) else "" for row in rows] for p in self.extra_positions]
         return RecordTable(
@@ -115,6 +122,7 @@ class _Block:
             self.state.extra,
             extra_values,
             records,
+            raw,
         )
 
     def _row_by_row(
@@ -189,6 +197,11 @@ class _Block:
             ids = ["/".join(key) for key in zip(*parts, strict=True)]
         return [local if ok else None for local, ok in zip(ids, clean, strict=True)]
 
+    def _texts(self, name: str, position: int, rows: list[list[str]]) -> list[str]:
+        """Column ``name`` (at ``position``) of a block of full-width rows, as read."""
+        texts = self.texts.get(name)
+        return texts if texts is not None else list(map(itemgetter(position), rows))
+
     def _quiet(self, rows: list[list[str]], locals_: list[str | None], first: int) -> bool:
         """Check the block's ids and references at once when that notices nothing."""
         spec = self.spec
@@ -200,11 +213,11 @@ class _Block:
             defines = (spec.id_kind, [i for i in ids if i or spec.empty_id], self.state.unique)
         elif spec.key:
             position = self.index.get(spec.key[0], -1)
-            groups = [row[position] for row in rows] if position >= 0 else [""] * len(rows)
+            groups = self._texts(spec.key[0], position, rows) if position >= 0 else [""] * len(rows)
             kind, namespace = spec.id_kind, self.ctx.namespace
             keyed = (groups, ids, lambda key: gtfs_iri(kind, namespace, key))
         for position, column, kind in self.references:
-            texts = [row[position] for row in rows]
+            texts = self._texts(column, position, rows)
             if kind == "service" and spec.name == "calendar_dates.txt":
                 if defines is not None:
                     return False
