@@ -34,7 +34,7 @@ from interop.rdf.shacl_screen import Screen, screened_shapes
 __all__ = ["DEFAULT_BATCH_SIZE", "ShaclReport", "ShaclResult", "validate"]
 
 _SH = Namespace("http://www.w3.org/ns/shacl#")
-DEFAULT_BATCH_SIZE = 20_000
+DEFAULT_BATCH_SIZE = 50_000
 """Focus nodes per batch: large enough that pyshacl's per-run cost is small, small enough
 that a national feed's graph is never validated in one piece."""
 

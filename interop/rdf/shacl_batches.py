@@ -141,7 +141,13 @@ def focus_nodes(data: Graph, shapes: Graph) -> list[Node]:
 
 
 def batches(data: Graph, nodes: Sequence[Node], size: int) -> Iterator[tuple[Graph, set[Node]]]:
-    """Sub-graphs of ``data`` for groups of at most ``size`` focus nodes, with those nodes."""
+    """Sub-graphs of ``data`` for groups of at most ``size`` focus nodes, with those nodes.
+
+    When one group holds every focus node, the group's graph is ``data`` itself.
+    """
+    if len(nodes) <= size:
+        yield data, set(nodes)
+        return
     subclass = list(data.triples((None, RDFS.subClassOf, None)))
     for start in range(0, len(nodes), size):
         group = nodes[start : start + size]
