@@ -386,7 +386,9 @@ METADATA_FIELDS = frozenset(
      "serial_number", "timestamp", "meter_typ", "mid_year", "adr_state", "tag_id",
      "hw_health_status", "battery_health", "work_mode", "mod", "ext_sensor", "sensor_flag",
      "interrupt_flag", "displayname", "time", "ts", "date", "datetime", "utc", "fw_version",
-     "hw_version", "sn", "model", "packet_type", "frame_type", "msg_type", "message_type"}
+     "hw_version", "sn", "model", "packet_type", "frame_type", "msg_type", "message_type",
+     "rssi", "snr", "lsnr", "sf", "spreading_factor", "datarate", "data_rate", "txpower",
+     "tx_power", "fcnt", "f_cnt", "frame_counter"}
 )  # fmt: skip
 """Normalised names of fields that describe the device or frame, not a quantity (firmware
 versions, frame types, report thresholds): kept with the record and counted as metadata."""

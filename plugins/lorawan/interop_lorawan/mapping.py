@@ -460,11 +460,11 @@ def _context(names: Iterable[str]) -> tuple[bool, bool]:
 
 _BY_UNIT_KINDS = frozenset(
     {QuantityKind.TEMPERATURE, QuantityKind.PRESSURE, QuantityKind.IRRADIANCE,
-     QuantityKind.FREQUENCY, QuantityKind.SOUND_LEVEL, QuantityKind.POWER, QuantityKind.ENERGY,
-     QuantityKind.CURRENT}
+     QuantityKind.FREQUENCY, QuantityKind.POWER, QuantityKind.ENERGY, QuantityKind.CURRENT}
 )  # fmt: skip
 """Quantities one property alone measures, so a unit in the data names the property (not
-angles, times or lengths: a heading in degrees is no wind direction)."""
+angles, times or lengths: a heading in degrees is no wind direction; not decibels: a
+signal-to-noise ratio is no sound level)."""
 _BY_UNIT: dict[tuple[str, str], Rule | None] = {}
 
 
