@@ -31,7 +31,12 @@ _METRES_PER_DEGREE = math.pi * 6_371_010.0 / 180.0
 
 
 def _float(value: str) -> float | None:
-    return parse_number(value, "float") if value else None
+    """A finite number, else ``None`` (malformed values are reported by the generic checks)."""
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 @dataclass(slots=True)
