@@ -65,6 +65,8 @@ _TTS_DATALESS = (
 )  # fmt: skip
 _CS_EVENTS = ("up", "join", "status", "ack", "txack", "log", "location", "integration")
 _EUI = re.compile(r"^[0-9a-fA-F]{16}$")
+_EUIS: dict[str, str] = {}
+"""DevEUIs the fast reader has matched, lowercased (bounded)."""
 _FRACTION = re.compile(r"(\.\d{6})\d+")
 _TTS_TOPIC = re.compile(r"^v3/([^/@]+)(?:@([^/]+))?/devices/([^/]+)/(.+)$")
 _CS_TOPIC = re.compile(r"^application/([^/]+)/device/([0-9a-fA-F]{16})/event/([a-z]+)$")
@@ -381,14 +383,6 @@ def _text_or_none(value: Any) -> str | bool | None:
     return value if type(value) is str else False
 
 
-def _float_or_none(value: Any) -> float | bool | None:
-    """A number field as :meth:`_Reader.number` reads it; False when that would raise."""
-    kind = type(value)
-    if kind is float or kind is int:
-        return float(value)
-    return None if value is None else False
-
-
 def _tts_uplink_fast(doc: dict[str, Any]) -> Envelope | None:
     """:func:`_parse_tts` of a well-formed TTS uplink, read without error paths.
 
@@ -410,9 +404,16 @@ def _tts_uplink_fast(doc: dict[str, Any]) -> Envelope | None:
         return None
     dev_eui = ids.get("dev_eui")
     if dev_eui is not None and dev_eui != "":
-        if type(dev_eui) is not str or not _EUI.match(dev_eui):
+        if type(dev_eui) is not str:
             return None
-        dev_eui = dev_eui.lower()
+        lower = _EUIS.get(dev_eui)  # devices repeat: each DevEUI is matched once
+        if lower is None:
+            if not _EUI.match(dev_eui):
+                return None
+            if len(_EUIS) >= 100_000:
+                _EUIS.clear()
+            lower = _EUIS[dev_eui] = dev_eui.lower()
+        dev_eui = lower
     else:
         dev_eui = None
     correlation = doc.get("correlation_ids")
@@ -448,9 +449,16 @@ def _tts_uplink_fast(doc: dict[str, Any]) -> Envelope | None:
                 gateway_id = _text_or_none(gateway.get("gateway_id"))
             else:
                 return None
-            rssi = _float_or_none(item.get("rssi"))
-            snr = _float_or_none(item.get("snr"))
-            if gateway_id is False or rssi is False or snr is False:
+            rssi, snr = item.get("rssi"), item.get("snr")
+            if type(rssi) is int or type(rssi) is float:  # as _Reader.number reads them
+                rssi = float(rssi)
+            elif rssi is not None:
+                return None
+            if type(snr) is int or type(snr) is float:
+                snr = float(snr)
+            elif snr is not None:
+                return None
+            if gateway_id is False:
                 return None
             radio.append(RadioReading(gateway_id, rssi, snr))  # type: ignore[arg-type]
     f_port = up.get("f_port")
