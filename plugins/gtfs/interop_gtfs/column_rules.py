@@ -31,8 +31,11 @@ def _column(columns: Columns, name: str, rows: int) -> Sequence[Any]:
 
 
 def call_rules(columns: Columns, rows: int) -> list[bool]:
-    """``Call._departs_after_arrival``: departure not before arrival, exactly one place, and a
-    pickup/drop-off window that does not end before it starts."""
+    """``Call._departs_after_arrival`` over columns.
+
+    Departure not before arrival, exactly one place served, and a pickup/drop-off window
+    that does not end before it starts.
+    """
     return [
         (arrival is None or departure is None or departure >= arrival)
         and (stop is not None) + (group is not None) + (location is not None) == 1

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError, create_model
 from interop.errors import EncodeError
 from interop.model.base import RecordBase
 from interop_gtfs.column_rules import twin_of
-from interop_gtfs.columns import Column, FileSpec, Reference, format_value
+from interop_gtfs.columns import Column, format_value
 from interop_gtfs.ids import FeedNamespace
 
 __all__ = ["BAD", "Entry", "FieldPlan", "RowRules", "field_values", "row_rules"]
@@ -53,7 +53,7 @@ def _model_checker(model: type[BaseModel]) -> type[BaseModel]:
     for name, info in model.model_fields.items():
         item: Any = info.annotation
         if info.metadata:
-            item = Annotated[(item, *info.metadata)]  # type: ignore[valid-type]
+            item = Annotated[(item, *info.metadata)]
         fields[name] = (list[item] | None, None)
     checker: type[BaseModel] = create_model(
         f"{model.__name__}Columns", __config__=model.model_config, **fields
@@ -154,7 +154,9 @@ class FieldPlan:
 
     def _learn(self, keys: list[Any]) -> None:
         parsed = [self._parse(key) for key in keys]
-        todo = [index for index, value in enumerate(parsed) if value is not None and value is not BAD]
+        todo = [
+            index for index, value in enumerate(parsed) if value is not None and value is not BAD
+        ]
         checked = field_values(self.model, self.field, [parsed[index] for index in todo])
         memo = self.memo
         for key, value in zip(keys, parsed, strict=True):
@@ -197,7 +199,7 @@ class RowRules:
     validators read on the record the row would become.
     """
 
-    def __init__(self, model: type[RecordBase], functions: Sequence[Callable[[Any], Any]]):
+    def __init__(self, model: type[RecordBase], functions: Sequence[Callable[[Any], Any]]) -> None:
         self.twins = [twin for twin in map(twin_of, functions) if twin is not None]
         self.functions = tuple(f for f in functions if twin_of(f) is None)
         self.defaults = {
@@ -230,7 +232,7 @@ class RowRules:
             try:
                 for function in functions:
                     function(view)
-            except Exception:  # noqa: BLE001 - any refusal: the per-row path decides
+            except Exception:  # any refusal, of any kind: the per-row path decides
                 ok[index] = False
         return ok
 

@@ -532,6 +532,21 @@ class _Context:
         )
         self.refuse(error, file, _row_text(header, dict(zip(header, row, strict=False))))
 
+    def file_state(self, spec: FileSpec, header: Sequence[str]) -> _FileState:
+        """What reading ``spec``'s rows under ``header`` needs (notices missing columns)."""
+        return _FileState(self, spec, header)
+
+    @staticmethod
+    def shape_item(
+        number: int, point: dict[str, Any], values: list[str], distance: str
+    ) -> _ShapeRow:
+        """A clean ``shapes.txt`` row as :meth:`build_shape` takes it."""
+        return _ShapeRow(number, point, values, None, distance)
+
+    def build_shape(self, shape_id: str, rows: list[_ShapeRow], extra: list[str]) -> Shape | None:
+        """The Shape of ``rows`` (sorted, repaired, points set aside); None if none is left."""
+        return _ShapeBuilder(self, shape_id, rows, extra).build()
+
     def carry_kept(self, record: Record) -> Record:
         """``record`` carrying the rows set aside since the previous record."""
         return _with_rows(record, self)

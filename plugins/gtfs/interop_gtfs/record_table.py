@@ -37,8 +37,10 @@ def _defaults(model: type[BaseModel]) -> dict[str, Any]:
 
 
 def construct(model: type[M], values: dict[str, Any]) -> M:
-    """An instance of ``model`` from already validated ``values`` (what validation would
-    make of them); fields not given take their defaults and are not marked as set."""
+    """An instance of ``model`` from already validated ``values``, as validation makes it.
+
+    Fields not given take their defaults and are not marked as set.
+    """
     fields = _defaults(model).copy()
     if "extensions" in fields:
         fields["extensions"] = {}
@@ -113,22 +115,28 @@ class RecordTable(Sequence[Record]):
         if made is not None:
             return made
         spec = self.spec
-        values: dict[str, Any] = {"id": gtfs_iri(spec.id_kind, self.namespace, self.local_ids[index])}
+        values: dict[str, Any] = {
+            "id": gtfs_iri(spec.id_kind, self.namespace, self.local_ids[index])
+        }
         for plan, column in zip(self.plans, self.entries, strict=True):
             value = column[index][0]
             if value is not None:
                 values[plan.field] = value
         if self.extra:
             values["extensions"] = {
-                PLUGIN: {name: texts[index] for name, texts in zip(self.extra, self.extra_values, strict=True)}
+                PLUGIN: {
+                    name: texts[index]
+                    for name, texts in zip(self.extra, self.extra_values, strict=True)
+                }
             }
         if self.provenance is not None:
             values["provenance"] = self.provenance
-        record: Record = construct(spec.model, values)
-        return record
+        record: Any = construct(spec.model, values)
+        made_record: Record = record
+        return made_record
 
     def replaced(self, index: int, record: Record) -> RecordTable:
-        """This table with row ``index`` held as ``record`` (a copy; tables never change)."""
+        """A copy of the table with row ``index`` held as ``record`` (tables never change)."""
         if index < 0:
             index += len(self)
         copy = RecordTable(

@@ -84,7 +84,11 @@ class ReferenceCheck:
         if defines is not None:
             own, ids, unique = defines
             known = self.ids.get(own)
-            if known is not None and unique and (len(set(ids)) != len(ids) or not known.isdisjoint(ids)):
+            if (
+                known is not None
+                and unique
+                and (len(set(ids)) != len(ids) or not known.isdisjoint(ids))
+            ):
                 return False
         deferred: list[tuple[int, int, tuple[str, str, str, int, str]]] = []
         for order, (kind, ids, column) in enumerate(refers):

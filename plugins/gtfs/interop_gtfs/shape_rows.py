@@ -88,7 +88,7 @@ class ShapeTable(Sequence[Record]):
             yield self._record(index)
 
     def replaced(self, index: int, record: Record) -> ShapeTable:
-        """This table with shape ``index`` held as ``record`` (a copy; tables never change)."""
+        """A copy of the table with shape ``index`` held as ``record`` (tables never change)."""
         if index < 0:
             index += len(self)
         return ShapeTable(
@@ -141,7 +141,11 @@ class ShapeTable(Sequence[Record]):
     def text_rows(self, layout: Sequence[str], start: int, stop: int) -> list[tuple[str, ...]]:
         """The point rows of shapes ``start:stop`` (none of them in ``records``) in ``layout``."""
         rows = [row for group in self.rows[start:stop] for row in group]
-        ids = [sid for sid, group in zip(self.shape_ids[start:stop], self.rows[start:stop], strict=True) for _ in group]
+        ids = [
+            sid
+            for sid, group in zip(self.shape_ids[start:stop], self.rows[start:stop], strict=True)
+            for _ in group
+        ]
         sources: dict[str, list[str]] = {"shape_id": ids}
         for field, column in self.entries.items():
             sources[_COLUMN_OF[field]] = [column[row][1][0] for row in rows]
@@ -152,6 +156,13 @@ class ShapeTable(Sequence[Record]):
 
 
 _COLUMN_OF = {column.field: column.name for column in SHAPE_COLUMNS}
+
+
+def ctx_item(
+    ctx: _Context, number: int, point: dict[str, Any], values: list[str], distance: str
+) -> _ShapeRow:
+    """A clean point row as the reader's shape builder takes it."""
+    return ctx.shape_item(number, point, values, distance)
 
 
 def shape_tables(ctx: _Context, size: int) -> Iterator[ShapeTable]:
@@ -201,7 +212,12 @@ class _Reading:
         if columnar:
             for column in self.present:
                 plan = FieldPlan(
-                    ShapePoint, SHAPES_FILE, column.field, [column], [index[column.name]], ctx.namespace
+                    ShapePoint,
+                    SHAPES_FILE,
+                    column.field,
+                    [column],
+                    [index[column.name]],
+                    ctx.namespace,
                 )
                 entries = plan.entries(plan.keys(fixed))
                 self.entries[column.field] = entries
@@ -210,7 +226,11 @@ class _Reading:
             ids = [row[index["shape_id"]] for row in fixed]
         else:
             ids = [""] * len(rows)
-        self.distances = [row[index["shape_dist_traveled"]] for row in fixed] if "shape_dist_traveled" in index else None
+        self.distances = (
+            [row[index["shape_dist_traveled"]] for row in fixed]
+            if "shape_dist_traveled" in index
+            else None
+        )
         self.extra_values = [[row[index[name]] for row in fixed] for name in self.extra]
         self.groups: dict[str, list[int]] = {}
         self.slow: dict[int, _ShapeRow] = {}
@@ -249,20 +269,18 @@ class _Reading:
 
     def _item(self, row: int) -> _ShapeRow:
         """A clean row as the reader's builder takes it."""
-        from interop_gtfs.reader import _ShapeRow  # noqa: PLC0415 - the reader imports this module
-
         slow = self.slow.get(row)
         if slow is not None:
             return slow
-        point = {f: column[row][0] for f, column in self.entries.items() if column[row][0] is not None}
+        point = {
+            f: column[row][0] for f, column in self.entries.items() if column[row][0] is not None
+        }
         values = [texts[row] for texts in self.extra_values]
         distance = self.distances[row] if self.distances is not None else ""
-        return _ShapeRow(row + 1, point, values, None, distance)
+        return ctx_item(self.ctx, row + 1, point, values, distance)
 
     def tables(self, size: int) -> Iterator[ShapeTable]:
         """The shapes in first-seen order, ``size`` per table."""
-        from interop_gtfs.reader import _ShapeBuilder  # noqa: PLC0415 - the reader imports this module
-
         ctx = self.ctx
         shape_ids: list[str] = []
         rows: list[list[int]] = []
@@ -273,7 +291,7 @@ class _Reading:
                     records[len(rows)] = ctx.carry_kept(self._single(shape_id, group))
             else:
                 items = [self._item(row) for row in group]
-                shape = _ShapeBuilder(ctx, shape_id, items, self.extra).build()
+                shape = ctx.build_shape(shape_id, items, self.extra)
                 if shape is None:
                     continue
                 records[len(rows)] = ctx.carry_kept(shape) if ctx.kept_rows else shape
@@ -288,7 +306,9 @@ class _Reading:
     def _single(self, shape_id: str, group: list[int]) -> Record:
         return self._table([shape_id], [group], {})[0]
 
-    def _table(self, shape_ids: list[str], rows: list[list[int]], records: dict[int, Record]) -> ShapeTable:
+    def _table(
+        self, shape_ids: list[str], rows: list[list[int]], records: dict[int, Record]
+    ) -> ShapeTable:
         return ShapeTable(
             self.ctx.namespace,
             self.ctx.provenance,

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from itertools import chain, islice
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from interop.errors import DecodeError
 from interop.model.records import Record
@@ -41,7 +41,9 @@ def columnar_spec(spec: FileSpec) -> bool:
     return not any(isinstance(column.type, TranslatedRecord) for column in spec.columns)
 
 
-def _plans(spec: FileSpec, present: Sequence[Column], header: Sequence[str], ns: str) -> list[FieldPlan]:
+def _plans(
+    spec: FileSpec, present: Sequence[Column], header: Sequence[str], ns: str
+) -> list[FieldPlan]:
     """One plan per canonical field of the present columns (both point columns together)."""
     by_field: dict[str, list[Column]] = {}
     for column in present:
@@ -88,9 +90,13 @@ class _Block:
         fixed = [row if len(row) == width else self.empty_row for row in rows]
         keys = [plan.keys(fixed) for plan in self.plans]
         entries = [plan.entries(k) for plan, k in zip(self.plans, keys, strict=True)]
-        raw = [k if plan.written_as_read(k) else None for plan, k in zip(self.plans, keys, strict=True)]
+        raw = [
+            k if plan.written_as_read(k) else None for plan, k in zip(self.plans, keys, strict=True)
+        ]
         self.texts = {
-            plan.columns[0].name: k for plan, k in zip(self.plans, keys, strict=True) if len(plan.columns) == 1
+            plan.columns[0].name: k
+            for plan, k in zip(self.plans, keys, strict=True)
+            if len(plan.columns) == 1
         }
         clean = [len(row) == width for row in rows]
         for column in entries:
@@ -111,7 +117,9 @@ class _Block:
                 entries = [[column[offset] for offset in keep] for column in entries]
                 raw = [None if r is None else [r[offset] for offset in keep] for r in raw]
                 rows = [rows[offset] for offset in keep]
-        extra_values = [[row[p] if p < len(row) else "" for row in rows] for p in self.extra_positions]
+        extra_values = [
+            [row[p] if p < len(row) else "" for row in rows] for p in self.extra_positions
+        ]
         return RecordTable(
             spec,
             ctx.namespace,
@@ -193,7 +201,9 @@ class _Block:
                 elif plan_number < 0:
                     parts.append([""] * len(rows))
                 else:
-                    parts.append([e[1][column_number] if e[1] else "" for e in entries[plan_number]])
+                    parts.append(
+                        [e[1][column_number] if e[1] else "" for e in entries[plan_number]]
+                    )
             ids = ["/".join(key) for key in zip(*parts, strict=True)]
         return [local if ok else None for local, ok in zip(ids, clean, strict=True)]
 
@@ -247,7 +257,9 @@ class _Block:
                 check.refer(kind, text, name, number, column)
 
 
-def _single(block: _Block, row: list[str], entries: list[list[Entry]], offset: int, local: str) -> Record:
+def _single(
+    block: _Block, row: list[str], entries: list[list[Entry]], offset: int, local: str
+) -> Record:
     """One clean row as its record (a one-row table's only record)."""
     extra = [[row[p]] for p in block.extra_positions]
     table = RecordTable(
@@ -266,8 +278,6 @@ def _single(block: _Block, row: list[str], entries: list[list[Entry]], offset: i
 
 def file_tables(ctx: _Context, spec: FileSpec, size: int) -> Iterator[RecordTable]:
     """The file's rows as tables of at most ``size`` rows, in file order."""
-    from interop_gtfs.reader import _FileState  # noqa: PLC0415 - the reader imports this module
-
     table = Table(spec.name)
     rows = read_rows(ctx.archive, spec.name, table)
     try:
@@ -283,7 +293,7 @@ def file_tables(ctx: _Context, spec: FileSpec, size: int) -> Iterator[RecordTabl
                         source=f"{ctx.source}/{spec.name}",
                         expected="unique, non-empty column names",
                     )
-                state = _FileState(ctx, spec, columns)
+                state = ctx.file_state(spec, columns)
                 if any(c.name not in columns for c in state.present):
                     yield from _records_as_tables(ctx, state, chunk, rows, first, size)
                     break

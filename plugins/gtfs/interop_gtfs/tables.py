@@ -13,7 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 
 from interop.validate import Issue, Severity
@@ -84,7 +84,7 @@ def _probe(archive: FeedArchive, name: str) -> tuple[str, Issue | None]:
     return fallback, notice
 
 
-def read_rows(archive: FeedArchive, name: str, table: Table) -> Iterator[list[str]]:
+def read_rows(archive: FeedArchive, name: str, table: Table) -> Generator[list[str]]:
     """Yield the data rows of ``name`` as lists of fields, in ``table.columns`` order.
 
     The positional form, for hot loops that look columns up by index. A row may be shorter

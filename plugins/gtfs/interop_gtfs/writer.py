@@ -242,7 +242,11 @@ class _Feed:
         if isinstance(table, ShapeTable):
             name, order, always = SHAPES_FILE, SHAPE_ORDER, SHAPE_ALWAYS
         else:
-            name, order, always = table.spec.name, table.spec.all_columns, tuple(_always(table.spec))
+            name, order, always = (
+                table.spec.name,
+                table.spec.all_columns,
+                tuple(_always(table.spec)),
+            )
         namespace = self.ids.namespace
         if namespace not in (None, table.namespace) or (
             isinstance(table, RecordTable) and not table.plans
