@@ -13,6 +13,10 @@ an uplink on the gateway's hot path (``bench --only lorawan``). The uplink codec
   None, lists, string-keyed objects). Constant inputs (the property and unit IRIs of the
   registries, the device IRI) are checked once and remembered.
 
+The measurements of one uplink share device, time, provenance and extensions: the uplink
+codec checks those once and builds each with :func:`trusted_measurement`, which checks what
+varies (value, property, unit) and declines anything else.
+
 Anything that fails a fast check is built by full validation instead, so it raises the
 model's own error (the caller turns it into a DecodeError): the fast path never accepts what
 validation would refuse, and gives equal records (``tests/test_records.py`` checks both).
