@@ -275,6 +275,12 @@ class GtfsReader(DatasetReader):
     ``strict=None`` follows the caller's :class:`~interop.setaside.SetAsideLog` if one is
     collecting, else is lenient. After a read, ``notices`` lists what was noticed (the first
     1,000 of each code) and ``set_aside`` the items set aside (when no log collected them).
+
+    Files are checked a column at a time (:mod:`interop_gtfs.table_rows`,
+    :mod:`interop_gtfs.shape_rows`): each distinct text once, by the model's own field
+    rules, and only rows that need a notice go through the per-row path. ``columnar=False``
+    reads every row through the per-row path, the reference the column path is tested
+    against (same records, notices and set-aside items, only slower).
     """
 
     name = "gtfs"
@@ -287,7 +293,9 @@ class GtfsReader(DatasetReader):
         provenance: bool = False,
         limits: ArchiveLimits | None = None,
         strict: bool | None = None,
+        columnar: bool = True,
     ) -> None:
+        self.columnar = columnar
         self.namespace = namespace
         self.provenance = provenance
         self.limits = limits
@@ -368,11 +376,20 @@ class GtfsReader(DatasetReader):
                     [records_table(ctx, spec, early[spec.name])]
                 )
             elif spec.name in archive.files and spec.name not in unreadable:
-                tables = ctx.file_tables(spec, size)
+                tables = (
+                    ctx.file_tables(spec, size)
+                    if self.columnar
+                    else ctx.record_tables(spec, ctx.file_records(spec), size)
+                )
             else:
                 tables = iter(())
             if spec.name == "frequencies.txt" and SHAPES_FILE in set(archive.files) - unreadable:
-                tables = itertools.chain(tables, shape_tables(ctx, size))
+                shapes = (
+                    shape_tables(ctx, size)
+                    if self.columnar
+                    else ctx.record_tables(spec, ctx.shapes(), size)
+                )
+                tables = itertools.chain(tables, shapes)
             for table in tables:
                 if not len(table):
                     continue
