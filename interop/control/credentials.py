@@ -30,6 +30,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from interop.errors import ValidationError
+from interop.secrets import read_reference
 
 __all__ = [
     "FIELDS",
@@ -61,28 +62,8 @@ def resolve_reference(value: str, *, source: str, field: str) -> str:
 
     ValidationError names the reference (never a secret) when it cannot be resolved.
     """
-    kind, sep, rest = value.partition(":")
-    if sep and kind == "env":
-        found = os.environ.get(rest)
-        if not found:
-            raise ValidationError(
-                f"environment variable {rest!r} is not set",
-                source=source,
-                field=field,
-                expected="the variable the secret reference names",
-            )
-        return found
-    if sep and kind == "file":
-        try:
-            return Path(rest).expanduser().read_text(encoding="utf-8").rstrip("\r\n")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ValidationError(
-                f"cannot read the secret file {rest!r} ({type(exc).__name__})",
-                source=source,
-                field=field,
-                expected="a readable UTF-8 file holding the secret",
-            ) from None
-    return value
+    found = read_reference(value, source=source, field=field)
+    return value if found is None else found
 
 
 def from_environment(plugin: str, environ: Mapping[str, str] | None = None) -> dict[str, str]:

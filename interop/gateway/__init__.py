@@ -5,8 +5,8 @@ See :class:`Gateway` and ``docs/gateway.md``. Vendor specifics come from plugins
 """
 
 from interop.gateway.config import GatewayConfig, load_config
-from interop.gateway.secrets import Secret, resolve_secret
 from interop.gateway.service import INGEST_TOKEN_ENV, Gateway
+from interop.secrets import Secret, resolve_secret
 
 __all__ = [
     "INGEST_TOKEN_ENV",

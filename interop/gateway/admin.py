@@ -10,9 +10,9 @@ from aiohttp import web
 
 from interop.errors import InteropError
 from interop.gateway.problems import problem
-from interop.gateway.secrets import Secret
 from interop.gateway.webhooks import bearer_or_header
 from interop.pipeline import Pipeline
+from interop.secrets import Secret
 from interop.store import DeadLetter, DeadLetterStage
 
 __all__ = ["AdminApi"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from aiohttp import web
 
 from interop.gateway.problems import problem
-from interop.gateway.secrets import Secret
 from interop.gateway.webhooks import bearer_or_header
+from interop.secrets import Secret
 
 __all__ = ["admin_denied"]
 

@@ -39,11 +39,11 @@ from interop.gateway.commands import (
 )
 from interop.gateway.config import DownlinkConfig
 from interop.gateway.problems import problem
-from interop.gateway.secrets import Secret, resolve_secret
 from interop.model.base import Provenance, mint_iri
 from interop.model.command import Command, CommandResult, CommandStatus
 from interop.pipeline import Pipeline, Route
 from interop.pipeline.routes import RECORDS_PLUGIN
+from interop.secrets import Secret, resolve_secret
 
 __all__ = ["DownlinkApi", "DownlinkServer", "configure_downlinks"]
 

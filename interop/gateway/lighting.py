@@ -37,12 +37,12 @@ from interop.control.lighting import LightingController
 from interop.errors import InteropError, SourceUnavailable, StoreUnavailable, ValidationError
 from interop.gateway.commands import store_records
 from interop.gateway.config import LightingConfig
-from interop.gateway.secrets import resolve_secret
 from interop.model.lighting import LightPoint
 from interop.model.observation import Measurement
 from interop.model.records import Record
 from interop.pipeline import Backoff, Pipeline, Route
 from interop.pipeline.routes import RECORDS_PLUGIN
+from interop.secrets import resolve_secret
 
 __all__ = ["LOOKBACK", "CursorFile", "LightingMetrics", "LightingSystem", "connect_systems"]
 

@@ -45,11 +45,11 @@ from interop.gateway.commands import (
 )
 from interop.gateway.lighting import LightingMetrics, LightingSystem
 from interop.gateway.problems import problem
-from interop.gateway.secrets import Secret
 from interop.model.command import Command, CommandResult, CommandStatus
 from interop.model.lighting import LightPoint
 from interop.model.records import RecordAdapter
 from interop.pipeline import Pipeline
+from interop.secrets import Secret
 
 __all__ = ["LightingApi"]
 

@@ -28,10 +28,10 @@ from paho.mqtt.properties import Properties
 from interop.errors import InteropError, ValidationError
 from interop.gateway.config import MqttConfig
 from interop.gateway.metrics import GatewayMetrics
-from interop.gateway.secrets import resolve_secret
 from interop.ingress import Ingress
 from interop.pipeline import Pipeline
 from interop.pipeline.sources import message_key
+from interop.secrets import resolve_secret
 from interop.store import RawMessage
 
 __all__ = ["MqttIngestion", "MqttPlan", "subscription_topics", "tls_context"]

@@ -33,10 +33,10 @@ from interop.gateway.metrics import CONTENT_TYPE, GatewayMetrics
 from interop.gateway.mqtt import MqttIngestion
 from interop.gateway.openapi import openapi_document
 from interop.gateway.problems import problem
-from interop.gateway.secrets import Secret, resolve_secret
 from interop.gateway.webhooks import WebhookRoute
 from interop.ingress import Ingress
 from interop.pipeline import Backoff, Pipeline, Route, SinkBinding, default_worker
+from interop.secrets import Secret, resolve_secret
 from interop.store import Durability, Store, open_store
 
 if TYPE_CHECKING:

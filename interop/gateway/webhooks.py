@@ -19,10 +19,10 @@ from aiohttp import web
 from interop.errors import InteropError
 from interop.gateway.metrics import GatewayMetrics
 from interop.gateway.problems import problem
-from interop.gateway.secrets import Secret
 from interop.ingress import Ingress
 from interop.pipeline import Pipeline
 from interop.pipeline.sources import message_key
+from interop.secrets import Secret
 from interop.store import RawMessage
 
 __all__ = ["WebhookRoute", "bearer_or_header"]

@@ -38,7 +38,7 @@ from interop_ngsild.measurements import DEVICE_MEASUREMENT, model_named
 from interop_ngsild.problems import Problem, problem_from
 
 if TYPE_CHECKING:
-    from interop.gateway.secrets import Secret
+    from interop.secrets import Secret
 
 __all__ = [
     "BrokerAuthenticationFailed",
@@ -184,7 +184,7 @@ class BrokerSink(Sink):
         self._spots: set[str] = set()
         self._token: Secret | None = None
         if settings.token is not None:
-            from interop.gateway.secrets import resolve_secret
+            from interop.secrets import resolve_secret
 
             self._token = resolve_secret(settings.token, field="options.token")
 
