@@ -290,6 +290,19 @@ _CROSS_FILE_CASES: list[tuple[str, _Case]] = [
         ),
     ),
     (
+        "same_stop_and_route_url",
+        (
+            {
+                **_routes("R1,A,1,,3,,,https://r.example/1"),
+                "stops.txt": "stop_id,stop_name,stop_lat,stop_lon,stop_url\n"
+                "S1,One,40.4,-3.7,https://r.example/1\nS2,Two,40.5,-3.6,\n",
+            },
+            "stops.txt",
+            2,
+            "stop_url",
+        ),
+    ),
+    (
         "platform_without_parent_station",
         (
             {

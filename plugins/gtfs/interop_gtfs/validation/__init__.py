@@ -74,6 +74,7 @@ def validate_feed(path: Path, *, notice_limit: int = 1000, today: date | None = 
         if "trips.txt" in names and "stop_times.txt" not in names:
             _check_trip_usage(rules, counter, notices)
         rules.finish()
+        presentation.finish()
         calendar.finish()
     return Report(str(path), state.checked, notices.issues())
 

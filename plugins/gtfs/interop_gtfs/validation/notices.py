@@ -90,6 +90,7 @@ SEVERITIES: dict[str, Severity] = {
     "duplicate_route_name": _W,
     "same_route_and_agency_url": _W,
     "same_stop_and_agency_url": _W,
+    "same_stop_and_route_url": _W,
     "platform_without_parent_station": _I,
     "inconsistent_agency_lang": _W,
     "feed_info_lang_and_agency_lang_mismatch": _W,

@@ -42,7 +42,8 @@ class PresentationRules:
     notices: Notices
     agency_urls: dict[str, str] = field(default_factory=dict)
     agency_langs: list[tuple[int, str, str, str]] = field(default_factory=list)
-    route_urls: set[str] = field(default_factory=set)
+    route_urls: dict[str, str] = field(default_factory=dict)
+    stop_urls: list[tuple[int, str, str]] = field(default_factory=list)
     route_names: dict[tuple[str, str, str, str], tuple[int, str]] = field(default_factory=dict)
 
     def hooks(self) -> dict[str, RowHook]:
@@ -78,6 +79,8 @@ class PresentationRules:
     def stop(self, row: int, r: dict[str, str]) -> None:
         """A stop URL that is the agency's says nothing of the stop; a platform needs a station."""
         url = _get(r, "stop_url")
+        if url:
+            self.stop_urls.append((row, _get(r, "stop_id"), url))
         if url and url in self.agency_urls.values():
             self.notices.add(
                 "same_stop_and_agency_url",
@@ -103,6 +106,8 @@ class PresentationRules:
         route_id = _get(r, "route_id")
         self._contrast(row, route_id, _get(r, "route_color"), _get(r, "route_text_color"))
         url = _get(r, "route_url")
+        if url:
+            self.route_urls.setdefault(url, route_id)
         agency_id = _get(r, "agency_id")
         agency_url = self.agency_urls.get(agency_id) or (
             next(iter(self.agency_urls.values())) if len(self.agency_urls) == 1 else None
@@ -182,6 +187,21 @@ class PresentationRules:
                         "feedLang": feed_lang,
                     },
                 )
+
+    def finish(self) -> None:
+        """A stop URL that is a route's says nothing of the stop (routes come after stops)."""
+        for row, stop_id, url in self.stop_urls:
+            route_id = self.route_urls.get(url)
+            if route_id is not None:
+                self.notices.add(
+                    "same_stop_and_route_url",
+                    f"stop_url is the route_url of route {route_id}",
+                    "stops.txt",
+                    row,
+                    "stop_url",
+                    details={"stopId": stop_id, "stopUrl": url, "routeId": route_id},
+                )
+        self.stop_urls.clear()
 
     def attribution(self, row: int, r: dict[str, str]) -> None:
         """An attribution says what the organisation is: producer, operator or authority."""
