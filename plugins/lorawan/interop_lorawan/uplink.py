@@ -168,8 +168,10 @@ class _DevicePlan:
     profiles: ProfileBook
     profile: DeviceProfile
     record: Device
+    """The device's record, its provenance without a receive time."""
     source_system: str
-    where: str
+    label: str
+    device_key: str
 
 
 class LorawanUplinkCodec(Codec):
@@ -195,6 +197,7 @@ class LorawanUplinkCodec(Codec):
         self._yaml_codecs: dict[str, PayloadCodec] = {}
         self._instances: dict[str, PayloadCodec] = {}
         self._plans: dict[tuple[Any, ...], _DevicePlan] = {}
+        self._stamped: dict[int, tuple[_DevicePlan, datetime, Device]] = {}
 
     def decode(self, raw: bytes, ctx: DecodeContext) -> list[Record]:
         """Decode one message; DecodeError names the device, field/byte offset and expectation."""
@@ -228,10 +231,10 @@ class LorawanUplinkCodec(Codec):
                 field="received_at",
                 expected="received_at/time in the message or DecodeContext.received_at",
             )  # fmt: skip
-        plan = self._device_plan(envelope, profiles, ctx)
-        profile, record, source_system, where = (
-            plan.profile, plan.record, plan.source_system, plan.where
-        )  # fmt: skip
+        plan = self._device_plan(envelope, profiles)
+        profile, source_system = plan.profile, plan.source_system
+        record = self._device_record(plan, ctx.received_at)
+        where = f"{ctx.source}: {plan.label}"
         if envelope.event == "join":
             return [record]
         device = record.id
@@ -278,44 +281,63 @@ class LorawanUplinkCodec(Codec):
             *self._measurements(envelope, result, instant, device, provenance, uplink),
         ]
 
-    def _device_plan(
-        self, envelope: Envelope, profiles: ProfileBook, ctx: DecodeContext
-    ) -> _DevicePlan:
+    def _device_plan(self, envelope: Envelope, profiles: ProfileBook) -> _DevicePlan:
         """What every uplink of this device shares: profile, Device record, names (cached).
 
         Keyed by everything they are built from; the profile book is compared by identity.
+        The Device here has no receive time: :meth:`_device_record` adds the context's.
         """
         key = (
-            id(profiles), ctx.source, ctx.received_at, envelope.network, envelope.dev_eui,
-            envelope.device_id, envelope.application_id, envelope.device_profile,
-            envelope.vendor, envelope.model, envelope.firmware_version,
+            id(profiles), envelope.network, envelope.dev_eui, envelope.device_id,
+            envelope.application_id, envelope.device_profile, envelope.vendor, envelope.model,
+            envelope.firmware_version,
         )  # fmt: skip
         plan = self._plans.get(key)
         if plan is not None and plan.profiles is profiles:
             return plan
-        where = f"{ctx.source}: {envelope.label}"
         profile = profiles.resolve(envelope)
         source_system = f"{envelope.network}:{envelope.application_id or '-'}"
-        record = self._device(envelope, profile, ctx, source_system, where)
-        plan = _DevicePlan(profiles, profile, record, source_system, where)
+        record = self._device(envelope, profile, source_system)
+        plan = _DevicePlan(
+            profiles, profile, record, source_system, envelope.label, envelope.device_key
+        )
         if len(self._plans) >= 10_000:
             self._plans.clear()
         self._plans[key] = plan
         return plan
 
-    def _device(
-        self,
-        envelope: Envelope,
-        profile: DeviceProfile,
-        ctx: DecodeContext,
-        source_system: str,
-        where: str,
-    ) -> Device:
+    def _device_record(self, plan: _DevicePlan, received_at: datetime | None) -> Device:
+        """The plan's Device with the context's receive time in its provenance.
+
+        The gateway decodes each message with its own receive time: the validated record
+        is copied with a checked Provenance rather than validated again.
+        """
+        if received_at is None:
+            return plan.record
+        last = self._stamped.get(id(plan))
+        if last is not None and last[0] is plan and last[1] == received_at:
+            return last[2]
+        try:
+            origin = build_provenance(
+                PLUGIN, MANIFEST.version, plan.source_system, plan.device_key, received_at
+            )
+        except PydanticValidationError as exc:
+            raise DecodeError(
+                f"not a valid device: {exc.errors(include_url=False)}", source=plan.label,
+                field="received_at", expected="an aware receive time",
+            ) from exc  # fmt: skip
+        record = plan.record.model_copy(update={"provenance": origin})
+        if len(self._stamped) >= 10_000:
+            self._stamped.clear()
+        self._stamped[id(plan)] = (plan, received_at, record)
+        return record
+
+    def _device(self, envelope: Envelope, profile: DeviceProfile, source_system: str) -> Device:
         """The uplink's Device: its identity only, the same record for every uplink (cached)."""
         key = (
             envelope.network, envelope.dev_eui, envelope.device_id, envelope.application_id,
             profile.device_kind, envelope.vendor, envelope.model, envelope.firmware_version,
-            tuple(profile.downlinks), source_system, ctx.received_at,
+            tuple(profile.downlinks), source_system,
         )  # fmt: skip
 
         def build() -> Device:
@@ -335,7 +357,7 @@ class LorawanUplinkCodec(Codec):
                 firmware_version=envelope.firmware_version,
                 commands=frozenset(profile.downlinks),
                 provenance=build_provenance(
-                    PLUGIN, MANIFEST.version, source_system, envelope.device_key, ctx.received_at
+                    PLUGIN, MANIFEST.version, source_system, envelope.device_key, None
                 ),
                 extensions={PLUGIN: identity},
             )
@@ -344,7 +366,7 @@ class LorawanUplinkCodec(Codec):
             return self._devices.get(key, build)
         except PydanticValidationError as exc:
             raise DecodeError(
-                f"not a valid device: {exc.errors(include_url=False)}", source=where,
+                f"not a valid device: {exc.errors(include_url=False)}", source=envelope.label,
                 expected="device names and ids the model accepts",
             ) from exc  # fmt: skip
 

@@ -268,3 +268,19 @@ def test_measurement_prefix_equals_the_minted_id(
     except OverflowError:  # a time that cannot be shown in UTC
         return
     assert measurement_prefix(envelope, at) + "temperature_1" == expected
+
+
+def test_each_receive_time_gives_the_device_its_own_provenance() -> None:
+    codec = LorawanUplinkCodec()
+    times = [datetime(2024, 5, 1, 12, second, tzinfo=UTC) for second in (1, 2, 1)]
+    devices = [
+        codec.decode(orjson.dumps(_uplink(n)), DecodeContext(source="t", received_at=at))[0]
+        for n, at in enumerate(times)
+    ]
+    assert [d.provenance.received_at for d in devices] == times
+    for device in devices:  # a copy with a checked provenance is what validation gives
+        assert Device.model_validate(device.model_dump()) == device
+    assert devices[0] == devices[2] != devices[1]
+    assert devices[0].model_copy(update={"provenance": None}) == devices[1].model_copy(
+        update={"provenance": None}
+    )
