@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
@@ -91,6 +91,12 @@ class GatewayMetrics:
             "interop_mqtt_reconnects", "Reconnections to an MQTT broker.", ["ingress"],
             registry=self.registry,
         )  # fmt: skip
+        self.mqtt_subscribed = Gauge(
+            "interop_mqtt_subscribed",
+            "1 while the ingress is connected and subscribed to its broker, else 0.",
+            ["ingress"],
+            registry=self.registry,
+        )
 
     def exposition(self) -> bytes:
         """The Prometheus text format of every metric."""

@@ -109,6 +109,8 @@ class MqttIngestion:
     metrics: GatewayMetrics
     client_id: str
     backoff_cap: float = 10.0
+    subscribed: asyncio.Event = field(default_factory=asyncio.Event)
+    """Set while connected and subscribed (``interop_mqtt_subscribed`` in the metrics)."""
 
     @property
     def source(self) -> str:
@@ -174,11 +176,18 @@ class MqttIngestion:
             tls_context=plan.tls,
         )
         client._client.manual_ack_set(True)
+        gauge = self.metrics.mqtt_subscribed.labels(self.source)
         async with client:
             for topic in plan.topics:
                 await client.subscribe(topic, qos=1)
             log.info("MQTT %s subscribed to %s", self.source, plan.topics)
-            await self._consume(client)
+            self.subscribed.set()
+            gauge.set(1)
+            try:
+                await self._consume(client)
+            finally:
+                self.subscribed.clear()
+                gauge.set(0)
 
     async def _consume(self, client: aiomqtt.Client) -> None:
         messages = client.messages

@@ -713,6 +713,8 @@ def test_mqtt_through_the_gateway(
             gateway = Gateway(config, registry)
             await gateway.start()
             try:
+                for ingestion in gateway.mqtt:  # a new session: only what follows SUBSCRIBE
+                    await asyncio.wait_for(ingestion.subscribed.wait(), 30)
                 async with aiomqtt.Client("127.0.0.1", broker) as client:
                     for topic, body in messages:
                         await client.publish(topic, body, qos=1)
