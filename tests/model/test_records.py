@@ -160,7 +160,7 @@ def test_top_level_names_resolve_lazily():
         _ = interop.nope
 
 
-@settings(max_examples=150)
+@settings(max_examples=60)
 @given(records())
 def test_record_json_is_the_union_adapters_json(record):
     assert record_json(record) == RecordAdapter.dump_json(record)

@@ -27,7 +27,7 @@ def _walk(model: BaseModel) -> DataClass:
     return max(found, key=_ORDER.index)
 
 
-@settings(max_examples=200)
+@settings(max_examples=80)
 @given(records())
 def test_protection_class_is_the_most_protected_field_holding_a_value(record):
     assert protection_class(record) == _walk(record)
