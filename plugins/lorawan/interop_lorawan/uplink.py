@@ -15,8 +15,9 @@ v4 message (recognised by its shape) or a bare FRMPayload, and returns:
   mapping could not place (``unmapped``) and why (``warnings``), metadata fields
   (``metadata``), skipped placeholders (``skipped``), the mapping counts (``mapping``); a
   status event's ``margin`` and ``external_power``. Every measurement of an uplink carries
-  the same ``uplink``. An uplink that gives no measurement (no codec and no decoded object,
-  nothing placed, a status without battery level) and a join give the Device record alone.
+  the same ``uplink``. A join, an uplink with no payload and a status without battery level
+  give the Device record alone; an uplink whose decoded fields can none be placed is a
+  DecodeError naming them (kept in the dead letter, replayable once a profile maps them).
   A measurement's time is the frame's own time for history records, else the network
   server's receive time (``received_at`` / ``time``), else ``DecodeContext.received_at``;
   never the clock.
@@ -274,6 +275,15 @@ class LorawanUplinkCodec(Codec):
             decoded, vendor=profile.vendor or envelope.vendor, overrides=profile.fields
         )
         if not result.values:
+            if result.unmapped:  # decoded fields nothing could place: keep them, say which
+                raise DecodeError(
+                    "no field of the decoded payload could be placed: "
+                    + _unplaced(result.unmapped, result.report.warnings),
+                    source=where, field="decoded_payload",
+                    expected="a field the mapping can place, or a device profile [fields] "
+                    "entry for it (`interop lorawan coverage` lists them); replay the dead "
+                    "letter once mapped",
+                )  # fmt: skip
             return [record]
         self._keep(uplink, result)
         return [
@@ -672,3 +682,10 @@ def _fill(template: Mapping[str, Any], command: Command) -> dict[str, Any]:
         else:
             filled[key] = value
     return filled
+
+
+def _unplaced(unmapped: Mapping[str, JsonValue], warnings: Mapping[str, str]) -> str:
+    """The first unplaced fields with the mapping's reason when it has one (bounded)."""
+    shown = [f"{path} ({warnings[path]})" if path in warnings else path for path in unmapped][:8]
+    more = len(unmapped) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more > 0 else "")

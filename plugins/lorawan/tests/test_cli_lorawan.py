@@ -157,9 +157,17 @@ def test_a_bare_payload_without_dev_eui_names_the_placeholder_device():
     assert measurement.device == "urn:interop:device:lorawan:unidentified"
 
 
-def test_decode_warns_when_nothing_is_measured(tmp_path):
+def test_decode_refuses_an_uplink_whose_fields_none_can_be_placed(tmp_path):
     message = tmp_path / "up.json"
     message.write_text(_uplink({"status": 4}))
+    result = runner.invoke(app, ["decode", "lorawan", f"@{message}"])
+    assert result.exit_code != 0
+    assert "no field of the decoded payload could be placed: status" in result.output
+
+
+def test_decode_warns_when_nothing_is_measured(tmp_path):
+    message = tmp_path / "up.json"
+    message.write_text(_uplink({}))
     result = runner.invoke(app, ["decode", "lorawan", f"@{message}"])
     assert result.exit_code == 0, result.output
     assert "no measurement decoded" in result.stderr
