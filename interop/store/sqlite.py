@@ -331,15 +331,16 @@ class SqliteStore(Store):
                 for r in rows
             ],
         )
-        seqs = [
-            int(
-                conn.execute(
-                    "INSERT INTO outbox (record_id, only_sink) VALUES (?, ?) RETURNING seq",
-                    (r.id, only_sink),
-                ).fetchone()[0]
+        seqs: list[int] = []
+        if rows:
+            # one statement for all; AUTOINCREMENT keys of one writer's transaction are
+            # consecutive, so the last one gives them all
+            conn.executemany(
+                "INSERT INTO outbox (record_id, only_sink) VALUES (?, ?)",
+                [(r.id, only_sink) for r in rows],
             )
-            for r in rows
-        ]
+            last = int(conn.execute("SELECT last_insert_rowid()").fetchone()[0])
+            seqs = list(range(last - len(rows) + 1, last + 1))
         if processed.dead_letters:
             self._insert_dead_letters(conn, processed.dead_letters)
         if processed.done:
