@@ -38,6 +38,9 @@ Entry = tuple[Any, tuple[str, ...]]
 BAD: Entry = (None, ())
 """The entry of a cell the per-row path must handle (it does not parse, or is refused)."""
 
+_NO_ROW: dict[str, str] = {}
+"""The row a context-free value type is given (it never looks at it)."""
+
 _MEMO_LIMIT = 1 << 17
 """Distinct texts remembered per column before the memo starts afresh (bounds memory)."""
 
@@ -152,8 +155,26 @@ class FieldPlan:
             return value
         return parsed or None
 
+    def _parse_all(self, keys: list[Any]) -> list[Any]:
+        """:meth:`_parse` of every key (one column: the same steps, without the calls)."""
+        if self.nested:
+            return [self._parse(key) for key in keys]
+        (column,) = self.columns
+        parse, exact, required = column.type.parse, column.type.exact, column.required
+        namespace, row = self.namespace, _NO_ROW
+        parsed: list[Any] = []
+        for key in keys:
+            if not key or (not exact and not key.strip()):
+                parsed.append(BAD if required else None)
+                continue
+            try:
+                parsed.append(parse(key, row, namespace))
+            except ValueError:
+                parsed.append(BAD)
+        return parsed
+
     def _learn(self, keys: list[Any]) -> None:
-        parsed = [self._parse(key) for key in keys]
+        parsed = self._parse_all(keys)
         todo = [
             index for index, value in enumerate(parsed) if value is not None and value is not BAD
         ]
@@ -164,9 +185,10 @@ class FieldPlan:
                 memo[key] = self.absent
             elif value is BAD:
                 memo[key] = BAD
+        entry = self._entry if self.nested else self._single_entry
         for index, value in zip(todo, checked, strict=True):
             key = keys[index]
-            memo[key] = BAD if value is None else self._entry(key, value)
+            memo[key] = BAD if value is None else entry(key, value)
         for key in keys:
             if memo[key][1] != ((key,) if len(self.columns) == 1 else key):
                 self.changed.add(key)
@@ -174,6 +196,13 @@ class FieldPlan:
     def written_as_read(self, keys: Sequence[Any]) -> bool:
         """Whether the writer writes every key of a block back as the very text it was read as."""
         return len(self.columns) == 1 and self.changed.isdisjoint(keys)
+
+    def _single_entry(self, key: Any, value: Any) -> Entry:
+        """:meth:`_entry` of a one-column field (``format_value``'s refusals give BAD)."""
+        try:
+            return (value, (self.columns[0].type.format(value, value, self.ids, self.where),))
+        except (EncodeError, ValueError, KeyError, TypeError):
+            return BAD
 
     def _entry(self, key: Any, value: Any) -> Entry:
         """The value with the texts the writer writes for it; :data:`BAD` if it cannot."""

@@ -396,7 +396,9 @@ class GtfsReader(DatasetReader):
                 if pending:
                     table = table.replaced(0, _with_files(table[0], pending))
                     pending = {}
-                if ctx.kept_rows:
+                if ctx.kept_rows and spec.name in early:
+                    # read before every other file: rows set aside since the previous
+                    # record ride on its first record (tables read in turn carry their own)
                     table = table.replaced(0, _with_rows(table[0], ctx))
                 if previous is not None:
                     yield previous

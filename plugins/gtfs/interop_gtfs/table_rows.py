@@ -11,6 +11,7 @@ in the same order.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import partial
 from itertools import chain, islice
 from operator import itemgetter
 from typing import TYPE_CHECKING
@@ -224,8 +225,7 @@ class _Block:
         elif spec.key:
             position = self.index.get(spec.key[0], -1)
             groups = self._texts(spec.key[0], position, rows) if position >= 0 else [""] * len(rows)
-            kind, namespace = spec.id_kind, self.ctx.namespace
-            keyed = (groups, ids, lambda key: gtfs_iri(kind, namespace, key))
+            keyed = (groups, ids, partial(gtfs_iri, spec.id_kind, self.ctx.namespace))
         for position, column, kind in self.references:
             texts = self._texts(column, position, rows)
             if kind == "service" and spec.name == "calendar_dates.txt":
