@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,7 @@ __all__ = [
     "default_overload",
     "fault_middleware",
     "serve",
+    "serve_in_thread",
     "tls_context",
     "world_key",
 ]
@@ -178,3 +180,33 @@ def build(spec: SimulatorSpec, world: LightWorld) -> web.Application:
     vendor[world_key] = world
     vendor.middlewares.insert(0, fault_middleware(spec))
     return vendor
+
+
+@contextmanager
+def serve_in_thread(spec: SimulatorSpec, world: LightWorld) -> Iterator[str]:
+    """:func:`serve` from a background thread with its own event loop; yields the base URL.
+
+    For callers that run their own event loop or none (a gateway in a child process, a
+    synchronous client such as schemathesis).
+    """
+    loop = asyncio.new_event_loop()
+    ready = threading.Event()
+    stop = asyncio.Event()
+    box: dict[str, str] = {}
+
+    async def main() -> None:
+        async with serve(spec, world) as url:
+            box["url"] = url
+            ready.set()
+            await stop.wait()
+
+    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
+    thread.start()
+    if not ready.wait(10):
+        raise RuntimeError(f"the {spec.name} simulator did not start within 10 s")
+    try:
+        yield box["url"]
+    finally:
+        loop.call_soon_threadsafe(stop.set)
+        thread.join(10)
+        loop.close()

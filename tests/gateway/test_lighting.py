@@ -11,10 +11,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import threading
 import time
 import urllib.request
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,7 +25,7 @@ from hypothesis import strategies as st
 from interop.gateway.lighting import CursorFile
 from interop.model.command import CommandResult
 from interop.model.observation import Measurement
-from interop.simulation.server import SimulatorSpec, serve
+from interop.simulation.server import SimulatorSpec, serve, serve_in_thread
 from interop.simulation.world import LightWorld
 from interop.testing.servers import free_port
 
@@ -401,37 +400,12 @@ def test_cursors_survive_a_restart_per_system_and_address(tmp_path_factory, when
     assert CursorFile(path).get("north", "slv:http://a") is None  # unreadable: start afresh
 
 
-@contextlib.contextmanager
-def threaded(spec: SimulatorSpec, world: LightWorld) -> Iterator[str]:
-    """A simulator served from a background thread (for a gateway in a child process)."""
-    loop = asyncio.new_event_loop()
-    ready = threading.Event()
-    stop = asyncio.Event()
-    box: dict[str, str] = {}
-
-    async def main() -> None:
-        async with serve(spec, world) as url:
-            box["url"] = url
-            ready.set()
-            await stop.wait()
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
-    thread.start()
-    assert ready.wait(10), "the simulator did not start"
-    try:
-        yield box["url"]
-    finally:
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(10)
-        loop.close()
-
-
 def test_interop_serve_polls_and_commands_a_configured_system(simulators, tmp_path, monkeypatch):
     """``interop serve --config`` as a child process: the TOML lighting section, end to end."""
     world = LightWorld(3, seed=17)
     monkeypatch.setenv("TEST_ADMIN_TOKEN", ADMIN)
     monkeypatch.setenv("TEST_LIGHTING_CREDENTIALS", world.token)
-    with threaded(simulators["talq"], world) as url:
+    with serve_in_thread(simulators["talq"], world) as url:
         config = write_config(
             tmp_path / "gateway.toml",
             f"""

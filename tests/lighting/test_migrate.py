@@ -15,11 +15,11 @@ from interop.control.migrate import (
     portable_light,
     portable_schedule,
 )
-from interop.simulation.server import serve
+from interop.simulation.server import serve, serve_in_thread
 from interop.simulation.swap import seed_schedules
 from interop.simulation.world import LightWorld
 
-from .conftest import address, threaded
+from .conftest import address
 
 
 async def _read(controller) -> tuple[list, list, dict]:
@@ -114,8 +114,8 @@ def test_cli_migrate_shows_the_diff_and_writes_the_report(simulators, tmp_path):
     source_world, target_world = LightWorld(30, seed=8), LightWorld(0, seed=9)
     runner = CliRunner()
     with (
-        threaded(simulators["slv"], source_world) as source_url,
-        threaded(simulators["talq"], target_world) as target_url,
+        serve_in_thread(simulators["slv"], source_world) as source_url,
+        serve_in_thread(simulators["talq"], target_world) as target_url,
     ):
         args = [
             "lighting",

@@ -20,10 +20,8 @@ from interop.control.connect import open_lighting, split_target
 from interop.control.credentials import Redactor, from_file, redact_url
 from interop.errors import InteropError
 from interop.registry import Registry
-from interop.simulation.server import SimulatorSpec
+from interop.simulation.server import SimulatorSpec, serve_in_thread
 from interop.simulation.world import LightWorld
-
-from .conftest import threaded
 
 PASSWORD = "Pw-0f-The-Day-7731"
 
@@ -118,9 +116,9 @@ def test_migrations_leak_the_password_nowhere(
     credentials = tmp_path / "credentials.toml"
     credentials.write_text(f'[slv]\nusername = "operator"\npassword = "{PASSWORD}"\n')
     with (
-        threaded(simulators["slv"], source_world) as slv_url,
-        threaded(simulators["slv"], wrong_world) as wrong_url,
-        threaded(simulators["talq"], target_world) as talq_url,
+        serve_in_thread(simulators["slv"], source_world) as slv_url,
+        serve_in_thread(simulators["slv"], wrong_world) as wrong_url,
+        serve_in_thread(simulators["talq"], target_world) as talq_url,
     ):
         monkeypatch.setenv("INTEROP_TALQ_TOKEN", PASSWORD)
         code, text = _migrate(

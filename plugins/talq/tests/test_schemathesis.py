@@ -7,8 +7,6 @@ set on each case, so the examples reach the handlers instead of the envelope che
 
 from __future__ import annotations
 
-import asyncio
-import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +17,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from interop_talq.simulator import SPEC, TOKEN_PATH
 
-from interop.simulation.server import serve
+from interop.simulation.server import serve_in_thread
 from interop.simulation.world import LightWorld
 
 schemathesis = pytest.importorskip("schemathesis", reason="needs schemathesis (dev dependency)")
@@ -33,27 +31,9 @@ EXAMPLES = 4
 def gateway_url() -> Iterator[tuple[str, str]]:
     """A simulated Gateway served from a background thread, and a valid access token."""
     world = LightWorld(5, seed=11)
-    loop = asyncio.new_event_loop()
-    ready = threading.Event()
-    stop = asyncio.Event()
-    box: dict[str, str] = {}
-
-    async def main() -> None:
-        async with serve(SPEC, world) as url:
-            box["url"] = url
-            ready.set()
-            await stop.wait()
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(main(),), daemon=True)
-    thread.start()
-    assert ready.wait(10), "the simulator did not start"
-    try:
-        answer = requests.post(box["url"] + TOKEN_PATH, json={"apiKey": world.token}, timeout=10)
-        yield box["url"], answer.json()["access_token"]
-    finally:
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(10)
-        loop.close()
+    with serve_in_thread(SPEC, world) as url:
+        answer = requests.post(url + TOKEN_PATH, json={"apiKey": world.token}, timeout=10)
+        yield url, answer.json()["access_token"]
 
 
 def _served() -> set[tuple[str, str]]:
