@@ -25,7 +25,7 @@ from interop_gtfs.manifest import PLUGIN
 
 M = TypeVar("M", bound=BaseModel)
 
-__all__ = ["RecordTable", "construct"]
+__all__ = ["LazyRecords", "RecordTable", "construct"]
 
 
 @cache
@@ -54,7 +54,36 @@ def construct(model: type[M], values: dict[str, Any]) -> M:
     return instance
 
 
-class RecordTable(Sequence[Record]):
+class LazyRecords(Sequence[Record]):
+    """A sequence of records built only when looked at (``_record(index)``, cached by it)."""
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def _record(self, index: int) -> Record:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> Record: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Record]: ...
+
+    def __getitem__(self, index: int | slice) -> Record | Sequence[Record]:
+        if isinstance(index, slice):
+            return [self._record(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(f"{type(self).__name__} index out of range")
+        return self._record(index)
+
+    def __iter__(self) -> Iterator[Record]:
+        for index in range(len(self)):
+            yield self._record(index)
+
+
+class RecordTable(LazyRecords):
     """Rows of one file: per field a column of entries, per row its GTFS id or key.
 
     ``records`` holds the rows the per-row path made (by position): they are returned as
@@ -89,25 +118,6 @@ class RecordTable(Sequence[Record]):
 
     def __len__(self) -> int:
         return len(self.local_ids)
-
-    @overload
-    def __getitem__(self, index: int) -> Record: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Record]: ...
-
-    def __getitem__(self, index: int | slice) -> Record | Sequence[Record]:
-        if isinstance(index, slice):
-            return [self._record(i) for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("record table index out of range")
-        return self._record(index)
-
-    def __iter__(self) -> Iterator[Record]:
-        for index in range(len(self)):
-            yield self._record(index)
 
     def _record(self, index: int) -> Record:
         """Row ``index`` as its record (every value was validated when the table was read)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from itertools import pairwise
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, Any
 
 from interop.errors import DecodeError
 from interop.model.base import Provenance
@@ -23,7 +23,7 @@ from interop_gtfs.columnar import BAD, Entry, FieldPlan
 from interop_gtfs.columns import SHAPE_COLUMNS, SHAPES_FILE
 from interop_gtfs.ids import gtfs_iri
 from interop_gtfs.manifest import PLUGIN
-from interop_gtfs.record_table import construct
+from interop_gtfs.record_table import LazyRecords, construct
 from interop_gtfs.tables import Table, read_rows
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ SHAPE_ALWAYS = ("shape_id", *(column.name for column in SHAPE_COLUMNS if column.
 """The columns always in the header of ``shapes.txt``."""
 
 
-class ShapeTable(Sequence[Record]):
+class ShapeTable(LazyRecords):
     """Shapes of one block: per shape its GTFS id and the file rows of its points.
 
     ``entries`` are the file's point columns by field (one entry per file row) and
@@ -67,25 +67,6 @@ class ShapeTable(Sequence[Record]):
 
     def __len__(self) -> int:
         return len(self.shape_ids)
-
-    @overload
-    def __getitem__(self, index: int) -> Record: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Record]: ...
-
-    def __getitem__(self, index: int | slice) -> Record | Sequence[Record]:
-        if isinstance(index, slice):
-            return [self._record(i) for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("shape table index out of range")
-        return self._record(index)
-
-    def __iter__(self) -> Iterator[Record]:
-        for index in range(len(self)):
-            yield self._record(index)
 
     def replaced(self, index: int, record: Record) -> ShapeTable:
         """A copy of the table with shape ``index`` held as ``record`` (tables never change)."""
