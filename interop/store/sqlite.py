@@ -68,7 +68,7 @@ CREATE TABLE IF NOT EXISTS records (
     body BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS records_series ON records (series, time);
-CREATE INDEX IF NOT EXISTS records_stored ON records (stored_at);
+DROP INDEX IF EXISTS records_stored;
 CREATE TABLE IF NOT EXISTS outbox (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     record_id TEXT NOT NULL,
