@@ -19,6 +19,7 @@ import trustme
 from interop.errors import ValidationError
 from interop.gateway import Gateway
 from interop.gateway.mqtt import subscription_topics
+from interop.model import Measurement
 from interop.testing.servers import mosquitto_binary, running_mosquitto
 
 from .conftest import config_for, running
@@ -87,7 +88,7 @@ def test_single_tenant_tls_uplinks_are_stored(ca, tls_broker, tmp_path, monkeypa
     ca.cert_pem.write_to_path(str(ca_file))
     config = _config(tmp_path, monkeypatch, tls_broker, ca_file)
 
-    async def scenario() -> int:
+    async def scenario() -> list[Measurement]:
         async with running(config, registry) as gateway:
             (ingestion,) = gateway.mqtt
             assert ingestion.plan().topics == ["v3/city/devices/+/up"]
@@ -100,9 +101,13 @@ def test_single_tenant_tls_uplinks_are_stored(ca, tls_broker, tmp_path, monkeypa
                         break
                     await asyncio.sleep(0.2)
             assert gateway.store is not None
-            return (await gateway.store.stats()).records
+            return await gateway.store.latest(kind="measurement")
 
-    assert asyncio.run(scenario()) >= 1
+    (reading,) = asyncio.run(scenario())
+    assert reading.device == "urn:interop:device:lorawan:70b3d57ed0001234"
+    assert reading.property.endswith("Temperature")
+    assert reading.value == 22.5  # 0x00E1 = 225 tenths of a degree Celsius (Cayenne LPP)
+    assert reading.unit.endswith("degreeCelsius")
 
 
 def test_an_unknown_ca_stops_the_gateway_at_start(tmp_path, monkeypatch, registry):
