@@ -550,17 +550,18 @@ class SlvController(LightingController):
 
     async def _settle(
         self,
-        unclear: Mapping[NaturalKey, tuple[bool, str]],
-        arc: int,
+        unclear: Mapping[tuple[int, NaturalKey], tuple[int, bool, str]],
         deadline: float,
-    ) -> dict[NaturalKey, tuple[CommandStatus, str]]:
+    ) -> dict[tuple[int, NaturalKey], tuple[CommandStatus, str]]:
         """Decide unclear devices from their ``LampCommandLevel``, re-read by ``deadline``.
 
-        The level asked for: the node took it (accepted). Another level: a batch that never
+        ``unclear`` maps (group, device) to the level asked of it, whether its batch started and
+        why its outcome is unclear; all are re-read at once, whatever their batch. The
+        level asked for: the node took it (accepted). Another level: a batch that never
         started failed; one that started may still reach the node (unknown). No answer in
         time: unknown.
         """
-        numbers = {key: self._ids[key] for key in unclear if key in self._ids}
+        numbers = {key: self._ids[key] for _, key in unclear if key in self._ids}
         commanded: dict[int, int] = {}
         problem: str | None = None
         try:
@@ -582,25 +583,26 @@ class SlvController(LightingController):
             problem = f"the command's deadline ({self._settings.deadline:g} s) passed"
         except InteropError as exc:
             problem = exc.message
-        decided: dict[NaturalKey, tuple[CommandStatus, str]] = {}
-        for key, (started, lost) in unclear.items():
+        decided: dict[tuple[int, NaturalKey], tuple[CommandStatus, str]] = {}
+        for (group, key), (arc, started, lost) in unclear.items():
             number = numbers.get(key)
             if number is None or problem is not None:
                 reason = problem or "the device is not in the listing read so far"
-                decided[key] = (CommandStatus.UNKNOWN, f"{lost}; re-reading failed: {reason}")
+                detail = f"{lost}; re-reading failed: {reason}"
+                decided[group, key] = (CommandStatus.UNKNOWN, detail)
             elif commanded.get(number) == arc:
-                decided[key] = (
+                decided[group, key] = (
                     CommandStatus.ACCEPTED,
                     f"{lost}; the node's {names.COMMAND_LEVEL} shows the level asked for",
                 )
             elif started:
-                decided[key] = (
+                decided[group, key] = (
                     CommandStatus.UNKNOWN,
                     f"{lost}; the node does not show the level yet and the batch may still "
                     "reach it",
                 )
             else:
-                decided[key] = (
+                decided[group, key] = (
                     CommandStatus.FAILED,
                     f"{lost}; a re-read shows the node was not given the level",
                 )
@@ -667,15 +669,24 @@ class SlvController(LightingController):
                 )
         except TimeoutError:
             pass
-        for (group, members), outcome, lost in zip(groups.items(), outcomes, unclear, strict=True):
+        pending: dict[tuple[int, NaturalKey], tuple[int, bool, str]] = {}
+        for number, (((_, arc, _), members), outcome, lost) in enumerate(
+            zip(groups.items(), outcomes, unclear, strict=True)
+        ):
             for _, key in members:
-                if key not in outcome and key not in lost:
-                    lost[key] = (key in running, "no batch result by the command's deadline")
-            settled = await self._settle(lost, group[1], deadline) if lost else {}
+                if key in lost:
+                    pending[number, key] = (arc, *lost[key])
+                elif key not in outcome:
+                    reason = "no batch result by the command's deadline"
+                    pending[number, key] = (arc, key in running, reason)
+        # One re-read for every batch's unclear devices: settling group by group would
+        # spend the deadline's last share on the first groups.
+        settled = await self._settle(pending, deadline) if pending else {}
+        for number, (members, outcome) in enumerate(zip(groups.values(), outcomes, strict=True)):
             for index, key in members:
                 light = light_iri(key)
-                if key in settled:
-                    verdict, detail = settled[key]
+                if (number, key) in settled:
+                    verdict, detail = settled[number, key]
                     results[index] = self._result(commands[index].id, light, verdict, detail)
                     continue
                 status, message = outcome.get(key, ("MISSING", "no step result in the batch"))
