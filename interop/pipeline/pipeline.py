@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Literal, Self
 from interop.errors import InteropError, ValidationError
 from interop.model.base import Provenance, mint_iri
 from interop.model.records import Record
+from interop.pipeline.coalesce import IngestCoalescer
 from interop.pipeline.counters import PipelineCounters
 from interop.pipeline.delivery import Backoff, DeliveryWorker, SinkBinding
 from interop.pipeline.policy import PolicyStage
@@ -109,6 +110,9 @@ class Pipeline:
         self._tasks: list[asyncio.Task[None]] = []
         self._reclaim: asyncio.Task[None] | None = None
         self._deliver = deliver
+        self._ingester = IngestCoalescer(
+            store, self.policy.flush, self.policy.drain_audit, on_extra=self._count_stored
+        )
         self.workers = [
             DeliveryWorker(
                 store,
@@ -243,8 +247,7 @@ class Pipeline:
             else:
                 items.append(Ingested(message, kept))
                 outcomes.append(Outcome("stored", len(kept)))
-        extra = self.policy.flush(datetime.now(UTC))
-        new = await self.store.ingest(items, extra=extra, audit=self.policy.drain_audit())
+        new = await self._ingester.ingest(items)
         self.counters.received += len(messages)
         for index, (fresh, item) in enumerate(zip(new, items, strict=True)):
             if not fresh:
@@ -254,10 +257,12 @@ class Pipeline:
                 self.counters.dead_lettered[item.dead_letter.stage.value] += 1
             else:
                 self.counters.stored += len(item.records)
-        self.counters.stored += len(extra)
         for worker in self.workers:
             worker.wake.set()
         return outcomes
+
+    def _count_stored(self, count: int) -> None:
+        self.counters.stored += count
 
     async def reject(self, message: RawMessage, reason: str, code: str) -> DeadLetter:
         """Keep a message refused before decoding (too large, wrong type) as a dead letter."""
