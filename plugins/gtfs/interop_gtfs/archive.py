@@ -64,8 +64,11 @@ class FeedArchive:
         self._root = PurePosixPath()
         self._files: dict[str, FeedFile] = {}
         self._memory: Mapping[str, bytes] | None = None
-        self.encodings: dict[str, tuple[str, Issue | None]] = {}
-        """File name -> (encoding, notice) once a reader has probed it (files never change)."""
+        self.encodings: dict[str, tuple[str, Issue | None, bool]] = {}
+        """File name -> (encoding, notice, plain) once a reader has probed it (files never change).
+
+        ``plain``: the file holds no quote, NUL or bare carriage return, so its rows are its
+        lines split at commas."""
         if location.is_dir():
             self._scan_folder()
         elif location.is_file():

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
-from operator import itemgetter
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ValidationError, create_model
@@ -118,12 +117,14 @@ class FieldPlan:
         self.changed: set[Any] = set()
         """Keys not written back as read (``01`` is written ``1``), or not valid."""
 
-    def keys(self, rows: Sequence[Sequence[str]]) -> list[Any]:
-        """The memo key of every row: its text, or the tuple of texts of a nested field."""
+    def keys(self, columns: Sequence[Sequence[str]]) -> Sequence[Any]:
+        """The memo key of every row, from the block's columns (``columns[p]``: column ``p``).
+
+        A row's key is its text, or the tuple of its texts of a nested field.
+        """
         if len(self.positions) == 1:
-            return list(map(itemgetter(self.positions[0]), rows))
-        positions = self.positions
-        return [tuple(row[p] for p in positions) for row in rows]
+            return columns[self.positions[0]]
+        return list(zip(*(columns[p] for p in self.positions), strict=True))
 
     def entries(self, keys: Sequence[Any]) -> list[Entry]:
         """The entry of every key (texts of one block), computing the new ones in one call."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from functools import cache
+from operator import itemgetter
 from typing import Any, TypeVar, overload
 
 from pydantic import BaseModel
@@ -24,6 +25,9 @@ from interop_gtfs.ids import gtfs_iri
 from interop_gtfs.manifest import PLUGIN
 
 M = TypeVar("M", bound=BaseModel)
+
+_TEXTS = itemgetter(1)
+"""An entry's written texts."""
 
 __all__ = ["LazyRecords", "RecordTable", "construct"]
 
@@ -102,7 +106,7 @@ class RecordTable(LazyRecords):
         extra: Sequence[str],
         extra_values: Sequence[list[str]],
         records: dict[int, Record],
-        raw: Sequence[list[str] | None] = (),
+        raw: Sequence[Sequence[str] | None] = (),
     ) -> None:
         self.spec = spec
         self.namespace = namespace
@@ -182,16 +186,16 @@ class RecordTable(LazyRecords):
 
     def text_rows(self, layout: Sequence[str], start: int, stop: int) -> list[tuple[str, ...]]:
         """The written texts of rows ``start:stop`` (none of them in ``records``) in ``layout``."""
-        sources: dict[str, list[str]] = {}
+        sources: dict[str, Sequence[str]] = {}
         if self.spec.id_column is not None:
             sources[self.spec.id_column] = self.local_ids[start:stop]
         for plan, entries, raw in zip(self.plans, self.entries, self.raw, strict=True):
             if raw is not None:
                 sources[plan.columns[0].name] = raw[start:stop]
                 continue
-            block = entries[start:stop]
-            for position, column in enumerate(plan.columns):
-                sources[column.name] = [entry[1][position] for entry in block]
+            by_column = list(zip(*map(_TEXTS, entries[start:stop]), strict=True))
+            for column, column_texts in zip(plan.columns, by_column, strict=True):
+                sources[column.name] = column_texts
         for name, texts in zip(self.extra, self.extra_values, strict=True):
             sources[name] = texts[start:stop]
         empty = [""] * (stop - start)

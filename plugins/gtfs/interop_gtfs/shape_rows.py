@@ -12,7 +12,7 @@ per-row read's.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from itertools import pairwise
+from itertools import chain, pairwise
 from typing import TYPE_CHECKING, Any
 
 from interop.errors import DecodeError
@@ -24,7 +24,7 @@ from interop_gtfs.columns import SHAPE_COLUMNS, SHAPES_FILE
 from interop_gtfs.ids import gtfs_iri
 from interop_gtfs.manifest import PLUGIN
 from interop_gtfs.record_table import LazyRecords, construct
-from interop_gtfs.tables import Table, read_rows
+from interop_gtfs.tables import Table, read_blocks
 
 if TYPE_CHECKING:
     from interop_gtfs.reader import _Context, _ShapeRow
@@ -149,9 +149,9 @@ def ctx_item(
 def shape_tables(ctx: _Context, size: int) -> Iterator[ShapeTable]:
     """``shapes.txt`` as tables of at most ``size`` shapes, in first-seen order."""
     table = Table(SHAPES_FILE)
-    source = read_rows(ctx.archive, SHAPES_FILE, table)
+    source = read_blocks(ctx.archive, SHAPES_FILE, table, size)
     try:
-        rows = list(source)
+        rows = list(chain.from_iterable(source))
     finally:
         source.close()
     header = table.columns
@@ -188,6 +188,7 @@ class _Reading:
         columnar = "shape_id" in index and all(c.name in index for c in self.present)
         empty = [""] * width
         fixed = [row if len(row) == width else empty for row in rows]
+        by_column: list[tuple[str, ...]] = list(zip(*fixed, strict=True))
         self.entries: dict[str, list[Entry]] = {}
         bad: set[int] = set()
         if columnar:
@@ -200,19 +201,19 @@ class _Reading:
                     [index[column.name]],
                     ctx.namespace,
                 )
-                entries = plan.entries(plan.keys(fixed))
+                entries = plan.entries(plan.keys(by_column))
                 self.entries[column.field] = entries
                 if BAD in entries:
                     bad.update(i for i, entry in enumerate(entries) if entry is BAD)
-            ids = [row[index["shape_id"]] for row in fixed]
+            ids = list(by_column[index["shape_id"]])
         else:
             ids = [""] * len(rows)
         self.distances = (
-            [row[index["shape_dist_traveled"]] for row in fixed]
+            list(by_column[index["shape_dist_traveled"]])
             if "shape_dist_traveled" in index
             else None
         )
-        self.extra_values = [[row[index[name]] for row in fixed] for name in self.extra]
+        self.extra_values = [list(by_column[index[name]]) for name in self.extra]
         self.groups: dict[str, list[int]] = {}
         self.slow: dict[int, _ShapeRow] = {}
         groups = self.groups

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from functools import partial
-from itertools import chain, islice
+from itertools import chain
 from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from interop.errors import DecodeError
 from interop.model.records import Record
+from interop_gtfs.collection import collection_paused
 from interop_gtfs.columnar import BAD, Entry, FieldPlan, row_rules
 from interop_gtfs.columns import Column, FileSpec, TranslatedRecord
 from interop_gtfs.ids import gtfs_iri
 from interop_gtfs.record_table import RecordTable
-from interop_gtfs.tables import Table, read_rows
+from interop_gtfs.tables import Table, read_blocks
 
 if TYPE_CHECKING:
     from interop_gtfs.reader import _Context, _FileState
@@ -89,7 +90,8 @@ class _Block:
         """The table of ``rows`` (data rows ``first``, ``first + 1``, ...)."""
         ctx, spec, width = self.ctx, self.spec, self.width
         fixed = [row if len(row) == width else self.empty_row for row in rows]
-        keys = [plan.keys(fixed) for plan in self.plans]
+        by_column: list[tuple[str, ...]] = list(zip(*fixed, strict=True))
+        keys = [plan.keys(by_column) for plan in self.plans]
         entries = [plan.entries(k) for plan, k in zip(self.plans, keys, strict=True)]
         raw = [
             k if plan.written_as_read(k) else None for plan, k in zip(self.plans, keys, strict=True)
@@ -174,8 +176,9 @@ class _Block:
         rules = self.rules
         if rules is None or not (rules.functions or rules.twins):
             return
+        value = itemgetter(0)
         columns = {
-            plan.field: [entry[0] for entry in column]
+            plan.field: list(map(value, column))
             for plan, column in zip(self.plans, entries, strict=True)
         }
         for offset, ok in enumerate(rules.passing(columns, len(clean))):
@@ -208,7 +211,7 @@ class _Block:
             ids = ["/".join(key) for key in zip(*parts, strict=True)]
         return [local if ok else None for local, ok in zip(ids, clean, strict=True)]
 
-    def _texts(self, name: str, position: int, rows: list[list[str]]) -> list[str]:
+    def _texts(self, name: str, position: int, rows: list[list[str]]) -> Sequence[str]:
         """Column ``name`` (at ``position``) of a block of full-width rows, as read."""
         texts = self.texts.get(name)
         return texts if texts is not None else list(map(itemgetter(position), rows))
@@ -279,11 +282,16 @@ def _single(
 def file_tables(ctx: _Context, spec: FileSpec, size: int) -> Iterator[RecordTable]:
     """The file's rows as tables of at most ``size`` rows, in file order."""
     table = Table(spec.name)
-    rows = read_rows(ctx.archive, spec.name, table)
+    blocks = read_blocks(ctx.archive, spec.name, table, size)
+    rows = chain.from_iterable(blocks)
     try:
         block: _Block | None = None
         first = 1
-        while chunk := list(islice(rows, size)):
+        while True:
+            with collection_paused():
+                chunk = next(blocks, None)
+            if chunk is None:
+                break
             if block is None:
                 columns = table.columns
                 if len(set(columns)) != len(columns) or "" in columns:
@@ -298,10 +306,12 @@ def file_tables(ctx: _Context, spec: FileSpec, size: int) -> Iterator[RecordTabl
                     yield from _records_as_tables(ctx, state, chunk, rows, first, size)
                     break
                 block = _Block(ctx, state, _plans(spec, state.present, columns, ctx.namespace))
-            yield block.table(chunk, first)
+            with collection_paused():
+                made = block.table(chunk, first)
+            yield made
             first += len(chunk)
     finally:
-        rows.close()
+        blocks.close()
     for issue in table.notices:
         ctx.note_issue(issue)
     ctx.references.finished(spec.name)

@@ -15,13 +15,16 @@ import csv
 import io
 from collections.abc import Generator
 from dataclasses import dataclass, field
+from itertools import chain, islice
+from typing import IO
 
 from interop.validate import Issue, Severity
 from interop_gtfs.archive import FeedArchive
 
-__all__ = ["Table", "read_rows", "read_table"]
+__all__ = ["Table", "read_blocks", "read_rows", "read_table"]
 
 _PROBE_CHUNK = 1 << 20
+_READ_CHUNK = 1 << 18
 
 
 @dataclass(slots=True)
@@ -34,46 +37,76 @@ class Table:
     notices: list[Issue] = field(default_factory=list)
 
 
-def _first_error(archive: FeedArchive, name: str, encoding: str) -> tuple[int, int] | None:
-    """Return (offset, byte) of the first byte ``encoding`` cannot decode, or None."""
+@dataclass(slots=True)
+class _Scan:
+    """What one pass over a file's bytes found: the first undecodable byte, plainness."""
+
+    error: tuple[int, int] | None = None
+    plain: bool = True
+
+
+def _scan(archive: FeedArchive, name: str, encoding: str, plainness: bool) -> _Scan:
+    """Decode ``name`` as ``encoding`` to its first error; with ``plainness``, check it too.
+
+    Plain: the file holds no quote, NUL or carriage return not followed by a line feed.
+    Those three bytes mean the same in UTF-8, Windows-1252 and ISO-8859-1, so plainness
+    does not depend on the encoding finally used.
+    """
     decoder = codecs.getincrementaldecoder(encoding)()
+    found = _Scan(plain=plainness)
     offset = 0
+    pending_cr = False
     with archive.open(name) as handle:
         while chunk := handle.read(_PROBE_CHUNK):
-            try:
-                decoder.decode(chunk)
-            except UnicodeDecodeError as exc:
-                return offset + exc.start, chunk[exc.start]
+            if found.plain:
+                if pending_cr and not chunk.startswith(b"\n"):
+                    found.plain = False
+                pending_cr = chunk.endswith(b"\r")
+                carriage = chunk.count(b"\r") - pending_cr
+                found.plain = found.plain and not (
+                    b'"' in chunk or b"\x00" in chunk or carriage != chunk.count(b"\r\n")
+                )
+            if found.error is None:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError as exc:
+                    found.error = (offset + exc.start, chunk[exc.start])
+                    if not found.plain:
+                        return found
             offset += len(chunk)
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return offset, 0
-    return None
+        if pending_cr:
+            found.plain = False
+        if found.error is None:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                found.error = (offset, 0)
+    return found
 
 
-def _detect_encoding(archive: FeedArchive, table: Table) -> str:
+def _detect_encoding(archive: FeedArchive, table: Table) -> tuple[str, bool]:
     """Pick the encoding: UTF-8 (BOM stripped), else Windows-1252, else ISO-8859-1.
 
     ISO-8859-1 decodes any byte, so reading never fails; a notice names the first bad byte.
-    The archive remembers the answer, so a file read twice is probed once.
+    Also tells whether the file is plain (see :func:`_scan`). The archive remembers the
+    answer, so a file read twice is probed once.
     """
     known = archive.encodings.get(table.name)
     if known is None:
         known = _probe(archive, table.name)
         archive.encodings[table.name] = known
-    encoding, notice = known
+    encoding, notice, plain = known
     if notice is not None:
         table.notices.append(notice)
-    return encoding
+    return encoding, plain
 
 
-def _probe(archive: FeedArchive, name: str) -> tuple[str, Issue | None]:
-    error = _first_error(archive, name, "utf-8")
-    if error is None:
-        return "utf-8-sig", None
-    fallback = "cp1252" if _first_error(archive, name, "cp1252") is None else "latin-1"
-    offset, byte = error
+def _probe(archive: FeedArchive, name: str) -> tuple[str, Issue | None, bool]:
+    scan = _scan(archive, name, "utf-8", True)
+    if scan.error is None:
+        return "utf-8-sig", None, scan.plain
+    fallback = "cp1252" if _scan(archive, name, "cp1252", False).error is None else "latin-1"
+    offset, byte = scan.error
     notice = Issue(
         Severity.WARNING,
         "non_utf8_encoding",
@@ -81,50 +114,170 @@ def _probe(archive: FeedArchive, name: str) -> tuple[str, Issue | None]:
         f"{'Windows-1252' if fallback == 'cp1252' else 'ISO-8859-1'} (GTFS requires UTF-8)",
         name,
     )
-    return fallback, notice
+    return fallback, notice, scan.plain
+
+
+def _plain_lines(raw: IO[bytes], encoding: str) -> Generator[list[str]]:
+    """The lines of a plain file (no quote, NUL or bare CR), a chunk of them at a time.
+
+    Line ends (LF or CRLF) are removed; the last line is yielded even without a line end.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    carry = ""
+    while chunk := raw.read(_READ_CHUNK):
+        text = carry + decoder.decode(chunk)
+        cut = text.rfind("\n")
+        if cut < 0:
+            carry = text
+            continue
+        carry = text[cut + 1 :]
+        body = text[:cut]
+        if "\r" in body:
+            body = body.replace("\r\n", "\n")
+            if body.endswith("\r"):  # the CR of the CRLF the cut was made at
+                body = body[:-1]
+        yield body.split("\n")
+    text = carry + decoder.decode(b"", final=True)
+    if text:
+        yield [text]
+
+
+def _header(table: Table, name: str, header: list[str] | None) -> bool:
+    """Record the header (stripped) on ``table``; False (noticed) when the file is empty."""
+    if header is None:
+        table.notices.append(Issue(Severity.ERROR, "empty_file", "the file is empty", name))
+        return False
+    columns = tuple(column.strip() for column in header)
+    if columns != tuple(header):
+        table.notices.append(
+            Issue(
+                Severity.WARNING,
+                "leading_or_trailing_whitespaces",
+                "column names carry whitespace; it was removed",
+                name,
+                1,
+            )
+        )
+    table.columns = columns
+    return True
+
+
+def _irregular(table: Table, name: str, row: list[str], line: int) -> bool:
+    """Whether a row whose length is not the header's is kept (noticed) or skipped (blank)."""
+    if not row or (len(row) == 1 and not row[0].strip()):
+        return False
+    table.notices.append(
+        Issue(
+            Severity.ERROR,
+            "invalid_row_length",
+            f"{len(row)} fields where the header has {len(table.columns)}",
+            name,
+            line,
+        )
+    )
+    return True
+
+
+def _split(line: str) -> list[str]:
+    """A plain line's fields (an empty line has none, as the csv module reads it)."""
+    return line.split(",") if line else []
+
+
+def read_blocks(
+    archive: FeedArchive, name: str, table: Table, size: int
+) -> Generator[list[list[str]]]:
+    """Yield the data rows of ``name`` in lists of at most ``size``, as :func:`read_rows`.
+
+    The same rows and notices as :func:`read_rows`, but a block's notices are all added
+    before the block is yielded. A plain file (the common case) is split at line ends and
+    commas by ``str.split``, without a per-field parser; any other goes through ``csv``.
+    """
+    table.encoding, plain = _detect_encoding(archive, table)
+    if not plain:
+        rows = read_rows(archive, name, table)
+        try:
+            while block := list(islice(rows, size)):
+                yield block
+        finally:
+            rows.close()
+        return
+    with archive.open(name) as raw:
+        chunks = _plain_lines(raw, table.encoding)
+        first = next(chunks, None)
+        if not _header(table, name, _split(first[0]) if first else None):
+            return
+        assert first is not None
+        width = len(table.columns)
+        line = 1  # physical lines consumed so far (the header)
+        pending: list[list[str]] = []
+        for lines in chain((first[1:],), chunks):
+            split = [text.split(",") for text in lines]
+            if set(map(len, split)) - {width} or (width == 1 and "" in lines):
+                split = _regular(table, name, split, lines, line)
+            line += len(lines)
+            pending.extend(split)
+            while len(pending) >= size:
+                yield pending[:size]
+                del pending[:size]
+        if pending:
+            yield pending
+
+
+def _regular(
+    table: Table, name: str, rows: list[list[str]], lines: list[str], before: int
+) -> list[list[str]]:
+    """``rows`` less the blank ones, noticing the others whose length is not the header's."""
+    width = len(table.columns)
+    kept = []
+    for offset, (row, text) in enumerate(zip(rows, lines, strict=True)):
+        if len(row) != width or not text:
+            fields = _split(text)
+            if len(fields) != width and not _irregular(table, name, fields, before + offset + 1):
+                continue
+            row = fields
+        kept.append(row)
+    return kept
 
 
 def read_rows(archive: FeedArchive, name: str, table: Table) -> Generator[list[str]]:
     """Yield the data rows of ``name`` as lists of fields, in ``table.columns`` order.
 
     The positional form, for hot loops that look columns up by index. A row may be shorter
-    or longer than the header (reported as ``invalid_row_length``); blank lines are skipped.
-    ``table`` receives the header, the encoding used and the notices.
+    or longer than the header (reported as ``invalid_row_length``, the notice added just
+    before the row is yielded); blank lines are skipped. ``table`` receives the header, the
+    encoding used and the notices.
     """
-    table.encoding = _detect_encoding(archive, table)
+    table.encoding, plain = _detect_encoding(archive, table)
     with archive.open(name) as raw:
+        if plain:
+            yield from _plain_rows(raw, name, table)
+            return
         text = io.TextIOWrapper(raw, encoding=table.encoding, errors="strict", newline="")
         reader = csv.reader(text, strict=False)
-        header = next(reader, None)
-        if header is None:
-            table.notices.append(Issue(Severity.ERROR, "empty_file", "the file is empty", name))
+        if not _header(table, name, next(reader, None)):
             return
-        columns = tuple(column.strip() for column in header)
-        if columns != tuple(header):
-            table.notices.append(
-                Issue(
-                    Severity.WARNING,
-                    "leading_or_trailing_whitespaces",
-                    "column names carry whitespace; it was removed",
-                    name,
-                    1,
-                )
-            )
-        table.columns = columns
-        width = len(columns)
+        width = len(table.columns)
         for row in reader:
-            if len(row) != width:
-                if not row or (len(row) == 1 and not row[0].strip()):
-                    continue
-                table.notices.append(
-                    Issue(
-                        Severity.ERROR,
-                        "invalid_row_length",
-                        f"{len(row)} fields where the header has {width}",
-                        name,
-                        reader.line_num,
-                    )
-                )
+            if len(row) != width and not _irregular(table, name, row, reader.line_num):
+                continue
+            yield row
+
+
+def _plain_rows(raw: IO[bytes], name: str, table: Table) -> Generator[list[str]]:
+    """:func:`read_rows` of a plain file."""
+    chunks = _plain_lines(raw, table.encoding)
+    first = next(chunks, None)
+    if not _header(table, name, _split(first[0]) if first else None):
+        return
+    assert first is not None
+    width = len(table.columns)
+    line = 1
+    for lines in chain((first[1:],), chunks):
+        for text in lines:
+            line += 1
+            row = _split(text)
+            if len(row) != width and not _irregular(table, name, row, line):
+                continue
             yield row
 
 

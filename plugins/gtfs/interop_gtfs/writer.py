@@ -36,6 +36,7 @@ from interop.errors import EncodeError
 from interop.model.base import RecordBase
 from interop.model.records import Record
 from interop.model.transit import Shape, Stop
+from interop_gtfs.collection import collection_paused
 from interop_gtfs.columns import (
     FILES,
     SHAPE_COLUMNS,
@@ -120,7 +121,11 @@ class _TableFile:
             self._write(rows)
 
     def _write(self, rows: Sequence[Sequence[str]]) -> None:
-        self._csv.writerows(rows)
+        text = _plain_block(rows)
+        if text is None:
+            self._csv.writerows(rows)
+        else:
+            self._handle.write(text)
         self.count += len(rows)
 
     def close(self) -> None:
@@ -145,6 +150,33 @@ class _TableFile:
                 row += [""] * (len(self.columns) - len(row))
                 writer.writerow([row[position] for position in positions])
         text.flush()
+
+
+def _plain_block(rows: Sequence[Sequence[str]]) -> str | None:
+    """``rows`` as the csv writer writes them, when no field needs quoting; else None.
+
+    The rows are joined with commas and CRLF and the result's commas, CRs, LFs and quotes
+    counted: when they are exactly the separators, no field holds a character the csv
+    writer would quote, so the text is what it writes. A row of one field is left to the
+    csv writer (it quotes a lone empty field).
+    """
+    if not rows:
+        return ""
+    try:
+        text = "\r\n".join(map(",".join, rows))
+    except TypeError:  # a value that is not text: the csv writer's own conversion
+        return None
+    count = len(rows)
+    commas = sum(map(len, rows)) - count
+    if (
+        commas < count
+        or text.count(",") != commas
+        or text.count("\n") != count - 1
+        or text.count("\r") != count - 1
+        or '"' in text
+    ):
+        return None
+    return text + "\r\n"
 
 
 class _MemoryTable(_TableFile):
@@ -567,7 +599,8 @@ class GtfsWriter(DatasetWriter):
             count = 0
             for chunk in chunks:
                 if isinstance(chunk, (RecordTable, ShapeTable)):
-                    feed.add_table(chunk)
+                    with collection_paused():
+                        feed.add_table(chunk)
                     count += len(chunk)
                     continue
                 for record in chunk:

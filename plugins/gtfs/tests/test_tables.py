@@ -1,0 +1,56 @@
+"""The plain-file fast path of :mod:`interop_gtfs.tables` reads what the csv module reads."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from interop_gtfs import tables
+from interop_gtfs.archive import FeedArchive
+from interop_gtfs.tables import Table, read_blocks, read_rows
+
+_PIECES = st.sampled_from(["a", "b", "é", " ", ",", ",,", "\n", "\r\n", "\n\n", "x,y", "\ufeff"])
+
+
+def _read(data: bytes, force_csv: bool, blocks: int = 0) -> tuple[object, ...]:
+    archive = FeedArchive.in_memory({"stops.txt": data})
+    if force_csv:
+        archive.encodings["stops.txt"] = ("utf-8-sig", None, False)
+    table = Table("stops.txt")
+    if blocks:
+        rows = [row for block in read_blocks(archive, "stops.txt", table, blocks) for row in block]
+    else:
+        rows = list(read_rows(archive, "stops.txt", table))
+    notices = [(n.code, n.message, n.row) for n in table.notices]
+    return rows, table.columns, notices
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(_PIECES, max_size=40),
+    st.integers(min_value=1, max_value=4),
+    st.integers(min_value=1, max_value=7),
+)
+def test_plain_split_reads_as_csv(pieces: list[str], size: int, chunk: int) -> None:
+    """Rows, header and notices (with line numbers) are the csv module's, row or block-wise,
+    whatever the size of the byte chunks the file is read in."""
+    data = "".join(pieces).encode("utf-8")
+    expected = _read(data, force_csv=True)
+    saved = tables._READ_CHUNK, tables._PROBE_CHUNK
+    tables._READ_CHUNK = tables._PROBE_CHUNK = chunk
+    try:
+        assert _read(data, force_csv=False) == expected
+        assert _read(data, force_csv=False, blocks=size) == expected
+    finally:
+        tables._READ_CHUNK, tables._PROBE_CHUNK = saved
+
+
+def test_plainness_is_detected() -> None:
+    """Quotes and bare carriage returns send a file through csv; CRLF and a BOM do not."""
+    plain = FeedArchive.in_memory({"stops.txt": b"\xef\xbb\xbfstop_id\r\n1\r\n"})
+    list(read_rows(plain, "stops.txt", Table("stops.txt")))
+    assert plain.encodings["stops.txt"][2] is True
+    for data in (b'stop_id\n"1"\n', b"stop_id\r1\r", b"stop_id\n1\x00\n"):
+        archive = FeedArchive.in_memory({"stops.txt": data})
+        rows = list(read_rows(archive, "stops.txt", Table("stops.txt")))
+        assert archive.encodings["stops.txt"][2] is False
+        assert rows == ([["1\x00"]] if b"\x00" in data else [["1"]])
