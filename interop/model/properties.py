@@ -122,11 +122,22 @@ PLAUSIBLE_RANGES: dict[str, tuple[float, float]] = {
     "distance": (0.0, 50.0),
     "speed": (0.0, 500.0),
     "vehicle_count": (0.0, 1e7),
+    "conductivity": (0.0, 25.0),
+    "soil_conductivity": (0.0, 5.0),
+    "soil_moisture": (0.0, 100.0),
+    "dielectric_permittivity": (1.0, 100.0),
+    "voc_index": (1.0, 500.0),
+    "hcho": (0.0, 10_000.0),
+    "tilt_angle": (-180.0, 360.0),
+    "valve_position": (0.0, 100.0),
 }
 """Plausible range of each built-in property in its default unit (the values sensors in the
 field report: a LoRaWAN battery is 0-60 V, a pressure 0-100 bar (a gauge may read down to
 -1 bar, a vacuum), a range finder 0-50 m, CO2
-at most 5 %; a sensor's 0xFFFF "no reading" usually falls outside)."""
+at most 5 %, a water's electrical conductivity at most 25 S/m (250 mS/cm, beyond sea water),
+a soil's at most 5 S/m (50 dS/m; soil probes stop near 20 dS/m), a Sensirion-style VOC index
+1-500, a tilt -180..360°; a sensor's
+0xFFFF "no reading" usually falls outside)."""
 
 
 _Q = QuantityKind
@@ -161,8 +172,8 @@ DEFAULT_PROPERTIES: tuple[PropertySpec, ...] = (
        OM + "millimetrePerHour", "Rain rate (SAREF4WATR)."),
     _p("flow_rate", S4WATR + "FlowRate", "flow rate", _Q.VOLUME_FLOW,
        QUDT + "M3-PER-HR", "Volume of water per time (SAREF4WATR)."),
-    _p("conductivity", S4WATR + "Conductivity", "conductivity", _Q.DIMENSIONLESS, OM + "one",
-       "Electrical conductivity of water (SAREF4WATR)."),
+    _p("conductivity", S4WATR + "Conductivity", "conductivity", _Q.ELECTRICAL_CONDUCTIVITY,
+       OM + "siemensPerMetre", "Electrical conductivity of water (SAREF4WATR)."),
     _p("turbidity", S4WATR + "Turbidity", "turbidity", _Q.DIMENSIONLESS, OM + "one",
        "Water turbidity (SAREF4WATR)."),
     _p("voltage", INTEROP + "Voltage", "voltage", _Q.VOLTAGE, OM + "volt",
@@ -217,6 +228,22 @@ DEFAULT_PROPERTIES: tuple[PropertySpec, ...] = (
        "Speed of a vehicle or of traffic."),
     _p("vehicle_count", INTEROP + "VehicleCount", "vehicle count", _Q.DIMENSIONLESS,
        OM + "one", "Vehicles counted in an interval."),
+    _p("soil_moisture", INTEROP + "SoilMoisture", "soil moisture", _Q.DIMENSIONLESS,
+       OM + "percent", "Volumetric water content of soil: water volume per soil volume."),
+    _p("soil_conductivity", INTEROP + "SoilElectricalConductivity",
+       "soil electrical conductivity", _Q.ELECTRICAL_CONDUCTIVITY, OM + "siemensPerMetre",
+       "Bulk electrical conductivity of soil (its salinity), as soil probes measure it."),
+    _p("dielectric_permittivity", INTEROP + "RelativePermittivity", "relative permittivity",
+       _Q.DIMENSIONLESS, OM + "one",
+       "Dielectric permittivity of soil or another medium relative to vacuum."),
+    _p("voc_index", INTEROP + "VOCIndex", "VOC index", _Q.DIMENSIONLESS, OM + "one",
+       "Volatile organic compounds relative to the sensor's recent average (100: usual)."),
+    _p("hcho", INTEROP + "HCHOConcentration", "HCHO concentration", _Q.MASS_CONCENTRATION,
+       QUDT + "MicroGM-PER-M3", "Formaldehyde (HCHO) in air."),
+    _p("tilt_angle", INTEROP + "TiltAngle", "tilt angle", _Q.ANGLE, OM + "degree",
+       "Inclination of a device or structure from its reference position."),
+    _p("valve_position", INTEROP + "ValvePosition", "valve position", _Q.DIMENSIONLESS,
+       OM + "percent", "How far a valve is open: 0 closed, 100 fully open."),
 )  # fmt: skip
 
 

@@ -64,6 +64,7 @@ class QuantityKind(StrEnum):
     MASS = "mass"
     ANGLE = "angle"
     FORCE = "force"
+    ELECTRICAL_CONDUCTIVITY = "electrical_conductivity"
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +239,14 @@ DEFAULT_UNITS: tuple[Unit, ...] = (
     _om("radian", "radian", _Q.ANGLE, 1, "rad", "C81", "rad"),
     # force
     _om("newton", "newton", _Q.FORCE, 1, "N", "NEW", "N"),
+    # electrical conductivity (base: siemens per metre); soil and water probes report µS/cm
+    # or mS/cm (a dS/m equals a mS/cm)
+    _om("siemensPerMetre", "siemens per metre", _Q.ELECTRICAL_CONDUCTIVITY, 1, "S/m", "D10",
+        "S/m"),
+    _fallback(QUDT + "MilliS-PER-CentiM", "millisiemens per centimetre",
+              _Q.ELECTRICAL_CONDUCTIVITY, _F(1, 10), "mS/cm", "H61", "mS/cm"),
+    _fallback(QUDT + "MicroS-PER-CentiM", "microsiemens per centimetre",
+              _Q.ELECTRICAL_CONDUCTIVITY, _F(1, 10**4), "µS/cm", "G42", "uS/cm"),
 )  # fmt: skip
 
 

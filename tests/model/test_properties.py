@@ -55,3 +55,20 @@ def test_conflicting_registration_is_refused():
 def test_unknown_property_error_names_it():
     with pytest.raises(RegistryError, match="colour_of_sky"):
         default_property_registry().get("colour_of_sky")
+
+
+@pytest.mark.parametrize(
+    ("key", "unit", "low", "high"),
+    [
+        ("soil_moisture", OM + "percent", 0.0, 100.0),
+        ("soil_conductivity", OM + "siemensPerMetre", 0.0, 5.0),
+        ("conductivity", OM + "siemensPerMetre", 0.0, 25.0),
+        ("voc_index", ONE, 1.0, 500.0),
+        ("tilt_angle", OM + "degree", -180.0, 360.0),
+        ("valve_position", OM + "percent", 0.0, 100.0),
+    ],
+)
+def test_field_quantities_declare_unit_and_plausible_range(key, unit, low, high):
+    """Soil, water, air and actuator quantities LoRaWAN devices report, each with its range."""
+    spec = default_property_registry().get(key)
+    assert (spec.default_unit, spec.plausible) == (unit, (low, high))

@@ -46,6 +46,9 @@ def test_table_matches_the_shared_fact_sheet(shared_dir):
         (2.5, "ucum:h", "ucum:min", 150.0),
         (1, "uncefact:KWT", "uncefact:WTT", 1000.0),
         (1, OM + "tonne", "om:kilogram", 1000.0),
+        (1500, "uS/cm", "S/m", 0.15),
+        (1.5, "uncefact:H61", "uncefact:G42", 1500.0),
+        (2, "mS/cm", "uncefact:D10", 0.2),
     ],
 )
 def test_convert_known_values(value, source, target, expected):
