@@ -49,7 +49,7 @@ TTS_TOPIC = "v3/city-sensors@ttn/devices/{device}/up"
 WRK_SCRIPT = Path(__file__).resolve().parent / "webhook_load.lua"
 
 
-def _gateway_config(folder: Path, broker_port: int | None) -> Path:
+def _gateway_config(folder: Path, broker_port: int | None, workers: int = 1) -> Path:
     mqtt = (
         f'[ingress.mqtt]\nurl = "mqtt://127.0.0.1:{broker_port}"\nclient_id = "bench-gw"\n'
         f'[ingress.mqtt.topics]\napp = "city-sensors"\ntenant = "ttn"\n'
@@ -57,7 +57,8 @@ def _gateway_config(folder: Path, broker_port: int | None) -> Path:
         else ""
     )
     text = (
-        f'sink = []\n[server]\nlog_format = "text"\n[store]\nlocation = "{folder / "store"}"\n'
+        f'sink = []\n[server]\nlog_format = "text"\nworkers = {workers}\n'
+        f'[store]\nlocation = "{folder / "store"}"\n'
         f'[[ingress]]\nplugin = "lorawan"\nname = "tts-uplink"\n'
         f'hints = {{codec = "cayenne-lpp"}}\n{mqtt}'
     )
@@ -67,7 +68,10 @@ def _gateway_config(folder: Path, broker_port: int | None) -> Path:
 
 
 @contextlib.contextmanager
-def _child(command: list[str], url: str, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+def _child(
+    command: list[str], url: str, log: Path, workers: int = 1
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run a server until it answers ``url`` (from ``workers`` distinct worker processes)."""
     env = {**os.environ, "INTEROP_INGEST_TOKEN": TOKEN, "INTEROP_PLUGINS": "lorawan"}
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=out, env=env)
@@ -75,14 +79,19 @@ def _child(command: list[str], url: str, log: Path) -> Iterator[subprocess.Popen
         deadline = time.monotonic() + 60
         import urllib.request
 
+        seen: set[str] = set()
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 raise RuntimeError(f"server exited: {log.read_text()[-2000:]}")
             try:
-                with urllib.request.urlopen(url, timeout=1):
-                    break
-            except OSError:
+                with urllib.request.urlopen(url, timeout=1) as answer:
+                    seen.add(json.loads(answer.read() or b"{}").get("worker", ""))
+            except (OSError, ValueError):
                 time.sleep(0.1)
+                continue
+            if len(seen) >= workers:
+                break
+            time.sleep(0.02)
         yield process
     finally:
         process.terminate()
@@ -166,8 +175,12 @@ def _drive(
     return asyncio.run(_load(url, bodies, connections))
 
 
+def _label(workers: int) -> str:
+    return "gateway" if workers == 1 else f"gateway, {workers} workers"
+
+
 def _webhooks(
-    folder: Path, bodies: list[bytes], connections: int, seconds: float
+    folder: Path, bodies: list[bytes], connections: int, seconds: float, workers: list[int]
 ) -> dict[str, object]:
     rows: dict[str, object] = {}
     floor_port, gateway_port = free_port(), free_port()
@@ -177,20 +190,22 @@ def _webhooks(
         floor_url = f"http://127.0.0.1:{floor_port}/ingest"
         _drive(floor_url, folder, bodies, connections, 2, "warm-floor")
         rows["floor"] = _drive(floor_url, folder, bodies, connections, seconds, "floor")
-    config = _gateway_config(folder / "gw", None) if (folder / "gw").mkdir() is None else None
-    assert config is not None
-    gateway_cmd = [sys.executable, "-c", "from interop.cli import main; main()", "serve",
-                   "--config", str(config), "--port", str(gateway_port)]  # fmt: skip
-    url = f"http://127.0.0.1:{gateway_port}"
-    with _child(gateway_cmd, f"{url}/healthz", folder / "gateway.log"):
-        ingest = f"{url}/ingest/lorawan/tts-uplink"
-        _drive(ingest, folder, bodies, connections, 2, "warm-gw")
-        rows["gateway"] = _drive(ingest, folder, bodies, connections, seconds, "gw")
+    for count in workers:
+        here = folder / f"gw{count}"
+        here.mkdir()
+        config = _gateway_config(here, None, count)
+        gateway_cmd = [sys.executable, "-c", "from interop.cli import main; main()", "serve",
+                       "--config", str(config), "--port", str(gateway_port)]  # fmt: skip
+        url = f"http://127.0.0.1:{gateway_port}"
+        with _child(gateway_cmd, f"{url}/healthz", here / "gateway.log", count):
+            ingest = f"{url}/ingest/lorawan/tts-uplink"
+            _drive(ingest, folder, bodies, connections, 2, f"warm-gw{count}")
+            rows[_label(count)] = _drive(ingest, folder, bodies, connections, seconds, f"gw{count}")
     rows["generator"] = "wrk" if shutil.which("wrk") else "aiohttp"
     return rows
 
 
-def _mqtt(folder: Path, bodies: list[bytes]) -> dict[str, object]:
+def _mqtt(folder: Path, bodies: list[bytes], workers: list[int]) -> dict[str, object]:
     import aiomqtt
 
     rows: dict[str, object] = {}
@@ -244,15 +259,17 @@ def _mqtt(folder: Path, bodies: list[bytes]) -> dict[str, object]:
         with _child(floor_cmd, f"http://127.0.0.1:{health_port}/healthz", folder / "mf.log"):
             time.sleep(0.5)
             rows["floor"] = timed(broker_port, folder / "mqtt-floor", False)
-        gw = folder / "mqtt-gw"
-        gw.mkdir()
-        config = _gateway_config(gw, broker_port)
-        gateway_port = free_port()
-        gateway_cmd = [sys.executable, "-c", "from interop.cli import main; main()", "serve",
-                       "--config", str(config), "--port", str(gateway_port)]  # fmt: skip
-        with _child(gateway_cmd, f"http://127.0.0.1:{gateway_port}/healthz", gw / "log"):
-            time.sleep(1.0)
-            rows["gateway"] = timed(broker_port, gw / "store", True)
+        for count in workers:
+            gw = folder / f"mqtt-gw{count}"
+            gw.mkdir()
+            config = _gateway_config(gw, broker_port, count)
+            gateway_port = free_port()
+            gateway_cmd = [sys.executable, "-c", "from interop.cli import main; main()", "serve",
+                           "--config", str(config), "--port", str(gateway_port)]  # fmt: skip
+            health = f"http://127.0.0.1:{gateway_port}/healthz"
+            with _child(gateway_cmd, health, gw / "log", count):
+                time.sleep(1.0)
+                rows[_label(count)] = timed(broker_port, gw / "store", True)
     return rows
 
 
@@ -263,18 +280,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--no-mqtt", action="store_true")
     parser.add_argument(
+        "--workers", default="1,2", help="gateway worker processes to measure, comma-separated"
+    )
+    parser.add_argument(
         "--seconds", type=float, default=10.0, help="length of each wrk run (when installed)"
     )
     args = parser.parse_args(argv)
+    workers = [int(count) for count in args.workers.split(",")]
     bodies = uplink_messages(args.messages, 7)
     with tempfile.TemporaryDirectory(prefix="bench-gateway-") as tmp:
         folder = Path(tmp)
         result: dict[str, object] = {
             "created": datetime.now(UTC).isoformat(),
-            "webhooks": _webhooks(folder, bodies, args.connections, args.seconds),
+            "webhooks": _webhooks(folder, bodies, args.connections, args.seconds, workers),
         }
         if not args.no_mqtt and mosquitto_binary() is not None:
-            result["mqtt"] = _mqtt(folder, bodies)
+            result["mqtt"] = _mqtt(folder, bodies, workers)
     generator = "wrk" if shutil.which("wrk") else "an aiohttp client"
     lines = [f"# Gateway under load (loopback, durability full, load from {generator})", "",
              "| path | server | messages | msg/s acknowledged | msg/s processed | p50 ms | p99 ms "
@@ -284,8 +305,9 @@ def main(argv: list[str] | None = None) -> int:
         if not isinstance(rows, dict):
             continue
         floor = rows["floor"]["per_second"]
-        for server in ("floor", "gateway"):
-            row = rows[server]
+        for server, row in rows.items():
+            if not isinstance(row, dict):
+                continue
             lines.append(
                 f"| {path} | {server} | {row['messages']:,} | {row['per_second']:,.0f} | "
                 f"{row.get('processed_per_second', row['per_second']):,.0f} | "

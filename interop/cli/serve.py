@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import signal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from interop.cli.context import console, load_registry, reports_errors
+
+if TYPE_CHECKING:
+    from interop.gateway.config import GatewayConfig
 
 __all__ = ["register"]
 
@@ -28,6 +31,10 @@ def serve(
         Path | None, typer.Option(help="Privacy policy file (overrides the config).")
     ] = None,
     log_format: Annotated[str | None, typer.Option(help="json or text.")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Worker processes sharing the port (overrides server.workers).", min=1),
+    ] = None,
 ) -> None:
     """Run the gateway: webhooks and MQTT in, durable store, delivery to sinks."""
     from interop.gateway import Gateway, load_config
@@ -37,7 +44,12 @@ def serve(
     server = settings.server.model_copy(
         update={
             k: v
-            for k, v in {"host": host, "port": port, "log_format": log_format}.items()
+            for k, v in {
+                "host": host,
+                "port": port,
+                "log_format": log_format,
+                "workers": workers,
+            }.items()
             if v is not None
         }
     )
@@ -48,6 +60,9 @@ def serve(
         updates["policy"] = str(policy)
     settings = settings.model_copy(update=updates)
     configure_logging(settings.server.log_format)
+    if settings.server.workers > 1:
+        _supervise(settings)
+        return
     gateway = Gateway(settings, load_registry(False))
 
     async def run() -> None:
@@ -82,6 +97,27 @@ def serve(
             await gateway.stop()
 
     asyncio.run(run())
+
+
+def _supervise(settings: GatewayConfig) -> None:
+    """Run ``server.workers`` gateway processes on one port until SIGINT or SIGTERM."""
+    from interop.gateway.workers import Supervisor
+
+    supervisor = Supervisor(settings)
+    supervisor.start()
+    console.print(
+        f"[bold]interop gateway[/] on {supervisor.url}: {settings.server.workers} workers",
+        highlight=False,
+    )
+    if supervisor.generated_token:
+        console.print(
+            f"  ingestion token (this run only; set INTEROP_INGEST_TOKEN to choose it): "
+            f"{supervisor.generated_token}",
+            highlight=False,
+        )
+    console.print("  health /healthz /readyz, metrics /metrics, API /openapi.json; Ctrl-C stops")
+    supervisor.run()
+    console.print("stopped")
 
 
 def register(app: typer.Typer) -> None:

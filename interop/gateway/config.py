@@ -49,6 +49,10 @@ class ServerConfig(_Section):
     log_format: Literal["json", "text"] = "json"
     drain_seconds: float = Field(30.0, ge=0)
     """On shutdown, how long to wait for in-flight processing and delivery."""
+    workers: int = Field(1, ge=1, le=64)
+    """Worker processes sharing the port (``SO_REUSEPORT``), one per core is typical: each
+    decodes and commits on its own; worker 0 also delivers to the sinks and polls the
+    lighting systems; MQTT ingresses are split among them by a shared subscription."""
 
 
 class StoreConfig(_Section):

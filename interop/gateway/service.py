@@ -61,11 +61,24 @@ class _Mounted:
 
 
 class Gateway:
-    """One gateway worker; see the module docstring."""
+    """One gateway worker; see the module docstring.
 
-    def __init__(self, config: GatewayConfig, registry: Registry) -> None:
+    ``index`` is this worker's place among ``server.workers`` processes sharing the port
+    (see :mod:`interop.gateway.workers`): only worker 0 delivers to the sinks and polls the
+    lighting systems, so that each sink and poller has one writer.
+    """
+
+    def __init__(self, config: GatewayConfig, registry: Registry, *, index: int = 0) -> None:
+        if not 0 <= index < config.server.workers:
+            raise ValidationError(
+                f"worker {index} of {config.server.workers}", source="gateway",
+                field="server.workers", expected=f"an index below {config.server.workers}",
+            )  # fmt: skip
         self.config = config
         self.registry = registry
+        self.index = index
+        self.worker = ""
+        """This worker's name in the store (claims, sink leases): set by :meth:`start`."""
         self.store: Store | None = None
         self.pipeline: Pipeline | None = None
         self.metrics: GatewayMetrics | None = None
@@ -205,7 +218,9 @@ class Gateway:
         self.mounted = self._mount_plan()
         self.downlinks = configure_downlinks(self.config.downlink, self.registry)
         self.lighting = connect_systems(self.config.lighting, self.registry)
-        sinks = self._sinks()
+        many = self.config.server.workers > 1
+        leader = self.index == 0
+        sinks = self._sinks() if leader else []
         policy = self._policy()
         routes = [
             Route(
@@ -223,6 +238,9 @@ class Gateway:
         )
         await self.store.open()
         worker = store_config.worker or default_worker()
+        if many:
+            worker = f"{worker}-w{self.index}"
+        self.worker = worker
         self.pipeline = Pipeline(
             self.store, self.registry, routes, sinks=sinks, policy=policy, worker=worker
         )
@@ -239,16 +257,19 @@ class Gateway:
         )
         await self._runner.setup()
         server = self.config.server
-        self._site = web.TCPSite(self._runner, server.host, server.port)
+        self._site = web.TCPSite(
+            self._runner, server.host, server.port, reuse_port=True if many else None
+        )
         await self._site.start()
         sockets = getattr(self._site._server, "sockets", None) or []
         self.port = sockets[0].getsockname()[1] if sockets else server.port
         for mounted in self.mounted:
             if mounted.entry is not None and mounted.entry.mqtt is not None:
                 self._start_mqtt(mounted, mounted.entry.mqtt, worker)
-        cursors = CursorFile(self.data_dir() / "lighting-cursors.json")
-        for system in self.lighting:
-            system.start(self.pipeline, cursors, self._lighting_metrics)
+        if leader:
+            cursors = CursorFile(self.data_dir() / "lighting-cursors.json")
+            for system in self.lighting:
+                system.start(self.pipeline, cursors, self._lighting_metrics)
         log.info(
             "gateway listening on %s", self.url,
             extra={"ingress": [f"{m.plugin}:{m.ingress.name}" for m in self.mounted]},
@@ -257,13 +278,15 @@ class Gateway:
     def _start_mqtt(self, mounted: _Mounted, config: MqttConfig, worker: str) -> None:
         assert self.pipeline is not None
         assert self.metrics is not None
+        client_id = config.client_id or f"interop-{worker}-{mounted.plugin}-{mounted.ingress.name}"
+        if self.config.server.workers > 1:
+            # one broker stream split among the workers: distinct ids, one shared group
+            group = config.shared_group or f"interop-{mounted.plugin}-{mounted.ingress.name}"
+            config = config.model_copy(update={"shared_group": group})
+            if config.client_id:
+                client_id = f"{config.client_id}-w{self.index}"
         ingestion = MqttIngestion(
-            mounted.plugin,
-            mounted.ingress,
-            config,
-            self.pipeline,
-            self.metrics,
-            config.client_id or f"interop-{worker}-{mounted.plugin}-{mounted.ingress.name}",
+            mounted.plugin, mounted.ingress, config, self.pipeline, self.metrics, client_id
         )
         plan = ingestion.plan()
         self.mqtt.append(ingestion)
@@ -337,7 +360,7 @@ class Gateway:
         return app
 
     async def _healthz(self, request: web.Request) -> web.Response:
-        return web.json_response({"status": "alive"})
+        return web.json_response({"status": "alive", "worker": self.worker})
 
     async def _readyz(self, request: web.Request) -> web.Response:
         assert self.pipeline is not None

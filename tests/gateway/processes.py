@@ -32,7 +32,8 @@ class GatewayProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 60) -> GatewayProcess:
+    def start(self, timeout: float = 60, workers: int = 1) -> GatewayProcess:
+        """Start it and wait until ``workers`` distinct worker processes answer /healthz."""
         env = {**os.environ, "INTEROP_INGEST_TOKEN": TOKEN, "INTEROP_PLUGINS": self.plugins}
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
@@ -40,17 +41,34 @@ class GatewayProcess:
                  "--config", str(self.config), "--port", str(self.port)],
                 stdout=log, stderr=log, env=env,
             )  # fmt: skip
+        self.wait_workers(workers, timeout)
+        return self
+
+    def wait_workers(self, workers: int, timeout: float = 60) -> set[str]:
+        """The worker names seen on /healthz once ``workers`` distinct ones have answered."""
+        assert self.process is not None
+        seen: set[str] = set()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise AssertionError(f"gateway exited: {self.log.read_text()[-3000:]}")
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as response:
-                    if response.status == 200:
-                        return self
+                    seen.add(json.loads(response.read())["worker"])
             except OSError:
                 time.sleep(0.1)
-        raise AssertionError("gateway did not come up")
+                continue
+            if len(seen) >= workers:
+                return seen
+            time.sleep(0.01)
+        raise AssertionError(f"gateway did not come up with {workers} workers (saw {seen})")
+
+    def worker_pids(self) -> list[int]:
+        """The process ids of its worker processes (children of ``interop serve``)."""
+        assert self.process is not None
+        pid = self.process.pid
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+        return [int(child) for child in text.split()]
 
     def kill(self) -> None:
         if self.process is not None:
