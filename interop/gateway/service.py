@@ -92,6 +92,7 @@ class Gateway:
         self._lighting_metrics: LightingMetrics | None = None
         self._downlink_api: DownlinkApi | None = None
         self._runner: web.AppRunner | None = None
+        self._sync_task: asyncio.Task[None] | None = None
         self._site: web.TCPSite | None = None
         self.port: int | None = None
 
@@ -250,6 +251,8 @@ class Gateway:
             await self.store.aclose()
             raise
         self.metrics = GatewayMetrics(self.pipeline.counters)
+        if self.metrics.shared:
+            self._sync_task = asyncio.create_task(_sync_metrics(self.metrics), name="metrics")
         self._lighting_metrics = LightingMetrics(self.metrics.registry)
         app = self.build_app()
         self._runner = web.AppRunner(
@@ -315,6 +318,12 @@ class Gateway:
         if self.pipeline is not None:
             await self.pipeline.stop(drain=True, timeout=self.config.server.drain_seconds)
             self.pipeline = None
+        if self._sync_task is not None:
+            self._sync_task.cancel()
+            await asyncio.gather(self._sync_task, return_exceptions=True)
+            self._sync_task = None
+            if self.metrics is not None:
+                self.metrics.sync()  # the last counts, for the other workers' scrapes
         if self.store is not None:
             await self.store.aclose()
             self.store = None
@@ -425,6 +434,13 @@ def _observe(metrics: GatewayMetrics) -> Any:
         return response
 
     return middleware
+
+
+async def _sync_metrics(metrics: GatewayMetrics, interval: float = 1.0) -> None:
+    """Copy this worker's pipeline counts for the other workers' scrapes, every ``interval``."""
+    while True:
+        await asyncio.sleep(interval)
+        metrics.sync()
 
 
 def _log_task_end(task: asyncio.Task[None]) -> None:

@@ -19,16 +19,19 @@ import logging
 import os
 import secrets as token_source
 import selectors
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from types import FrameType
 
 from interop.errors import InteropError, ValidationError
 from interop.gateway.config import GatewayConfig
+from interop.gateway.metrics import MULTIPROCESS_ENV
 
 __all__ = ["WORKER_ENV", "Supervisor", "reserve_port"]
 
@@ -84,6 +87,8 @@ class Supervisor:
     generated_token: str | None = None
     """The ingestion token generated for this run (None when INTEROP_INGEST_TOKEN is set)."""
     port: int | None = None
+    metrics_dir: str | None = None
+    """Where the workers keep their metrics (prometheus_client multiprocess mode)."""
     _workers: list[_Worker] = field(default_factory=list)
     _stopping: bool = False
 
@@ -107,6 +112,8 @@ class Supervisor:
                 # one token for every worker, or each would accept only its own
                 self.generated_token = token_source.token_urlsafe(24)
                 os.environ[INGEST_TOKEN_ENV] = self.generated_token
+            # a fresh folder each run: counts of an earlier run must not be added to this one's
+            self.metrics_dir = tempfile.mkdtemp(prefix="interop-metrics-")
             self._workers = [_Worker(index) for index in range(server.workers)]
             self._launch(self._workers[0])
             for worker in self._workers[1:]:
@@ -125,6 +132,8 @@ class Supervisor:
             WORKER_ENV: f"{worker.index}:{write_end}",
             WORKER_CONFIG_ENV: self.config.model_dump_json(),
         }
+        if self.metrics_dir is not None:
+            env[MULTIPROCESS_ENV] = self.metrics_dir
         try:
             worker.process = subprocess.Popen(
                 [sys.executable, "-m", "interop.gateway.worker"], env=env, pass_fds=(write_end,)
@@ -180,6 +189,10 @@ class Supervisor:
 
     def _restart(self, worker: _Worker, code: int) -> None:
         """Start a dead worker again after a back-off that grows with its restarts."""
+        if worker.process is not None and self.metrics_dir is not None:
+            from prometheus_client import multiprocess
+
+            multiprocess.mark_process_dead(worker.process.pid, self.metrics_dir)  # type: ignore[no-untyped-call]
         delay = min(RESTART_CAP_SECONDS, 0.5 * 2**worker.restarts)
         worker.restarts += 1
         log.error(
@@ -210,3 +223,6 @@ class Supervisor:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        if self.metrics_dir is not None:
+            shutil.rmtree(self.metrics_dir, ignore_errors=True)
+            self.metrics_dir = None

@@ -144,8 +144,30 @@ def test_two_workers_split_one_mqtt_stream_and_store_each_message_once(tmp_path,
         deadline = time.monotonic() + 60
         while _stats(store).records < total and time.monotonic() < deadline:
             time.sleep(0.2)
+        # /metrics sums every worker's counts, whichever worker answers the scrape
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            scrapes = [_samples(gateway.metrics()) for _ in range(6)]
+            if all(s.get("interop_stored_total") == total for s in scrapes):
+                break
+            time.sleep(0.3)
     finally:
         gateway.terminate()
     stats = _stats(store)
     assert stats.inbox_total == total  # each message taken by one worker only
     assert stats.records == total
+    for samples in scrapes:
+        assert samples["interop_received_total"] == total
+        assert samples["interop_stored_total"] == total
+        assert samples['interop_mqtt_messages_total{ingress="template:sensors"}'] == total
+        assert samples['interop_mqtt_subscribed{ingress="template:sensors"}'] == 2
+
+
+def _samples(exposition: str) -> dict[str, float]:
+    """``name{labels}`` to value, for the samples of a Prometheus text exposition."""
+    samples = {}
+    for line in exposition.splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.rpartition(" ")
+            samples[name] = float(value)
+    return samples
