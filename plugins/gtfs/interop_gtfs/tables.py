@@ -142,6 +142,24 @@ def _plain_lines(raw: IO[bytes], encoding: str) -> Generator[list[str]]:
         yield [text]
 
 
+def _oversized(lines: list[str]) -> int:
+    """Index of the first line with a field over the csv module's limit, else ``len(lines)``.
+
+    The csv module stops there with an error, and so does the plain path.
+    """
+    limit = csv.field_size_limit()
+    if max(map(len, lines), default=0) <= limit:
+        return len(lines)
+    for index, text in enumerate(lines):
+        if len(text) > limit and max(map(len, text.split(","))) > limit:
+            return index
+    return len(lines)
+
+
+def _too_large() -> csv.Error:
+    return csv.Error(f"field larger than field limit ({csv.field_size_limit()})")
+
+
 def _header(table: Table, name: str, header: list[str] | None) -> bool:
     """Record the header (stripped) on ``table``; False (noticed) when the file is empty."""
     if header is None:
@@ -204,6 +222,8 @@ def read_blocks(
     with archive.open(name) as raw:
         chunks = _plain_lines(raw, table.encoding)
         first = next(chunks, None)
+        if first is not None and _oversized(first[:1]) == 0:
+            raise _too_large()
         if not _header(table, name, _split(first[0]) if first else None):
             return
         assert first is not None
@@ -211,6 +231,8 @@ def read_blocks(
         line = 1  # physical lines consumed so far (the header)
         pending: list[list[str]] = []
         for lines in chain((first[1:],), chunks):
+            if _oversized(lines) < len(lines):
+                raise _too_large()
             split = [text.split(",") for text in lines]
             if set(map(len, split)) - {width} or (width == 1 and "" in lines):
                 split = _regular(table, name, split, lines, line)
@@ -267,13 +289,18 @@ def _plain_rows(raw: IO[bytes], name: str, table: Table) -> Generator[list[str]]
     """:func:`read_rows` of a plain file."""
     chunks = _plain_lines(raw, table.encoding)
     first = next(chunks, None)
+    if first is not None and _oversized(first[:1]) == 0:
+        raise _too_large()
     if not _header(table, name, _split(first[0]) if first else None):
         return
     assert first is not None
     width = len(table.columns)
     line = 1
     for lines in chain((first[1:],), chunks):
-        for text in lines:
+        stop = _oversized(lines)
+        for index, text in enumerate(lines):
+            if index == stop:
+                raise _too_large()
             line += 1
             row = _split(text)
             if len(row) != width and not _irregular(table, name, row, line):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from interop_gtfs import tables
@@ -31,8 +34,10 @@ def _read(data: bytes, force_csv: bool, blocks: int = 0) -> tuple[object, ...]:
     st.integers(min_value=1, max_value=7),
 )
 def test_plain_split_reads_as_csv(pieces: list[str], size: int, chunk: int) -> None:
-    """Rows, header and notices (with line numbers) are the csv module's, row or block-wise,
-    whatever the size of the byte chunks the file is read in."""
+    """Rows, header and notices (with line numbers) are the csv module's, row or block-wise.
+
+    Whatever the size of the byte chunks the file is read in.
+    """
     data = "".join(pieces).encode("utf-8")
     expected = _read(data, force_csv=True)
     saved = tables._READ_CHUNK, tables._PROBE_CHUNK
@@ -54,3 +59,22 @@ def test_plainness_is_detected() -> None:
         rows = list(read_rows(archive, "stops.txt", Table("stops.txt")))
         assert archive.encodings["stops.txt"][2] is False
         assert rows == ([["1\x00"]] if b"\x00" in data else [["1"]])
+
+
+def test_oversized_field_stops_as_csv_does() -> None:
+    """A field over the csv module's limit ends the read with the csv module's error."""
+    data = b"stop_id,name\n1,a\n2," + b"x" * 200 + b"\n3,c\n"
+    saved = csv.field_size_limit(100)
+    try:
+        for force_csv in (True, False):
+            archive = FeedArchive.in_memory({"stops.txt": data})
+            if force_csv:
+                archive.encodings["stops.txt"] = ("utf-8-sig", None, False)
+            seen = []
+            with pytest.raises(csv.Error, match="field larger than field limit"):
+                seen.extend(read_rows(archive, "stops.txt", Table("stops.txt")))
+            assert seen == [["1", "a"]]
+            with pytest.raises(csv.Error, match="field larger than field limit"):
+                list(read_blocks(archive, "stops.txt", Table("stops.txt"), 10))
+    finally:
+        csv.field_size_limit(saved)
