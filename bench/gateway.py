@@ -16,8 +16,11 @@ One command runs, each server in a child process of its own and the load generat
   subscriber committing raw messages to the same store with manual acknowledgement, in the
   same batches; the ratio is to the gateway's processed rate.
 
-``uv run python -m bench.gateway [--messages N] [--connections C] [--seconds S]``. Bounded:
-N messages or S seconds per run, and every wait has a timeout.
+The gateway is measured with 1 and with 2 worker processes (``--workers 1,2``;
+``server.workers``, one per core on this 2-core machine); the floor is one process.
+
+``uv run python -m bench.gateway [--messages N] [--connections C] [--seconds S]
+[--workers 1,2]``. Bounded: N messages or S seconds per run, and every wait has a timeout.
 """
 
 from __future__ import annotations
