@@ -3,7 +3,8 @@
 Read from the envelopes as The Things Stack v3 and ChirpStack v4 document them (device EUI,
 application, frame counter, port, gateway metadata, the network server's decoded object)
 and the makers' payload documents (Elsys ERS: temperature in 0.1 °C, humidity %, light
-lux, motion count, CO2 ppm; Dingtek DF702: level in mm, temperature °C; Nwave NPS405:
+lux, motion count, CO2 ppm; Dingtek DF702: level in mm, temperature °C, the sensor's tilt
+angle in degrees, alarm flags; Nwave NPS405:
 parking occupancy; Decentlab DL-MBX: distance mm, battery V), following the plugin's
 documented conventions: a Device per envelope, a Measurement per mapped field, ids minted
 from the device EUI, the uplink time, the frame counter and the field; the device record
@@ -142,12 +143,12 @@ def known_answers(ctx: DecodeContext) -> list[KnownAnswer]:
                             77, {
                 "event": "up", "device_profile": "dingtek/df702", "f_port": 3, "f_cnt": 77,
                 "radio": TTN_RADIO, "decoder": "network-server",
-                "unmapped": {"angle": "0 °", "full": False, "fire": False, "tilt": False,
-                             "battery": False},
-                "mapping": _mapping(2, unmapped=5),
+                "unmapped": {"full": False, "fire": False, "tilt": False, "battery": False},
+                "mapping": _mapping(3, unmapped=4),
             }, [
                 ("level", INTEROP + "Distance", 2000, OM + "millimetre"),
                 ("temperature", SAREF + "Temperature", 25, OM + "degreeCelsius"),
+                ("angle", INTEROP + "TiltAngle", 0, OM + "degree"),
             ]),
         ]),
         KnownAnswer("chirpstack-nwave-parking", raw[3], [

@@ -30,7 +30,7 @@ value and whose converted value lies in the property's plausible range.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -44,6 +44,7 @@ __all__ = [
     "VENDOR_OVERRIDES",
     "FieldRule",
     "Rule",
+    "medium",
     "normalise",
     "rule_for_name",
     "words",
@@ -112,6 +113,8 @@ Rule = tuple[FieldRule, ...]
 """The candidate readings of one field, in order of preference."""
 
 _C, _PCT, _V = OM + "degreeCelsius", OM + "percent", OM + "volt"
+_US_CM, _MS_CM = QUDT + "MicroS-PER-CentiM", QUDT + "MilliS-PER-CentiM"
+_DEG = OM + "degree"
 
 UNIT_SYMBOLS: Mapping[str, tuple[str, float]] = {
     "°c": (_C, 1.0), "℃": (_C, 1.0), "c": (_C, 1.0), "degc": (_C, 1.0), "celsius": (_C, 1.0),
@@ -144,6 +147,17 @@ UNIT_SYMBOLS: Mapping[str, tuple[str, float]] = {
     "mm/h": (OM + "millimetrePerHour", 1.0), "mmh": (OM + "millimetrePerHour", 1.0),
     "s": (OM + "second-Time", 1.0), "h": (OM + "hour", 1.0),
     "m3/h": (QUDT + "M3-PER-HR", 1.0), "l/h": (OM + "litrePerHour", 1.0),
+    "mg/m3": (OM + "milligramPerCubicmetre", 1.0), "mg/m³": (OM + "milligramPerCubicmetre", 1.0),
+    "mg⋅m⁻³": (OM + "milligramPerCubicmetre", 1.0),
+    "s/m": (OM + "siemensPerMetre", 1.0), "ms/m": (OM + "siemensPerMetre", 0.001),
+    "ms/cm": (_MS_CM, 1.0), "ms⋅cm⁻¹": (_MS_CM, 1.0), "ds/m": (_MS_CM, 1.0),
+    "ds⋅m⁻¹": (_MS_CM, 1.0),
+    "µs/cm": (_US_CM, 1.0), "μs/cm": (_US_CM, 1.0), "us/cm": (_US_CM, 1.0),
+    "µs⋅cm⁻¹": (_US_CM, 1.0), "μs⋅cm⁻¹": (_US_CM, 1.0),
+    "m3/m3": (OM + "one", 1.0), "m³/m³": (OM + "one", 1.0), "m³⋅m⁻³": (OM + "one", 1.0),
+    "%vol": (_PCT, 1.0), "vol%": (_PCT, 1.0), "% vwc": (_PCT, 1.0), "%vwc": (_PCT, 1.0),
+    "degree": (OM + "degree", 1.0), "degrees": (OM + "degree", 1.0),
+    "rad": (OM + "radian", 1.0),
 }  # fmt: skip
 """Unit spellings found in decoded objects and names (lowercased) -> (unit IRI, scale)."""
 
@@ -216,6 +230,44 @@ stays unmapped."""
 DISTANCE: Rule = (FieldRule("distance", needs_unit=True),)
 """A range finder's distance with no unit: makers use mm, cm and m alike, so it is placed only
 with a unit (in the data, in the name, from a vendor correction or a device profile)."""
+SOIL_MOISTURE: Rule = (FieldRule("soil_moisture", _PCT, window=(1.0, 100.0)),)
+"""Volumetric water content with no unit: percent (Dragino LSE01, Milesight EM500-SMTC,
+SenseCAP S2105, TTS ``soil.moisture``). Below 1 it may be a fraction (0.25 m³/m³): unmapped."""
+_EC_WINDOW = (100.0, 250_000.0)
+SOIL_CONDUCTIVITY: Rule = (FieldRule("soil_conductivity", _US_CM, window=_EC_WINDOW),)
+"""Soil EC with no unit: µS/cm when 100 or more (Dragino LSE01, Milesight EM500-SMTC); a
+smaller value may as well be dS/m (SenseCAP, TTS ``soil.ec``) or mS/cm: unmapped."""
+WATER_CONDUCTIVITY: Rule = (FieldRule("conductivity", _US_CM, window=_EC_WINDOW),)
+"""Water EC with no unit: µS/cm when 100 or more, else it may be mS/cm: unmapped."""
+CONDUCTIVITY: Rule = (FieldRule("conductivity", _US_CM, window=_EC_WINDOW),)
+"""An electrical conductivity whose name does not say of what: soil or water by the object's
+other fields (:func:`medium`), else unmapped."""
+NORMALIZED_SOIL_EC: Rule = (FieldRule("soil_conductivity", _MS_CM, window=(0.0, 50.0)),)
+"""``soil.ec`` of The Things Stack's normalized payload: dS/m (equal to mS/cm)."""
+CONDUCTIVITY_MS_CM: Rule = (FieldRule("conductivity", _MS_CM),)
+"""An electrical conductivity a maker documents in mS/cm or dS/m (equal), of the object's
+medium (:func:`medium`), else unmapped."""
+_BY_MEDIUM: Mapping[int, Mapping[str, Rule]] = {
+    id(CONDUCTIVITY): {"soil": SOIL_CONDUCTIVITY, "water": WATER_CONDUCTIVITY},
+    id(CONDUCTIVITY_MS_CM): {
+        "soil": (FieldRule("soil_conductivity", _MS_CM),),
+        "water": (FieldRule("conductivity", _MS_CM),),
+    },
+}
+MOISTURE: Rule = (FieldRule("soil_moisture", _PCT, window=(1.0, 100.0)),)
+"""A bare ``moisture``: soil moisture in a soil probe's object (:func:`medium`), else unmapped
+(a leak detector's or wood's moisture is no soil water content)."""
+TILT: Rule = (FieldRule("tilt_angle", _DEG),)
+"""A named angle of inclination (``tilt_angle``, ``inclination``, ``angle_x``) in degrees."""
+TILT_BARE: Rule = (
+    FieldRule("tilt_angle", _DEG, window=(-180.0, 360.0), fraction=True),
+    FieldRule("tilt_angle", _DEG, window=(2.0, 360.0), fraction=False),
+    FieldRule("tilt_angle", _DEG, window=(-180.0, -2.0), fraction=False),
+)
+"""A bare ``tilt``, ``angle``, ``pitch`` or ``roll``: degrees, except a whole -1, 0 or 1, which
+may be a tilted/not-tilted flag (unmapped)."""
+VALVE_POSITION: Rule = (FieldRule("valve_position", _PCT, window=(0.0, 100.0)),)
+"""How far a valve is open, in percent (MClimate Vicki ``valveOpenness``)."""
 
 
 FIELD_TABLE: Mapping[str, Rule] = {
@@ -346,6 +398,37 @@ FIELD_TABLE: Mapping[str, Rule] = {
     # traffic
     **dict.fromkeys(["vehicle_count", "vehicles", "car_count"],
                     _r("vehicle_count", OM + "one")),
+    # soil (TTS normalized ``soil.moisture`` %, ``soil.ec`` dS/m; makers' soil probes)
+    **dict.fromkeys(["soil_moisture", "soilmoisture", "soil_moisture_content",
+                     "volumetric_water_content", "vwc", "soil_vwc", "water_content",
+                     "soil_water_content", "soil_humidity", "soilhumidity", "water_soil",
+                     "soil_water", "moisture_soil", "soil_moist", "soil_volumetric_water_content"],
+                    SOIL_MOISTURE),
+    "moisture": MOISTURE,
+    **dict.fromkeys(["soil_ec", "ec_soil", "soil_conductivity", "conduct_soil",
+                     "soil_electrical_conductivity", "soil_conduct", "soilec",
+                     "soil_elec_conductivity", "bulk_electrical_conductivity"],
+                    SOIL_CONDUCTIVITY),
+    **dict.fromkeys(["water_conductivity", "water_ec", "water_electrical_conductivity"],
+                    WATER_CONDUCTIVITY),
+    **dict.fromkeys(["ec", "conductivity", "electrical_conductivity", "conduct",
+                     "elec_conductivity", "electric_conductivity"], CONDUCTIVITY),
+    **dict.fromkeys(["dielectric_permittivity", "permittivity", "relative_permittivity",
+                     "dielectric_constant", "soil_permittivity"],
+                    _r("dielectric_permittivity", OM + "one")),
+    # air: a VOC index (Sensirion SGP40/41: 1..500, 100 usual), formaldehyde by unit only
+    **dict.fromkeys(["voc_index", "vocindex", "tvoc_index", "voc_idx", "voc_index_value"],
+                    _r("voc_index", OM + "one")),
+    **dict.fromkeys(["hcho", "formaldehyde", "ch2o", "hcho_concentration",
+                     "formaldehyde_concentration"], _needs_unit("hcho")),
+    # inclination
+    **dict.fromkeys(["tilt_angle", "tiltangle", "inclination", "inclination_angle",
+                     "angle_of_inclination"], TILT),
+    **dict.fromkeys(["tilt", "angle", "pitch", "roll"], TILT_BARE),
+    # valves
+    **dict.fromkeys(["valve_position", "valveposition", "valve_openness", "valveopenness",
+                     "valve_opening", "valve_open_percent", "valve_percent", "valve_level",
+                     "valve_open_pct", "valve_pct", "valve_opening_degree"], VALVE_POSITION),
 }  # fmt: skip
 """Normalised field name -> candidate readings, as device makers and TTS name quantities."""
 
@@ -364,7 +447,11 @@ VENDOR_OVERRIDES: Mapping[str, Mapping[str, Rule]] = {
         "distance": _r("distance", OM + "millimetre"),
     },
     # Milesight EM310/EM500 ultrasonic sensors: distance in mm (the user guides).
-    "milesight-iot": {"distance": _r("distance", OM + "millimetre")},
+    # AM319: HCHO in mg/m³ (user guide: 0.01-5 mg/m³).
+    "milesight-iot": {
+        "distance": _r("distance", OM + "millimetre"),
+        "hcho": _r("hcho", OM + "milligramPerCubicmetre"),
+    },
     # Nwave NCC405 car counter: counter_value counts vehicles.
     "nwave": {"counter_value": _r("vehicle_count", OM + "one")},
     # Dingtek DF702: "level" is the ultrasonic distance to the waste ("2000 mm").
@@ -376,6 +463,9 @@ VENDOR_OVERRIDES: Mapping[str, Mapping[str, Rule]] = {
     "opensource": {"voltage": BATTERY_VOLTAGE},
     # Browan TBHV: "voc" is total VOC in ppb (TBHV110 documentation).
     "browan": {"voc": _r("tvoc", QUDT + "PPB")},
+    # SenseCAP S2105 and other soil sensors: electrical conductivity in dS/m (SenseCAP
+    # measurement list, id 4108); the medium still comes from the object (Soil Moisture).
+    "sensecap": {"electrical_conductivity": CONDUCTIVITY_MS_CM},
 }
 """Per-vendor corrections (vendor id as in the Device Repository), by normalised name."""
 
@@ -451,6 +541,78 @@ def words(name: str) -> tuple[str, ...]:
 
 
 _BATTERY_WORDS = frozenset({"battery", "bat", "batt", "vbat", "vbatt", "batv", "vbattery"})
+_SOIL_WORDS = frozenset({"soil", "vwc", "permittivity", "dielectric"})
+_WATER_WORDS = frozenset({"water", "turbidity", "salinity", "tds", "orp", "ntu", "hydrostatic"})
+_EC_WORDS = frozenset({"ec", "conductivity", "conduct"})
+_TILT_WORDS = frozenset({"tilt", "inclination", "incline", "inclinometer", "angle"})
+_NOT_TILT_WORDS = frozenset(
+    {"phase", "wind", "direction", "dir", "heading", "azimuth", "sun", "solar", "zenith",
+     "elevation", "contact", "steering", "yaw", "course", "bearing", "view", "field", "beam",
+     "projection", "lat", "lon", "latitude", "longitude"}
+)  # fmt: skip
+_EVENT_WORDS = frozenset(
+    {"detected", "detection", "detect", "event", "trigger", "triggered", "tilted", "open",
+     "opened", "closed", "close", "motor", "steps", "target"}
+)  # fmt: skip
+_ALLOWED_SETTING_WORDS = frozenset({"soil", "moisture", "soild", "x", "y", "z", "index"})
+
+
+def medium(paths: Iterable[str]) -> str | None:
+    """What an object's readings are of, by its field names: ``"soil"``, ``"water"`` or None.
+
+    A soil probe names soil, a water content, a permittivity, or both a moisture and a
+    conductivity (Milesight EM500-SMTC: ``moisture``, ``ec``); a water probe names water,
+    turbidity, salinity and the like (Decentlab DL-CTD10: ``water_depth``). Both or neither:
+    None, and a bare ``conductivity`` or ``moisture`` stays unmapped.
+    """
+    soil = water = moisture = conducts = False
+    for path in paths:
+        ws = set(words(path))
+        if ws & _SOIL_WORDS or {"water", "content"} <= ws:
+            soil = True
+        elif ws & _WATER_WORDS:
+            water = True
+        moisture = moisture or "moisture" in ws
+        conducts = conducts or bool(ws & _EC_WORDS)
+    soil = soil or (moisture and conducts)
+    if soil is water:
+        return None
+    return "soil" if soil else "water"
+
+
+def _quantity_rule(ws: tuple[str, ...], unit: str | None) -> Rule | None:
+    """Soil, water, VOC index, formaldehyde, tilt and valve readings by their name's words.
+
+    Read before the setting words refuse a name, because ``soil``, ``moisture``, ``index``
+    and the axes ``x``/``y``/``z`` are setting words for other quantities only.
+    """
+    s = set(ws)
+    if (s & SETTING_WORDS) - _ALLOWED_SETTING_WORDS or s & _EVENT_WORDS:
+        return None
+    if s & {"voc", "tvoc"} and "index" in s:
+        return _r("voc_index", OM + "one")
+    if "index" in s:
+        return None
+    if s & {"hcho", "formaldehyde", "ch2o"}:
+        return _needs_unit("hcho") if unit is None else _r("hcho", unit)
+    if s & {"permittivity", "dielectric"}:
+        return _r("dielectric_permittivity", OM + "one")
+    soil = "soil" in s
+    if (soil and s & {"moisture", "moist", "humidity", "hum", "humi", "water", "vwc"}) or (
+        "vwc" in s or {"volumetric", "water"} <= s or {"water", "content"} <= s
+    ):
+        return SOIL_MOISTURE if unit is None else _r("soil_moisture", unit)
+    if s & _EC_WORDS and (soil or "water" in s):
+        rule = SOIL_CONDUCTIVITY if soil else WATER_CONDUCTIVITY
+        return rule if unit is None else _r(rule[0].property or "", unit)
+    if "valve" in s and s & {"position", "openness", "opening", "aperture", "percent", "pct",
+                             "percentage", "level"}:  # fmt: skip
+        return VALVE_POSITION if unit is None else _r("valve_position", unit)
+    if s & _TILT_WORDS and not s & _NOT_TILT_WORDS:
+        return TILT if unit is None else _r("tilt_angle", unit)
+    return None
+
+
 _STATISTIC_WORDS = frozenset({"avg", "mean", "average"})
 _VOLT_WORDS = frozenset({"volt", "voltage", "volts", "v", "mv", "vol"})
 _LEVEL_WORDS = frozenset({"level", "percent", "percentage", "pct", "soc", "capacity",
@@ -461,6 +623,9 @@ _METER_WORDS = frozenset({"power", "current", "energy", "kwh", "wh", "kw", "ampe
 def _keyword_rule(ws: tuple[str, ...], unit: str | None) -> Rule | None:
     """A rule from the words of a name (step 3 of the module docstring)."""
     s = set(ws)
+    quantity = _quantity_rule(ws, unit)
+    if quantity is not None:
+        return quantity
     if s & SETTING_WORDS:
         return None
     if s & _BATTERY_WORDS:
@@ -512,12 +677,15 @@ def rule_for_name(
     metering: bool = False,
     air: bool = True,
     vendor_rules: Mapping[str, Rule] | None = None,
+    medium: str | None = None,
 ) -> Rule | None:
     """The candidate readings of the field at ``path`` (dotted), or None when none applies.
 
     ``metering``: the same object holds current, power or energy readings, so a bare
     ``voltage`` is the metered (mains) voltage rather than the device's supply. ``air``: it
     also holds air humidity, CO2 or the like, so a bare ``pressure`` is the air's.
+    ``medium``: what the object's readings are of (:func:`medium`), which tells a bare
+    ``conductivity`` of soil from one of water, and a soil's ``moisture`` from another.
     """
     # a decimal point inside a name is not a path step: pm2.5, pm1.0
     segments = [p for p in _DECIMAL_IN_NAME.sub("_", path).split(".") if p and not p.isdigit()]
@@ -530,33 +698,41 @@ def rule_for_name(
     keys.append(last)
     ws = words(segments[-1])
     keys.append("_".join(ws))  # camelCase as snake_case: supplyVoltage -> supply_voltage
+    if last == "ec" and len(segments) > 1 and normalise(segments[-2]) == "soil":
+        return NORMALIZED_SOIL_EC  # The Things Stack normalized payload: soil.ec in dS/m
     for table in (vendor_rules or {}, FIELD_TABLE):
         for key in keys:
             rule = table.get(key)
             if rule is not None:
-                return _in_context(rule, metering, air)
+                return _in_context(rule, metering, air, medium)
     # a unit written into the name: co2_ppm, Bat_mV, TempC, distance_cm
     unit = next((w for w in reversed(ws) if w in _UNIT_WORDS), None) if len(ws) > 1 else None
     if unit is not None:
         stem = "_".join(w for w in ws if w != unit)
         base = FIELD_TABLE.get(stem)
         if base is not None:
-            return _with_unit(_in_context(base, metering, air), unit)
+            found = _in_context(base, metering, air, medium)
+            return None if found is None else _with_unit(found, unit)
     channel_free = re.sub(r"_\d+$", "", last)  # Cayenne LPP as TTS flattens it: temperature_1
     if channel_free != last and channel_free in FIELD_TABLE:
-        return _in_context(FIELD_TABLE[channel_free], metering, air)
+        return _in_context(FIELD_TABLE[channel_free], metering, air, medium)
     # an average of a listed reading: humidity_avg, VrmsMean (a min or max may as well be a
     # limit the device is set to, minTemp/maxTemp: never placed by name)
     plain = [w for w in ws if w not in _STATISTIC_WORDS]
     if plain and len(plain) < len(ws) and not set(ws) & SETTING_WORDS:
         base = FIELD_TABLE.get("_".join(plain))
         if base is not None:
-            return _in_context(base, metering, air)
+            return _in_context(base, metering, air, medium)
     rule = _keyword_rule(ws, unit)
-    return None if rule is None else _in_context(rule, metering, air)
+    return None if rule is None else _in_context(rule, metering, air, medium)
 
 
-def _in_context(rule: Rule, metering: bool, air: bool) -> Rule:
+def _in_context(rule: Rule, metering: bool, air: bool, medium: str | None) -> Rule | None:
+    by_medium = _BY_MEDIUM.get(id(rule))
+    if by_medium is not None and (rule is CONDUCTIVITY or rule is CONDUCTIVITY_MS_CM):
+        return by_medium.get(medium or "")
+    if rule is MOISTURE:
+        return SOIL_MOISTURE if medium == "soil" else None
     if metering and rule is SUPPLY_VOLTAGE:
         return MAINS_VOLTAGE
     if not metering and (rule is POWER or rule is CURRENT):

@@ -59,6 +59,7 @@ from interop_lorawan.fieldnames import (
     VENDOR_OVERRIDES,
     FieldRule,
     Rule,
+    medium,
     normalise,
     rule_for_name,
     words,
@@ -283,7 +284,7 @@ class SemanticMapper:
         self._vendors = {
             v: {normalise(k): r for k, r in o.items()} for v, o in vendor_overrides.items()
         }
-        self._rules: dict[tuple[str | None, bool, bool, str], Rule | None] = {}
+        self._rules: dict[tuple[str | None, bool, bool, str | None, str], Rule | None] = {}
         self._plans: dict[tuple[str | None, tuple[str, ...]], _Plan] = {}
 
     def rule_for(
@@ -294,14 +295,18 @@ class SemanticMapper:
         overrides: Mapping[str, FieldRule] = {},
         metering: bool = False,
         air: bool = True,
+        of: str | None = None,
     ) -> Rule | None:
-        """The candidate readings of ``path``, or None when nothing places it."""
+        """The candidate readings of ``path``, or None when nothing places it.
+
+        ``of``: the object's medium (``"soil"``, ``"water"``; :func:`fieldnames.medium`).
+        """
         if overrides:
             last = path.rsplit(".", 1)[-1]
             for key in (path, last):
                 if key in overrides:
                     return (overrides[key],)
-        cache_key = (vendor, metering, air, path)
+        cache_key = (vendor, metering, air, of, path)
         try:
             return self._rules[cache_key]
         except KeyError:
@@ -311,7 +316,11 @@ class SemanticMapper:
             rule = self._table.get(normalise(path)) or self._table.get(last_name)
         else:
             rule = rule_for_name(
-                path, metering=metering, air=air, vendor_rules=self._vendors.get(vendor or "")
+                path,
+                metering=metering,
+                air=air,
+                vendor_rules=self._vendors.get(vendor or ""),
+                medium=of,
             )
         if len(self._rules) > 50_000:
             self._rules.clear()
@@ -339,6 +348,7 @@ class SemanticMapper:
         warnings: dict[str, str] = {}
         leaves = list(_flatten(decoded, "", None, 0))
         metering, air = _context(leaf.path.rsplit(".", 1)[-1] for leaf in leaves)
+        of = medium(leaf.path for leaf in leaves)
         for leaf in leaves:
             path, value = leaf.path, leaf.value
             if leaf.deep:
@@ -355,7 +365,7 @@ class SemanticMapper:
                 metadata[path] = _json(value)  # a frame's own time
                 continue
             rule = self.rule_for(
-                path, vendor=vendor, overrides=overrides, metering=metering, air=air
+                path, vendor=vendor, overrides=overrides, metering=metering, air=air, of=of
             )
             if rule is None and leaf.unit is not None and not self._is_metadata(path):
                 rule = _rule_by_unit(path, leaf.unit)
@@ -413,9 +423,10 @@ class SemanticMapper:
         if not all(isinstance(k, str) and k for k in keys):
             return None
         metering, air = _context(keys)
+        of = medium(keys)
         steps = []
         for key in keys:
-            rule = self.rule_for(key, vendor=vendor, metering=metering, air=air)
+            rule = self.rule_for(key, vendor=vendor, metering=metering, air=air, of=of)
             timed = normalise(key) in TIME_FIELDS
             compiled = _compile(rule, None) if rule is not None else ()
             steps.append((key, rule, rule is None and (timed or self._is_metadata(key)), compiled))

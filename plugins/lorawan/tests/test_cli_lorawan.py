@@ -45,7 +45,7 @@ def test_convert_sample_uplinks_to_turtle(tmp_path):
 def test_demo_prints_the_measurements_as_a_table(tmp_path):
     result = runner.invoke(app, ["demo", "--output", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "lorawan: 16 rows" in result.stdout
+    assert "lorawan: 17 rows" in result.stdout  # DF702 sample: level, temperature, angle
     assert "hectopascal" in result.stdout
 
 

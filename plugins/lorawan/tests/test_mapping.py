@@ -11,9 +11,13 @@ from interop_lorawan.coverage import corpus_coverage, coverage_of, decoded_objec
 from interop_lorawan.fieldnames import words
 from interop_lorawan.mapping import MAX_DEPTH, FieldRule, SemanticMapper
 
-MAKERS = json.loads(
-    (Path(__file__).parent / "fixtures" / "mapping" / "makers.json").read_text(encoding="utf-8")
-)["cases"]
+MAKERS = [
+    case
+    for name in ("makers.json", "field_quantities.json")
+    for case in json.loads(
+        (Path(__file__).parent / "fixtures" / "mapping" / name).read_text(encoding="utf-8")
+    )["cases"]
+]
 
 
 @pytest.mark.parametrize("case", MAKERS, ids=[c["name"] for c in MAKERS])
