@@ -541,7 +541,8 @@ def words(name: str) -> tuple[str, ...]:
 
 
 _BATTERY_WORDS = frozenset({"battery", "bat", "batt", "vbat", "vbatt", "batv", "vbattery"})
-_SOIL_WORDS = frozenset({"soil", "vwc", "permittivity", "dielectric"})
+_SOIL_WORDS = frozenset({"soil", "soild", "vwc", "permittivity", "dielectric"})
+"""Words of a soil reading (``soild``: Netvox RA0715's spelling, ``SoildHumi5TE``)."""
 _WATER_WORDS = frozenset({"water", "turbidity", "salinity", "tds", "orp", "ntu", "hydrostatic"})
 _EC_WORDS = frozenset({"ec", "conductivity", "conduct"})
 _TILT_WORDS = frozenset({"tilt", "inclination", "incline", "inclinometer", "angle"})
@@ -597,7 +598,7 @@ def _quantity_rule(ws: tuple[str, ...], unit: str | None) -> Rule | None:
         return _needs_unit("hcho") if unit is None else _r("hcho", unit)
     if s & {"permittivity", "dielectric"}:
         return _r("dielectric_permittivity", OM + "one")
-    soil = "soil" in s
+    soil = bool(s & {"soil", "soild"})
     if (soil and s & {"moisture", "moist", "humidity", "hum", "humi", "water", "vwc"}) or (
         "vwc" in s or {"volumetric", "water"} <= s or {"water", "content"} <= s
     ):
