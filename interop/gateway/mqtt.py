@@ -1,8 +1,9 @@
 """MQTT ingestion: subscribe at QoS 1, acknowledge (PUBACK) only after the durable commit.
 
-One task per configured ingress. The client runs with manual acknowledgement: each message
-is committed to the store's inbox first, then acknowledged, so a gateway killed in between
-gets the message again from the broker (and stores it once: same key). Sessions persist
+One task per configured ingress. The client runs with manual acknowledgement: each batch of
+messages is decoded and committed to the store (records, or dead letters for what cannot be
+decoded, and the inbox keys) first, then acknowledged, so a gateway killed in between gets
+the messages again from the broker (and stores them once: same key). Sessions persist
 (MQTT v5, ``clean_start`` false, a session expiry) so the broker queues messages while the
 gateway is away; the client reconnects with exponential back-off and jitter. With
 ``shared_group``, topics are subscribed as ``$share/GROUP/...`` so that N gateway workers
@@ -37,7 +38,8 @@ from interop.store import RawMessage
 __all__ = ["MqttIngestion", "MqttPlan", "subscription_topics", "tls_context"]
 
 log = logging.getLogger("interop.gateway.mqtt")
-_BATCH = 200
+_BATCH = 100
+"""Messages decoded and committed together (the event loop is busy decoding them)."""
 _OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _PORTS = {"mqtt": 1883, "tcp": 1883, "mqtts": 8883, "ssl": 8883}
@@ -200,7 +202,9 @@ class MqttIngestion:
             raws = [self._raw(m) for m in batch]
             while True:
                 try:
-                    await self.pipeline.submit(raws)
+                    # decoded and stored (or dead-lettered) in the commit that makes them
+                    # durable: one transaction per batch instead of inbox, then records
+                    await self.pipeline.submit_and_wait(raws)
                     break
                 except InteropError as exc:  # store down: keep the messages unacknowledged
                     log.warning("MQTT %s: cannot commit (%s); retrying", self.source, exc.code)
