@@ -244,6 +244,9 @@ CONDUCTIVITY: Rule = (FieldRule("conductivity", _US_CM, window=_EC_WINDOW),)
 other fields (:func:`medium`), else unmapped."""
 NORMALIZED_SOIL_EC: Rule = (FieldRule("soil_conductivity", _MS_CM, window=(0.0, 50.0)),)
 """``soil.ec`` of The Things Stack's normalized payload: dS/m (equal to mS/cm)."""
+HUMIDITY: Rule = (FieldRule("humidity", _PCT),)
+"""A bare ``humidity``: the air's, except in a soil probe's object (:func:`medium`), where it
+may be the soil's moisture (makers say "soil humidity"): unmapped there."""
 CONDUCTIVITY_MS_CM: Rule = (FieldRule("conductivity", _MS_CM),)
 """An electrical conductivity a maker documents in mS/cm or dS/m (equal), of the object's
 medium (:func:`medium`), else unmapped."""
@@ -282,13 +285,14 @@ FIELD_TABLE: Mapping[str, Rule] = {
         _r("temperature", _C),
     ),
     "tempf": _r("temperature", OM + "degreeFahrenheit"),
-    # relative humidity of the air (never soil moisture)
+    # relative humidity of the air (never soil moisture); a bare "humidity" in a soil probe's
+    # object may be the soil's moisture (HUMIDITY: unmapped there)
     **dict.fromkeys(
-        ["humidity", "humi", "hum", "hum_sht", "air_humidity", "relative_humidity",
-         "relativehumidity", "air_relativehumidity", "rh", "hum_sht31", "hygrometry",
-         "hygrometrie", "hygro"],
+        ["hum_sht", "air_humidity", "relative_humidity", "relativehumidity",
+         "air_relativehumidity", "rh", "hum_sht31"],
         _r("humidity", _PCT),
     ),
+    **dict.fromkeys(["humidity", "humi", "hum", "hygrometry", "hygrometrie", "hygro"], HUMIDITY),
     # The Things Stack normalized payload (Device Repository lib/payload.json): water
     # temperature statistics, motion detected
     **dict.fromkeys(
@@ -734,6 +738,8 @@ def _in_context(rule: Rule, metering: bool, air: bool, medium: str | None) -> Ru
         return by_medium.get(medium or "")
     if rule is MOISTURE:
         return SOIL_MOISTURE if medium == "soil" else None
+    if rule is HUMIDITY and medium == "soil":
+        return None
     if metering and rule is SUPPLY_VOLTAGE:
         return MAINS_VOLTAGE
     if not metering and (rule is POWER or rule is CURRENT):

@@ -65,6 +65,19 @@ def test_a_lone_moisture_is_no_soil_moisture():
     assert _placed({"moisture": 1, "battery": 90}) == {"battery": ("battery_level", "%", 90)}
 
 
+def test_a_bare_humidity_beside_soil_readings_is_not_the_air_s():
+    """In a soil probe's object a bare ``humidity`` may be the soil's moisture: unmapped."""
+    assert _placed({"humidity": 35.5, "soil_temperature": 12.5, "soil_ec": 820}) == {
+        "soil_temperature": ("temperature", "°C", 12.5),
+        "soil_ec": ("soil_conductivity", "µS/cm", 820),
+    }
+    assert _placed({"air_humidity": 61, "soil_humidity": 35.5}) == {
+        "air_humidity": ("humidity", "%", 61),
+        "soil_humidity": ("soil_moisture", "%", 35.5),
+    }
+    assert _placed({"EC5SoildHumi": 10}) == {"EC5SoildHumi": ("soil_moisture", "%", 10)}
+
+
 def test_soil_moisture_as_a_fraction_needs_its_unit():
     assert _placed({"soil_moisture": 0.25}) == {}
     assert _placed({"vwc": {"value": 0.25, "unit": "m3/m3"}}) == {
