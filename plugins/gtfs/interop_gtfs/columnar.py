@@ -116,6 +116,8 @@ class FieldPlan:
         self.memo: dict[Any, Entry] = {}
         self.changed: set[Any] = set()
         """Keys not written back as read (``01`` is written ``1``), or not valid."""
+        self.bad: set[Any] = set()
+        """Keys whose entry is :data:`BAD`."""
 
     def keys(self, columns: Sequence[Sequence[str]]) -> Sequence[Any]:
         """The memo key of every row, from the block's columns (``columns[p]``: column ``p``).
@@ -132,10 +134,17 @@ class FieldPlan:
         if len(memo) > _MEMO_LIMIT:
             memo.clear()
             self.changed.clear()
-        fresh = set(keys).difference(memo)
-        if fresh:
-            self._learn(list(fresh))
+            self.bad.clear()
+        try:  # most blocks bring no new text to most columns
+            return list(map(memo.__getitem__, keys))
+        except KeyError:
+            pass
+        self._learn(list(set(keys).difference(memo)))
         return list(map(memo.__getitem__, keys))
+
+    def any_bad(self, keys: Sequence[Any]) -> bool:
+        """Whether a key of the block is :data:`BAD` (known after :meth:`entries`)."""
+        return bool(self.bad) and not self.bad.isdisjoint(keys)
 
     def _parse(self, key: Any) -> Any:
         """The parsed value of one key; :data:`BAD` if a text does not parse."""
@@ -191,7 +200,10 @@ class FieldPlan:
             key = keys[index]
             memo[key] = BAD if value is None else entry(key, value)
         for key in keys:
-            if memo[key][1] != ((key,) if len(self.columns) == 1 else key):
+            known = memo[key]
+            if known is BAD:
+                self.bad.add(key)
+            if known[1] != ((key,) if len(self.columns) == 1 else key):
                 self.changed.add(key)
 
     def written_as_read(self, keys: Sequence[Any]) -> bool:

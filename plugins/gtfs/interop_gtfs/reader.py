@@ -45,6 +45,7 @@ from interop.model.transit import Shape
 from interop.setaside import SetAside, current, set_aside
 from interop.validate import Issue, Severity
 from interop_gtfs.archive import ArchiveLimits, FeedArchive
+from interop_gtfs.collection import paused_items
 from interop_gtfs.columns import (
     FILES,
     SHAPE_COLUMNS,
@@ -307,7 +308,7 @@ class GtfsReader(DatasetReader):
         """Yield the feed's records in chunks of at most ``chunk_size``, file by file."""
         if chunk_size < 1:
             raise ValueError("chunk_size must be at least 1")
-        return self._chunks(self._records(Path(source), chunk_size), chunk_size)
+        return paused_items(self._chunks(self._records(Path(source), chunk_size), chunk_size))
 
     def read_tables(
         self, source: Path, *, chunk_size: int = 10_000
@@ -321,7 +322,7 @@ class GtfsReader(DatasetReader):
         if chunk_size < 1:
             raise ValueError("chunk_size must be at least 1")
         with FeedArchive(Path(source), self.limits) as archive:
-            yield from self.archive_tables(archive, Path(source), chunk_size)
+            yield from paused_items(self.archive_tables(archive, Path(source), chunk_size))
 
     @staticmethod
     def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:

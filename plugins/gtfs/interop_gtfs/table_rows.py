@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 
 from interop.errors import DecodeError
 from interop.model.records import Record
-from interop_gtfs.collection import collection_paused
 from interop_gtfs.columnar import BAD, Entry, FieldPlan, row_rules
 from interop_gtfs.columns import Column, FileSpec, TranslatedRecord
 from interop_gtfs.ids import gtfs_iri
@@ -101,14 +100,15 @@ class _Block:
             for plan, k in zip(self.plans, keys, strict=True)
             if len(plan.columns) == 1
         }
-        clean = [len(row) == width for row in rows]
-        for column in entries:
-            if BAD in column:
+        regular = not set(map(len, rows)) - {width}
+        clean = [True] * len(rows) if regular else [len(row) == width for row in rows]
+        for plan, column, k in zip(self.plans, entries, keys, strict=True):
+            if plan.any_bad(k):
                 for offset, entry in enumerate(column):
                     if entry is BAD:
                         clean[offset] = False
         self._check_rules(entries, clean)
-        locals_ = self._local_ids(rows, entries, clean)
+        locals_ = self._local_ids(by_column, entries, clean)
         records: dict[int, Record] = {}
         if all(clean) and self._quiet(rows, locals_, first):
             local_ids: list[str] = locals_  # type: ignore[assignment]
@@ -186,29 +186,33 @@ class _Block:
                 clean[offset] = False
 
     def _local_ids(
-        self, rows: list[list[str]], entries: list[list[Entry]], clean: list[bool]
+        self, by_column: list[tuple[str, ...]], entries: list[list[Entry]], clean: list[bool]
     ) -> list[str | None]:
-        """Each clean row's GTFS id (or derived key); None for the others."""
+        """Each clean row's GTFS id (or derived key); None for the others.
+
+        ``by_column`` holds the block's columns (an irregular row reads as empty: unclean).
+        """
         spec = self.spec
+        rows = range(len(clean))
         if spec.id_column is not None:
             position = self.id_position
-            ids: list[str] = [row[position] for row in rows] if position >= 0 else [""] * len(rows)
+            ids: Sequence[str] = by_column[position] if position >= 0 else [""] * len(rows)
             if not spec.empty_id:
                 for offset, local in enumerate(ids):
                     if not local:
                         clean[offset] = False
         else:
-            parts: list[list[str]] = []
+            parts: list[Sequence[str]] = []
             for position, plan_number, column_number in self.key_sources:
                 if position >= 0:
-                    parts.append([row[position] if len(row) > position else "" for row in rows])
+                    parts.append(by_column[position])
                 elif plan_number < 0:
                     parts.append([""] * len(rows))
                 else:
                     parts.append(
                         [e[1][column_number] if e[1] else "" for e in entries[plan_number]]
                     )
-            ids = ["/".join(key) for key in zip(*parts, strict=True)]
+            ids = list(map("/".join, zip(*parts, strict=True)))
         return [local if ok else None for local, ok in zip(ids, clean, strict=True)]
 
     def _texts(self, name: str, position: int, rows: list[list[str]]) -> Sequence[str]:
@@ -287,11 +291,7 @@ def file_tables(ctx: _Context, spec: FileSpec, size: int) -> Iterator[RecordTabl
     try:
         block: _Block | None = None
         first = 1
-        while True:
-            with collection_paused():
-                chunk = next(blocks, None)
-            if chunk is None:
-                break
+        for chunk in blocks:
             if block is None:
                 columns = table.columns
                 if len(set(columns)) != len(columns) or "" in columns:
@@ -306,10 +306,10 @@ def file_tables(ctx: _Context, spec: FileSpec, size: int) -> Iterator[RecordTabl
                     yield from _records_as_tables(ctx, state, chunk, rows, first, size)
                     break
                 block = _Block(ctx, state, _plans(spec, state.present, columns, ctx.namespace))
-            with collection_paused():
-                made = block.table(chunk, first)
-            yield made
+            made = block.table(chunk, first)
             first += len(chunk)
+            del chunk  # free the rows before the caller resumes (no collector walk over them)
+            yield made
     finally:
         blocks.close()
     for issue in table.notices:

@@ -214,11 +214,13 @@ def read_blocks(
     if not plain:
         rows = read_rows(archive, name, table)
         try:
-            while block := list(islice(rows, size)):
-                yield block
+            while True:
+                done = [list(islice(rows, size))]
+                if not done[0]:
+                    return
+                yield done.pop()  # no local keeps the rows while the caller has them
         finally:
             rows.close()
-        return
     with archive.open(name) as raw:
         chunks = _plain_lines(raw, table.encoding)
         first = next(chunks, None)
@@ -229,20 +231,29 @@ def read_blocks(
         assert first is not None
         width = len(table.columns)
         line = 1  # physical lines consumed so far (the header)
-        pending: list[list[str]] = []
+        block: list[list[str]] = []
         for lines in chain((first[1:],), chunks):
             if _oversized(lines) < len(lines):
                 raise _too_large()
-            split = [text.split(",") for text in lines]
-            if set(map(len, split)) - {width} or (width == 1 and "" in lines):
-                split = _regular(table, name, split, lines, line)
+            # lines wait as text (untracked by the garbage collector); only the rows of the
+            # block being made are split into lists
+            start = 0
+            while start < len(lines):
+                take = lines[start : start + size - len(block)]
+                split = [text.split(",") for text in take]
+                if set(map(len, split)) - {width} or (width == 1 and "" in take):
+                    split = _regular(table, name, split, take, line + start)
+                block += split
+                del split  # the block alone holds its rows
+                start += len(take)
+                if len(block) >= size:
+                    block, done = [], [block]
+                    yield done.pop()  # no local keeps the rows while the caller has them
             line += len(lines)
-            pending.extend(split)
-            while len(pending) >= size:
-                yield pending[:size]
-                del pending[:size]
-        if pending:
-            yield pending
+        if block:
+            done = [block]
+            del block
+            yield done.pop()
 
 
 def _regular(

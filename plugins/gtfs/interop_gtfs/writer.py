@@ -603,11 +603,13 @@ class GtfsWriter(DatasetWriter):
                         feed.add_table(chunk)
                     count += len(chunk)
                     continue
-                for record in chunk:
-                    feed.add(record)
-                    count += 1
+                with collection_paused():
+                    for record in chunk:
+                        feed.add(record)
+                        count += 1
             out = work / ("feed.zip" if as_zip else "feed")
-            feed.assemble(out, as_zip)
+            with collection_paused():
+                feed.assemble(out, as_zip)
             if as_zip:
                 os.replace(out, target)
             else:
