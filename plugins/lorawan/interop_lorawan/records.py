@@ -38,6 +38,8 @@ from interop.model.observation import Measurement
 
 __all__ = [
     "DeviceCache",
+    "MeasurementBatch",
+    "ProvenanceFactory",
     "is_iri",
     "is_json",
     "known_iri",
@@ -136,6 +138,20 @@ def utc(instant: object) -> bool:
     return isinstance(instant, datetime) and instant.tzinfo is UTC
 
 
+def _ordered(cls: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
+    """``values`` in the order of ``cls``'s fields (as validation fills ``__dict__``)."""
+    return {name: values[name] for name in cls.__pydantic_fields__ if name in values}
+
+
+_PROVENANCE_BASE = _ordered(Provenance, {**_PROVENANCE.defaults, **dict.fromkeys(_PROVENANCE_SET)})
+"""A Provenance's ``__dict__`` with the five fields the fast path sets still to fill."""
+_PROVENANCE_FAST = (
+    _PROVENANCE.simple
+    and not _PROVENANCE.factories
+    and set(_PROVENANCE_BASE) == set(Provenance.__pydantic_fields__)
+)
+
+
 def provenance(
     plugin: str,
     version: str,
@@ -170,6 +186,52 @@ def provenance(
         plugin=plugin, plugin_version=version, source_system=source_system,
         original_id=original_id, received_at=received_at,
     )  # fmt: skip
+
+
+class ProvenanceFactory:
+    """Provenances of one plugin and source system: that part checked once, then reused.
+
+    Each uplink's Provenance differs only in ``original_id`` and ``received_at``; those are
+    checked per call as :func:`provenance` checks them, and anything else is handed to it.
+    """
+
+    __slots__ = ("_args", "_base")
+
+    def __init__(self, plugin: str, version: str, source_system: str) -> None:
+        self._args = (plugin, version, source_system)
+        base: dict[str, Any] | None = None
+        if (
+            _PROVENANCE_FAST
+            and type(plugin) is str
+            and type(version) is str
+            and type(source_system) is str
+            and plugin
+            and version
+        ):
+            base = _PROVENANCE_BASE.copy()
+            base["plugin"] = plugin
+            base["plugin_version"] = version
+            base["source_system"] = source_system
+        self._base = base
+
+    def __call__(self, original_id: str, received_at: datetime | None) -> Provenance:
+        """The Provenance of one record (fast path, else :func:`provenance`)."""
+        base = self._base
+        if (
+            base is None
+            or type(original_id) is not str
+            or (received_at is not None and not utc(received_at))
+        ):
+            return provenance(*self._args, original_id, received_at)
+        values = base.copy()
+        values["original_id"] = original_id
+        values["received_at"] = received_at
+        record = _new(Provenance)
+        _set(record, "__dict__", values)
+        _set(record, "__pydantic_fields_set__", set(_PROVENANCE_SET))
+        _set(record, "__pydantic_extra__", None)
+        _set(record, "__pydantic_private__", None)
+        return record
 
 
 def measurement(
@@ -216,8 +278,81 @@ def measurement(
 _MEASUREMENT_DEFAULTS = dict(_MEASUREMENT.defaults)
 _MEASUREMENT_SET = ("id", "property", "value", "unit", "timestamp", "device", "provenance",
                     "extensions")  # fmt: skip
-_TRUSTED = _MEASUREMENT.simple and _MEASUREMENT.factories <= set(_MEASUREMENT_SET)
+_MEASUREMENT_BASE = _ordered(
+    Measurement, {**_MEASUREMENT_DEFAULTS, **dict.fromkeys(_MEASUREMENT_SET)}
+)
+"""A Measurement's ``__dict__`` with the eight fields the fast path sets still to fill."""
+_TRUSTED = (
+    _MEASUREMENT.simple
+    and _MEASUREMENT.factories <= set(_MEASUREMENT_SET)
+    and set(_MEASUREMENT_BASE) == set(Measurement.__pydantic_fields__)
+)
 """Whether the model's fields still allow building from defaults plus these eight."""
+
+
+class MeasurementBatch:
+    """Measurements of one uplink: time, device and provenance checked once for all.
+
+    The caller has established that every IRI it passes to :meth:`build` is an IRI (an
+    escaped path after a checked prefix) and that every ``extensions`` mapping holds JSON
+    values. :meth:`build` checks what varies (value, property, unit) as :func:`measurement`
+    does and returns None when a record needs full validation, so nothing the model would
+    refuse is ever built (``tests/test_records.py`` compares both).
+    """
+
+    __slots__ = ("_base",)
+
+    def __init__(self, timestamp: datetime, device: str, origin: Provenance) -> None:
+        trusted = (
+            _TRUSTED
+            and type(device) is str
+            and known_iri(device)
+            and utc(timestamp)
+            and type(origin) is Provenance
+        )
+        base: dict[str, Any] | None = None
+        if trusted:
+            base = _MEASUREMENT_BASE.copy()
+            base["timestamp"] = timestamp
+            base["device"] = device
+            base["provenance"] = origin
+        self._base = base
+
+    @property
+    def trusted(self) -> bool:
+        """Whether the shared fields passed their checks (else :meth:`build` declines)."""
+        return self._base is not None
+
+    def build(
+        self,
+        iri: str,
+        prop: str,
+        value: object,
+        unit: str,
+        extensions: dict[str, dict[str, JsonValue]],
+    ) -> Measurement | None:
+        """The record, or None when one of its fields needs full validation."""
+        base = self._base
+        kind = type(value)
+        if (
+            base is None
+            or not (kind is int or (kind is float and math.isfinite(value)))  # type: ignore[arg-type]
+            or (prop not in _CHECKED_IRIS and not known_iri(prop))
+            or (unit not in _CHECKED_IRIS and not known_iri(unit))
+        ):
+            return None
+        values = base.copy()
+        values["id"] = iri
+        values["property"] = prop
+        values["value"] = value
+        values["unit"] = unit
+        values["extensions"] = extensions
+        record = _new(Measurement)
+        _set(record, "__dict__", values)
+        _set(record, "__pydantic_fields_set__", set(_MEASUREMENT_SET))
+        _set(record, "__pydantic_extra__", None)
+        _set(record, "__pydantic_private__", None)
+        return record
 
 
 def trusted_measurement(
@@ -233,27 +368,10 @@ def trusted_measurement(
     """:func:`measurement` for a caller that has checked the rest, else None.
 
     The caller has established that ``iri`` is an IRI, ``device`` a :func:`known_iri`,
-    ``timestamp`` :func:`utc`, ``origin`` a Provenance and ``extensions`` JSON (one uplink's
-    measurements share all but the IRI, value, property and unit). This checks those four
-    as :func:`measurement` does and returns None when one needs full validation.
+    ``timestamp`` :func:`utc`, ``origin`` a Provenance and ``extensions`` JSON. One record
+    of a :class:`MeasurementBatch` (which checks the shared fields again).
     """
-    kind = type(value)
-    if not (
-        (kind is int or (kind is float and math.isfinite(value)))  # type: ignore[arg-type]
-        and (prop in _CHECKED_IRIS or known_iri(prop))
-        and (unit in _CHECKED_IRIS or known_iri(unit))
-        and _TRUSTED
-    ):
-        return None
-    record = _new(Measurement)
-    _set(record, "__dict__", {
-        **_MEASUREMENT_DEFAULTS, "id": iri, "property": prop, "value": value, "unit": unit,
-        "timestamp": timestamp, "device": device, "provenance": origin, "extensions": extensions,
-    })  # fmt: skip
-    _set(record, "__pydantic_fields_set__", set(_MEASUREMENT_SET))
-    _set(record, "__pydantic_extra__", None)
-    _set(record, "__pydantic_private__", None)
-    return record
+    return MeasurementBatch(timestamp, device, origin).build(iri, prop, value, unit, extensions)
 
 
 class DeviceCache:

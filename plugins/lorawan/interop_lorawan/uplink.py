@@ -68,13 +68,7 @@ from interop_lorawan.manifest import MANIFEST
 from interop_lorawan.mapping import MappingResult, SemanticMapper
 from interop_lorawan.payload import Downlink, PayloadCodec, PayloadCodecs
 from interop_lorawan.profiles import DeviceProfile, ProfileBook, load_profiles_file
-from interop_lorawan.records import (
-    DeviceCache,
-    is_json,
-    known_iri,
-    trusted_measurement,
-    utc,
-)
+from interop_lorawan.records import DeviceCache, MeasurementBatch, ProvenanceFactory, is_json
 from interop_lorawan.records import measurement as build_measurement
 from interop_lorawan.records import provenance as build_provenance
 
@@ -122,16 +116,19 @@ def measurement_id(envelope: Envelope, instant: datetime, path: str) -> str:
 def measurement_prefix(envelope: Envelope, instant: datetime) -> str:
     """:func:`measurement_id` up to the field path: ``prefix + _quoted(path)`` equals it."""
     frame = "-" if envelope.f_cnt is None else str(envelope.f_cnt)
+    return f"{_MEASUREMENT_PREFIX}{_quoted(envelope.device_key)}%2F{_stamp(instant)}%2F{frame}%2F"
+
+
+def _stamp(instant: datetime) -> str:
+    """``_format_time(instant)`` escaped as :func:`interop.model.base.mint_iri` escapes it."""
     if instant.tzinfo is UTC and instant.year >= 1000:  # as _format_time, colons escaped
         two, micro = _TWO_DIGITS, instant.microsecond
-        stamp = (
+        return (
             f"{instant.year}-{two[instant.month]}-{two[instant.day]}T{two[instant.hour]}"
             f"%3A{two[instant.minute]}%3A{two[instant.second]}"
             f"{'.' + str(1_000_000 + micro)[1:] if micro else ''}Z"
         )
-    else:
-        stamp = _escape(_format_time(instant))
-    return f"{_MEASUREMENT_PREFIX}{_quoted(envelope.device_key)}%2F{stamp}%2F{frame}%2F"
+    return _escape(_format_time(instant))
 
 
 _MEASUREMENT_PREFIX = mint_iri("measurement", PLUGIN, "")
@@ -173,6 +170,12 @@ class _DevicePlan:
     source_system: str
     label: str
     device_key: str
+    vendor: str | None
+    """The vendor the mapping's corrections are chosen by (profile's, else the server's)."""
+    iri_prefix: str
+    """Measurement IRIs up to the time: ``urn:interop:measurement:lorawan:{key}%2F``."""
+    origin: ProvenanceFactory
+    """The Provenance of this device's measurements, per message id and receive time."""
 
 
 class LorawanUplinkCodec(Codec):
@@ -203,7 +206,8 @@ class LorawanUplinkCodec(Codec):
     def decode(self, raw: bytes, ctx: DecodeContext) -> list[Record]:
         """Decode one message; DecodeError names the device, field/byte offset and expectation."""
         hints = ctx.hints
-        profiles = self._hinted_profiles(hints.get("profiles"))
+        profiles_file = hints.get("profiles")
+        profiles = self._hinted_profiles(profiles_file) if profiles_file else self.profiles
         network = hints.get("network")
         if raw[:1] == b"{" and raw[:9] != b'{"result"':  # a server's message (the common case)
             bare = network == "raw"
@@ -233,16 +237,14 @@ class LorawanUplinkCodec(Codec):
                 expected="received_at/time in the message or DecodeContext.received_at",
             )  # fmt: skip
         plan = self._device_plan(envelope, profiles)
-        profile, source_system = plan.profile, plan.source_system
-        record = self._device_record(plan, ctx.received_at)
+        profile = plan.profile
+        received_at = ctx.received_at
+        record = plan.record if received_at is None else self._device_record(plan, received_at)
         where = f"{ctx.source}: {plan.label}"
         if envelope.event == "join":
             return [record]
         device = record.id
-        provenance = build_provenance(
-            PLUGIN, MANIFEST.version, source_system,
-            envelope.message_id or envelope.device_key, ctx.received_at,
-        )  # fmt: skip
+        provenance = plan.origin(envelope.message_id or plan.device_key, received_at)
         uplink: dict[str, JsonValue] = {"event": envelope.event}
         if envelope.device_profile is not None:
             uplink["device_profile"] = envelope.device_profile
@@ -266,14 +268,15 @@ class LorawanUplinkCodec(Codec):
         if envelope.f_cnt is not None:
             uplink["f_cnt"] = envelope.f_cnt
         if profile.radio_metadata and envelope.radio:
-            uplink["radio"] = [_radio(r) for r in envelope.radio]
+            uplink["radio"] = [
+                {"gateway_id": gateway, "rssi": rssi, "snr": snr}
+                for gateway, rssi, snr in envelope.radio
+            ]  # as _radio
         decoded, decoder = self._payload(envelope, profile, ctx, where, instant, bare)
         uplink["decoder"] = decoder
         if decoded is None:
             return [record]  # no codec and no decoded object: nothing to place
-        result = self.mapper.map(
-            decoded, vendor=profile.vendor or envelope.vendor, overrides=profile.fields
-        )
+        result = self.mapper.map(decoded, vendor=plan.vendor, overrides=profile.fields)
         if not result.values:
             if result.unmapped:  # decoded fields nothing could place: keep them, say which
                 raise DecodeError(
@@ -286,10 +289,9 @@ class LorawanUplinkCodec(Codec):
                 )  # fmt: skip
             return [record]
         self._keep(uplink, result)
-        return [
-            record,
-            *self._measurements(envelope, result, instant, device, provenance, uplink),
-        ]
+        out: list[Record] = [record]
+        self._measurements(out, plan, envelope, result, instant, device, provenance, uplink)
+        return out
 
     def _device_plan(self, envelope: Envelope, profiles: ProfileBook) -> _DevicePlan:
         """What every uplink of this device shares: profile, Device record, names (cached).
@@ -297,20 +299,21 @@ class LorawanUplinkCodec(Codec):
         Keyed by everything they are built from; the profile book is compared by identity.
         The Device here has no receive time: :meth:`_device_record` adds the context's.
         """
-        key = (
-            id(profiles), envelope.network, envelope.dev_eui, envelope.device_id,
-            envelope.application_id, envelope.device_profile, envelope.vendor, envelope.model,
-            envelope.firmware_version,
-        )  # fmt: skip
+        # network, event, device_id, dev_eui, application_id, device_profile, vendor, model,
+        # firmware_version: the envelope's first nine fields (the event only splits entries)
+        key = (id(profiles), envelope[:9])
         plan = self._plans.get(key)
         if plan is not None and plan.profiles is profiles:
             return plan
         profile = profiles.resolve(envelope)
         source_system = f"{envelope.network}:{envelope.application_id or '-'}"
         record = self._device(envelope, profile, source_system)
+        key_text = envelope.device_key
         plan = _DevicePlan(
-            profiles, profile, record, source_system, envelope.label, envelope.device_key
-        )
+            profiles, profile, record, source_system, envelope.label, key_text,
+            profile.vendor or envelope.vendor, f"{_MEASUREMENT_PREFIX}{_quoted(key_text)}%2F",
+            ProvenanceFactory(PLUGIN, MANIFEST.version, source_system),
+        )  # fmt: skip
         if len(self._plans) >= 10_000:
             self._plans.clear()
         self._plans[key] = plan
@@ -496,24 +499,29 @@ class LorawanUplinkCodec(Codec):
 
     def _measurements(
         self,
+        out: list[Record],
+        plan: _DevicePlan,
         envelope: Envelope,
         result: MappingResult,
         instant: datetime,
         device: str,
         provenance: Provenance,
         uplink: dict[str, JsonValue],
-    ) -> list[Measurement]:
+    ) -> None:
+        """Append the measurements of ``result``'s values to ``out``."""
         where = envelope.label
         # The uplink's metadata holds JSON values by construction (envelope fields read from
         # JSON; decoded values through mapping._json, non-finite numbers as text) except
         # what came from the payload: that part is checked, once for all measurements.
-        checked = is_json(uplink.get("unmapped")) and is_json(uplink.get("metadata"))
-        prefix = measurement_prefix(envelope, instant)
-        # prefix + escaped path is an IRI by construction: a checked scheme and namespace,
-        # then escaped text (unreserved characters and %XX), digits and "-" only. What all
-        # measurements share is checked once.
-        trusted = checked and known_iri(device) and utc(instant) and type(provenance) is Provenance
-        out = []
+        checked = ("unmapped" not in uplink or is_json(uplink["unmapped"])) and (
+            "metadata" not in uplink or is_json(uplink["metadata"])
+        )
+        frame = "-" if envelope.f_cnt is None else str(envelope.f_cnt)
+        # as measurement_prefix: an IRI by construction (a checked scheme and namespace,
+        # then escaped text: unreserved characters and %XX, digits and "-" only); what all
+        # measurements share (time, device, provenance) the batch checks once.
+        prefix = f"{plan.iri_prefix}{_stamp(instant)}%2F{frame}%2F"
+        batch = MeasurementBatch(instant, device, provenance) if checked else None
         for value in result.values:
             extra: dict[str, JsonValue] = {"field": value.path}
             if value.note is not None:
@@ -522,13 +530,10 @@ class LorawanUplinkCodec(Codec):
             prop, unit = value.property.iri, value.unit.iri
             if value.time is None:
                 iri = prefix + _quoted(value.path)
-                if trusted:
-                    record = trusted_measurement(
-                        iri, prop, value.value, unit, instant, device, provenance,
-                        {PLUGIN: extra},
-                    )  # fmt: skip
-                    if record is not None:
-                        out.append(record)
+                if batch is not None:
+                    built = batch.build(iri, prop, value.value, unit, {PLUGIN: extra})
+                    if built is not None:
+                        out.append(built)
                         continue
                 at = instant
             else:
@@ -540,7 +545,6 @@ class LorawanUplinkCodec(Codec):
                     checked,
                 )
             )  # fmt: skip
-        return out
 
     @staticmethod
     def _measurement(
