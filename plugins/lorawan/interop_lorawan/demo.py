@@ -18,7 +18,7 @@ from interop.model.observation import Measurement
 from interop.model.records import Record, RecordAdapter
 from interop_lorawan.profiles import ProfileBook, load_profiles
 
-__all__ = ["DEMO_CONTEXT", "demo_profiles", "run_demo", "sample_messages"]
+__all__ = ["DEMO_CONTEXT", "SAMPLE_FILES", "demo_profiles", "run_demo", "sample_messages"]
 
 DEMO_CONTEXT = DecodeContext(
     source="lorawan-demo", received_at=datetime(2024, 3, 5, 9, 30, tzinfo=UTC)
@@ -26,10 +26,18 @@ DEMO_CONTEXT = DecodeContext(
 """The fixed context the demo and the conformance cases decode with."""
 
 
+SAMPLE_FILES = ("tts-v3.jsonl", "chirpstack-v4.jsonl")
+"""The sample envelopes, one file per network server (each its webhook's demo input)."""
+
+
 def sample_messages() -> list[bytes]:
-    """The sample envelopes of ``samples/uplinks.jsonl``, one message per line."""
-    text = (files("interop_lorawan") / "samples" / "uplinks.jsonl").read_bytes()
-    return [line for line in text.splitlines() if line.strip()]
+    """The sample envelopes of every ``SAMPLE_FILES`` file, one message per line."""
+    return [
+        line
+        for name in SAMPLE_FILES
+        for line in (files("interop_lorawan") / "samples" / name).read_bytes().splitlines()
+        if line.strip()
+    ]
 
 
 def demo_profiles() -> ProfileBook:

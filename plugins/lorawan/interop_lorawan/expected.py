@@ -151,7 +151,7 @@ def known_answers(ctx: DecodeContext) -> list[KnownAnswer]:
                 ("angle", INTEROP + "TiltAngle", 0, OM + "degree"),
             ]),
         ]),
-        KnownAnswer("chirpstack-nwave-parking", raw[3], [
+        KnownAnswer("chirpstack-nwave-parking", raw[4], [
             a.device(bay, "chirpstack-v4", "bay-0142", CITY_SENSORS),
             *a.measurements(bay, chirp, "5f0c9a3e-8d1b-4c52-9a7e-000000000812", bay_at, 812, {
                 "event": "up", "device_profile": "Nwave NPS405", "f_port": 1, "f_cnt": 812,
@@ -163,7 +163,7 @@ def known_answers(ctx: DecodeContext) -> list[KnownAnswer]:
                 "mapping": _mapping(1, unmapped=3, metadata=1),
             }, [("occupied", SAREF + "Occupancy", 1, OM + "one")]),
         ]),
-        KnownAnswer("chirpstack-decentlab-mbx", raw[4], [
+        KnownAnswer("chirpstack-decentlab-mbx", raw[5], [
             a.device(mbx, "chirpstack-v4", "mbx-river-3", CITY_SENSORS),
             *a.measurements(mbx, chirp, "5f0c9a3e-8d1b-4c52-9a7e-000000000055", mbx_at, 55, {
                 "event": "up", "device_profile": "Decentlab DL-MBX", "f_port": 1, "f_cnt": 55,
@@ -176,10 +176,10 @@ def known_answers(ctx: DecodeContext) -> list[KnownAnswer]:
                 ("battery_voltage", INTEROP + "BatteryVoltage", 3.114, OM + "volt"),
             ]),
         ]),
-        KnownAnswer("chirpstack-cayenne-lpp-undecoded", raw[5], [
+        KnownAnswer("chirpstack-cayenne-lpp-undecoded", raw[6], [
             a.device(lpp_noise, "chirpstack-v4", "lpp-noise-02", CITY_SENSORS),
         ]),
-        KnownAnswer("chirpstack-status", raw[6], [
+        KnownAnswer("chirpstack-status", raw[7], [
             a.device(bay, "chirpstack-v4", "bay-0142", CITY_SENSORS),
             *a.measurements(bay, chirp, "00000000-0000-4000-8000-000000000010", status_at,
                             None, {
@@ -187,7 +187,7 @@ def known_answers(ctx: DecodeContext) -> list[KnownAnswer]:
                 "external_power": False,
             }, [("batteryLevel", INTEROP + "BatteryLevel", 87.5, OM + "percent")]),
         ]),
-        KnownAnswer("ttn-join", raw[7], [
+        KnownAnswer("ttn-join", raw[3], [
             a.device(elsys, "ttn-v3", "ers-co2-townhall-2", "city-air"),
         ]),
     ]  # fmt: skip

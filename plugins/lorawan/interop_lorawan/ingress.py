@@ -71,8 +71,9 @@ key), or the downlink id, or for events without an id their own time and content
 _MAX_ID = 128
 
 
-_SAMPLES = Path(__file__).resolve().parent / "samples" / "uplinks.jsonl"
-"""The bundled TTS uplinks, posted to ``tts-uplink`` by ``interop demo``."""
+_SAMPLES = Path(__file__).resolve().parent / "samples"
+"""The bundled envelopes: ``tts-v3.jsonl`` and ``chirpstack-v4.jsonl``, posted to their
+webhooks by ``interop demo``."""
 
 
 def ingresses() -> list[Ingress]:
@@ -93,7 +94,7 @@ def ingresses() -> list[Ingress]:
             mqtt_topics=(f"v3/{{app}}[@{{tenant}}]/devices/+/{topic}",),
             key=tts_key,
             auth_header=AUTH_HEADER,
-            samples=_SAMPLES if name == "tts-uplink" else None,
+            samples=_SAMPLES / "tts-v3.jsonl" if name == "tts-uplink" else None,
         )
         for name, what, topic in tts
     ]
@@ -110,6 +111,7 @@ def ingresses() -> list[Ingress]:
             media_types=("application/json", *sorted(PROTOBUF_MEDIA_TYPES)),
             key=chirpstack_key,
             auth_header=AUTH_HEADER,
+            samples=_SAMPLES / "chirpstack-v4.jsonl",
         )
     )
     return found

@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 from interop.cli import app
 from interop.model import Measurement, RecordAdapter
 
-SAMPLES = Path(__file__).resolve().parents[1] / "interop_lorawan" / "samples" / "uplinks.jsonl"
+SAMPLES = Path(__file__).resolve().parents[1] / "interop_lorawan" / "samples" / "tts-v3.jsonl"
 runner = CliRunner()
 
 

@@ -18,7 +18,7 @@ from interop.errors import DecodeError
 from interop.model import Measurement, RecordAdapter
 
 CTX = DecodeContext(source="t", received_at=datetime(2024, 3, 5, tzinfo=UTC))
-TTS, _LPP, _DF, CS, _MBX, _LPP2, STATUS, JOIN = sample_messages()
+TTS, _LPP, _DF, JOIN, CS, _MBX, _LPP2, STATUS = sample_messages()
 
 
 def test_tts_uplink():
