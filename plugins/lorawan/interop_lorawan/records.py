@@ -133,6 +133,21 @@ _new = object.__new__
 _set = object.__setattr__
 
 
+def _slot_setter(name: str) -> Callable[[object, Any], None]:
+    """The setter of BaseModel's slot ``name`` (``object.__setattr__`` without the lookup)."""
+    for klass in BaseModel.__mro__:
+        descriptor = klass.__dict__.get(name)
+        if descriptor is not None and hasattr(descriptor, "__set__"):
+            return descriptor.__set__  # type: ignore[no-any-return]
+    return lambda record, value: _set(record, name, value)
+
+
+_set_dict = _slot_setter("__dict__")
+_set_fields = _slot_setter("__pydantic_fields_set__")
+_set_extra = _slot_setter("__pydantic_extra__")
+_set_private = _slot_setter("__pydantic_private__")
+
+
 def utc(instant: object) -> bool:
     """Whether ``instant`` is an aware datetime in UTC (what the model's validator returns)."""
     return isinstance(instant, datetime) and instant.tzinfo is UTC
@@ -145,6 +160,8 @@ def _ordered(cls: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
 
 _PROVENANCE_BASE = _ordered(Provenance, {**_PROVENANCE.defaults, **dict.fromkeys(_PROVENANCE_SET)})
 """A Provenance's ``__dict__`` with the five fields the fast path sets still to fill."""
+_PROVENANCE_FIELDS = set(_PROVENANCE_SET)
+"""The fields set of a fast-built Provenance (each record gets its own copy)."""
 _PROVENANCE_FAST = (
     _PROVENANCE.simple
     and not _PROVENANCE.factories
@@ -227,10 +244,10 @@ class ProvenanceFactory:
         values["original_id"] = original_id
         values["received_at"] = received_at
         record = _new(Provenance)
-        _set(record, "__dict__", values)
-        _set(record, "__pydantic_fields_set__", set(_PROVENANCE_SET))
-        _set(record, "__pydantic_extra__", None)
-        _set(record, "__pydantic_private__", None)
+        _set_dict(record, values)
+        _set_fields(record, _PROVENANCE_FIELDS.copy())
+        _set_extra(record, None)
+        _set_private(record, None)
         return record
 
 
@@ -282,6 +299,8 @@ _MEASUREMENT_BASE = _ordered(
     Measurement, {**_MEASUREMENT_DEFAULTS, **dict.fromkeys(_MEASUREMENT_SET)}
 )
 """A Measurement's ``__dict__`` with the eight fields the fast path sets still to fill."""
+_MEASUREMENT_FIELDS = set(_MEASUREMENT_SET)
+"""The fields set of a fast-built Measurement (each record gets its own copy)."""
 _TRUSTED = (
     _MEASUREMENT.simple
     and _MEASUREMENT.factories <= set(_MEASUREMENT_SET)
@@ -348,10 +367,10 @@ class MeasurementBatch:
         values["unit"] = unit
         values["extensions"] = extensions
         record = _new(Measurement)
-        _set(record, "__dict__", values)
-        _set(record, "__pydantic_fields_set__", set(_MEASUREMENT_SET))
-        _set(record, "__pydantic_extra__", None)
-        _set(record, "__pydantic_private__", None)
+        _set_dict(record, values)
+        _set_fields(record, _MEASUREMENT_FIELDS.copy())
+        _set_extra(record, None)
+        _set_private(record, None)
         return record
 
 

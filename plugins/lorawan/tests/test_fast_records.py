@@ -152,3 +152,24 @@ def test_uplink_records_equal_validated_records(
         assert record.provenance is not None
         assert record.provenance.received_at == context_time
         _same(record.provenance, _validated(record.provenance))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    temperature=st.integers(-400, 2500) | st.floats(-100, 300),
+    humidity=st.integers(-5, 120) | st.none(),
+    battery=st.integers(0, 70000) | st.floats(0, 100),
+)
+def test_a_remembered_mapping_report_equals_a_fresh_one(
+    temperature: float, humidity: int | None, battery: float
+) -> None:
+    from interop_lorawan.mapping import SemanticMapper
+
+    decoded = {"temperature": temperature, "humidity": humidity, "battery": battery}
+    mapper = SemanticMapper()
+    mapper.map(decoded)
+    again = mapper.map(decoded)  # a report shared by every object all of whose fields placed
+    fresh = SemanticMapper().map(decoded)
+    assert again == fresh
+    assert again.report.counts == fresh.report.counts
+    assert dict(again.report.warnings) == dict(fresh.report.warnings)
