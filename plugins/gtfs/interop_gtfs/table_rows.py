@@ -88,7 +88,8 @@ class _Block:
     def table(self, rows: list[list[str]], first: int) -> RecordTable:
         """The table of ``rows`` (data rows ``first``, ``first + 1``, ...)."""
         ctx, spec, width = self.ctx, self.spec, self.width
-        fixed = [row if len(row) == width else self.empty_row for row in rows]
+        regular = not set(map(len, rows)) - {width}
+        fixed = rows if regular else [row if len(row) == width else self.empty_row for row in rows]
         by_column: list[tuple[str, ...]] = list(zip(*fixed, strict=True))
         keys = [plan.keys(by_column) for plan in self.plans]
         entries = [plan.entries(k) for plan, k in zip(self.plans, keys, strict=True)]
@@ -100,7 +101,6 @@ class _Block:
             for plan, k in zip(self.plans, keys, strict=True)
             if len(plan.columns) == 1
         }
-        regular = not set(map(len, rows)) - {width}
         clean = [True] * len(rows) if regular else [len(row) == width for row in rows]
         for plan, column, k in zip(self.plans, entries, keys, strict=True):
             if plan.any_bad(k):
