@@ -11,7 +11,9 @@ from interop_gtfs import tables
 from interop_gtfs.archive import FeedArchive
 from interop_gtfs.tables import Table, read_blocks, read_rows
 
-_PIECES = st.sampled_from(["a", "b", "é", " ", ",", ",,", "\n", "\r\n", "\n\n", "x,y", "\ufeff"])
+_PIECES = st.sampled_from(
+    ["a", "é", " ", ",", ",,", "\n", "\r\n", "\n\n", "x,y", "\ufeff", "\u2028", "\x0c", "\x85"]
+)
 
 
 def _read(data: bytes, force_csv: bool, blocks: int = 0) -> tuple[object, ...]:
