@@ -130,6 +130,8 @@ PLAUSIBLE_RANGES: dict[str, tuple[float, float]] = {
     "hcho": (0.0, 10_000.0),
     "tilt_angle": (-180.0, 360.0),
     "valve_position": (0.0, 100.0),
+    "ph": (0.0, 14.0),
+    "soil_ph": (0.0, 14.0),
 }
 """Plausible range of each built-in property in its default unit (the values sensors in the
 field report: a LoRaWAN battery is 0-60 V, a pressure 0-100 bar (a gauge may read down to
@@ -244,6 +246,10 @@ DEFAULT_PROPERTIES: tuple[PropertySpec, ...] = (
        "Inclination of a device or structure from its reference position."),
     _p("valve_position", INTEROP + "ValvePosition", "valve position", _Q.DIMENSIONLESS,
        OM + "percent", "How far a valve is open: 0 closed, 100 fully open."),
+    _p("ph", S4WATR + "HydrogenIonConcentration", "pH of water", _Q.DIMENSIONLESS, OM + "one",
+       "Hydrogen ion concentration of water as pH (SAREF4WATR)."),
+    _p("soil_ph", INTEROP + "SoilPH", "soil pH", _Q.DIMENSIONLESS, OM + "one",
+       "Acidity of soil as pH."),
 )  # fmt: skip
 
 

@@ -66,6 +66,7 @@ def test_unknown_property_error_names_it():
         ("voc_index", ONE, 1.0, 500.0),
         ("tilt_angle", OM + "degree", -180.0, 360.0),
         ("valve_position", OM + "percent", 0.0, 100.0),
+        ("soil_ph", ONE, 0.0, 14.0),
     ],
 )
 def test_field_quantities_declare_unit_and_plausible_range(key, unit, low, high):

@@ -244,6 +244,10 @@ CONDUCTIVITY: Rule = (FieldRule("conductivity", _US_CM, window=_EC_WINDOW),)
 other fields (:func:`medium`), else unmapped."""
 NORMALIZED_SOIL_EC: Rule = (FieldRule("soil_conductivity", _MS_CM, window=(0.0, 50.0)),)
 """``soil.ec`` of The Things Stack's normalized payload: dS/m (equal to mS/cm)."""
+SOIL_PH: Rule = (FieldRule("soil_ph", OM + "one"),)
+WATER_PH: Rule = (FieldRule("ph", OM + "one"),)
+PH: Rule = (FieldRule("ph", OM + "one"),)
+"""A pH whose name does not say of what: soil or water by the object (:func:`medium`)."""
 HUMIDITY: Rule = (FieldRule("humidity", _PCT),)
 """A bare ``humidity``: the air's, except in a soil probe's object (:func:`medium`), where it
 may be the soil's moisture (makers say "soil humidity"): unmapped there."""
@@ -252,6 +256,7 @@ CONDUCTIVITY_MS_CM: Rule = (FieldRule("conductivity", _MS_CM),)
 medium (:func:`medium`), else unmapped."""
 _BY_MEDIUM: Mapping[int, Mapping[str, Rule]] = {
     id(CONDUCTIVITY): {"soil": SOIL_CONDUCTIVITY, "water": WATER_CONDUCTIVITY},
+    id(PH): {"soil": SOIL_PH, "water": WATER_PH},
     id(CONDUCTIVITY_MS_CM): {
         "soil": (FieldRule("soil_conductivity", _MS_CM),),
         "water": (FieldRule("conductivity", _MS_CM),),
@@ -417,6 +422,9 @@ FIELD_TABLE: Mapping[str, Rule] = {
                     WATER_CONDUCTIVITY),
     **dict.fromkeys(["ec", "conductivity", "electrical_conductivity", "conduct",
                      "elec_conductivity", "electric_conductivity"], CONDUCTIVITY),
+    **dict.fromkeys(["soil_ph", "ph_soil", "ph1_soil", "soilph", "soil_ph_value"], SOIL_PH),
+    **dict.fromkeys(["water_ph", "ph_water", "water_ph_value"], WATER_PH),
+    **dict.fromkeys(["ph", "ph_value", "phvalue", "ph1"], PH),
     **dict.fromkeys(["dielectric_permittivity", "permittivity", "relative_permittivity",
                      "dielectric_constant", "soil_permittivity"],
                     _r("dielectric_permittivity", OM + "one")),
@@ -514,6 +522,7 @@ _UNIT_WORDS = frozenset(
 _MERGE = {("m", "v"): "mv", ("m", "a"): "ma", ("h", "pa"): "hpa", ("k", "pa"): "kpa",
           ("k", "w"): "kw", ("k", "wh"): "kwh", ("d", "b"): "db", ("d", "ba"): "dba",
           ("m", "bar"): "mbar"}  # fmt: skip
+_PH_WORD = re.compile(r"ph\d?")
 _TEMPERATURE_WORD = re.compile(r"(?:temp|temperature)([cf]?)\d*")
 _DECIMAL_IN_NAME = re.compile(r"(?<=[a-zA-Z]\d)\.(?=\d(?:$|\D))")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -610,6 +619,8 @@ def _quantity_rule(ws: tuple[str, ...], unit: str | None) -> Rule | None:
     if s & _EC_WORDS and (soil or "water" in s):
         rule = SOIL_CONDUCTIVITY if soil else WATER_CONDUCTIVITY
         return rule if unit is None else _r(rule[0].property or "", unit)
+    if any(map(_PH_WORD.fullmatch, ws)) and (soil or "water" in s):
+        return SOIL_PH if soil else WATER_PH
     if "valve" in s and s & {"position", "openness", "opening", "aperture", "percent", "pct",
                              "percentage", "level"}:  # fmt: skip
         return VALVE_POSITION if unit is None else _r("valve_position", unit)
@@ -734,7 +745,7 @@ def rule_for_name(
 
 def _in_context(rule: Rule, metering: bool, air: bool, medium: str | None) -> Rule | None:
     by_medium = _BY_MEDIUM.get(id(rule))
-    if by_medium is not None and (rule is CONDUCTIVITY or rule is CONDUCTIVITY_MS_CM):
+    if by_medium is not None and (rule is CONDUCTIVITY or rule is CONDUCTIVITY_MS_CM or rule is PH):
         return by_medium.get(medium or "")
     if rule is MOISTURE:
         return SOIL_MOISTURE if medium == "soil" else None

@@ -60,6 +60,16 @@ def test_a_soil_conductivity_needs_a_unit_below_100_and_a_plausible_value():
     assert "outside the plausible 0..5 S/m" in result.report.warnings["soil_conductivity"]
 
 
+def test_a_ph_is_of_the_object_s_medium():
+    assert _placed({"ph": 7.1}) == {}
+    assert _placed({"ph": 7.1, "turbidity": 3.2}) == {"ph": ("ph", "1", 7.1)}
+    assert _placed({"PH": 6.5, "soil_moisture": 30.5}) == {
+        "PH": ("soil_ph", "1", 6.5),
+        "soil_moisture": ("soil_moisture", "%", 30.5),
+    }
+    assert _placed({"soil_ph": 720}) == {}  # pH x 100
+
+
 def test_a_lone_moisture_is_no_soil_moisture():
     """A leak detector's ``moisture`` flag is not a soil's water content."""
     assert _placed({"moisture": 1, "battery": 90}) == {"battery": ("battery_level", "%", 90)}
