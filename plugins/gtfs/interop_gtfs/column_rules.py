@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 from collections.abc import Callable, Mapping, Sequence
+from operator import ge
 from typing import Any
 
 __all__ = ["TWINS", "fingerprint", "twin_of"]
@@ -36,6 +37,9 @@ def call_rules(columns: Columns, rows: int) -> list[bool]:
     Departure not before arrival, exactly one place served, and a pickup/drop-off window
     that does not end before it starts.
     """
+    fast = _fixed_stop_calls(columns, rows)
+    if fast is not None:
+        return fast
     return [
         (arrival is None or departure is None or departure >= arrival)
         and (stop is not None) + (group is not None) + (location is not None) == 1
@@ -51,6 +55,25 @@ def call_rules(columns: Columns, rows: int) -> list[bool]:
             strict=True,
         )
     ]
+
+
+def _fixed_stop_calls(columns: Columns, rows: int) -> list[bool] | None:
+    """:func:`call_rules` of the usual block: every call at a stop, no Flex column set.
+
+    Then only departure >= arrival is left to check; None when the block is not of that kind.
+    """
+    for name in ("location_group", "location", "start_pickup_drop_off_window"):
+        values = columns.get(name)
+        if values is not None and values.count(None) != rows:
+            return None
+    stops = columns.get("stop")
+    if stops is None or None in stops:
+        return None
+    arrival = _column(columns, "arrival", rows)
+    departure = _column(columns, "departure", rows)
+    if None in arrival or None in departure:
+        return [a is None or d is None or d >= a for a, d in zip(arrival, departure, strict=True)]
+    return list(map(ge, departure, arrival))
 
 
 TWINS: dict[str, tuple[str, Twin]] = {

@@ -184,6 +184,27 @@ def test_call_twin_accepts_what_the_model_accepts(
     assert call_rules({name: [value] for name, value in values.items()}, 1) == [accepted]
 
 
+_CALL_ROW = st.fixed_dictionaries(
+    {
+        "arrival": OPTIONAL_TIME,
+        "departure": OPTIONAL_TIME,
+        "stop": st.just("urn:interop:stop:f:S1") | OPTIONAL_PLACE,
+        "location_group": st.none() | st.just("urn:interop:location_group:f:G"),
+        "start_pickup_drop_off_window": st.none() | OPTIONAL_TIME,
+    }
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=st.lists(_CALL_ROW, min_size=1, max_size=6), flex=st.booleans())
+def test_call_twin_over_a_block_is_its_rows(rows, flex):
+    """A block of calls (with or without Flex columns) passes row by row as each row alone."""
+    names = list(rows[0]) if flex else ["arrival", "departure", "stop"]
+    columns = {name: [row[name] for row in rows] for name in names}
+    alone = [call_rules({name: [row[name]] for name in names}, 1)[0] for row in rows]
+    assert call_rules(columns, len(rows)) == alone
+
+
 def test_call_twin_is_in_use_for_the_current_model_rule():
     """A changed Call rule disables its twin (reads stay right, only slower): update both."""
     (decorator,) = Call.__pydantic_decorators__.model_validators.values()
