@@ -404,6 +404,41 @@ class SemanticMapper:
         )  # fmt: skip
         return MappingResult(tuple(values), unmapped, metadata, report)
 
+    def place_flat(
+        self, decoded: Mapping[str, Any] | list[Any], *, vendor: str | None = None
+    ) -> tuple[MappedValue, ...] | None:
+        """The readings of a flat object of numbers that are all placed, else None.
+
+        What :meth:`map` (without device-profile rules) places in that case, without the
+        result around it: its report then maps every field, ``resolved`` those with a note,
+        and nothing is unmapped, skipped or metadata. None for anything else (nested values,
+        text, a field not placed): :meth:`map` says what became of each field.
+        """
+        if type(decoded) is not dict or not decoded:
+            return None
+        plan = self._plan(decoded, vendor)
+        if plan is None:
+            return None
+        values = []
+        for key, rule, _, compiled in plan:
+            value = decoded[key]
+            kind = type(value)
+            if rule is None or not (kind is int or kind is float):
+                return None
+            memo = (key, kind, value, id(compiled))  # as _map_flat remembers placements
+            known = _PLACED.get(memo)
+            if known is not None and known[0] is compiled:
+                placed = known[1]
+            else:
+                placed, why = _place(key, value, None, rule, compiled)
+                if len(_PLACED) > 20_000:
+                    _PLACED.clear()
+                _PLACED[memo] = (compiled, placed, why)
+            if placed is None:
+                return None
+            values.append(placed)
+        return tuple(values)
+
     def _plan(self, decoded: dict[str, Any], vendor: str | None) -> _Plan | None:
         """How to read a flat object of these keys (remembered per vendor and key tuple)."""
         for value in decoded.values():

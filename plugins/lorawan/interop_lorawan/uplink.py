@@ -65,7 +65,7 @@ from interop_lorawan.envelopes import (
     tts_downlink,
 )
 from interop_lorawan.manifest import MANIFEST
-from interop_lorawan.mapping import MappingResult, SemanticMapper
+from interop_lorawan.mapping import MappedValue, MappingResult, SemanticMapper
 from interop_lorawan.payload import Downlink, PayloadCodec, PayloadCodecs
 from interop_lorawan.profiles import DeviceProfile, ProfileBook, load_profiles_file
 from interop_lorawan.records import DeviceCache, MeasurementBatch, ProvenanceFactory, is_json
@@ -186,6 +186,9 @@ class LorawanUplinkCodec(Codec):
         "The Things Stack v3 and ChirpStack v4 uplink/join/status JSON, recognised by shape."
     )
     media_type: ClassVar[str] = "application/json"
+    _flat_path: ClassVar[bool] = True
+    """Place a flat object of numbers all placed without the mapping's full result (the
+    common case; the tests compare both ways)."""
 
     def __init__(
         self,
@@ -276,6 +279,19 @@ class LorawanUplinkCodec(Codec):
         uplink["decoder"] = decoder
         if decoded is None:
             return [record]  # no codec and no decoded object: nothing to place
+        placed = (
+            self.mapper.place_flat(decoded, vendor=plan.vendor)
+            if self._flat_path and not profile.fields
+            else None
+        )
+        if placed is not None:  # every field placed: the report counts them, nothing else
+            uplink["mapping"] = {
+                "mapped": len(placed), "unmapped": 0, "skipped": 0, "metadata": 0,
+                "resolved": sum(value.note is not None for value in placed), "warnings": 0,
+            }  # fmt: skip
+            out: list[Record] = [record]
+            self._measurements(out, plan, envelope, placed, instant, device, provenance, uplink)
+            return out
         result = self.mapper.map(decoded, vendor=plan.vendor, overrides=profile.fields)
         if not result.values:
             if result.unmapped:  # decoded fields nothing could place: keep them, say which
@@ -289,8 +305,8 @@ class LorawanUplinkCodec(Codec):
                 )  # fmt: skip
             return [record]
         self._keep(uplink, result)
-        out: list[Record] = [record]
-        self._measurements(out, plan, envelope, result, instant, device, provenance, uplink)
+        out = [record]
+        self._measurements(out, plan, envelope, result.values, instant, device, provenance, uplink)
         return out
 
     def _device_plan(self, envelope: Envelope, profiles: ProfileBook) -> _DevicePlan:
@@ -502,13 +518,13 @@ class LorawanUplinkCodec(Codec):
         out: list[Record],
         plan: _DevicePlan,
         envelope: Envelope,
-        result: MappingResult,
+        values: tuple[MappedValue, ...],
         instant: datetime,
         device: str,
         provenance: Provenance,
         uplink: dict[str, JsonValue],
     ) -> None:
-        """Append the measurements of ``result``'s values to ``out``."""
+        """Append the measurements of the mapping's ``values`` to ``out``."""
         where = envelope.label
         # The uplink's metadata holds JSON values by construction (envelope fields read from
         # JSON; decoded values through mapping._json, non-finite numbers as text) except
@@ -522,7 +538,7 @@ class LorawanUplinkCodec(Codec):
         # measurements share (time, device, provenance) the batch checks once.
         prefix = f"{plan.iri_prefix}{_stamp(instant)}%2F{frame}%2F"
         batch = MeasurementBatch(instant, device, provenance) if checked else None
-        for value in result.values:
+        for value in values:
             extra: dict[str, JsonValue] = {"field": value.path}
             if value.note is not None:
                 extra["note"] = value.note

@@ -173,3 +173,60 @@ def test_a_remembered_mapping_report_equals_a_fresh_one(
     assert again == fresh
     assert again.report.counts == fresh.report.counts
     assert dict(again.report.warnings) == dict(fresh.report.warnings)
+
+
+class _MappedInFull(LorawanUplinkCodec):
+    """The uplink codec that always takes the mapping's full result (the checked path)."""
+
+    _flat_path = False
+
+
+_FIELDS = ["temperature", "humidity", "battery", "pressure", "co2", "distance", "rssi", "x"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    decoded=st.dictionaries(
+        st.sampled_from(_FIELDS),
+        st.integers(-100, 70000) | st.floats(-50, 5000) | st.none() | st.just("NoSensor"),
+        max_size=5,
+    ),
+    f_cnt=st.integers(0, 9),
+)
+def test_flat_placement_gives_the_records_of_the_full_mapping(
+    decoded: dict[str, Any], f_cnt: int
+) -> None:
+    """The flat path (every field placed, no full mapping result) equals the checked one."""
+    doc: dict[str, Any] = {
+        "end_device_ids": {"device_id": "d", "application_ids": {"application_id": "a"}},
+        "received_at": "2024-05-01T10:00:00Z",
+        "uplink_message": {"f_port": 1, "f_cnt": f_cnt, "decoded_payload": decoded},
+    }
+    ctx = DecodeContext(source="t")
+
+    def outcome(codec: LorawanUplinkCodec) -> Any:
+        try:
+            return [r.model_dump() for r in codec.decode(orjson.dumps(doc), ctx)]
+        except DecodeError as exc:
+            return str(exc)
+
+    assert outcome(LorawanUplinkCodec()) == outcome(_MappedInFull())
+
+
+def test_the_flat_path_is_taken_for_a_plain_lpp_uplink() -> None:
+    """The common uplink (LPP, three readings) takes the flat path, with its counts."""
+    codec = LorawanUplinkCodec()
+    lpp = codec._codec("cayenne-lpp", "t")
+    payload = _lpp(215, 120, 10131)
+    assert codec.mapper.place_flat(lpp.decode_uplink(1, payload)) is not None
+    doc = {
+        "end_device_ids": {"device_id": "d", "application_ids": {"application_id": "a"}},
+        "received_at": "2024-05-01T10:00:00Z",
+        "uplink_message": {
+            "f_port": 1, "f_cnt": 3, "frm_payload": base64.b64encode(payload).decode(),
+        },
+    }  # fmt: skip
+    ctx = DecodeContext(source="t", hints={"codec": "cayenne-lpp"})
+    fast = [r.model_dump() for r in codec.decode(orjson.dumps(doc), ctx)]
+    assert fast == [r.model_dump() for r in _MappedInFull().decode(orjson.dumps(doc), ctx)]
+    assert fast[1]["extensions"]["lorawan"]["uplink"]["mapping"]["mapped"] == 3
