@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ValidationError, create_model
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from interop.errors import EncodeError
 from interop.model.base import RecordBase
@@ -45,37 +45,33 @@ _MEMO_LIMIT = 1 << 17
 
 
 @cache
-def _model_checker(model: type[BaseModel]) -> type[BaseModel]:
-    """A model with, per field of ``model``, an optional list of values checked as that field.
+def _field_checker(model: type[BaseModel], field: str) -> TypeAdapter[list[Any]]:
+    """A checker of a list of values as ``model.field``, so one call checks a whole column.
 
     The items carry the field's annotation and metadata (constraints, before/after
-    validators) under the model's config, so one call checks a whole column of one field.
+    validators) under the model's config; built per field on first use.
     """
-    fields: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
-        item: Any = info.annotation
-        if info.metadata:
-            item = Annotated[(item, *info.metadata)]
-        fields[name] = (list[item] | None, None)
-    checker: type[BaseModel] = create_model(
-        f"{model.__name__}Columns", __config__=model.model_config, **fields
-    )
-    return checker
+    info = model.model_fields[field]
+    item: Any = info.annotation
+    if info.metadata:
+        item = Annotated[(item, *info.metadata)]
+    adapter: TypeAdapter[list[Any]] = TypeAdapter(list[item], config=model.model_config)
+    return adapter
 
 
 def field_values(model: type[BaseModel], field: str, values: list[Any]) -> list[Any | None]:
     """Each value as ``model.field`` validates it, or None where the field refuses it."""
     if not values:
         return []
-    checker = _model_checker(model)
+    checker = _field_checker(model, field)
     try:
-        return list(checker.model_validate({field: values}).__dict__[field])
+        return list(checker.validate_python(values))
     except ValidationError as exc:
-        bad = {e["loc"][1] for e in exc.errors() if len(e["loc"]) >= 2 and e["loc"][0] == field}
+        bad = {e["loc"][0] for e in exc.errors() if e["loc"] and isinstance(e["loc"][0], int)}
     if not bad:  # an error of the list itself: check one by one
         for index, value in enumerate(values):
             try:
-                checker.model_validate({field: [value]})
+                checker.validate_python([value])
             except ValidationError:
                 bad.add(index)
     keep = [index for index in range(len(values)) if index not in bad]
