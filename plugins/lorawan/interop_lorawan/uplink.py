@@ -285,9 +285,13 @@ class LorawanUplinkCodec(Codec):
             else None
         )
         if placed is not None:  # every field placed: the report counts them, nothing else
+            resolved = 0  # values read as one of several readings (those with a note)
+            for value in placed:
+                if value.note is not None:
+                    resolved += 1
             uplink["mapping"] = {
                 "mapped": len(placed), "unmapped": 0, "skipped": 0, "metadata": 0,
-                "resolved": sum(value.note is not None for value in placed), "warnings": 0,
+                "resolved": resolved, "warnings": 0,
             }  # fmt: skip
             out: list[Record] = [record]
             self._measurements(out, plan, envelope, placed, instant, device, provenance, uplink)
@@ -525,7 +529,6 @@ class LorawanUplinkCodec(Codec):
         uplink: dict[str, JsonValue],
     ) -> None:
         """Append the measurements of the mapping's ``values`` to ``out``."""
-        where = envelope.label
         # The uplink's metadata holds JSON values by construction (envelope fields read from
         # JSON; decoded values through mapping._json, non-finite numbers as text) except
         # what came from the payload: that part is checked, once for all measurements.
@@ -557,8 +560,8 @@ class LorawanUplinkCodec(Codec):
                 iri = measurement_id(envelope, at, value.path)
             out.append(
                 self._measurement(
-                    iri, prop, value.value, unit, at, device, provenance, where, extra,
-                    checked,
+                    iri, prop, value.value, unit, at, device, provenance, envelope.label,
+                    extra, checked,
                 )
             )  # fmt: skip
 
