@@ -132,13 +132,27 @@ PLAUSIBLE_RANGES: dict[str, tuple[float, float]] = {
     "valve_position": (0.0, 100.0),
     "ph": (0.0, 14.0),
     "soil_ph": (0.0, 14.0),
+    "turbidity": (0.0, 10_000.0),
+    "soil_nitrogen": (0.0, 10_000.0),
+    "soil_phosphorus": (0.0, 10_000.0),
+    "soil_potassium": (0.0, 10_000.0),
+    "leaf_wetness": (0.0, 100.0),
+    "dissolved_oxygen": (0.0, 50.0),
+    "oxygen_saturation": (0.0, 500.0),
+    "redox_potential": (-2_000.0, 2_000.0),
+    "uv_index": (0.0, 25.0),
+    "h2s": (0.0, 10_000.0),
+    "nh3": (0.0, 10_000.0),
+    "so2": (0.0, 10_000.0),
 }
 """Plausible range of each built-in property in its default unit (the values sensors in the
 field report: a LoRaWAN battery is 0-60 V, a pressure 0-100 bar (a gauge may read down to
 -1 bar, a vacuum), a range finder 0-50 m, CO2
 at most 5 %, a water's electrical conductivity at most 25 S/m (250 mS/cm, beyond sea water),
 a soil's at most 5 S/m (50 dS/m; soil probes stop near 20 dS/m), a Sensirion-style VOC index
-1-500, a tilt -180..360°; a sensor's
+1-500, a tilt -180..360°, soil nitrogen, phosphorus or potassium at most 10 g/kg (probes
+stop near 2 g/kg), dissolved oxygen at most 50 mg/L and 500 % saturation, a redox potential
+within ±2 V, a UV index 0-25, turbidity at most 10 000 NTU; a sensor's
 0xFFFF "no reading" usually falls outside)."""
 
 
@@ -176,8 +190,8 @@ DEFAULT_PROPERTIES: tuple[PropertySpec, ...] = (
        QUDT + "M3-PER-HR", "Volume of water per time (SAREF4WATR)."),
     _p("conductivity", S4WATR + "Conductivity", "conductivity", _Q.ELECTRICAL_CONDUCTIVITY,
        OM + "siemensPerMetre", "Electrical conductivity of water (SAREF4WATR)."),
-    _p("turbidity", S4WATR + "Turbidity", "turbidity", _Q.DIMENSIONLESS, OM + "one",
-       "Water turbidity (SAREF4WATR)."),
+    _p("turbidity", S4WATR + "Turbidity", "turbidity", _Q.TURBIDITY, QUDT + "NTU",
+       "Water turbidity (SAREF4WATR), in nephelometric turbidity units."),
     _p("voltage", INTEROP + "Voltage", "voltage", _Q.VOLTAGE, OM + "volt",
        "Electrical potential difference."),
     _p("current", INTEROP + "ElectricCurrent", "electric current", _Q.CURRENT, OM + "ampere",
@@ -250,6 +264,29 @@ DEFAULT_PROPERTIES: tuple[PropertySpec, ...] = (
        "Hydrogen ion concentration of water as pH (SAREF4WATR)."),
     _p("soil_ph", INTEROP + "SoilPH", "soil pH", _Q.DIMENSIONLESS, OM + "one",
        "Acidity of soil as pH."),
+    _p("soil_nitrogen", INTEROP + "SoilNitrogen", "soil nitrogen", _Q.DIMENSIONLESS,
+       OM + "milligramPerKilogram", "Nitrogen content of soil (the N of an NPK probe)."),
+    _p("soil_phosphorus", INTEROP + "SoilPhosphorus", "soil phosphorus", _Q.DIMENSIONLESS,
+       OM + "milligramPerKilogram", "Phosphorus content of soil (the P of an NPK probe)."),
+    _p("soil_potassium", INTEROP + "SoilPotassium", "soil potassium", _Q.DIMENSIONLESS,
+       OM + "milligramPerKilogram", "Potassium content of soil (the K of an NPK probe)."),
+    _p("leaf_wetness", INTEROP + "LeafWetness", "leaf wetness", _Q.DIMENSIONLESS,
+       OM + "percent", "Share of a leaf (or leaf-like sensor surface) covered by water."),
+    _p("dissolved_oxygen", INTEROP + "DissolvedOxygenConcentration",
+       "dissolved oxygen concentration", _Q.MASS_CONCENTRATION, OM + "milligramPerLitre",
+       "Mass of oxygen dissolved per volume of water."),
+    _p("oxygen_saturation", S4WATR + "Oxygen", "dissolved oxygen saturation", _Q.DIMENSIONLESS,
+       OM + "percent", "Dissolved oxygen as a share of saturation (SAREF4WATR Oxygen)."),
+    _p("redox_potential", INTEROP + "RedoxPotential", "redox potential", _Q.VOLTAGE,
+       OM + "millivolt", "Oxidation-reduction potential (ORP) of water or soil."),
+    _p("uv_index", INTEROP + "UVIndex", "UV index", _Q.DIMENSIONLESS, OM + "one",
+       "Strength of sunburn-producing ultraviolet radiation (WHO/WMO UV index)."),
+    _p("h2s", INTEROP + "H2SConcentration", "H2S concentration", _Q.DIMENSIONLESS,
+       OM + "partsPerMillion", "Hydrogen sulphide in air."),
+    _p("nh3", INTEROP + "NH3Concentration", "NH3 concentration", _Q.DIMENSIONLESS,
+       OM + "partsPerMillion", "Ammonia in air."),
+    _p("so2", INTEROP + "SO2Concentration", "SO2 concentration", _Q.DIMENSIONLESS,
+       OM + "partsPerMillion", "Sulphur dioxide in air."),
 )  # fmt: skip
 
 

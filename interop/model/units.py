@@ -65,6 +65,7 @@ class QuantityKind(StrEnum):
     ANGLE = "angle"
     FORCE = "force"
     ELECTRICAL_CONDUCTIVITY = "electrical_conductivity"
+    TURBIDITY = "turbidity"
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +163,9 @@ DEFAULT_UNITS: tuple[Unit, ...] = (
         "[ppm]"),
     _fallback(QUDT + "PPB", "part per billion", _Q.DIMENSIONLESS, _F(1, 10**9), "ppb", "61",
               "[ppb]"),
+    # a mass fraction, as soil nutrient probes report nitrogen, phosphorus and potassium
+    _om("milligramPerKilogram", "milligram per kilogram", _Q.DIMENSIONLESS, _F(1, 10**6),
+        "mg/kg", "NA", "mg/kg"),
     # power (base: watt)
     _om("watt", "watt", _Q.POWER, 1, "W", "WTT", "W", saref_class=_POW),
     _om("kilowatt", "kilowatt", _Q.POWER, 1000, "kW", "KWT", "kW", saref_class=_POW),
@@ -181,6 +185,7 @@ DEFAULT_UNITS: tuple[Unit, ...] = (
         saref_class=_ENER),
     # electricity
     _om("volt", "volt", _Q.VOLTAGE, 1, "V", "VLT", "V"),
+    _om("millivolt", "millivolt", _Q.VOLTAGE, _F(1, 1000), "mV", "2Z", "mV"),
     _om("ampere", "ampere", _Q.CURRENT, 1, "A", "AMP", "A"),
     _om("milliampere", "milliampere", _Q.CURRENT, _F(1, 1000), "mA", "4K", "mA"),
     _om("hertz", "hertz", _Q.FREQUENCY, 1, "Hz", "HTZ", "Hz"),
@@ -200,6 +205,8 @@ DEFAULT_UNITS: tuple[Unit, ...] = (
         _F(1, 10**6), "mg/m3", "GP", "mg/m3"),
     _om("kilogramPerCubicmetre", "kilogram per cubic metre", _Q.MASS_CONCENTRATION, 1, "kg/m3",
         "KMQ", "kg/m3"),
+    _om("milligramPerLitre", "milligram per litre", _Q.MASS_CONCENTRATION, _F(1, 1000), "mg/L",
+        "M1", "mg/L"),
     # speed (base: metre per second)
     _om("metrePerSecond-Time", "metre per second", _Q.SPEED, 1, "m/s", "MTS", "m/s"),
     _om("kilometrePerHour", "kilometre per hour", _Q.SPEED, _F(5, 18), "km/h", "KMH", "km/h"),
@@ -247,6 +254,8 @@ DEFAULT_UNITS: tuple[Unit, ...] = (
               _Q.ELECTRICAL_CONDUCTIVITY, _F(1, 10), "mS/cm", "H61", "mS/cm"),
     _fallback(QUDT + "MicroS-PER-CentiM", "microsiemens per centimetre",
               _Q.ELECTRICAL_CONDUCTIVITY, _F(1, 10**4), "µS/cm", "G42", "uS/cm"),
+    # turbidity (nephelometric, ISO 7027 / EPA 180.1): a scale of its own, no Rec. 20 code
+    _fallback(QUDT + "NTU", "nephelometric turbidity unit", _Q.TURBIDITY, 1, "NTU", None, None),
 )  # fmt: skip
 
 

@@ -67,6 +67,14 @@ def test_unknown_property_error_names_it():
         ("tilt_angle", OM + "degree", -180.0, 360.0),
         ("valve_position", OM + "percent", 0.0, 100.0),
         ("soil_ph", ONE, 0.0, 14.0),
+        ("soil_nitrogen", OM + "milligramPerKilogram", 0.0, 10_000.0),
+        ("leaf_wetness", OM + "percent", 0.0, 100.0),
+        ("dissolved_oxygen", OM + "milligramPerLitre", 0.0, 50.0),
+        ("oxygen_saturation", OM + "percent", 0.0, 500.0),
+        ("redox_potential", OM + "millivolt", -2_000.0, 2_000.0),
+        ("turbidity", "http://qudt.org/vocab/unit/NTU", 0.0, 10_000.0),
+        ("uv_index", ONE, 0.0, 25.0),
+        ("h2s", OM + "partsPerMillion", 0.0, 10_000.0),
     ],
 )
 def test_field_quantities_declare_unit_and_plausible_range(key, unit, low, high):

@@ -49,6 +49,9 @@ def test_table_matches_the_shared_fact_sheet(shared_dir):
         (1500, "uS/cm", "S/m", 0.15),
         (1.5, "uncefact:H61", "uncefact:G42", 1500.0),
         (2, "mS/cm", "uncefact:D10", 0.2),
+        (350, "mV", "V", 0.35),
+        (8.2, "uncefact:M1", "om:milligramPerCubicmetre", 8200.0),
+        (45, "mg/kg", "[ppm]", 45.0),
     ],
 )
 def test_convert_known_values(value, source, target, expected):
