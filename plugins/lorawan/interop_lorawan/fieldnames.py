@@ -115,6 +115,7 @@ Rule = tuple[FieldRule, ...]
 _C, _PCT, _V = OM + "degreeCelsius", OM + "percent", OM + "volt"
 _US_CM, _MS_CM = QUDT + "MicroS-PER-CentiM", QUDT + "MilliS-PER-CentiM"
 _DEG = OM + "degree"
+_MG_KG, _MG_L, _NTU = OM + "milligramPerKilogram", OM + "milligramPerLitre", QUDT + "NTU"
 
 UNIT_SYMBOLS: Mapping[str, tuple[str, float]] = {
     "°c": (_C, 1.0), "℃": (_C, 1.0), "c": (_C, 1.0), "degc": (_C, 1.0), "celsius": (_C, 1.0),
@@ -158,6 +159,12 @@ UNIT_SYMBOLS: Mapping[str, tuple[str, float]] = {
     "%vol": (_PCT, 1.0), "vol%": (_PCT, 1.0), "% vwc": (_PCT, 1.0), "%vwc": (_PCT, 1.0),
     "degree": (OM + "degree", 1.0), "degrees": (OM + "degree", 1.0),
     "rad": (OM + "radian", 1.0),
+    "mg/kg": (_MG_KG, 1.0), "mg⋅kg⁻¹": (_MG_KG, 1.0), "mgkg": (_MG_KG, 1.0),
+    "mg/l": (_MG_L, 1.0), "mg⋅l⁻¹": (_MG_L, 1.0), "mgl": (_MG_L, 1.0),
+    "ntu": (_NTU, 1.0),
+    "l/min": (OM + "litrePerHour", 60.0), "lpm": (OM + "litrePerHour", 60.0),
+    "lph": (OM + "litrePerHour", 1.0), "m3h": (QUDT + "M3-PER-HR", 1.0),
+    "m³/h": (QUDT + "M3-PER-HR", 1.0), "m³⋅h⁻¹": (QUDT + "M3-PER-HR", 1.0),
 }  # fmt: skip
 """Unit spellings found in decoded objects and names (lowercased) -> (unit IRI, scale)."""
 
@@ -276,6 +283,27 @@ TILT_BARE: Rule = (
 may be a tilted/not-tilted flag (unmapped)."""
 VALVE_POSITION: Rule = (FieldRule("valve_position", _PCT, window=(0.0, 100.0)),)
 """How far a valve is open, in percent (MClimate Vicki ``valveOpenness``)."""
+SOIL_NITROGEN: Rule = (FieldRule("soil_nitrogen", _MG_KG),)
+SOIL_PHOSPHORUS: Rule = (FieldRule("soil_phosphorus", _MG_KG),)
+SOIL_POTASSIUM: Rule = (FieldRule("soil_potassium", _MG_KG),)
+"""An NPK probe's nitrogen, phosphorus and potassium: mg/kg (Dragino LSNPK01 ``N_SOIL``,
+SenseCAP S2120-series soil NPK sensors), the unit RS-485 NPK probes all report."""
+LEAF_WETNESS: Rule = (FieldRule("leaf_wetness", _PCT, window=(0.0, 100.0)),)
+"""Leaf wetness or leaf moisture in percent (Dragino LLMS01 ``Leaf_Moisture``)."""
+DISSOLVED_OXYGEN: Rule = (FieldRule("dissolved_oxygen", _MG_L, window=(0.0, 50.0)),)
+"""Dissolved oxygen in mg/L (SenseCAP measurement 4109, Netvox RA07 ``LDO_DO``)."""
+OXYGEN_SATURATION: Rule = (FieldRule("oxygen_saturation", _PCT, window=(0.0, 500.0)),)
+"""Dissolved oxygen as percent of saturation (Netvox RA07 ``LDO_Sat``, Decentlab DL-OPTOD)."""
+REDOX: Rule = (
+    FieldRule("redox_potential", OM + "millivolt", window=(-2_000.0, -1.0)),
+    FieldRule("redox_potential", OM + "millivolt", window=(1.0, 2_000.0)),
+)
+"""An oxidation-reduction potential with no unit: millivolts (Netvox RA07 ``ORP``, SenseCAP
+4155); a value within ±1 may as well be volts: unmapped."""
+TURBIDITY: Rule = (FieldRule("turbidity", _NTU, window=(0.0, 10_000.0)),)
+"""Turbidity in NTU (Netvox RA07 ``NTU``, SenseCAP 4156), the unit every probe reports."""
+UV_INDEX: Rule = (FieldRule("uv_index", OM + "one", window=(0.0, 25.0)),)
+"""The UV index (SenseCAP S2120 "UV Index"): a bare ``uv`` may be a raw irradiance, unread."""
 
 
 FIELD_TABLE: Mapping[str, Rule] = {
@@ -342,10 +370,14 @@ FIELD_TABLE: Mapping[str, Rule] = {
     "o3": _needs_unit("o3"),
     # rain (a depth; rates go to "precipitation" of SAREF4WATR when given per time)
     **dict.fromkeys(["precipitation", "cumulative_precipitation", "rainfall", "rain",
-                     "rain_gauge", "rainfall_total"],
+                     "rainfall_total", "rain_accumulation", "rainfall_accumulation"],
                     _r("precipitation_amount", OM + "millimetre")),
     **dict.fromkeys(["precipitation_rate", "rain_rate", "rainfall_intensity",
-                     "rain_intensity"], _r("precipitation", OM + "millimetrePerHour")),
+                     "rain_intensity", "rainfall_hour", "rainfall_hourly", "hourly_rainfall",
+                     "rain_hourly", "rainfall_rate"],
+                    _r("precipitation", OM + "millimetrePerHour")),
+    # a gauge's reading is a depth or a rate (SenseCAP S2120 "Rain Gauge": mm/h)
+    "rain_gauge": _needs_unit("precipitation_amount"),
     # meter interfaces
     **dict.fromkeys(["pulse", "pulse1", "pulse2", "pulseabs", "pulse_abs", "pulse_count",
                      "pulses", "pulsecount"],
@@ -441,6 +473,41 @@ FIELD_TABLE: Mapping[str, Rule] = {
     **dict.fromkeys(["valve_position", "valveposition", "valve_openness", "valveopenness",
                      "valve_opening", "valve_open_percent", "valve_percent", "valve_level",
                      "valve_open_pct", "valve_pct", "valve_opening_degree"], VALVE_POSITION),
+    # soil nutrients (NPK probes: mg/kg); a lone n/p/k is no name
+    **dict.fromkeys(["n_soil", "soil_n", "nitrogen", "soil_nitrogen", "nitrogen_content",
+                     "soil_nitrogen_content"], SOIL_NITROGEN),
+    **dict.fromkeys(["p_soil", "soil_p", "phosphorus", "soil_phosphorus",
+                     "phosphorus_content", "soil_phosphorus_content"], SOIL_PHOSPHORUS),
+    **dict.fromkeys(["k_soil", "soil_k", "potassium", "soil_potassium", "potassium_content",
+                     "soil_potassium_content"], SOIL_POTASSIUM),
+    # leaves
+    **dict.fromkeys(["leaf_wetness", "leafwetness", "leaf_moisture", "leafmoisture",
+                     "leaf_wet", "leaf_humidity", "leaf_humi"], LEAF_WETNESS),
+    # water quality: dissolved oxygen (mg/L, % saturation), redox potential, turbidity
+    **dict.fromkeys(["dissolved_oxygen", "dissolvedoxygen", "ldo_do", "do_mg_l",
+                     "dissolved_oxygen_concentration", "water_dissolved_oxygen",
+                     "do_concentration"], DISSOLVED_OXYGEN),
+    **dict.fromkeys(["oxygen_saturation", "ldo_sat", "do_sat", "do_saturation",
+                     "dissolved_oxygen_saturation", "o2_saturation", "oxygen_sat",
+                     "do_percent", "do_pct"], OXYGEN_SATURATION),
+    **dict.fromkeys(["orp", "redox", "redox_potential", "orp_value", "water_orp", "orp_mv",
+                     "oxidation_reduction_potential", "redox_mv"], REDOX),
+    **dict.fromkeys(["turbidity", "ntu", "turb", "water_turbidity", "turbidity_value"],
+                    TURBIDITY),
+    # sunlight
+    **dict.fromkeys(["uv_index", "uvindex", "uvi", "ultraviolet_index", "uv_idx"], UV_INDEX),
+    **dict.fromkeys(["peak_wind_gust", "wind_gust_peak", "wind_gust_speed"],
+                    _r("wind_speed", OM + "metrePerSecond-Time")),
+    # gases a maker reports in ppm or ppb alike: only with a unit (h2s_ppm, data unit)
+    **dict.fromkeys(["h2s", "hydrogen_sulfide", "hydrogen_sulphide"], _needs_unit("h2s")),
+    **dict.fromkeys(["nh3", "ammonia"], _needs_unit("nh3")),
+    **dict.fromkeys(["so2", "sulfur_dioxide", "sulphur_dioxide"], _needs_unit("so2")),
+    # a liquid's level in m, cm or mm alike: only with a unit (liquid_level_cm, data unit); a
+    # bare "level" may be a bin's fill height or a distance (Dingtek): only by a maker's rule
+    **dict.fromkeys(["liquid_level", "tank_level"], _needs_unit("water_level")),
+    # a flow in m³/h, L/h or L/min alike: only with a unit
+    **dict.fromkeys(["flow_rate", "flowrate", "water_flow_rate", "flow",
+                     "instantaneous_flow", "flow_velocity_volume"], _needs_unit("flow_rate")),
 }  # fmt: skip
 """Normalised field name -> candidate readings, as device makers and TTS name quantities."""
 
@@ -460,8 +527,10 @@ VENDOR_OVERRIDES: Mapping[str, Mapping[str, Rule]] = {
     },
     # Milesight EM310/EM500 ultrasonic sensors: distance in mm (the user guides).
     # AM319: HCHO in mg/m³ (user guide: 0.01-5 mg/m³).
+    # EM500-SWL submersible level sensor: "level" in cm (user guide, 0-500 cm range).
     "milesight-iot": {
         "distance": _r("distance", OM + "millimetre"),
+        "level": _r("water_level", OM + "centimetre"),
         "hcho": _r("hcho", OM + "milligramPerCubicmetre"),
     },
     # Nwave NCC405 car counter: counter_value counts vehicles.
@@ -477,7 +546,12 @@ VENDOR_OVERRIDES: Mapping[str, Mapping[str, Rule]] = {
     "browan": {"voc": _r("tvoc", QUDT + "PPB")},
     # SenseCAP S2105 and other soil sensors: electrical conductivity in dS/m (SenseCAP
     # measurement list, id 4108); the medium still comes from the object (Soil Moisture).
-    "sensecap": {"electrical_conductivity": CONDUCTIVITY_MS_CM},
+    "sensecap": {
+        "electrical_conductivity": CONDUCTIVITY_MS_CM,
+        # S2120 weather station, measurement 4113 "Rain Gauge": rainfall per hour, mm/h
+        # (SenseCAP measurement list: "Rainfall(hour)", 0-240 mm/hour).
+        "rain_gauge": _r("precipitation", OM + "millimetrePerHour"),
+    },
 }
 """Per-vendor corrections (vendor id as in the Device Repository), by normalised name."""
 
@@ -517,11 +591,12 @@ or a device profile, never by keyword rules."""
 _UNIT_WORDS = frozenset(
     {"c", "f", "degc", "celsius", "pct", "percent", "ppm", "ppb", "pa", "hpa", "kpa", "mbar",
      "bar", "psi", "v", "mv", "ma", "w", "kw", "wh", "kwh", "mm", "cm", "lx", "lux", "db",
-     "dba", "ugm3", "mmh", "kmh", "kmph", "mps", "m"}
+     "dba", "ugm3", "mmh", "kmh", "kmph", "mps", "m", "ntu", "mgl", "mgkg", "lpm", "lph",
+     "m3h"}
 )  # fmt: skip
 _MERGE = {("m", "v"): "mv", ("m", "a"): "ma", ("h", "pa"): "hpa", ("k", "pa"): "kpa",
           ("k", "w"): "kw", ("k", "wh"): "kwh", ("d", "b"): "db", ("d", "ba"): "dba",
-          ("m", "bar"): "mbar"}  # fmt: skip
+          ("m", "bar"): "mbar", ("mg", "l"): "mgl", ("mg", "kg"): "mgkg"}  # fmt: skip
 _PH_WORD = re.compile(r"ph\d?")
 _TEMPERATURE_WORD = re.compile(r"(?:temp|temperature)([cf]?)\d*")
 _DECIMAL_IN_NAME = re.compile(r"(?<=[a-zA-Z]\d)\.(?=\d(?:$|\D))")
@@ -554,9 +629,14 @@ def words(name: str) -> tuple[str, ...]:
 
 
 _BATTERY_WORDS = frozenset({"battery", "bat", "batt", "vbat", "vbatt", "batv", "vbattery"})
-_SOIL_WORDS = frozenset({"soil", "soild", "vwc", "permittivity", "dielectric"})
+_SOIL_WORDS = frozenset(
+    {"soil", "soild", "vwc", "permittivity", "dielectric", "npk", "nitrogen", "phosphorus",
+     "potassium"}
+)  # fmt: skip
 """Words of a soil reading (``soild``: Netvox RA0715's spelling, ``SoildHumi5TE``)."""
-_WATER_WORDS = frozenset({"water", "turbidity", "salinity", "tds", "orp", "ntu", "hydrostatic"})
+_WATER_WORDS = frozenset(
+    {"water", "turbidity", "salinity", "tds", "orp", "ntu", "hydrostatic", "dissolved", "ldo"}
+)  # fmt: skip
 _EC_WORDS = frozenset({"ec", "conductivity", "conduct"})
 _TILT_WORDS = frozenset({"tilt", "inclination", "incline", "inclinometer", "angle"})
 _NOT_TILT_WORDS = frozenset(
@@ -568,7 +648,16 @@ _EVENT_WORDS = frozenset(
     {"detected", "detection", "detect", "event", "trigger", "triggered", "tilted", "open",
      "opened", "closed", "close", "motor", "steps", "target"}
 )  # fmt: skip
-_ALLOWED_SETTING_WORDS = frozenset({"soil", "moisture", "soild", "x", "y", "z", "index"})
+_ALLOWED_SETTING_WORDS = frozenset({"soil", "moisture", "soild", "x", "y", "z", "index", "uv"})
+_NUTRIENTS: Mapping[str, Rule] = {
+    "nitrogen": SOIL_NITROGEN, "phosphorus": SOIL_PHOSPHORUS, "potassium": SOIL_POTASSIUM,
+}  # fmt: skip
+_NOT_NUTRIENT_WORDS = frozenset(
+    {"dioxide", "oxide", "monoxide", "nitrate", "nitrite", "ammonium", "ammonia", "phosphate",
+     "air", "gas", "n2", "no", "no2"}
+)  # fmt: skip
+_LEAF_WET_WORDS = frozenset({"wetness", "wet", "moisture", "humidity", "hum", "humi"})
+_PERCENT_WORDS = frozenset({"pct", "percent", "percentage"})
 
 
 def medium(paths: Iterable[str]) -> str | None:
@@ -605,8 +694,18 @@ def _quantity_rule(ws: tuple[str, ...], unit: str | None) -> Rule | None:
         return None
     if s & {"voc", "tvoc"} and "index" in s:
         return _r("voc_index", OM + "one")
+    if s & {"uv", "ultraviolet"}:
+        return UV_INDEX if "index" in s and unit is None else None
     if "index" in s:
         return None
+    water = _water_quality_rule(s, unit)
+    if water is not None:
+        return water
+    nutrient = next((_NUTRIENTS[w] for w in ws if w in _NUTRIENTS), None)
+    if nutrient is not None and not s & _NOT_NUTRIENT_WORDS:
+        return nutrient if unit is None else _r(nutrient[0].property or "", unit)
+    if "leaf" in s and s & _LEAF_WET_WORDS:
+        return LEAF_WETNESS if unit is None else _r("leaf_wetness", unit)
     if s & {"hcho", "formaldehyde", "ch2o"}:
         return _needs_unit("hcho") if unit is None else _r("hcho", unit)
     if s & {"permittivity", "dielectric"}:
@@ -629,10 +728,37 @@ def _quantity_rule(ws: tuple[str, ...], unit: str | None) -> Rule | None:
     return None
 
 
+def _water_quality_rule(s: set[str], unit: str | None) -> Rule | None:
+    """Dissolved oxygen (mg/L or % saturation), redox potential and turbidity by name words.
+
+    An ``oxygen`` that names neither dissolving nor saturation may be the air's (a gas
+    detector's O2 in %vol): read only with a unit of mass per volume.
+    """
+    dissolved = bool(s & {"dissolved", "ldo"}) or ("do" in s and unit == "mgl")
+    if dissolved or "oxygen" in s:
+        percent = bool(s & _PERCENT_WORDS) or unit in _PERCENT_WORDS
+        if s & {"saturation", "sat"} or (dissolved and percent):
+            return OXYGEN_SATURATION
+        if not dissolved and "concentration" not in s:
+            return None
+        if unit is not None:
+            return _r("dissolved_oxygen", unit)
+        return DISSOLVED_OXYGEN if dissolved else _needs_unit("dissolved_oxygen")
+    if s & {"orp", "redox"}:
+        return REDOX if unit is None else _r("redox_potential", unit)
+    if "turbidity" in s:
+        return TURBIDITY if unit is None else _r("turbidity", unit)
+    return None
+
+
 _STATISTIC_WORDS = frozenset({"avg", "mean", "average"})
 _VOLT_WORDS = frozenset({"volt", "voltage", "volts", "v", "mv", "vol"})
 _LEVEL_WORDS = frozenset({"level", "percent", "percentage", "pct", "soc", "capacity",
                           "remaining"})  # fmt: skip
+_NOT_SOLAR_WORDS = frozenset(
+    {"uv", "ultraviolet", "par", "photosynthetic", "photosynthetically", "quantum", "net",
+     "longwave", "infrared", "ir", "duration", "hours", "sunshine", "reflected"}
+)  # fmt: skip
 _METER_WORDS = frozenset({"power", "current", "energy", "kwh", "wh", "kw", "ampere", "amp"})
 
 
@@ -681,7 +807,13 @@ def _keyword_rule(ws: tuple[str, ...], unit: str | None) -> Rule | None:
     if s & {"distance", "dist"} and not s & {"max", "min", "maximum", "minimum"}:
         return DISTANCE if unit is None else _r("distance", unit)
     if s & {"rain", "rainfall", "precipitation"}:
+        if s & {"hour", "hourly", "rate", "intensity"} or unit == "mmh":
+            return _r("precipitation", OM + "millimetrePerHour")
+        if "gauge" in s:
+            return _needs_unit("precipitation_amount")  # a gauge's depth or rate
         return _r("precipitation_amount", unit or OM + "millimetre")
+    if s & {"radiation", "irradiance", "pyranometer"} and not s & _NOT_SOLAR_WORDS:
+        return _r("irradiance", OM + "wattPerSquareMetre")
     if s & {"tvoc"}:
         return _needs_unit("tvoc") if unit is None else _r("tvoc", unit)
     return None

@@ -62,7 +62,10 @@ def test_a_soil_conductivity_needs_a_unit_below_100_and_a_plausible_value():
 
 def test_a_ph_is_of_the_object_s_medium():
     assert _placed({"ph": 7.1}) == {}
-    assert _placed({"ph": 7.1, "turbidity": 3.2}) == {"ph": ("ph", "1", 7.1)}
+    assert _placed({"ph": 7.1, "turbidity": 3.2}) == {
+        "ph": ("ph", "1", 7.1),
+        "turbidity": ("turbidity", "NTU", 3.2),
+    }
     assert _placed({"PH": 6.5, "soil_moisture": 30.5}) == {
         "PH": ("soil_ph", "1", 6.5),
         "soil_moisture": ("soil_moisture", "%", 30.5),
@@ -159,5 +162,89 @@ NAMES += ("valve_position", "dielectric_permittivity", "hcho")
 def test_any_value_placed_lies_in_its_plausible_range(name, value, unit):
     raw: object = value if unit is None else {"value": value, "unit": unit}
     result = SemanticMapper().map({name: raw, "moisture": 30, "temperature": 20})
+    assert all(in_range(v) for v in result.values)
+    assert {v.path for v in result.values} | set(result.unmapped) >= {name}
+
+
+def test_soil_nutrients_are_no_air_gases():
+    """N, P and K of an NPK probe in mg/kg; nitrogen dioxide or ammonia are not soil nitrogen."""
+    assert _placed({"soil_nitrogen": 36, "Phosphorus": 12, "potassium_mg_kg": 95}) == {
+        "soil_nitrogen": ("soil_nitrogen", "mg/kg", 36),
+        "Phosphorus": ("soil_phosphorus", "mg/kg", 12),
+        "potassium_mg_kg": ("soil_potassium", "mg/kg", 95),
+    }
+    assert _placed({"nitrogen_dioxide": 14, "n": 3, "nitrate": 8.2, "k": 290}) == {}
+    assert _placed({"soil_nitrogen": 36_000}) == {}  # 3.6 % of the soil: no probe reads that
+
+
+def test_oxygen_dissolved_or_of_the_air():
+    """mg/L and % saturation of water; a gas detector's O2 in %vol is never dissolved oxygen."""
+    assert _placed({"dissolved_oxygen": 8.4, "do_saturation": 93.1, "DO_mgL": 7.7}) == {
+        "dissolved_oxygen": ("dissolved_oxygen", "mg/L", 8.4),
+        "do_saturation": ("oxygen_saturation", "%", 93.1),
+        "DO_mgL": ("dissolved_oxygen", "mg/L", 7.7),
+    }
+    assert _placed({"oxygen_concentration": {"value": 20.9, "unit": "%"}}) == {}
+    assert _placed({"oxygen_concentration_pct": 20.9, "o2": 20.9, "oxygen": 20.9}) == {}
+    assert _placed({"do": 1, "DO1": 0}) == {}  # a digital output
+
+
+def test_redox_potential_in_millivolts_and_volts():
+    assert _placed({"orp": 245, "redox_potential": {"value": 0.31, "unit": "V"}}) == {
+        "orp": ("redox_potential", "mV", 245),
+        "redox_potential": ("redox_potential", "V", 0.31),
+    }
+    assert _placed({"orp": 0.31}) == {}  # volts or millivolts: unmapped
+    assert _placed({"orp": 2500}) == {}
+
+
+def test_uv_index_and_bare_uv():
+    assert _placed({"uv_index": 6.5, "UVI": 3}) == {
+        "uv_index": ("uv_index", "1", 6.5),
+        "UVI": ("uv_index", "1", 3),
+    }
+    assert _placed({"uv": 3, "uv_raw": 412, "uv_index_alarm": 1, "uv_index": 40}) == {}
+
+
+def test_rain_depth_rate_and_gauge():
+    """A depth in mm, a per-hour figure in mm/h; a gauge's reading only with a unit or a maker."""
+    assert _placed({"rain_accumulation": 12.4, "rainfall_hourly": 0.8}) == {
+        "rain_accumulation": ("precipitation_amount", "mm", 12.4),
+        "rainfall_hourly": ("precipitation", "mm/h", 0.8),
+    }
+    assert _placed({"rain_gauge": 1.2, "rain_counter": 7}) == {}
+    sensecap = SemanticMapper().map({"rain_gauge": 1.2}, vendor="sensecap")
+    assert [(v.property.key, v.unit.symbol) for v in sensecap.values] == [("precipitation", "mm/h")]
+
+
+def test_solar_radiation_by_its_words_not_par_or_uv():
+    assert _placed({"total_solar_radiation": 640}) == {
+        "total_solar_radiation": ("irradiance", "W/m2", 640)
+    }
+    assert _placed({"par_radiation": 800, "uv_radiation": 30, "sunshine_duration": 2}) == {}
+
+
+def test_water_quality_probe_object():
+    """A turbidity beside a pH makes the pH the water's."""
+    assert _placed({"turbidity": 4.2, "ph": 7.4, "orp": 180}) == {
+        "turbidity": ("turbidity", "NTU", 4.2),
+        "ph": ("ph", "1", 7.4),
+        "orp": ("redox_potential", "mV", 180),
+    }
+
+
+NEW_NAMES = ("n_soil", "leaf_wetness", "ldo_do", "ldo_sat", "orp", "ntu", "uv_index", "h2s")
+NEW_NAMES += ("liquid_level", "flow_rate")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(NEW_NAMES),
+    st.one_of(st.integers(-(10**6), 10**6), st.floats(allow_nan=False, allow_infinity=False)),
+    st.sampled_from([None, "%", "mg/L", "mV", "ppm", "cm", "NTU", "m3/h"]),
+)
+def test_any_new_quantity_placed_lies_in_its_plausible_range(name, value, unit):
+    raw: object = value if unit is None else {"value": value, "unit": unit}
+    result = SemanticMapper().map({name: raw, "temperature": 20})
     assert all(in_range(v) for v in result.values)
     assert {v.path for v in result.values} | set(result.unmapped) >= {name}
