@@ -298,26 +298,29 @@ def parse_envelope(
     (protobuf bodies: :mod:`interop_lorawan.chirpstack_protobuf`). Raises
     :class:`DecodeError` for anything else.
     """
-    where = f"{source} ({len(raw)} bytes)"
     if len(raw) > MAX_ENVELOPE_BYTES:
         raise DecodeError(
-            "envelope too large", source=where, expected=f"at most {MAX_ENVELOPE_BYTES} bytes"
+            "envelope too large",
+            source=_where(source, raw),
+            expected=f"at most {MAX_ENVELOPE_BYTES} bytes",
         )
     parsed_topic = parse_topic(topic) if topic else None
     dialect = network or (parsed_topic.network if parsed_topic else None)
     event = (parsed_topic.event if parsed_topic else None) or event
     if dialect == "chirpstack-v4" and is_protobuf(raw, content_type):
-        doc = event_document(raw, event, where)
+        doc = event_document(raw, event, _where(source, raw))
     else:
         try:
             doc = orjson.loads(raw)
         except orjson.JSONDecodeError as exc:
             raise DecodeError(
-                f"not JSON: {exc}", source=where, expected="a UTF-8 JSON object"
+                f"not JSON: {exc}", source=_where(source, raw), expected="a UTF-8 JSON object"
             ) from exc
     if not isinstance(doc, dict):
         raise DecodeError(
-            f"top level is a {type(doc).__name__}", source=where, expected="a JSON object"
+            f"top level is a {type(doc).__name__}",
+            source=_where(source, raw),
+            expected="a JSON object",
         )
     if dialect is None:
         if "end_device_ids" in doc:
@@ -326,18 +329,23 @@ def parse_envelope(
             dialect = "chirpstack-v4"
         else:
             raise DecodeError(
-                "neither a The Things Stack nor a ChirpStack message", source=where,
+                "neither a The Things Stack nor a ChirpStack message", source=_where(source, raw),
                 expected="an object with 'end_device_ids' (TTS v3) or 'deviceInfo' "
                 "(ChirpStack v4)",
             )  # fmt: skip
     if dialect == "ttn-v3":
-        return _tts_uplink_fast(doc) or _parse_tts(doc, where)
+        return _tts_uplink_fast(doc) or _parse_tts(doc, _where(source, raw))
     if dialect == "chirpstack-v4":
-        return _parse_chirpstack(doc, where, event)
+        return _parse_chirpstack(doc, _where(source, raw), event)
     raise DecodeError(
-        f"unknown network {dialect!r}", source=where, field="network",
+        f"unknown network {dialect!r}", source=_where(source, raw), field="network",
         expected="ttn-v3 or chirpstack-v4",
     )  # fmt: skip
+
+
+def _where(source: str, raw: bytes) -> str:
+    """How errors name a message: its source and size (made only when needed)."""
+    return f"{source} ({len(raw)} bytes)"
 
 
 UNIDENTIFIED_DEVICE = "unidentified"

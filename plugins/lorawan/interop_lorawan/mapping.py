@@ -287,6 +287,7 @@ class SemanticMapper:
         }
         self._rules: dict[tuple[str | None, bool, bool, str | None, str], Rule | None] = {}
         self._plans: dict[tuple[str | None, tuple[str, ...]], _Plan] = {}
+        self._readers: dict[tuple[str | None, tuple[str, ...]], _FlatReader | None] = {}
 
     def rule_for(
         self,
@@ -416,28 +417,48 @@ class SemanticMapper:
         """
         if type(decoded) is not dict or not decoded:
             return None
-        plan = self._plan(decoded, vendor)
-        if plan is None:
+        keys = tuple(decoded)
+        try:
+            reader = self._readers[vendor, keys]
+        except KeyError:
+            reader = self._reader(vendor, keys)
+        if reader is None:
             return None
         values = []
-        for key, rule, _, compiled in plan:
+        for key, rule, compiled, by_int, by_float in reader:
             value = decoded[key]
             kind = type(value)
-            if rule is None or not (kind is int or kind is float):
-                return None
-            memo = (key, kind, value, id(compiled))  # as _map_flat remembers placements
-            known = _PLACED.get(memo)
-            if known is not None and known[0] is compiled:
-                placed = known[1]
+            if kind is float:
+                memo = by_float
+            elif kind is int:
+                memo = by_int
             else:
-                placed, why = _place(key, value, None, rule, compiled)
-                if len(_PLACED) > 20_000:
-                    _PLACED.clear()
-                _PLACED[memo] = (compiled, placed, why)
+                return None  # text, flags, nested values: map() reads them
+            placed = memo.get(value, _UNKNOWN)
+            if placed is _UNKNOWN:  # a pure function of the value: remembered per field
+                placed = _place(key, value, None, rule, compiled)[0]
+                if len(memo) > 4096:
+                    memo.clear()
+                memo[value] = placed
             if placed is None:
                 return None
             values.append(placed)
         return tuple(values)
+
+    def _reader(self, vendor: str | None, keys: tuple[str, ...]) -> _FlatReader | None:
+        """How :meth:`place_flat` reads objects of these keys; None when one has no rule."""
+        plan = self._plan(dict.fromkeys(keys, 0), vendor)  # a plan depends on the keys only
+        reader: _FlatReader | None = None
+        if plan is not None and all(rule is not None for _, rule, _, _ in plan):
+            reader = tuple(
+                (key, rule, compiled, {}, {})
+                for key, rule, _, compiled in plan
+                if rule is not None
+            )  # fmt: skip
+        if len(self._readers) > 10_000:
+            self._readers.clear()
+        self._readers[vendor, keys] = reader
+        return reader
 
     def _plan(self, decoded: dict[str, Any], vendor: str | None) -> _Plan | None:
         """How to read a flat object of these keys (remembered per vendor and key tuple)."""
@@ -543,6 +564,12 @@ _Plan = tuple[tuple[str, Rule | None, bool, "tuple[_Step, ...] | str"], ...]
 rule compiled for values that name no unit."""
 
 
+_FlatReader = tuple[
+    tuple[str, Rule, "tuple[_Step, ...] | str", dict[Any, Any], dict[Any, Any]], ...
+]
+"""For :meth:`SemanticMapper.place_flat`: each key, its rule compiled, and what its integer
+and float values were placed as (None: not placed)."""
+_UNKNOWN = object()
 _PLACED: dict[tuple[str, type, Any, int], tuple[Any, MappedValue | None, str | None]] = {}
 """What :func:`_place` gave for a number in a field of a plan's step (readings repeat)."""
 

@@ -542,10 +542,11 @@ class LorawanUplinkCodec(Codec):
         prefix = f"{plan.iri_prefix}{_stamp(instant)}%2F{frame}%2F"
         batch = MeasurementBatch(instant, device, provenance) if checked else None
         for value in values:
-            extra: dict[str, JsonValue] = {"field": value.path}
-            if value.note is not None:
-                extra["note"] = value.note
-            extra["uplink"] = uplink
+            extra: dict[str, JsonValue] = (
+                {"field": value.path, "uplink": uplink}
+                if value.note is None
+                else {"field": value.path, "note": value.note, "uplink": uplink}
+            )
             prop, unit = value.property.iri, value.unit.iri
             if value.time is None:
                 iri = prefix + _quoted(value.path)
