@@ -551,6 +551,15 @@ VENDOR_OVERRIDES: Mapping[str, Mapping[str, Rule]] = {
         # S2120 weather station, measurement 4113 "Rain Gauge": rainfall per hour, mm/h
         # (SenseCAP measurement list: "Rainfall(hour)", 0-240 mm/hour).
         "rain_gauge": _r("precipitation", OM + "millimetrePerHour"),
+        # the measurement list's units: 4115 Distance cm, 4117 Liquid Level cm (spelt
+        # "Liguid"), 4118 NH3 and 4119 H2S ppm, 4120 Flow Rate m³/h, 4195 TVOC ppb
+        "distance": _r("distance", OM + "centimetre"),
+        "liquid_level": _r("water_level", OM + "centimetre"),
+        "liguid_level": _r("water_level", OM + "centimetre"),
+        "nh3": _r("nh3", OM + "partsPerMillion"),
+        "h2s": _r("h2s", OM + "partsPerMillion"),
+        "flow_rate": _r("flow_rate", QUDT + "M3-PER-HR"),
+        "tvoc": _r("tvoc", QUDT + "PPB"),
     },
 }
 """Per-vendor corrections (vendor id as in the Device Repository), by normalised name."""
@@ -711,6 +720,8 @@ def _quantity_rule(ws: tuple[str, ...], unit: str | None) -> Rule | None:
     if s & {"permittivity", "dielectric"}:
         return _r("dielectric_permittivity", OM + "one")
     soil = bool(s & {"soil", "soild"})
+    if "intensity" in s:  # SenseCAP 4196 "Soil moisture intensity": a raw 0..1023 reading
+        return None
     if (soil and s & {"moisture", "moist", "humidity", "hum", "humi", "water", "vwc"}) or (
         "vwc" in s or {"volumetric", "water"} <= s or {"water", "content"} <= s
     ):
@@ -844,7 +855,7 @@ def rule_for_name(
     if len(segments) > 1:
         keys.append(normalise("_".join(segments[-2:])))
     keys.append(last)
-    ws = words(segments[-1])
+    ws = _without_depth(words(segments[-1]))
     keys.append("_".join(ws))  # camelCase as snake_case: supplyVoltage -> supply_voltage
     if last == "ec" and len(segments) > 1 and normalise(segments[-2]) == "soil":
         return NORMALIZED_SOIL_EC  # The Things Stack normalized payload: soil.ec in dS/m
@@ -873,6 +884,26 @@ def rule_for_name(
             return _in_context(base, metering, air, medium)
     rule = _keyword_rule(ws, unit)
     return None if rule is None else _in_context(rule, metering, air, medium)
+
+
+_DEPTH_UNITS = frozenset({"mm", "cm", "m"})
+_DEPTH_WORD = re.compile(r"\d+(?:mm|cm|m)")
+
+
+def _without_depth(ws: tuple[str, ...]) -> tuple[str, ...]:
+    """A name's words without a depth or height it is taken at (SenseCAP "Soil Moisture-10cm").
+
+    A length unit right after a number says where the reading is taken, not its unit.
+    """
+    kept: list[str] = []
+    for word in ws:
+        if kept and _DEPTH_WORD.fullmatch(word):  # ..._20cm
+            continue
+        if word in _DEPTH_UNITS and len(kept) > 1 and kept[-1].isdigit():  # ..._20_cm
+            kept.pop()
+            continue
+        kept.append(word)
+    return tuple(kept) if len(kept) < len(ws) else ws
 
 
 def _in_context(rule: Rule, metering: bool, air: bool, medium: str | None) -> Rule | None:

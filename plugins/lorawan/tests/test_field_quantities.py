@@ -248,3 +248,13 @@ def test_any_new_quantity_placed_lies_in_its_plausible_range(name, value, unit):
     result = SemanticMapper().map({name: raw, "temperature": 20})
     assert all(in_range(v) for v in result.values)
     assert {v.path for v in result.values} | set(result.unmapped) >= {name}
+
+
+def test_a_depth_in_the_name_is_no_unit():
+    """``Soil Moisture-10cm``, ``soil_temperature_20_cm``: where the reading is taken."""
+    assert _placed({"Soil Moisture-10cm": 31.5, "soil_temperature_20_cm": 9.5}) == {
+        "Soil Moisture-10cm": ("soil_moisture", "%", 31.5),
+        "soil_temperature_20_cm": ("temperature", "°C", 9.5),
+    }
+    assert _placed({"distance_cm": 152}) == {"distance_cm": ("distance", "cm", 152)}
+    assert _placed({"Soil moisture intensity": 512}) == {}
