@@ -638,10 +638,7 @@ def words(name: str) -> tuple[str, ...]:
 
 
 _BATTERY_WORDS = frozenset({"battery", "bat", "batt", "vbat", "vbatt", "batv", "vbattery"})
-_SOIL_WORDS = frozenset(
-    {"soil", "soild", "vwc", "permittivity", "dielectric", "npk", "nitrogen", "phosphorus",
-     "potassium"}
-)  # fmt: skip
+_SOIL_WORDS = frozenset({"soil", "soild", "vwc", "permittivity", "dielectric", "npk"})
 """Words of a soil reading (``soild``: Netvox RA0715's spelling, ``SoildHumi5TE``)."""
 _WATER_WORDS = frozenset(
     {"water", "turbidity", "salinity", "tds", "orp", "ntu", "hydrostatic", "dissolved", "ldo"}
@@ -661,6 +658,7 @@ _ALLOWED_SETTING_WORDS = frozenset({"soil", "moisture", "soild", "x", "y", "z", 
 _NUTRIENTS: Mapping[str, Rule] = {
     "nitrogen": SOIL_NITROGEN, "phosphorus": SOIL_PHOSPHORUS, "potassium": SOIL_POTASSIUM,
 }  # fmt: skip
+_NUTRIENT_RULES = (SOIL_NITROGEN, SOIL_PHOSPHORUS, SOIL_POTASSIUM)
 _NOT_NUTRIENT_WORDS = frozenset(
     {"dioxide", "oxide", "monoxide", "nitrate", "nitrite", "ammonium", "ammonia", "phosphate",
      "air", "gas", "n2", "no", "no2"}
@@ -673,20 +671,23 @@ def medium(paths: Iterable[str]) -> str | None:
     """What an object's readings are of, by its field names: ``"soil"``, ``"water"`` or None.
 
     A soil probe names soil, a water content, a permittivity, or both a moisture and a
-    conductivity (Milesight EM500-SMTC: ``moisture``, ``ec``); a water probe names water,
+    conductivity (Milesight EM500-SMTC: ``moisture``, ``ec``), or two of nitrogen, phosphorus
+    and potassium (an NPK probe); a water probe names water,
     turbidity, salinity and the like (Decentlab DL-CTD10: ``water_depth``). Both or neither:
     None, and a bare ``conductivity`` or ``moisture`` stays unmapped.
     """
     soil = water = moisture = conducts = False
+    nutrients: set[str] = set()
     for path in paths:
         ws = set(words(path))
+        nutrients |= ws & {"nitrogen", "phosphorus", "potassium"}
         if ws & _SOIL_WORDS or {"water", "content"} <= ws:
             soil = True
         elif ws & _WATER_WORDS:
             water = True
         moisture = moisture or "moisture" in ws
         conducts = conducts or bool(ws & _EC_WORDS)
-    soil = soil or (moisture and conducts)
+    soil = soil or (moisture and conducts) or len(nutrients) > 1  # an NPK probe
     if soil is water:
         return None
     return "soil" if soil else "water"
@@ -701,6 +702,8 @@ def _quantity_rule(ws: tuple[str, ...], unit: str | None) -> Rule | None:
     s = set(ws)
     if (s & SETTING_WORDS) - _ALLOWED_SETTING_WORDS or s & _EVENT_WORDS:
         return None
+    if any(map(_TEMPERATURE_WORD.fullmatch, ws)):
+        return None  # a probe's temperature (LDO_Temp, orp_temperature): the keyword rules
     if s & {"voc", "tvoc"} and "index" in s:
         return _r("voc_index", OM + "one")
     if s & {"uv", "ultraviolet"}:
@@ -745,7 +748,9 @@ def _water_quality_rule(s: set[str], unit: str | None) -> Rule | None:
     An ``oxygen`` that names neither dissolving nor saturation may be the air's (a gas
     detector's O2 in %vol): read only with a unit of mass per volume.
     """
-    dissolved = bool(s & {"dissolved", "ldo"}) or ("do" in s and unit == "mgl")
+    dissolved = (
+        {"dissolved", "oxygen"} <= s or "ldo" in s or ("do" in s and unit == "mgl")
+    )  # not dissolved solids (TDS)
     if dissolved or "oxygen" in s:
         percent = bool(s & _PERCENT_WORDS) or unit in _PERCENT_WORDS
         if s & {"saturation", "sat"} or (dissolved and percent):
@@ -823,7 +828,10 @@ def _keyword_rule(ws: tuple[str, ...], unit: str | None) -> Rule | None:
         if "gauge" in s:
             return _needs_unit("precipitation_amount")  # a gauge's depth or rate
         return _r("precipitation_amount", unit or OM + "millimetre")
-    if s & {"radiation", "irradiance", "pyranometer"} and not s & _NOT_SOLAR_WORDS:
+    solar = s & {"irradiance", "pyranometer"} or (
+        "radiation" in s and s & {"solar", "global", "shortwave", "sun"}
+    )  # a bare "radiation" may be a Geiger counter's dose rate
+    if solar and not s & _NOT_SOLAR_WORDS:
         return _r("irradiance", OM + "wattPerSquareMetre")
     if s & {"tvoc"}:
         return _needs_unit("tvoc") if unit is None else _r("tvoc", unit)
@@ -912,6 +920,8 @@ def _in_context(rule: Rule, metering: bool, air: bool, medium: str | None) -> Ru
         return by_medium.get(medium or "")
     if rule is MOISTURE:
         return SOIL_MOISTURE if medium == "soil" else None
+    if medium != "soil" and rule in _NUTRIENT_RULES:
+        return None  # a water probe's potassium or nitrogen is in mg/L, not a soil's mg/kg
     if rule is HUMIDITY and medium == "soil":
         return None
     if metering and rule is SUPPLY_VOLTAGE:

@@ -174,6 +174,7 @@ def test_soil_nutrients_are_no_air_gases():
         "potassium_mg_kg": ("soil_potassium", "mg/kg", 95),
     }
     assert _placed({"nitrogen_dioxide": 14, "n": 3, "nitrate": 8.2, "k": 290}) == {}
+    assert _placed({"potassium": 95}) == {}  # of soil or of water? (one nutrient alone)
     assert _placed({"soil_nitrogen": 36_000}) == {}  # 3.6 % of the soil: no probe reads that
 
 
@@ -258,3 +259,17 @@ def test_a_depth_in_the_name_is_no_unit():
     }
     assert _placed({"distance_cm": 152}) == {"distance_cm": ("distance", "cm", 152)}
     assert _placed({"Soil moisture intensity": 512}) == {}
+
+
+def test_look_alike_names_stay_off_the_new_properties():
+    """A Geiger counter's radiation, dissolved solids, a probe's temperature, a water's ions."""
+    assert _placed({"radiation": 0.12, "dissolved_solids": 310, "tds": 310}) == {}
+    assert _placed({"LDO_Temp": 14.2, "orp_temperature": 15.1}) == {
+        "LDO_Temp": ("temperature", "°C", 14.2),
+        "orp_temperature": ("temperature", "°C", 15.1),
+    }
+    assert _placed({"potassium": 4.1, "water_temperature": 12.5, "turbidity": 2.2}) == {
+        "water_temperature": ("temperature", "°C", 12.5),
+        "turbidity": ("turbidity", "NTU", 2.2),
+    }
+    assert _placed({"gps_sat": 7, "sat": 5}) == {}
