@@ -254,8 +254,10 @@ DEFAULT_UNITS: tuple[Unit, ...] = (
               _Q.ELECTRICAL_CONDUCTIVITY, _F(1, 10), "mS/cm", "H61", "mS/cm"),
     _fallback(QUDT + "MicroS-PER-CentiM", "microsiemens per centimetre",
               _Q.ELECTRICAL_CONDUCTIVITY, _F(1, 10**4), "µS/cm", "G42", "uS/cm"),
-    # turbidity (nephelometric, ISO 7027 / EPA 180.1): a scale of its own, no Rec. 20 code
-    _fallback(QUDT + "NTU", "nephelometric turbidity unit", _Q.TURBIDITY, 1, "NTU", None, None),
+    # turbidity (nephelometric, ISO 7027 / EPA 180.1): a scale of its own, no Rec. 20 code;
+    # UCUM has it since version 2.2
+    _fallback(QUDT + "NTU", "nephelometric turbidity unit", _Q.TURBIDITY, 1, "NTU", None,
+              "[NTU]"),
 )  # fmt: skip
 
 
