@@ -239,7 +239,9 @@ class LorawanUplinkCodec(Codec):
                 field="received_at",
                 expected="received_at/time in the message or DecodeContext.received_at",
             )  # fmt: skip
-        plan = self._device_plan(envelope, profiles)
+        plan = self._plans.get((id(profiles), envelope[:9]))  # as _device_plan keys them
+        if plan is None or plan.profiles is not profiles:
+            plan = self._device_plan(envelope, profiles)
         profile = plan.profile
         received_at = ctx.received_at
         record = plan.record if received_at is None else self._device_record(plan, received_at)
