@@ -13,13 +13,17 @@ an uplink on the gateway's hot path (``bench --only lorawan``). The uplink codec
   None, lists, string-keyed objects). Constant inputs (the property and unit IRIs of the
   registries, the device IRI) are checked once and remembered.
 
-The measurements of one uplink share device, time, provenance and extensions: the uplink
-codec checks those once and builds each with :func:`trusted_measurement`, which checks what
-varies (value, property, unit) and declines anything else.
+The measurements of one uplink share device, time, provenance and extensions: a
+:class:`MeasurementBatch` checks those once and builds each measurement checking what varies
+(value, property, unit), declining anything else. A :class:`ProvenanceFactory` per device
+checks plugin, version and source system once; each uplink's Provenance then checks only its
+message id and receive time. Records are made as validation makes them: ``__dict__`` in field
+order, the fields set, pydantic's slots set through their descriptors.
 
 Anything that fails a fast check is built by full validation instead, so it raises the
 model's own error (the caller turns it into a DecodeError): the fast path never accepts what
-validation would refuse, and gives equal records (``tests/test_records.py`` checks both).
+validation would refuse, and gives equal records (``tests/test_records.py`` and
+``tests/test_fast_records.py`` check both).
 """
 
 from __future__ import annotations

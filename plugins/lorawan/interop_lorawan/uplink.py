@@ -58,7 +58,6 @@ from interop.model.properties import default_property_registry
 from interop.model.records import Record
 from interop_lorawan.envelopes import (
     Envelope,
-    RadioReading,
     bare_payload,
     chirpstack_enqueue,
     parse_envelope,
@@ -276,7 +275,7 @@ class LorawanUplinkCodec(Codec):
             uplink["radio"] = [
                 {"gateway_id": gateway, "rssi": rssi, "snr": snr}
                 for gateway, rssi, snr in envelope.radio
-            ]  # as _radio
+            ]  # what each gateway heard: its id, RSSI and SNR
         decoded, decoder = self._payload(envelope, profile, ctx, where, instant, bare)
         uplink["decoder"] = decoder
         if decoded is None:
@@ -684,11 +683,6 @@ def _storage_result(raw: bytes, source: str) -> bytes:
             expected="a TTS Storage Integration line: {\"result\": {<uplink>}}",
         )  # fmt: skip
     return orjson.dumps(inner)
-
-
-def _radio(reading: RadioReading) -> dict[str, JsonValue]:
-    """What one gateway heard, as the uplink metadata keeps it (gateway id, RSSI, SNR)."""
-    return {"gateway_id": reading.gateway_id, "rssi": reading.rssi, "snr": reading.snr}
 
 
 def _fill(template: Mapping[str, Any], command: Command) -> dict[str, Any]:
