@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import signal
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -39,6 +38,7 @@ def serve(
     """Run the gateway: webhooks and MQTT in, durable store, delivery to sinks."""
     from interop.gateway import Gateway, load_config
     from interop.gateway.logs import configure_logging
+    from interop.gateway.service import serve_until_signalled
 
     settings = load_config(config)
     server = settings.server.model_copy(
@@ -65,16 +65,7 @@ def serve(
         return
     gateway = Gateway(settings, load_registry(False))
 
-    async def run() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
-        try:
-            await gateway.start()
-        except BaseException:  # a half-started gateway releases its port and store
-            await gateway.stop()
-            raise
+    def started() -> None:
         console.print(f"[bold]interop gateway[/] on {gateway.url}", highlight=False)
         for mounted in gateway.mounted:
             console.print(
@@ -90,13 +81,11 @@ def serve(
         console.print(
             "  health /healthz /readyz, metrics /metrics, API /openapi.json; Ctrl-C stops"
         )
-        try:
-            await stop.wait()
-        finally:
-            console.print("draining in-flight work ...")
-            await gateway.stop()
 
-    asyncio.run(run())
+    def stopping() -> None:
+        console.print("draining in-flight work ...")
+
+    asyncio.run(serve_until_signalled(gateway, started, stopping))
 
 
 def _supervise(settings: GatewayConfig) -> None:

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import os
 import secrets as token_source
+import signal
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ from interop.store import Durability, Store, open_store
 if TYPE_CHECKING:
     from interop.registry import Registry
 
-__all__ = ["INGEST_TOKEN_ENV", "Gateway"]
+__all__ = ["INGEST_TOKEN_ENV", "Gateway", "serve_until_signalled"]
 
 log = logging.getLogger("interop.gateway")
 
@@ -434,6 +435,29 @@ def _observe(metrics: GatewayMetrics) -> Any:
         return response
 
     return middleware
+
+
+async def serve_until_signalled(
+    gateway: Gateway,
+    started: Callable[[], None] = lambda: None,
+    stopping: Callable[[], None] = lambda: None,
+) -> None:
+    """Start ``gateway``, call ``started``, serve until SIGINT or SIGTERM, then drain it.
+
+    A gateway that fails half-way through starting is stopped too (it releases its port
+    and store) before the error propagates.
+    """
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await gateway.start()
+        started()
+        await stop.wait()
+        stopping()
+    finally:
+        await gateway.stop()
 
 
 async def _sync_metrics(metrics: GatewayMetrics, interval: float = 1.0) -> None:

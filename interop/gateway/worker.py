@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import sys
 
 from interop.errors import InteropError
@@ -20,21 +19,15 @@ __all__ = ["main"]
 
 
 async def _serve(config: GatewayConfig, index: int, ready_fd: int) -> None:
-    from interop.gateway.service import Gateway
+    from interop.gateway.service import Gateway, serve_until_signalled
     from interop.registry import Registry
 
-    gateway = Gateway(config, Registry(strict=False).load(), index=index)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    try:
-        await gateway.start()
+    def ready() -> None:
         os.write(ready_fd, READY)
         os.close(ready_fd)
-        await stop.wait()
-    finally:
-        await gateway.stop()
+
+    gateway = Gateway(config, Registry(strict=False).load(), index=index)
+    await serve_until_signalled(gateway, ready)
 
 
 def main() -> int:
