@@ -124,11 +124,20 @@ class DecodeContext:
 
     ``received_at`` is supplied by the caller (codecs never read the clock), so decoding
     the same input in the same context always gives the same records.
+
+    In a pipeline, ``raw_message_id`` and ``policy_version`` are what it stamps on the
+    Provenance of every record of the message. A codec that already puts both in its
+    records' Provenance spares the pipeline a copy of each record; one that does not has
+    them stamped afterwards (same result).
     """
 
     source: str = "unknown"
     received_at: datetime | None = None
     hints: Mapping[str, str] = field(default_factory=dict)
+    raw_message_id: str | None = None
+    """``Provenance.raw_message_id`` of this message's records; None outside a pipeline."""
+    policy_version: str | None = None
+    """``Provenance.policy_version`` of this message's records; None outside a pipeline."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -361,8 +361,13 @@ class Pipeline:
             worker.wake.set()
 
     def _decode(self, message: RawMessage) -> tuple[list[Record], DeadLetter | None]:
+        raw_message_id = mint_iri("message", message.source, message.key)
         try:
-            records = self.decoder.decode(message)
+            records = self.decoder.decode(
+                message,
+                raw_message_id=raw_message_id,
+                policy_version=self.policy.policy_version,
+            )
         except InteropError as exc:
             return [], self._letter(message, DeadLetterStage.DECODE, exc)
         except Exception as exc:  # a codec's bug: keep the message, say what happened
@@ -376,18 +381,20 @@ class Pipeline:
             )
         self.counters.decoded += 1
         self.counters.records += len(records)
-        return self._stamp(records, message), None
+        return self._stamp(records, message, raw_message_id), None
 
-    def _stamp(self, records: Sequence[Record], message: RawMessage) -> list[Record]:
+    def _stamp(
+        self, records: Sequence[Record], message: RawMessage, raw_message_id: str
+    ) -> list[Record]:
         """Say where each record came from: plugin, version, raw message, time, policy.
 
-        A record that already names its raw message (one read back from an export) keeps
-        its provenance as it is. Records of one message with equal provenance share one
-        stamped (immutable) Provenance: a message's records are stamped in one pass.
+        A record that already names its raw message (a codec that used its DecodeContext's
+        stamp, or one read back from an export) keeps its provenance as it is. Records of
+        one message with equal provenance share one stamped (immutable) Provenance: a
+        message's records are stamped in one pass.
         """
         stamped: dict[tuple[object, ...] | None, Provenance] = {}
         out: list[Record] = []
-        raw_message_id: str | None = None
         for record in records:
             base = record.provenance
             if base is not None and base.raw_message_id is not None:
@@ -399,7 +406,6 @@ class Pipeline:
                 if base is None:
                     plugin, version = self.decoder.plugin_version(message.source)
                     base = Provenance(plugin=plugin, plugin_version=version)
-                raw_message_id = raw_message_id or mint_iri("message", message.source, message.key)
                 provenance = base.model_copy(
                     update={
                         "received_at": base.received_at or message.received_at,

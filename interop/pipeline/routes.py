@@ -71,8 +71,17 @@ class Decoder:
             return route.plugin, __version__
         return route.plugin, self._registry.get(route.plugin).manifest.version
 
-    def decode(self, message: RawMessage) -> list[Record]:
-        """The message's records; DecodeError (or the codec's InteropError) when it has none."""
+    def decode(
+        self,
+        message: RawMessage,
+        *,
+        raw_message_id: str | None = None,
+        policy_version: str | None = None,
+    ) -> list[Record]:
+        """The message's records; DecodeError (or the codec's InteropError) when it has none.
+
+        ``raw_message_id`` and ``policy_version`` go to the codec in its DecodeContext.
+        """
         route = self.route(message.source)
         if route.plugin == RECORDS_PLUGIN:
             try:
@@ -96,5 +105,7 @@ class Decoder:
             source=message.metadata.get("origin", message.key),
             received_at=message.received_at,
             hints={**route.hints, **{k: v for k, v in message.metadata.items() if k != "origin"}},
+            raw_message_id=raw_message_id,
+            policy_version=policy_version,
         )
         return codec.decode(message.payload, ctx)

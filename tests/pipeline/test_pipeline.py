@@ -246,3 +246,26 @@ def test_ingest_from_an_async_file_source(tmp_path, registry):
     assert (first, again) == (3, 0)
     assert stats.records == 9
     assert stats.inbox_pending == 0
+
+
+def test_a_codec_stamping_from_its_context_gives_what_the_pipeline_would_stamp(tmp_path, registry):
+    """The template codec puts the context's raw message id and policy version in its
+    records' Provenance; the same records stamped by the pipeline afterwards are equal."""
+    from interop.adapters import Codec, DecodeContext
+    from interop.model.base import mint_iri
+
+    message = template("a", 1)
+    routes = [Route("template", "template")]
+    pipeline = Pipeline(open_store(tmp_path / "store"), registry[0], routes)
+    records, letter = pipeline._decode(message)
+    assert letter is None
+    assert records
+    for record in records:
+        assert record.provenance.raw_message_id == mint_iri("message", "template", message.key)
+        assert record.provenance.policy_version == pipeline.policy.policy_version
+    codec = registry[0].adapter(Codec, "template", None)()
+    ctx = DecodeContext(source=message.key, received_at=message.received_at)
+    unstamped = codec.decode(message.payload, ctx)
+    assert all(r.provenance.raw_message_id is None for r in unstamped)
+    stamped = pipeline._stamp(unstamped, message, records[0].provenance.raw_message_id)
+    assert stamped == records

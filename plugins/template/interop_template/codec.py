@@ -88,11 +88,13 @@ class TemplateJsonCodec(Codec):
                 f"is a {type(readings).__name__}", source=where, field="readings",
                 expected="a list of readings",
             )  # fmt: skip
-        provenance = Provenance(
+        provenance = Provenance(  # with the pipeline's stamp: it need not copy the records
             plugin=PLUGIN,
             plugin_version=MANIFEST.version,
             source_system=ctx.source,
             received_at=ctx.received_at,
+            raw_message_id=ctx.raw_message_id,
+            policy_version=ctx.policy_version,
         )
         records: list[Record] = []
         seen: set[str] = set()
