@@ -171,3 +171,21 @@ def _samples(exposition: str) -> dict[str, float]:
             name, _, value = line.rpartition(" ")
             samples[name] = float(value)
     return samples
+
+
+def test_a_worker_that_cannot_start_stops_interop_serve_with_its_reason(tmp_path):
+    """A config error shows in worker 0: interop serve exits non-zero and says why."""
+    config = write_config(
+        tmp_path / "gw.toml",
+        f'[server]\nworkers = 2\n[store]\nlocation = "{tmp_path / "data"}"\n'
+        f'[[ingress]]\nplugin = "template"\nname = "sensors"\n'
+        f'[ingress.mqtt]\nurl = "bogus://127.0.0.1:1"\n[ingress.mqtt.topics]\nsite = "x"\n',
+    )
+    gateway = GatewayProcess(config, port(), tmp_path / "gw.log")
+    with pytest.raises(AssertionError, match="gateway exited"):
+        gateway.start(timeout=90, workers=2)
+    assert gateway.process is not None
+    assert gateway.process.wait(30) != 0
+    log = gateway.log.read_text()
+    assert "not an MQTT URL" in log
+    assert "worker 0 did not start" in log
