@@ -163,6 +163,7 @@ def shape_tables(ctx: _Context, size: int) -> Iterator[ShapeTable]:
             expected="unique, non-empty column names",
         )
     reading = _Reading(ctx, header, rows) if rows else None
+    del rows  # the reading keeps what it needs: no read row outlives it across the yields
     for issue in table.notices:
         ctx.note_issue(issue)
     if reading is not None:
