@@ -314,7 +314,7 @@ FIELD_TABLE: Mapping[str, Rule] = {
          "sensor_temperature_internal", "barometer_temperature", "co2_sensor_temperature",
          "soildtemp5te", "tempntu", "templdo", "tempph", "internal_temperature",
          "external_temperature", "soil_temperature", "water_temperature", "temp_soil",
-         "ext_temperature", "int_temperature", "probe_temperature", "tempc1", "tempc2"],
+         "ext_temperature", "int_temperature", "probe_temperature", "tempc1", "tempc2", "tem"],
         _r("temperature", _C),
     ),
     "tempf": _r("temperature", OM + "degreeFahrenheit"),
@@ -520,7 +520,10 @@ VENDOR_OVERRIDES: Mapping[str, Mapping[str, Rule]] = {
     },
     # Netvox R809A reports mains voltage as "Vol" and current in mA, energy in Wh; the
     # R718X distance is in mm.
+    # Battery devices report a lithium cell's "Volt" (3.6); the RA07 series is fed by a
+    # 12 V DC adapter (user manual), which is no battery: above 5 V unmapped.
     "netvox": {
+        "volt": (FieldRule("battery_voltage", _V, window=(0.5, 5.0)),),
         "current": _r("current", OM + "milliampere"),
         "energy": _r("energy", OM + "wattHour"),
         "distance": _r("distance", OM + "millimetre"),
@@ -533,6 +536,8 @@ VENDOR_OVERRIDES: Mapping[str, Mapping[str, Rule]] = {
         "level": _r("water_level", OM + "centimetre"),
         "hcho": _r("hcho", OM + "milligramPerCubicmetre"),
     },
+    # Dragino WSC1-L weather station: "rain_gauge" is the rain fallen, in mm (user manual).
+    "dragino": {"rain_gauge": _r("precipitation_amount", OM + "millimetre")},
     # Nwave NCC405 car counter: counter_value counts vehicles.
     "nwave": {"counter_value": _r("vehicle_count", OM + "one")},
     # Dingtek DF702: "level" is the ultrasonic distance to the waste ("2000 mm").
