@@ -441,13 +441,14 @@ async def serve_until_signalled(
     gateway: Gateway,
     started: Callable[[], None] = lambda: None,
     stopping: Callable[[], None] = lambda: None,
+    stop: asyncio.Event | None = None,
 ) -> None:
     """Start ``gateway``, call ``started``, serve until SIGINT or SIGTERM, then drain it.
 
-    A gateway that fails half-way through starting is stopped too (it releases its port
-    and store) before the error propagates.
+    ``stop``, when given, stops it too once set. A gateway that fails half-way through
+    starting is stopped too (it releases its port and store) before the error propagates.
     """
-    stop = asyncio.Event()
+    stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)

@@ -189,3 +189,30 @@ def test_a_worker_that_cannot_start_stops_interop_serve_with_its_reason(tmp_path
     log = gateway.log.read_text()
     assert "not an MQTT URL" in log
     assert "worker 0 did not start" in log
+
+
+def test_workers_stop_by_themselves_when_the_supervisor_is_killed(tmp_path):
+    """SIGKILL of interop serve cannot stop its workers: each sees it gone, drains, exits."""
+    config = write_config(
+        tmp_path / "gw.toml",
+        f'sink = []\n[server]\nworkers = 2\n[store]\nlocation = "{tmp_path / "data"}"\n',
+    )
+    gateway = GatewayProcess(config, port(), tmp_path / "gw.log").start(workers=2)
+    pids = gateway.worker_pids()
+    assert post(f"{gateway.url}/ingest/template/sensors", sensor_message(1)) == 202
+    gateway.kill()
+    deadline = time.monotonic() + 30
+    alive = pids
+    while alive and time.monotonic() < deadline:
+        alive = [pid for pid in pids if Path(f"/proc/{pid}").exists() and not _zombie(pid)]
+        time.sleep(0.2)
+    assert not alive, f"workers {alive} outlived their supervisor"
+    assert post(f"{gateway.url}/ingest/template/sensors", sensor_message(2), timeout=2) == 0
+    assert _stats(tmp_path / "data").records == 1
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z")
+    except (OSError, IndexError):
+        return False
