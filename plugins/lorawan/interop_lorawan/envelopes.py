@@ -455,9 +455,13 @@ def _tts_uplink_fast(doc: dict[str, Any]) -> Envelope | None:
                 return None
             gateway = item.get("gateway_ids")
             if gateway is None:
-                gateway_id: str | bool | None = None
-            elif type(gateway) is dict:
-                gateway_id = _text_or_none(gateway.get("gateway_id"))
+                gateway_id = None
+            elif type(gateway) is dict:  # as _text_or_none reads it
+                gateway_id = gateway.get("gateway_id")
+                if gateway_id == "":
+                    gateway_id = None
+                elif gateway_id is not None and type(gateway_id) is not str:
+                    return None
             else:
                 return None
             rssi, snr = item.get("rssi"), item.get("snr")
@@ -468,8 +472,6 @@ def _tts_uplink_fast(doc: dict[str, Any]) -> Envelope | None:
             if type(snr) is int or type(snr) is float:
                 snr = float(snr)
             elif snr is not None:
-                return None
-            if gateway_id is False:
                 return None
             radio.append(_tuple_new(RadioReading, (gateway_id, rssi, snr)))
     f_port = up.get("f_port")

@@ -175,6 +175,7 @@ class CayenneLPP(NativeCodec):
                 0, "empty payload", "at least one [channel][type][value] item"
             )
         float32 = self.generic_sensor_float32
+        plausibility = self.plausibility
         while offset < size:
             if offset + 2 > size:
                 self._reader(data, device).need(offset, 2, "channel and type")
@@ -195,7 +196,7 @@ class CayenneLPP(NativeCodec):
                 key = _KEYS.get((type_id << 8) | channel)
                 if key is None:
                     key = _KEYS[(type_id << 8) | channel] = f"{name}_{channel}"
-                if limits is not None and self.plausibility and not limits[0] <= value <= limits[1]:
+                if limits is not None and plausibility and not limits[0] <= value <= limits[1]:
                     value = self._decode_value(
                         self._reader(data, device), LPP_TYPES[type_id], offset
                     )
