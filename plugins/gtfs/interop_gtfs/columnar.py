@@ -204,7 +204,7 @@ class FieldPlan:
 
     def written_as_read(self, keys: Sequence[Any]) -> bool:
         """Whether the writer writes every key of a block back as the very text it was read as."""
-        return len(self.columns) == 1 and self.changed.isdisjoint(keys)
+        return len(self.columns) == 1 and (not self.changed or self.changed.isdisjoint(keys))
 
     def _single_entry(self, key: Any, value: Any) -> Entry:
         """:meth:`_entry` of a one-column field (``format_value``'s refusals give BAD)."""
