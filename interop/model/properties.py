@@ -144,6 +144,7 @@ PLAUSIBLE_RANGES: dict[str, tuple[float, float]] = {
     "h2s": (0.0, 10_000.0),
     "nh3": (0.0, 10_000.0),
     "so2": (0.0, 10_000.0),
+    "flow_volume": (0.0, 1e9),
 }
 """Plausible range of each built-in property in its default unit (the values sensors in the
 field report: a LoRaWAN battery is 0-60 V, a pressure 0-100 bar (a gauge may read down to
@@ -287,6 +288,8 @@ DEFAULT_PROPERTIES: tuple[PropertySpec, ...] = (
        OM + "partsPerMillion", "Ammonia in air."),
     _p("so2", INTEROP + "SO2Concentration", "SO2 concentration", _Q.DIMENSIONLESS,
        OM + "partsPerMillion", "Sulphur dioxide in air."),
+    _p("flow_volume", S4WATR + "FlowVolume", "flow volume", _Q.VOLUME, OM + "cubicMetre",
+       "Volume of water that has flowed: a water meter's index or an interval's total."),
 )  # fmt: skip
 
 

@@ -75,6 +75,7 @@ def test_unknown_property_error_names_it():
         ("turbidity", "http://qudt.org/vocab/unit/NTU", 0.0, 10_000.0),
         ("uv_index", ONE, 0.0, 25.0),
         ("h2s", OM + "partsPerMillion", 0.0, 10_000.0),
+        ("flow_volume", OM + "cubicMetre", 0.0, 1e9),
     ],
 )
 def test_field_quantities_declare_unit_and_plausible_range(key, unit, low, high):

@@ -164,6 +164,9 @@ UNIT_SYMBOLS: Mapping[str, tuple[str, float]] = {
     "ntu": (_NTU, 1.0),
     "l/min": (OM + "litrePerHour", 60.0), "lpm": (OM + "litrePerHour", 60.0),
     "lph": (OM + "litrePerHour", 1.0), "m3h": (QUDT + "M3-PER-HR", 1.0),
+    "m3": (OM + "cubicMetre", 1.0), "m³": (OM + "cubicMetre", 1.0), "l": (OM + "litre", 1.0),
+    "liter": (OM + "litre", 1.0), "litre": (OM + "litre", 1.0), "liters": (OM + "litre", 1.0),
+    "litres": (OM + "litre", 1.0),
     "m³/h": (QUDT + "M3-PER-HR", 1.0), "m³⋅h⁻¹": (QUDT + "M3-PER-HR", 1.0),
 }  # fmt: skip
 """Unit spellings found in decoded objects and names (lowercased) -> (unit IRI, scale)."""
@@ -508,6 +511,12 @@ FIELD_TABLE: Mapping[str, Rule] = {
     # a flow in m³/h, L/h or L/min alike: only with a unit
     **dict.fromkeys(["flow_rate", "flowrate", "water_flow_rate", "flow",
                      "instantaneous_flow", "flow_velocity_volume"], _needs_unit("flow_rate")),
+    # a water meter's volume in m³ or litres alike: only with a unit (a bare "volume" may
+    # also be a siren's loudness setting)
+    **dict.fromkeys(["total_flow", "total_volume", "water_volume", "meter_volume", "volume",
+                     "flow_volume", "cumulative_volume", "cumulative_flow", "accumulated_flow",
+                     "water_meter_volume", "totalizer", "water_total"],
+                    _needs_unit("flow_volume")),
 }  # fmt: skip
 """Normalised field name -> candidate readings, as device makers and TTS name quantities."""
 
@@ -565,6 +574,7 @@ VENDOR_OVERRIDES: Mapping[str, Mapping[str, Rule]] = {
         "h2s": _r("h2s", OM + "partsPerMillion"),
         "flow_rate": _r("flow_rate", QUDT + "M3-PER-HR"),
         "tvoc": _r("tvoc", QUDT + "PPB"),
+        "total_flow": _r("flow_volume", OM + "cubicMetre"),  # 4121 Total Flow, m³
     },
 }
 """Per-vendor corrections (vendor id as in the Device Repository), by normalised name."""
@@ -606,7 +616,7 @@ _UNIT_WORDS = frozenset(
     {"c", "f", "degc", "celsius", "pct", "percent", "ppm", "ppb", "pa", "hpa", "kpa", "mbar",
      "bar", "psi", "v", "mv", "ma", "w", "kw", "wh", "kwh", "mm", "cm", "lx", "lux", "db",
      "dba", "ugm3", "mmh", "kmh", "kmph", "mps", "m", "ntu", "mgl", "mgkg", "lpm", "lph",
-     "m3h"}
+     "m3h", "m3", "liter", "litre", "liters", "litres"}
 )  # fmt: skip
 _MERGE = {("m", "v"): "mv", ("m", "a"): "ma", ("h", "pa"): "hpa", ("k", "pa"): "kpa",
           ("k", "w"): "kw", ("k", "wh"): "kwh", ("d", "b"): "db", ("d", "ba"): "dba",

@@ -273,3 +273,12 @@ def test_look_alike_names_stay_off_the_new_properties():
         "turbidity": ("turbidity", "NTU", 2.2),
     }
     assert _placed({"gps_sat": 7, "sat": 5}) == {}
+
+
+def test_a_water_meter_volume_needs_its_unit():
+    """m³ or litres alike; a bare ``volume`` may be a siren's loudness setting."""
+    assert _placed({"water_volume_m3": 123.456, "total_volume": "1200 L"}) == {
+        "water_volume_m3": ("flow_volume", "m3", 123.456),
+        "total_volume": ("flow_volume", "l", 1200),
+    }
+    assert _placed({"volume": 80, "total_flow": 2000, "gas_volume": 12}) == {}
