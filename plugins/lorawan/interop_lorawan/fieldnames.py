@@ -543,6 +543,9 @@ VENDOR_OVERRIDES: Mapping[str, Mapping[str, Rule]] = {
     "milesight-iot": {
         "distance": _r("distance", OM + "millimetre"),
         "level": _r("water_level", OM + "centimetre"),
+        # GS301 odour detector: NH3 and H2S in ppm (user guide).
+        "nh3": _r("nh3", OM + "partsPerMillion"),
+        "h2s": _r("h2s", OM + "partsPerMillion"),
         "hcho": _r("hcho", OM + "milligramPerCubicmetre"),
     },
     # Dragino WSC1-L weather station: "rain_gauge" is the rain fallen, in mm (user manual).
