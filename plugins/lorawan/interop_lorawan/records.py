@@ -51,6 +51,7 @@ __all__ = [
     "provenance",
     "trusted_measurement",
     "utc",
+    "with_provenance",
 ]
 
 # The same rules as interop.model.base's IRI validator (RFC 3987 absolute IRI).
@@ -395,6 +396,32 @@ def trusted_measurement(
     of a :class:`MeasurementBatch` (which checks the shared fields again).
     """
     return MeasurementBatch(timestamp, device, origin).build(iri, prop, value, unit, extensions)
+
+
+def with_provenance(record: Device, origin: Provenance) -> Device:
+    """``record.model_copy(update={"provenance": origin})``, made directly.
+
+    ``origin`` is a Provenance (checked here, else pydantic's own copy is used); the copy
+    shares the record's other values, as ``model_copy`` does, and adds ``provenance`` to
+    its fields set. The gateway gives each message's Device its own receive time.
+    """
+    if type(origin) is not Provenance or type(record) is not Device or not _DEVICE_FAST:
+        return record.model_copy(update={"provenance": origin})
+    values = record.__dict__.copy()
+    values["provenance"] = origin
+    fields = set(record.__pydantic_fields_set__)
+    fields.add("provenance")
+    extra, private = record.__pydantic_extra__, record.__pydantic_private__
+    copy = _new(Device)
+    _set_dict(copy, values)
+    _set_fields(copy, fields)
+    _set_extra(copy, None if extra is None else dict(extra))
+    _set_private(copy, None if private is None else dict(private))
+    return copy
+
+
+_DEVICE_FAST = _Construct(Device).simple and "provenance" in Device.__pydantic_fields__
+"""Whether a Device is still a plain model whose provenance can be replaced in place."""
 
 
 class DeviceCache:

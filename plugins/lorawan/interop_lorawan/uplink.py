@@ -67,7 +67,13 @@ from interop_lorawan.manifest import MANIFEST
 from interop_lorawan.mapping import MappedValue, MappingResult, SemanticMapper
 from interop_lorawan.payload import Downlink, PayloadCodec, PayloadCodecs
 from interop_lorawan.profiles import DeviceProfile, ProfileBook, load_profiles_file
-from interop_lorawan.records import DeviceCache, MeasurementBatch, ProvenanceFactory, is_json
+from interop_lorawan.records import (
+    DeviceCache,
+    MeasurementBatch,
+    ProvenanceFactory,
+    is_json,
+    with_provenance,
+)
 from interop_lorawan.records import measurement as build_measurement
 from interop_lorawan.records import provenance as build_provenance
 
@@ -360,7 +366,7 @@ class LorawanUplinkCodec(Codec):
                 f"not a valid device: {exc.errors(include_url=False)}", source=plan.label,
                 field="received_at", expected="an aware receive time",
             ) from exc  # fmt: skip
-        record = plan.record.model_copy(update={"provenance": origin})
+        record = with_provenance(plan.record, origin)
         if len(self._stamped) >= 10_000:
             self._stamped.clear()
         self._stamped[id(plan)] = (plan, received_at, record)

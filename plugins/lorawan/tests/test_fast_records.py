@@ -235,3 +235,27 @@ def test_the_flat_path_is_taken_for_a_plain_lpp_uplink() -> None:
     fast = [r.model_dump() for r in codec.decode(orjson.dumps(doc), ctx)]
     assert fast == [r.model_dump() for r in _MappedInFull().decode(orjson.dumps(doc), ctx)]
     assert fast[1]["extensions"]["lorawan"]["uplink"]["mapping"]["mapped"] == 3
+
+
+@settings(max_examples=40, deadline=None)
+@given(received_at=instants, original=texts)
+def test_a_device_with_its_provenance_equals_model_copy(
+    received_at: datetime | None, original: str
+) -> None:
+    from interop_lorawan.records import with_provenance
+
+    device = Device(
+        id=DEVICE, device_kind="sensor", name="n", provenance=ORIGIN,
+        extensions={"lorawan": {"dev_eui": "70b3d57ed0001a99"}},
+    )  # fmt: skip
+    origin = _outcome(lambda: ProvenanceFactory("lorawan", "1", "ttn-v3:a")(original, received_at))
+    if isinstance(origin, tuple):
+        return  # a receive time the model refuses: no Provenance to put on the Device
+    fast = with_provenance(device, origin)
+    full = device.model_copy(update={"provenance": origin})
+    assert fast == full
+    assert list(fast.__dict__) == list(full.__dict__)
+    assert fast.model_fields_set == full.model_fields_set
+    assert fast.__pydantic_extra__ == full.__pydantic_extra__
+    assert fast.__pydantic_private__ == full.__pydantic_private__
+    assert device.provenance == ORIGIN  # the cached record is left as it was
