@@ -608,7 +608,8 @@ SETTING_WORDS = frozenset(
      "west", "north", "south", "x", "y", "z", "soild", "moisture", "fill", "vector", "life",
      "days", "hours", "age", "cycles", "type", "health", "mah", "used", "consumed",
      "consumption", "hydraulic", "reactive", "apparent", "re", "va", "var", "varh", "kvar",
-     "kvarh", "vah", "peak", "min", "max", "minimum", "maximum", "counter", "tip", "tips"}
+     "kvarh", "vah", "peak", "min", "max", "minimum", "maximum", "counter", "tip", "tips",
+     "compensated", "compensation"}
 )  # fmt: skip
 """Words that make a name describe a setting, an alarm or another quantity rather than the
 reading its other words suggest (``temperature_threshold``, ``pm2_5_number_concentration``,

@@ -273,6 +273,9 @@ def test_look_alike_names_stay_off_the_new_properties():
         "turbidity": ("turbidity", "NTU", 2.2),
     }
     assert _placed({"gps_sat": 7, "sat": 5}) == {}
+    assert _placed({"temperature_compensated_ec": 1250, "soil_moisture": 30.5}) == {
+        "soil_moisture": ("soil_moisture", "%", 30.5)
+    }
 
 
 def test_a_water_meter_volume_needs_its_unit():
