@@ -244,7 +244,9 @@ class LorawanUplinkCodec(Codec):
                 field="received_at",
                 expected="received_at/time in the message or DecodeContext.received_at",
             )  # fmt: skip
-        plan = self._plans.get((id(profiles), envelope[:9]))  # as _device_plan keys them
+        plan = self._plans.get(  # as _device_plan keys them
+            envelope[:9] if profiles is self.profiles else (id(profiles), envelope[:9])
+        )
         if plan is None or plan.profiles is not profiles:
             plan = self._device_plan(envelope, profiles)
         profile = plan.profile
@@ -327,8 +329,9 @@ class LorawanUplinkCodec(Codec):
         The Device here has no receive time: :meth:`_device_record` adds the context's.
         """
         # network, event, device_id, dev_eui, application_id, device_profile, vendor, model,
-        # firmware_version: the envelope's first nine fields (the event only splits entries)
-        key = (id(profiles), envelope[:9])
+        # firmware_version: the envelope's first nine fields (the event only splits entries);
+        # with another book than the codec's own, that book's identity too
+        key = envelope[:9] if profiles is self.profiles else (id(profiles), envelope[:9])
         plan = self._plans.get(key)
         if plan is not None and plan.profiles is profiles:
             return plan
