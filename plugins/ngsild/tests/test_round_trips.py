@@ -24,7 +24,15 @@ def test_city_records_come_back_exactly(codec_cls: type[Codec]) -> None:
     codec = codec_cls()
     seen: Counter[str] = Counter()
 
-    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    # derandomized: the examples are the same on every run, so the check below that they
+    # produced each entity type holds or fails for good, never by the luck of the draw
+    @settings(
+        max_examples=40,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
     @given(city_batches())
     def round_trip(batch: list[Record]) -> None:
         seen.update(entity["type"] for entity in to_entities(batch))
