@@ -330,8 +330,9 @@ class MeasurementBatch:
         trusted = (
             _TRUSTED
             and type(device) is str
-            and known_iri(device)
-            and utc(timestamp)
+            and (device in _CHECKED_IRIS or known_iri(device))
+            and isinstance(timestamp, datetime)  # as utc()
+            and timestamp.tzinfo is UTC
             and type(origin) is Provenance
         )
         base: dict[str, Any] | None = None

@@ -559,7 +559,7 @@ class LorawanUplinkCodec(Codec):
             )
             prop, unit = value.property.iri, value.unit.iri
             if value.time is None:
-                iri = prefix + _quoted(value.path)
+                iri = prefix + (_QUOTED.get(value.path) or _quoted(value.path))
                 if batch is not None:
                     built = batch.build(iri, prop, value.value, unit, {PLUGIN: extra})
                     if built is not None:
