@@ -13,7 +13,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import IO
@@ -222,17 +222,13 @@ def read_blocks(
         finally:
             rows.close()
     with archive.open(name) as raw:
-        chunks = _plain_lines(raw, table.encoding)
-        first = next(chunks, None)
-        if first is not None and _oversized(first[:1]) == 0:
-            raise _too_large()
-        if not _header(table, name, _split(first[0]) if first else None):
+        chunks = _plain_data(raw, name, table)
+        if chunks is None:
             return
-        assert first is not None
         width = len(table.columns)
         line = 1  # physical lines consumed so far (the header)
         block: list[list[str]] = []
-        for lines in chain((first[1:],), chunks):
+        for lines in chunks:
             if _oversized(lines) < len(lines):
                 raise _too_large()
             # lines wait as text (untracked by the garbage collector); only the rows of the
@@ -296,18 +292,29 @@ def read_rows(archive: FeedArchive, name: str, table: Table) -> Generator[list[s
             yield row
 
 
-def _plain_rows(raw: IO[bytes], name: str, table: Table) -> Generator[list[str]]:
-    """:func:`read_rows` of a plain file."""
+def _plain_data(raw: IO[bytes], name: str, table: Table) -> Iterator[list[str]] | None:
+    """The data lines of a plain file in chunks, its header read into ``table``.
+
+    None when the file has no usable header (the notice is in ``table``).
+    """
     chunks = _plain_lines(raw, table.encoding)
     first = next(chunks, None)
     if first is not None and _oversized(first[:1]) == 0:
         raise _too_large()
     if not _header(table, name, _split(first[0]) if first else None):
-        return
+        return None
     assert first is not None
+    return chain((first[1:],), chunks)
+
+
+def _plain_rows(raw: IO[bytes], name: str, table: Table) -> Generator[list[str]]:
+    """:func:`read_rows` of a plain file."""
+    chunks = _plain_data(raw, name, table)
+    if chunks is None:
+        return
     width = len(table.columns)
     line = 1
-    for lines in chain((first[1:],), chunks):
+    for lines in chunks:
         stop = _oversized(lines)
         for index, text in enumerate(lines):
             if index == stop:

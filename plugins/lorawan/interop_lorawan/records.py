@@ -32,7 +32,7 @@ import math
 import re
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, JsonValue
 
@@ -135,6 +135,7 @@ _MEASUREMENT = _Construct(Measurement)
 _PROVENANCE = _Construct(Provenance)
 _PROVENANCE_SET = ("plugin", "plugin_version", "source_system", "original_id", "received_at")
 _new = object.__new__
+M = TypeVar("M", bound=BaseModel)
 _set = object.__setattr__
 
 
@@ -151,6 +152,16 @@ _set_dict = _slot_setter("__dict__")
 _set_fields = _slot_setter("__pydantic_fields_set__")
 _set_extra = _slot_setter("__pydantic_extra__")
 _set_private = _slot_setter("__pydantic_private__")
+
+
+def _built(cls: type[M], values: dict[str, Any], fields: set[str]) -> M:
+    """A ``cls`` holding ``values`` (already checked), set up as validation sets one up."""
+    record = _new(cls)
+    _set_dict(record, values)
+    _set_fields(record, fields)
+    _set_extra(record, None)
+    _set_private(record, None)
+    return record
 
 
 def utc(instant: object) -> bool:
@@ -248,12 +259,7 @@ class ProvenanceFactory:
         values = base.copy()
         values["original_id"] = original_id
         values["received_at"] = received_at
-        record = _new(Provenance)
-        _set_dict(record, values)
-        _set_fields(record, _PROVENANCE_FIELDS.copy())
-        _set_extra(record, None)
-        _set_private(record, None)
-        return record
+        return _built(Provenance, values, _PROVENANCE_FIELDS.copy())
 
 
 def measurement(
@@ -372,12 +378,7 @@ class MeasurementBatch:
         values["value"] = value
         values["unit"] = unit
         values["extensions"] = extensions
-        record = _new(Measurement)
-        _set_dict(record, values)
-        _set_fields(record, _MEASUREMENT_FIELDS.copy())
-        _set_extra(record, None)
-        _set_private(record, None)
-        return record
+        return _built(Measurement, values, _MEASUREMENT_FIELDS.copy())
 
 
 def trusted_measurement(
