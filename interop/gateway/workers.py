@@ -78,7 +78,6 @@ class WorkerFailed(InteropError):
 class _Worker:
     index: int
     process: subprocess.Popen[bytes] | None = None
-    ready: bool = False
     restarts: int = 0
 
 
@@ -155,7 +154,6 @@ class Supervisor:
             selector.register(read_end, selectors.EVENT_READ)
             while time.monotonic() < deadline:
                 if selector.select(timeout=0.2) and os.read(read_end, len(READY)) == READY:
-                    worker.ready = True
                     return
                 if worker.process.poll() is not None:
                     break
