@@ -9,6 +9,9 @@ __all__ = ["from_text", "to_text"]
 
 def to_text(value: datetime) -> str:
     """``2026-12-03T09:00:00.000000Z``: always four-digit year, microseconds, UTC."""
+    if value.tzinfo is UTC and value.year >= 1000:  # the common case, formatted in C
+        text = value.isoformat()  # 2026-12-03T09:00:00[.000001]+00:00
+        return f"{text[:-6]}Z" if value.microsecond else f"{text[:-6]}.000000Z"
     v = value.astimezone(UTC)
     return (
         f"{v.year:04d}-{v.month:02d}-{v.day:02d}T{v.hour:02d}:{v.minute:02d}:{v.second:02d}"

@@ -191,34 +191,59 @@ def provenance(
     source_system: str,
     original_id: str,
     received_at: datetime | None,
+    raw_message_id: str | None = None,
+    policy_version: str | None = None,
 ) -> Provenance:
-    """A Provenance, checked as the model checks it (fast path, else full validation)."""
+    """A Provenance, checked as the model checks it (fast path, else full validation).
+
+    ``raw_message_id`` and ``policy_version`` are the pipeline's stamp (its DecodeContext):
+    set here, the pipeline need not copy every record to add them.
+    """
+    stamp = _stamp(raw_message_id, policy_version)
     if (
         plugin
         and version
         and isinstance(source_system, str)
         and isinstance(original_id, str)
         and (received_at is None or utc(received_at))
+        and _stamp_checked(raw_message_id, policy_version)
     ):
         if not _PROVENANCE.simple or _PROVENANCE.factories:
             return _PROVENANCE(  # type: ignore[no-any-return]
                 plugin=plugin, plugin_version=version, source_system=source_system,
-                original_id=original_id, received_at=received_at,
+                original_id=original_id, received_at=received_at, **stamp,
             )  # fmt: skip
         record = _new(Provenance)
-        _set(record, "__dict__", {
+        _set(record, "__dict__", {  # the defaults give every field, in the model's order
             **_PROVENANCE.defaults, "plugin": plugin, "plugin_version": version,
             "source_system": source_system, "original_id": original_id,
-            "received_at": received_at,
+            "received_at": received_at, **stamp,
         })  # fmt: skip
-        _set(record, "__pydantic_fields_set__", set(_PROVENANCE_SET))
+        _set(record, "__pydantic_fields_set__", {*_PROVENANCE_SET, *stamp})
         _set(record, "__pydantic_extra__", None)
         _set(record, "__pydantic_private__", None)
         return record
     return Provenance(
         plugin=plugin, plugin_version=version, source_system=source_system,
-        original_id=original_id, received_at=received_at,
+        original_id=original_id, received_at=received_at, **stamp,
     )  # fmt: skip
+
+
+def _stamp(raw_message_id: str | None, policy_version: str | None) -> dict[str, str]:
+    """The pipeline's stamp as Provenance keywords: only what is given."""
+    stamp = {}
+    if raw_message_id is not None:
+        stamp["raw_message_id"] = raw_message_id
+    if policy_version is not None:
+        stamp["policy_version"] = policy_version
+    return stamp
+
+
+def _stamp_checked(raw_message_id: object, policy_version: object) -> bool:
+    """Whether the stamp passes the model's checks (an IRI, a text), as validation would."""
+    return (raw_message_id is None or is_iri(raw_message_id)) and (
+        policy_version is None or type(policy_version) is str
+    )
 
 
 class ProvenanceFactory:
@@ -247,19 +272,36 @@ class ProvenanceFactory:
             base["source_system"] = source_system
         self._base = base
 
-    def __call__(self, original_id: str, received_at: datetime | None) -> Provenance:
-        """The Provenance of one record (fast path, else :func:`provenance`)."""
+    def __call__(
+        self,
+        original_id: str,
+        received_at: datetime | None,
+        raw_message_id: str | None = None,
+        policy_version: str | None = None,
+    ) -> Provenance:
+        """The Provenance of one record (fast path, else :func:`provenance`).
+
+        ``raw_message_id`` and ``policy_version``: the pipeline's stamp, when it gave one.
+        """
         base = self._base
         if (
             base is None
             or type(original_id) is not str
             or (received_at is not None and not utc(received_at))
+            or not _stamp_checked(raw_message_id, policy_version)
         ):
-            return provenance(*self._args, original_id, received_at)
+            return provenance(*self._args, original_id, received_at, raw_message_id, policy_version)
         values = base.copy()
         values["original_id"] = original_id
         values["received_at"] = received_at
-        return _built(Provenance, values, _PROVENANCE_FIELDS.copy())
+        fields = _PROVENANCE_FIELDS.copy()
+        if raw_message_id is not None:
+            values["raw_message_id"] = raw_message_id
+            fields.add("raw_message_id")
+        if policy_version is not None:
+            values["policy_version"] = policy_version
+            fields.add("policy_version")
+        return _built(Provenance, values, fields)
 
 
 def measurement(

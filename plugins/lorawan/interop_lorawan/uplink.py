@@ -209,7 +209,9 @@ class LorawanUplinkCodec(Codec):
         self._yaml_codecs: dict[str, PayloadCodec] = {}
         self._instances: dict[str, PayloadCodec] = {}
         self._plans: dict[tuple[Any, ...], _DevicePlan] = {}
-        self._stamped: dict[int, tuple[_DevicePlan, datetime, Device]] = {}
+        self._stamped: dict[
+            int, tuple[_DevicePlan, tuple[datetime, str | None, str | None], Device]
+        ] = {}
 
     def decode(self, raw: bytes, ctx: DecodeContext) -> list[Record]:
         """Decode one message; DecodeError names the device, field/byte offset and expectation."""
@@ -251,12 +253,19 @@ class LorawanUplinkCodec(Codec):
             plan = self._device_plan(envelope, profiles)
         profile = plan.profile
         received_at = ctx.received_at
-        record = plan.record if received_at is None else self._device_record(plan, received_at)
+        record = (
+            plan.record
+            if received_at is None
+            else self._device_record(plan, received_at, ctx.raw_message_id, ctx.policy_version)
+        )
         where = f"{ctx.source}: {plan.label}"
         if envelope.event == "join":
             return [record]
         device = record.id
-        provenance = plan.origin(envelope.message_id or plan.device_key, received_at)
+        provenance = plan.origin(
+            envelope.message_id or plan.device_key, received_at, ctx.raw_message_id,
+            ctx.policy_version,
+        )  # fmt: skip
         uplink: dict[str, JsonValue] = {"event": envelope.event}
         if envelope.device_profile is not None:
             uplink["device_profile"] = envelope.device_profile
@@ -349,8 +358,14 @@ class LorawanUplinkCodec(Codec):
         self._plans[key] = plan
         return plan
 
-    def _device_record(self, plan: _DevicePlan, received_at: datetime | None) -> Device:
-        """The plan's Device with the context's receive time in its provenance.
+    def _device_record(
+        self,
+        plan: _DevicePlan,
+        received_at: datetime | None,
+        raw_message_id: str | None = None,
+        policy_version: str | None = None,
+    ) -> Device:
+        """The plan's Device with the context's receive time (and stamp) in its provenance.
 
         The gateway decodes each message with its own receive time: the validated record
         is copied with a checked Provenance rather than validated again.
@@ -358,12 +373,17 @@ class LorawanUplinkCodec(Codec):
         if received_at is None:
             return plan.record
         last = self._stamped.get(id(plan))
-        if last is not None and last[0] is plan and last[1] == received_at:
+        if (
+            last is not None
+            and last[0] is plan
+            and last[1] == (received_at, raw_message_id, policy_version)
+        ):
             return last[2]
         try:
             origin = build_provenance(
-                PLUGIN, MANIFEST.version, plan.source_system, plan.device_key, received_at
-            )
+                PLUGIN, MANIFEST.version, plan.source_system, plan.device_key, received_at,
+                raw_message_id, policy_version,
+            )  # fmt: skip
         except PydanticValidationError as exc:
             raise DecodeError(
                 f"not a valid device: {exc.errors(include_url=False)}", source=plan.label,
@@ -372,7 +392,7 @@ class LorawanUplinkCodec(Codec):
         record = with_provenance(plan.record, origin)
         if len(self._stamped) >= 10_000:
             self._stamped.clear()
-        self._stamped[id(plan)] = (plan, received_at, record)
+        self._stamped[id(plan)] = (plan, (received_at, raw_message_id, policy_version), record)
         return record
 
     def _device(self, envelope: Envelope, profile: DeviceProfile, source_system: str) -> Device:

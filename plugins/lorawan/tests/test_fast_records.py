@@ -53,19 +53,35 @@ def _validated(record: BaseModel) -> BaseModel:
     return type(record).model_validate(record.model_dump(exclude_unset=True))
 
 
-@settings(max_examples=120, deadline=None)
+raw_ids = st.none() | st.sampled_from(
+    ["urn:interop:message:lorawan%3Atts:k1", "not an iri", "urn:x:<y>"]
+)
+"""The pipeline's stamp: a message IRI (or something the model refuses), a policy version."""
+policy_versions = st.none() | st.sampled_from(["default", "city-2026-12", ""]) | st.integers()
+
+
+@settings(max_examples=160, deadline=None)
 @given(
     plugin=texts, version=texts, system=texts,
     original=texts | st.integers() | st.none(), received_at=instants,
+    raw_id=raw_ids, policy=policy_versions,
 )  # fmt: skip
 def test_provenance_factory_equals_validation(
-    plugin: str, version: str, system: str, original: Any, received_at: datetime | None
-) -> None:
-    fast = _outcome(lambda: ProvenanceFactory(plugin, version, system)(original, received_at))
+    plugin: str, version: str, system: str, original: Any, received_at: datetime | None,
+    raw_id: str | None, policy: Any,
+) -> None:  # fmt: skip
+    stamp = {
+        name: value
+        for name, value in (("raw_message_id", raw_id), ("policy_version", policy))
+        if value is not None
+    }
+    fast = _outcome(
+        lambda: ProvenanceFactory(plugin, version, system)(original, received_at, raw_id, policy)
+    )
     full = _outcome(
         lambda: Provenance(
             plugin=plugin, plugin_version=version, source_system=system,
-            original_id=original, received_at=received_at,
+            original_id=original, received_at=received_at, **stamp,
         )
     )  # fmt: skip
     if isinstance(full, tuple):
@@ -139,7 +155,11 @@ def test_uplink_records_equal_validated_records(
     doc: dict[str, Any] = {"end_device_ids": ids, "uplink_message": up}
     if correlation is not None:
         doc["correlation_ids"] = correlation
-    ctx = DecodeContext(source="t", received_at=context_time, hints={"codec": "cayenne-lpp"})
+    raw_id = None if context_time is None else f"urn:interop:message:t:{f_cnt}"
+    ctx = DecodeContext(
+        source="t", received_at=context_time, hints={"codec": "cayenne-lpp"},
+        raw_message_id=raw_id, policy_version=raw_id and "city-1",
+    )  # fmt: skip
     try:
         records = LorawanUplinkCodec().decode(orjson.dumps(doc), ctx)
     except DecodeError:
@@ -147,6 +167,10 @@ def test_uplink_records_equal_validated_records(
     assert isinstance(records[0], Device)
     for record in records:
         _same(record, _validated(record))
+        if context_time is not None:  # a pipeline's message: its stamp is on every record
+            assert record.provenance is not None
+            assert record.provenance.raw_message_id == raw_id
+            assert record.provenance.policy_version == "city-1"
     for record in records[1:]:
         assert isinstance(record, Measurement)
         assert record.provenance is not None
