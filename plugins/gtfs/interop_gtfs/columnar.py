@@ -17,7 +17,7 @@ value or sets the row aside exactly as before.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from typing import Annotated, Any
 
@@ -126,20 +126,31 @@ class FieldPlan:
 
     def entries(self, keys: Sequence[Any]) -> list[Entry]:
         """The entry of every key (texts of one block), computing the new ones in one call."""
+        return self.checked(keys)[0]
+
+    def checked(self, keys: Sequence[Any]) -> tuple[list[Entry], set[Any]]:
+        """:meth:`entries` of ``keys`` and the set of their distinct keys.
+
+        Each cell is hashed once (into the set); only the distinct keys are looked up
+        against the memo, and the per-row entries are a lookup of known keys. The distinct
+        keys answer :meth:`any_bad` and :meth:`written_as_read` for the block.
+        """
         memo = self.memo
         if len(memo) > _MEMO_LIMIT:
             memo.clear()
             self.changed.clear()
             self.bad.clear()
-        try:  # most blocks bring no new text to most columns
-            return list(map(memo.__getitem__, keys))
-        except KeyError:
-            pass
-        self._learn(list(set(keys).difference(memo)))
-        return list(map(memo.__getitem__, keys))
+        distinct = set(keys)
+        new = distinct.difference(memo)
+        if new:
+            self._learn(list(new))
+        return list(map(memo.__getitem__, keys)), distinct
 
-    def any_bad(self, keys: Sequence[Any]) -> bool:
-        """Whether a key of the block is :data:`BAD` (known after :meth:`entries`)."""
+    def any_bad(self, keys: Iterable[Any]) -> bool:
+        """Whether a key of the block is :data:`BAD` (known after :meth:`entries`).
+
+        ``keys`` may be the block's keys or the set of its distinct keys.
+        """
         return bool(self.bad) and not self.bad.isdisjoint(keys)
 
     def _parse(self, key: Any) -> Any:
@@ -202,7 +213,7 @@ class FieldPlan:
             if known[1] != ((key,) if len(self.columns) == 1 else key):
                 self.changed.add(key)
 
-    def written_as_read(self, keys: Sequence[Any]) -> bool:
+    def written_as_read(self, keys: Iterable[Any]) -> bool:
         """Whether the writer writes every key of a block back as the very text it was read as."""
         return len(self.columns) == 1 and (not self.changed or self.changed.isdisjoint(keys))
 

@@ -62,7 +62,7 @@ from interop_gtfs.record_table import RecordTable
 from interop_gtfs.references import ReferenceCheck
 from interop_gtfs.shape_rows import ShapeTable, shape_tables
 from interop_gtfs.table_rows import columnar_spec, file_tables, records_table
-from interop_gtfs.tables import Table, read_table
+from interop_gtfs.tables import Table, read_header, read_table
 from interop_gtfs.validation.notices import SEVERITIES
 
 __all__ = ["FILES_NAMESPACE", "KNOWN_FILES", "ROWS_NAMESPACE", "GtfsReader", "RowError"]
@@ -190,13 +190,7 @@ def _broken_headers(archive: FeedArchive, ctx: _Context) -> set[str]:
     """
     broken = set()
     for name in sorted(set(archive.files) & KNOWN_FILES):
-        table = Table(name)
-        rows = read_table(archive, name, table)
-        try:
-            next(rows, None)
-        finally:
-            rows.close()
-        columns = table.columns
+        columns = read_header(archive, name)
         repeated = sorted({c for c in columns if columns.count(c) > 1 or not c})
         if repeated:
             broken.add(name)

@@ -101,10 +101,10 @@ class RecordTable(LazyRecords):
         namespace: str,
         provenance: Provenance | None,
         plans: Sequence[FieldPlan],
-        entries: Sequence[list[Entry]],
+        entries: Sequence[Sequence[Entry]],
         local_ids: list[str],
         extra: Sequence[str],
-        extra_values: Sequence[list[str]],
+        extra_values: Sequence[Sequence[str]],
         records: dict[int, Record],
         raw: Sequence[Sequence[str] | None] = (),
     ) -> None:

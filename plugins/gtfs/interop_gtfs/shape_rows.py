@@ -12,7 +12,7 @@ per-row read's.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from itertools import chain, pairwise
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 from interop.errors import DecodeError
@@ -24,7 +24,7 @@ from interop_gtfs.columns import SHAPE_COLUMNS, SHAPES_FILE
 from interop_gtfs.ids import gtfs_iri
 from interop_gtfs.manifest import PLUGIN
 from interop_gtfs.record_table import LazyRecords, construct
-from interop_gtfs.tables import Table, read_blocks
+from interop_gtfs.tables import Block, Table, read_blocks
 
 if TYPE_CHECKING:
     from interop_gtfs.reader import _Context, _ShapeRow
@@ -149,9 +149,9 @@ def ctx_item(
 def shape_tables(ctx: _Context, size: int) -> Iterator[ShapeTable]:
     """``shapes.txt`` as tables of at most ``size`` shapes, in first-seen order."""
     table = Table(SHAPES_FILE)
-    source = read_blocks(ctx.archive, SHAPES_FILE, table, size)
+    source = read_blocks(ctx.archive, SHAPES_FILE, table, 1 << 62)
     try:
-        rows = list(chain.from_iterable(source))
+        rows = next(source, None)
     finally:
         source.close()
     header = table.columns
@@ -177,7 +177,7 @@ def shape_tables(ctx: _Context, size: int) -> Iterator[ShapeTable]:
 class _Reading:
     """One read of ``shapes.txt``: the rows checked per column and grouped by shape."""
 
-    def __init__(self, ctx: _Context, header: Sequence[str], rows: list[list[str]]) -> None:
+    def __init__(self, ctx: _Context, header: Sequence[str], rows: Block) -> None:
         self.ctx = ctx
         self.header = tuple(header)
         ctx.shape_header = self.header
@@ -185,11 +185,8 @@ class _Reading:
         known = set(SHAPE_ORDER)
         self.extra = [name for name in header if name not in known]
         self.present = ctx._present(SHAPES_FILE, header, SHAPE_COLUMNS)
-        width = len(header)
         columnar = "shape_id" in index and all(c.name in index for c in self.present)
-        empty = [""] * width
-        fixed = [row if len(row) == width else empty for row in rows]
-        by_column: list[tuple[str, ...]] = list(zip(*fixed, strict=True))
+        by_column = rows.columns
         self.entries: dict[str, list[Entry]] = {}
         bad: set[int] = set()
         if columnar:
@@ -206,9 +203,9 @@ class _Reading:
                 self.entries[column.field] = entries
                 if BAD in entries:
                     bad.update(i for i, entry in enumerate(entries) if entry is BAD)
-            ids = list(by_column[index["shape_id"]])
+            ids = by_column[index["shape_id"]]
         else:
-            ids = [""] * len(rows)
+            ids = [""] * rows.count
         self.distances = (
             list(by_column[index["shape_dist_traveled"]])
             if "shape_dist_traveled" in index
@@ -218,11 +215,12 @@ class _Reading:
         self.groups: dict[str, list[int]] = {}
         self.slow: dict[int, _ShapeRow] = {}
         groups = self.groups
+        odd = rows.odd
         for offset, shape_id in enumerate(ids):
-            if shape_id and offset not in bad and len(rows[offset]) == width:
+            if shape_id and offset not in bad and offset not in odd:
                 groups.setdefault(shape_id, []).append(offset)
                 continue
-            self._row_by_row(offset, rows[offset])
+            self._row_by_row(offset, rows.row(offset))
 
     def _row_by_row(self, offset: int, row: list[str]) -> None:
         ctx, header = self.ctx, self.header

@@ -22,7 +22,7 @@ from interop_gtfs.columnar import BAD, Entry, FieldPlan, row_rules
 from interop_gtfs.columns import Column, FileSpec, TranslatedRecord
 from interop_gtfs.ids import gtfs_iri
 from interop_gtfs.record_table import RecordTable
-from interop_gtfs.tables import Table, read_blocks
+from interop_gtfs.tables import Block, Table, read_blocks
 
 if TYPE_CHECKING:
     from interop_gtfs.reader import _Context, _FileState
@@ -83,46 +83,45 @@ class _Block:
             self.key_sources.append((position, found[0], column_number))
         self.references = [(self.index[name], name, kind) for name, kind in state.references]
         self.extra_positions = [self.index[name] for name in state.extra]
-        self.empty_row = [""] * self.width
 
-    def table(self, rows: list[list[str]], first: int) -> RecordTable:
-        """The table of ``rows`` (data rows ``first``, ``first + 1``, ...)."""
-        ctx, spec, width = self.ctx, self.spec, self.width
-        regular = not set(map(len, rows)) - {width}
-        fixed = rows if regular else [row if len(row) == width else self.empty_row for row in rows]
-        by_column: list[tuple[str, ...]] = list(zip(*fixed, strict=True))
+    def table(self, block: Block, first: int) -> RecordTable:
+        """The table of ``block``'s rows (data rows ``first``, ``first + 1``, ...)."""
+        ctx, spec = self.ctx, self.spec
+        count = block.count
+        by_column = block.columns
         keys = [plan.keys(by_column) for plan in self.plans]
-        entries = [plan.entries(k) for plan, k in zip(self.plans, keys, strict=True)]
-        raw = [
-            k if plan.written_as_read(k) else None for plan, k in zip(self.plans, keys, strict=True)
+        checked = [plan.checked(k) for plan, k in zip(self.plans, keys, strict=True)]
+        entries: list[Sequence[Entry]] = [column for column, _ in checked]
+        distinct = [found for _, found in checked]
+        del checked
+        raw: list[Sequence[str] | None] = [
+            k if plan.written_as_read(d) else None
+            for plan, k, d in zip(self.plans, keys, distinct, strict=True)
         ]
-        self.texts = {
-            plan.columns[0].name: k
-            for plan, k in zip(self.plans, keys, strict=True)
-            if len(plan.columns) == 1
-        }
-        clean = [True] * len(rows) if regular else [len(row) == width for row in rows]
-        for plan, column, k in zip(self.plans, entries, keys, strict=True):
-            if plan.any_bad(k):
+        clean = [True] * count
+        for offset in block.odd:
+            clean[offset] = False
+        for plan, column, d in zip(self.plans, entries, distinct, strict=True):
+            if plan.any_bad(d):
                 for offset, entry in enumerate(column):
                     if entry is BAD:
                         clean[offset] = False
         self._check_rules(entries, clean)
         locals_ = self._local_ids(by_column, entries, clean)
         records: dict[int, Record] = {}
-        if all(clean) and self._quiet(rows, locals_, first):
+        if all(clean) and self._quiet(block, locals_, first):
             local_ids: list[str] = locals_  # type: ignore[assignment]
             if ctx.kept_rows:  # rows set aside before this block ride on its first record
-                records[0] = ctx.carry_kept(_single(self, rows[0], entries, 0, local_ids[0]))
+                records[0] = ctx.carry_kept(_single(self, block.row(0), entries, 0, local_ids[0]))
+            extra_values = [by_column[p] for p in self.extra_positions]
         else:
-            keep, local_ids = self._row_by_row(rows, first, entries, clean, locals_, records)
-            if len(keep) != len(rows):
+            keep, local_ids = self._row_by_row(block, first, entries, clean, locals_, records)
+            extra_values = [
+                [_cell(block, offset, p) for offset in keep] for p in self.extra_positions
+            ]
+            if len(keep) != count:
                 entries = [[column[offset] for offset in keep] for column in entries]
                 raw = [None if r is None else [r[offset] for offset in keep] for r in raw]
-                rows = [rows[offset] for offset in keep]
-        extra_values = [
-            [row[p] if p < len(row) else "" for row in rows] for p in self.extra_positions
-        ]
         return RecordTable(
             spec,
             ctx.namespace,
@@ -138,9 +137,9 @@ class _Block:
 
     def _row_by_row(
         self,
-        rows: list[list[str]],
+        block: Block,
         first: int,
-        entries: list[list[Entry]],
+        entries: Sequence[Sequence[Entry]],
         clean: list[bool],
         locals_: list[str | None],
         records: dict[int, Record],
@@ -150,9 +149,10 @@ class _Block:
         header = self.state.header
         keep: list[int] = []
         local_ids: list[str] = []
-        for offset, row in enumerate(rows):
+        for offset in range(block.count):
             number = first + offset
             local = locals_[offset]
+            row = block.row(offset) if local is None else _NO_ROW
             if local is None:
                 if len(row) > width:
                     ctx.refuse_overlong(spec.name, number, len(row), width, row, header)
@@ -163,15 +163,15 @@ class _Block:
                 records[len(keep)] = ctx.carry_kept(record) if ctx.kept_rows else record
                 local_ids.append("")
             else:
-                self._check_references(row, number, local)
+                self._check_references(block, offset, number, local)
                 if ctx.kept_rows:  # rows set aside before this one ride on its record
-                    made = _single(self, row, entries, offset, local)
+                    made = _single(self, block.row(offset), entries, offset, local)
                     records[len(keep)] = ctx.carry_kept(made)
                 local_ids.append(local)
             keep.append(offset)
         return keep, local_ids
 
-    def _check_rules(self, entries: list[list[Entry]], clean: list[bool]) -> None:
+    def _check_rules(self, entries: Sequence[Sequence[Entry]], clean: list[bool]) -> None:
         """Mark unclean the rows the model's record rules refuse."""
         rules = self.rules
         if rules is None or not (rules.functions or rules.twins):
@@ -186,7 +186,10 @@ class _Block:
                 clean[offset] = False
 
     def _local_ids(
-        self, by_column: list[tuple[str, ...]], entries: list[list[Entry]], clean: list[bool]
+        self,
+        by_column: Sequence[Sequence[str]],
+        entries: Sequence[Sequence[Entry]],
+        clean: list[bool],
     ) -> list[str | None]:
         """Each clean row's GTFS id (or derived key); None for the others.
 
@@ -215,12 +218,7 @@ class _Block:
             ids = list(map("/".join, zip(*parts, strict=True)))
         return [local if ok else None for local, ok in zip(ids, clean, strict=True)]
 
-    def _texts(self, name: str, position: int, rows: list[list[str]]) -> Sequence[str]:
-        """Column ``name`` (at ``position``) of a block of full-width rows, as read."""
-        texts = self.texts.get(name)
-        return texts if texts is not None else list(map(itemgetter(position), rows))
-
-    def _quiet(self, rows: list[list[str]], locals_: list[str | None], first: int) -> bool:
+    def _quiet(self, block: Block, locals_: list[str | None], first: int) -> bool:
         """Check the block's ids and references at once when that notices nothing."""
         spec = self.spec
         ids: list[str] = locals_  # type: ignore[assignment]
@@ -231,10 +229,10 @@ class _Block:
             defines = (spec.id_kind, [i for i in ids if i or spec.empty_id], self.state.unique)
         elif spec.key:
             position = self.index.get(spec.key[0], -1)
-            groups = self._texts(spec.key[0], position, rows) if position >= 0 else [""] * len(rows)
+            groups = block.columns[position] if position >= 0 else [""] * block.count
             keyed = (groups, ids, partial(gtfs_iri, spec.id_kind, self.ctx.namespace))
         for position, column, kind in self.references:
-            texts = self._texts(column, position, rows)
+            texts = block.columns[position]
             if kind == "service" and spec.name == "calendar_dates.txt":
                 if defines is not None:
                     return False
@@ -243,19 +241,20 @@ class _Block:
                 refers.append((kind, texts, column))
         return self.ctx.references.quiet_block(spec.name, first, defines, keyed, refers)
 
-    def _check_references(self, row: list[str], number: int, local: str) -> None:
+    def _check_references(self, block: Block, offset: int, number: int, local: str) -> None:
         """The per-row path's reference and duplicate checks, for a row kept as columns."""
         check = self.ctx.references
         spec = self.spec
         name = spec.name
+        columns = block.columns
         if spec.id_column is None and spec.key:
-            group = row[self.index[spec.key[0]]] if spec.key[0] in self.index else ""
+            group = columns[self.index[spec.key[0]]][offset] if spec.key[0] in self.index else ""
             iri = gtfs_iri(spec.id_kind, self.ctx.namespace, local)
             check.keyed(name, group, iri, number, spec.key[-1])
         elif spec.id_column is not None and (local or spec.empty_id):
             check.define(spec.id_kind, local, name, number, spec.id_column, self.state.unique)
         for position, column, kind in self.references:
-            text = row[position]
+            text = columns[position][offset]
             if not text:
                 continue
             if kind == "service" and name == "calendar_dates.txt":
@@ -264,8 +263,19 @@ class _Block:
                 check.refer(kind, text, name, number, column)
 
 
+def _cell(block: Block, offset: int, position: int) -> str:
+    """The text at header ``position`` of row ``offset`` as read (empty past a short row's end)."""
+    odd = block.odd.get(offset)
+    if odd is None:
+        return block.columns[position][offset]
+    return odd[position] if position < len(odd) else ""
+
+
+_NO_ROW: list[str] = []
+
+
 def _single(
-    block: _Block, row: list[str], entries: list[list[Entry]], offset: int, local: str
+    block: _Block, row: list[str], entries: Sequence[Sequence[Entry]], offset: int, local: str
 ) -> Record:
     """One clean row as its record (a one-row table's only record)."""
     extra = [[row[p]] for p in block.extra_positions]
@@ -287,7 +297,7 @@ def file_tables(ctx: _Context, spec: FileSpec, size: int) -> Iterator[RecordTabl
     """The file's rows as tables of at most ``size`` rows, in file order."""
     table = Table(spec.name)
     blocks = read_blocks(ctx.archive, spec.name, table, size)
-    rows = chain.from_iterable(blocks)
+    rows: Iterator[list[str]] = chain.from_iterable(blocks)
     try:
         block: _Block | None = None
         first = 1
@@ -307,7 +317,7 @@ def file_tables(ctx: _Context, spec: FileSpec, size: int) -> Iterator[RecordTabl
                     break
                 block = _Block(ctx, state, _plans(spec, state.present, columns, ctx.namespace))
             made = block.table(chunk, first)
-            first += len(chunk)
+            first += chunk.count
             del chunk  # free the rows before the caller resumes (no collector walk over them)
             yield made
     finally:
@@ -320,7 +330,7 @@ def file_tables(ctx: _Context, spec: FileSpec, size: int) -> Iterator[RecordTabl
 def _records_as_tables(
     ctx: _Context,
     state: _FileState,
-    chunk: list[list[str]],
+    chunk: Block,
     rest: Iterator[list[str]],
     first: int,
     size: int,

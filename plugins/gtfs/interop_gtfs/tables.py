@@ -13,18 +13,22 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import chain, islice, repeat
 from typing import IO
 
 from interop.validate import Issue, Severity
 from interop_gtfs.archive import FeedArchive
 
-__all__ = ["Table", "read_blocks", "read_rows", "read_table"]
+__all__ = ["Block", "Table", "read_blocks", "read_header", "read_rows", "read_table"]
 
 _PROBE_CHUNK = 1 << 20
 _READ_CHUNK = 1 << 18
+_HEADER_PROBE = 1 << 16
+_IN_MEMORY = 32 << 20
+"""Files up to this many bytes are inflated once and held while they are probed and read."""
 
 
 @dataclass(slots=True)
@@ -45,55 +49,91 @@ class _Scan:
     plain: bool = True
 
 
-def _scan(archive: FeedArchive, name: str, encoding: str, plainness: bool) -> _Scan:
-    """Decode ``name`` as ``encoding`` to its first error; with ``plainness``, check it too.
+def _scan(chunks: Iterable[bytes], encoding: str, plainness: bool) -> _Scan:
+    """Decode ``chunks`` as ``encoding`` to their first error; with ``plainness``, check it too.
 
     Plain: the file holds no quote, NUL or carriage return not followed by a line feed.
     Those three bytes mean the same in UTF-8, Windows-1252 and ISO-8859-1, so plainness
-    does not depend on the encoding finally used.
+    does not depend on the encoding finally used. ASCII is valid in all three: chunks of
+    ASCII (the usual feed) are not decoded at all while no multi-byte sequence is pending.
     """
     decoder = codecs.getincrementaldecoder(encoding)()
     found = _Scan(plain=plainness)
     offset = 0
     pending_cr = False
-    with archive.open(name) as handle:
-        while chunk := handle.read(_PROBE_CHUNK):
-            if found.plain:
-                if pending_cr and not chunk.startswith(b"\n"):
-                    found.plain = False
-                pending_cr = chunk.endswith(b"\r")
-                carriage = chunk.count(b"\r") - pending_cr
-                found.plain = found.plain and not (
-                    b'"' in chunk or b"\x00" in chunk or carriage != chunk.count(b"\r\n")
-                )
-            if found.error is None:
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError as exc:
-                    found.error = (offset + exc.start, chunk[exc.start])
-                    if not found.plain:
-                        return found
-            offset += len(chunk)
-        if pending_cr:
-            found.plain = False
-        if found.error is None:
+    settled = True  # every chunk so far was ASCII: the decoder holds no partial sequence
+    for chunk in chunks:
+        if found.plain:
+            if pending_cr and not chunk.startswith(b"\n"):
+                found.plain = False
+            pending_cr = chunk.endswith(b"\r")
+            carriage = chunk.count(b"\r") - pending_cr
+            found.plain = found.plain and not (
+                b'"' in chunk or b"\x00" in chunk or carriage != chunk.count(b"\r\n")
+            )
+        if found.error is None and not (settled and chunk.isascii()):
+            settled = False
             try:
-                decoder.decode(b"", final=True)
-            except UnicodeDecodeError:
-                found.error = (offset, 0)
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                found.error = (offset + exc.start, chunk[exc.start])
+                if not found.plain:
+                    return found
+        offset += len(chunk)
+    if pending_cr:
+        found.plain = False
+    if found.error is None:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            found.error = (offset, 0)
     return found
 
 
-def _detect_encoding(archive: FeedArchive, table: Table) -> tuple[str, bool]:
+def _chunks(archive: FeedArchive, name: str, data: bytes | None) -> Iterator[bytes]:
+    """The bytes of ``name`` in probe-sized chunks, from ``data`` when it holds them."""
+    if data is not None:
+        for start in range(0, len(data), _PROBE_CHUNK):
+            yield data[start : start + _PROBE_CHUNK]
+        return
+    with archive.open(name) as handle:
+        while chunk := handle.read(_PROBE_CHUNK):
+            yield chunk
+
+
+def _whole(archive: FeedArchive, name: str) -> bytes | None:
+    """The bytes of ``name`` when it is small enough to hold while it is read, else None.
+
+    Such a file is inflated once for both its probe and its read instead of twice.
+    """
+    if name in archive.encodings or archive.files[name].size > _IN_MEMORY:
+        return None
+    with archive.open(name) as handle:
+        return handle.read()
+
+
+@contextmanager
+def _opened(archive: FeedArchive, name: str, data: bytes | None) -> Iterator[IO[bytes]]:
+    """``name`` opened for reading: from ``data`` when it holds the file, else the archive."""
+    if data is not None:
+        yield io.BytesIO(data)
+        return
+    with archive.open(name) as handle:
+        yield handle
+
+
+def _detect_encoding(
+    archive: FeedArchive, table: Table, data: bytes | None = None
+) -> tuple[str, bool]:
     """Pick the encoding: UTF-8 (BOM stripped), else Windows-1252, else ISO-8859-1.
 
     ISO-8859-1 decodes any byte, so reading never fails; a notice names the first bad byte.
     Also tells whether the file is plain (see :func:`_scan`). The archive remembers the
-    answer, so a file read twice is probed once.
+    answer, so a file read twice is probed once. ``data``, when given, is the file's bytes.
     """
     known = archive.encodings.get(table.name)
     if known is None:
-        known = _probe(archive, table.name)
+        known = _probe(archive, table.name, data)
         archive.encodings[table.name] = known
     encoding, notice, plain = known
     if notice is not None:
@@ -101,11 +141,12 @@ def _detect_encoding(archive: FeedArchive, table: Table) -> tuple[str, bool]:
     return encoding, plain
 
 
-def _probe(archive: FeedArchive, name: str) -> tuple[str, Issue | None, bool]:
-    scan = _scan(archive, name, "utf-8", True)
+def _probe(archive: FeedArchive, name: str, data: bytes | None) -> tuple[str, Issue | None, bool]:
+    scan = _scan(_chunks(archive, name, data), "utf-8", True)
     if scan.error is None:
         return "utf-8-sig", None, scan.plain
-    fallback = "cp1252" if _scan(archive, name, "cp1252", False).error is None else "latin-1"
+    cp1252 = _scan(_chunks(archive, name, data), "cp1252", False)
+    fallback = "cp1252" if cp1252.error is None else "latin-1"
     offset, byte = scan.error
     notice = Issue(
         Severity.WARNING,
@@ -201,55 +242,123 @@ def _split(line: str) -> list[str]:
     return line.split(",") if line else []
 
 
-def read_blocks(
-    archive: FeedArchive, name: str, table: Table, size: int
-) -> Generator[list[list[str]]]:
-    """Yield the data rows of ``name`` in lists of at most ``size``, as :func:`read_rows`.
+class Block:
+    """A block of data rows held by column: ``columns[p]`` holds header column ``p``'s texts.
+
+    A row whose length is not the header's is kept as read in ``odd`` (by offset); its
+    cells in ``columns`` read as empty. Iterating gives the rows as read, in order.
+    """
+
+    __slots__ = ("columns", "count", "odd")
+
+    def __init__(self, columns: list[Sequence[str]], count: int, odd: dict[int, list[str]]) -> None:
+        self.columns = columns
+        self.count = count
+        self.odd = odd
+
+    @classmethod
+    def of_rows(cls, rows: list[list[str]], width: int) -> Block:
+        """The block of ``rows`` (lists of fields) under a header ``width`` columns wide."""
+        odd = {offset: row for offset, row in enumerate(rows) if len(row) != width}
+        empty = [""] * width
+        fixed = [empty if i in odd else row for i, row in enumerate(rows)] if odd else rows
+        columns: list[Sequence[str]] = list(zip(*fixed, strict=True)) if fixed else []
+        if not columns:
+            columns = [[] for _ in range(width)]
+        return cls(columns, len(rows), odd)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def row(self, offset: int) -> list[str]:
+        """Row ``offset`` as read."""
+        odd = self.odd.get(offset)
+        if odd is not None:
+            return odd
+        return [column[offset] for column in self.columns]
+
+    def __iter__(self) -> Iterator[list[str]]:
+        if not self.odd and self.columns:
+            return map(list, zip(*self.columns, strict=True))
+        return map(self.row, range(self.count))
+
+
+def read_blocks(archive: FeedArchive, name: str, table: Table, size: int) -> Generator[Block]:
+    """Yield the data rows of ``name`` in :class:`Block` s of at most ``size`` rows.
 
     The same rows and notices as :func:`read_rows`, but a block's notices are all added
-    before the block is yielded. A plain file (the common case) is split at line ends and
-    commas by ``str.split``, without a per-field parser; any other goes through ``csv``.
+    before the block is yielded. A plain file (the common case) is split by ``str.split``
+    without a per-field parser: a run of lines that all hold the header's number of commas
+    is joined and split once, and its columns are slices of that one list of cells. Any
+    other file goes through ``csv``.
     """
-    table.encoding, plain = _detect_encoding(archive, table)
+    data = _whole(archive, name)
+    table.encoding, plain = _detect_encoding(archive, table, data)
     if not plain:
-        rows = read_rows(archive, name, table)
+        rows = read_rows(archive, name, table, data)
+        del data
         try:
             while True:
                 done = [list(islice(rows, size))]
                 if not done[0]:
                     return
-                yield done.pop()  # no local keeps the rows while the caller has them
+                yield Block.of_rows(done.pop(), len(table.columns))
         finally:
             rows.close()
-    with archive.open(name) as raw:
+    with _opened(archive, name, data) as raw:
+        del data
         chunks = _plain_data(raw, name, table)
         if chunks is None:
             return
         width = len(table.columns)
         line = 1  # physical lines consumed so far (the header)
-        block: list[list[str]] = []
+        pieces: list[Block] = []
+        held = 0
         for lines in chunks:
             if _oversized(lines) < len(lines):
                 raise _too_large()
-            # lines wait as text (untracked by the garbage collector); only the rows of the
-            # block being made are split into lists
             start = 0
             while start < len(lines):
-                take = lines[start : start + size - len(block)]
-                split = [text.split(",") for text in take]
-                if set(map(len, split)) - {width} or (width == 1 and "" in take):
-                    split = _regular(table, name, split, take, line + start)
-                block += split
-                del split  # the block alone holds its rows
+                take = lines[start : start + size - held]
+                pieces.append(_lines_block(table, name, take, width, line + start))
+                held += pieces[-1].count
                 start += len(take)
-                if len(block) >= size:
-                    block, done = [], [block]
-                    yield done.pop()  # no local keeps the rows while the caller has them
+                if held >= size:
+                    made = [_joined(pieces, width)]
+                    pieces, held = [], 0
+                    yield made.pop()  # no local keeps the rows while the caller has them
             line += len(lines)
-        if block:
-            done = [block]
-            del block
-            yield done.pop()
+        if held:
+            made = [_joined(pieces, width)]
+            del pieces
+            yield made.pop()
+
+
+def _lines_block(table: Table, name: str, lines: list[str], width: int, before: int) -> Block:
+    """The block of some lines of a plain file (``before``: physical lines before them)."""
+    regular = not (width == 1 and "" in lines) and set(map(str.count, lines, repeat(","))) <= {
+        width - 1
+    }
+    if regular:
+        cells = ",".join(lines).split(",")
+        return Block([cells[p::width] for p in range(width)], len(lines), {})
+    rows = _regular(table, name, [text.split(",") for text in lines], lines, before)
+    return Block.of_rows(rows, width)
+
+
+def _joined(pieces: list[Block], width: int) -> Block:
+    """One block of consecutive blocks (a block that spans two chunks of lines)."""
+    if len(pieces) == 1:
+        return pieces[0]
+    columns: list[list[str]] = [[] for _ in range(width)]
+    odd: dict[int, list[str]] = {}
+    count = 0
+    for piece in pieces:
+        for column, more in zip(columns, piece.columns, strict=True):
+            column += more
+        odd.update((count + offset, row) for offset, row in piece.odd.items())
+        count += piece.count
+    return Block(list(columns), count, odd)
 
 
 def _regular(
@@ -268,16 +377,21 @@ def _regular(
     return kept
 
 
-def read_rows(archive: FeedArchive, name: str, table: Table) -> Generator[list[str]]:
+def read_rows(
+    archive: FeedArchive, name: str, table: Table, data: bytes | None = None
+) -> Generator[list[str]]:
     """Yield the data rows of ``name`` as lists of fields, in ``table.columns`` order.
 
     The positional form, for hot loops that look columns up by index. A row may be shorter
     or longer than the header (reported as ``invalid_row_length``, the notice added just
     before the row is yielded); blank lines are skipped. ``table`` receives the header, the
-    encoding used and the notices.
+    encoding used and the notices. ``data``, when given, is the file's bytes.
     """
-    table.encoding, plain = _detect_encoding(archive, table)
-    with archive.open(name) as raw:
+    if data is None:
+        data = _whole(archive, name)
+    table.encoding, plain = _detect_encoding(archive, table, data)
+    with _opened(archive, name, data) as raw:
+        del data
         if plain:
             yield from _plain_rows(raw, name, table)
             return
@@ -324,6 +438,31 @@ def _plain_rows(raw: IO[bytes], name: str, table: Table) -> Generator[list[str]]
             if len(row) != width and not _irregular(table, name, row, line):
                 continue
             yield row
+
+
+def read_header(archive: FeedArchive, name: str) -> tuple[str, ...]:
+    """The column names of ``name`` (stripped), as :func:`read_rows` reads them.
+
+    A first line of plain ASCII (no quote, NUL or bare carriage return) reads the same in
+    every encoding the reader may pick, so it is taken from the file's first bytes without
+    probing the whole file; any other header is read by :func:`read_rows`. Empty for an
+    empty file.
+    """
+    with archive.open(name) as raw:
+        start = raw.read(_HEADER_PROBE)
+    line, found, _ = start.partition(b"\n")
+    if line.endswith(b"\r"):
+        line = line[:-1]
+    plain = found and line and line.isascii() and len(line) <= csv.field_size_limit()
+    if plain and not any(c in line for c in (b'"', b"\x00", b"\r")):
+        return tuple(column.strip() for column in line.decode("ascii").split(","))
+    table = Table(name)
+    rows = read_rows(archive, name, table)
+    try:
+        next(rows, None)
+    finally:
+        rows.close()
+    return table.columns
 
 
 def read_table(
