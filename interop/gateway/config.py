@@ -62,6 +62,9 @@ class StoreConfig(_Section):
     durability: Literal["full", "process"] = "full"
     worker: str | None = None
     """This worker's name (default: the host name); distinct per worker on one host."""
+    entity_refresh_seconds: float = Field(900.0, ge=0)
+    """An entity (a device restated by each uplink) stored unchanged is written again only
+    after this long: its provenance then names a newer message. 0 writes it every time."""
 
 
 class MqttConfig(_Section):

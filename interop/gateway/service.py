@@ -244,8 +244,9 @@ class Gateway:
             worker = f"{worker}-w{self.index}"
         self.worker = worker
         self.pipeline = Pipeline(
-            self.store, self.registry, routes, sinks=sinks, policy=policy, worker=worker
-        )
+            self.store, self.registry, routes, sinks=sinks, policy=policy, worker=worker,
+            entity_refresh=self.config.store.entity_refresh_seconds,
+        )  # fmt: skip
         try:
             await self.pipeline.start()
         except BaseException:

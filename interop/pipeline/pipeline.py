@@ -24,6 +24,7 @@ from interop.model.records import Record
 from interop.pipeline.coalesce import IngestCoalescer
 from interop.pipeline.counters import PipelineCounters
 from interop.pipeline.delivery import Backoff, DeliveryWorker, SinkBinding
+from interop.pipeline.entities import EntityMemory
 from interop.pipeline.policy import PolicyStage
 from interop.pipeline.routes import Decoder, Route
 from interop.store.contract import (
@@ -93,6 +94,7 @@ class Pipeline:
         backoff: Backoff | None = None,
         deliver: bool = True,
         worker: str | None = None,
+        entity_refresh: float = 900.0,
     ) -> None:
         self.store = store
         self.routes = dict(routes) if isinstance(routes, Mapping) else {r.source: r for r in routes}
@@ -103,6 +105,8 @@ class Pipeline:
         self.lease = lease
         self.counters = PipelineCounters()
         self.worker = worker or default_worker()
+        self.entities = EntityMemory(refresh=entity_refresh)
+        """Entities stored unchanged are not rewritten within ``entity_refresh`` seconds."""
         self._queue: asyncio.Queue[InboxMessage | None] = asyncio.Queue()
         self._in_flight = 0
         self._idle = asyncio.Event()
@@ -245,6 +249,7 @@ class Pipeline:
                 items.append(Ingested(message, dead_letter=letter))
                 outcomes.append(Outcome("dead_letter", 0, letter))
             else:
+                kept = self.entities.changed(kept)
                 items.append(Ingested(message, kept))
                 outcomes.append(Outcome("stored", len(kept)))
         new = await self._ingester.ingest(items)
@@ -257,6 +262,7 @@ class Pipeline:
                 self.counters.dead_lettered[item.dead_letter.stage.value] += 1
             else:
                 self.counters.stored += len(item.records)
+                self.entities.stored(item.records)
         for worker in self.workers:
             worker.wake.set()
         return outcomes
@@ -345,7 +351,7 @@ class Pipeline:
             if letter is not None:
                 letters.append(letter)
                 continue
-            records.extend(kept)
+            records.extend(self.entities.changed(kept))
         records.extend(self.policy.flush(datetime.now(UTC)))
         processed = Processed(
             records=records,
@@ -354,6 +360,7 @@ class Pipeline:
             audit=self.policy.drain_audit(),
         )
         await self.store.commit(processed)
+        self.entities.stored(records)
         self.counters.stored += len(records)
         for letter in letters:
             self.counters.dead_lettered[letter.stage.value] += 1

@@ -18,7 +18,7 @@ from interop.model.base import DataClass, protection_of
 from interop.model.observation import Measurement, State
 from interop.model.records import Record, RecordAdapter, record_json
 
-__all__ = ["RecordRow", "load_record", "record_row"]
+__all__ = ["RecordRow", "load_record", "record_row", "time_fields"]
 
 _TIME_FIELDS = ("timestamp", "issued_at", "at")
 """Fields that date a record (a reading, a command, a command's outcome), first found wins;
@@ -52,7 +52,7 @@ def record_row(record: Record) -> RecordRow:
     """Index one record: series, entity, time, protection class, JSON body."""
     prop: str | None = None
     time: datetime | None = None
-    for name in _time_fields(type(record)):
+    for name in time_fields(type(record)):
         value = getattr(record, name)
         if isinstance(value, datetime):
             time = value
@@ -80,7 +80,7 @@ def record_row(record: Record) -> RecordRow:
 
 
 @cache
-def _time_fields(cls: type[BaseModel]) -> tuple[str, ...]:
+def time_fields(cls: type[BaseModel]) -> tuple[str, ...]:
     """The time fields ``cls`` has, in the order a record's time is looked for."""
     return tuple(name for name in _TIME_FIELDS if name in cls.model_fields)
 
