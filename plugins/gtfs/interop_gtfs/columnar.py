@@ -17,9 +17,10 @@ value or sets the row aside exactly as before.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
-from typing import Annotated, Any
+from operator import and_, itemgetter
+from typing import Annotated, Any, overload
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -29,7 +30,7 @@ from interop_gtfs.column_rules import twin_of
 from interop_gtfs.columns import Column, format_value
 from interop_gtfs.ids import FeedNamespace
 
-__all__ = ["BAD", "Entry", "FieldPlan", "RowRules", "field_values", "row_rules"]
+__all__ = ["BAD", "Entry", "EntryColumn", "FieldPlan", "RowRules", "field_values", "row_rules"]
 
 Entry = tuple[Any, tuple[str, ...]]
 """A validated cell: the canonical value (None: the field is absent) and the written texts."""
@@ -135,16 +136,21 @@ class FieldPlan:
         against the memo, and the per-row entries are a lookup of known keys. The distinct
         keys answer :meth:`any_bad` and :meth:`written_as_read` for the block.
         """
+        entries, distinct = self.column(keys)
+        return list(entries), distinct
+
+    def column(self, keys: Sequence[Any]) -> tuple[EntryColumn, set[Any]]:
+        """:meth:`checked`, the entries looked up in the memo only when they are read."""
+        if len(self.memo) > _MEMO_LIMIT:  # a new memo: earlier columns keep the one they read
+            self.memo = {}
+            self.changed = set()
+            self.bad = set()
         memo = self.memo
-        if len(memo) > _MEMO_LIMIT:
-            memo.clear()
-            self.changed.clear()
-            self.bad.clear()
         distinct = set(keys)
         new = distinct.difference(memo)
         if new:
             self._learn(list(new))
-        return list(map(memo.__getitem__, keys)), distinct
+        return EntryColumn(keys, memo), distinct
 
     def any_bad(self, keys: Iterable[Any]) -> bool:
         """Whether a key of the block is :data:`BAD` (known after :meth:`entries`).
@@ -202,10 +208,14 @@ class FieldPlan:
                 memo[key] = self.absent
             elif value is BAD:
                 memo[key] = BAD
-        entry = self._entry if self.nested else self._single_entry
         for index, value in zip(todo, checked, strict=True):
             key = keys[index]
-            memo[key] = BAD if value is None else entry(key, value)
+            if value is None:
+                memo[key] = BAD
+            elif self.nested:
+                memo[key] = self._entry(key, value)
+            else:
+                memo[key] = self._single_entry(key, value, parsed[index])
         for key in keys:
             known = memo[key]
             if known is BAD:
@@ -217,8 +227,14 @@ class FieldPlan:
         """Whether the writer writes every key of a block back as the very text it was read as."""
         return len(self.columns) == 1 and (not self.changed or self.changed.isdisjoint(keys))
 
-    def _single_entry(self, key: Any, value: Any) -> Entry:
-        """:meth:`_entry` of a one-column field (``format_value``'s refusals give BAD)."""
+    def _single_entry(self, key: Any, value: Any, parsed: Any = None) -> Entry:
+        """:meth:`_entry` of a one-column field (``format_value``'s refusals give BAD).
+
+        A verbatim type's value that validation left as parsed is written as its own key.
+        """
+        column_type = self.columns[0].type
+        if column_type.verbatim and value == parsed and type(value) is type(parsed):
+            return (value, (key,))
         try:
             return (value, (self.columns[0].type.format(value, value, self.ids, self.where),))
         except (EncodeError, ValueError, KeyError, TypeError):
@@ -239,6 +255,44 @@ class FieldPlan:
         return (value, tuple(texts))
 
 
+class EntryColumn(Sequence[Entry]):
+    """A block's entries of one field: its keys, each looked up in the plan's memo when read.
+
+    Nothing per row is built until a row is looked at, so a column the writer writes from
+    its texts and no rule reads costs nothing beyond its check.
+    """
+
+    __slots__ = ("keys", "memo")
+
+    def __init__(self, keys: Sequence[Any], memo: dict[Any, Entry]) -> None:
+        self.keys = keys
+        self.memo = memo
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Entry]: ...
+
+    def __getitem__(self, index: int | slice) -> Entry | list[Entry]:
+        if isinstance(index, slice):
+            return list(map(self.memo.__getitem__, self.keys[index]))
+        return self.memo[self.keys[index]]
+
+    def __iter__(self) -> Iterator[Entry]:
+        return map(self.memo.__getitem__, self.keys)
+
+    def values(self) -> list[Any]:
+        """The canonical value of every row (None: absent or BAD)."""
+        return list(map(_VALUE, map(self.memo.__getitem__, self.keys)))
+
+
+_VALUE = itemgetter(0)
+
+
 class RowRules:
     """A model's record-level (``mode="after"``) validators, run on columns of row values.
 
@@ -256,11 +310,18 @@ class RowRules:
             for name, info in model.model_fields.items()
         }
 
-    def passing(self, columns: dict[str, list[Any]], rows: int) -> list[bool]:
-        """Whether each row passes every rule; ``columns`` are per field (None: absent)."""
-        ok = [True] * rows
+    def passing(self, columns: Mapping[str, Sequence[Any]], rows: int) -> list[bool]:
+        """Whether each row passes every rule; ``columns`` are per field (None: absent).
+
+        ``columns`` may compute a field's values when it is first looked up: a twin reads
+        only the fields its rule needs.
+        """
+        ok: list[bool] | None = None
         for twin in self.twins:
-            ok = [a and b for a, b in zip(ok, twin(columns, rows), strict=True)]
+            passed = twin(columns, rows)
+            ok = list(passed) if ok is None else list(map(and_, ok, passed))
+        if ok is None:
+            ok = [True] * rows
         if not self.functions:
             return ok
         view = _RowView()

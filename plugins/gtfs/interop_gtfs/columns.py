@@ -80,11 +80,14 @@ class ValueType(ABC):
     """How one GTFS column's text becomes a canonical value and back.
 
     ``exact`` types (text and ids) keep their text as written, whitespace included; for the
-    others a value of only whitespace counts as empty. ``notice`` is the MobilityData notice
-    code for a value this type cannot parse.
+    others a value of only whitespace counts as empty. ``verbatim`` types format every value
+    they parse back to the very text it was parsed from (within one feed namespace), so a
+    column reader may write the text without formatting the value. ``notice`` is the
+    MobilityData notice code for a value this type cannot parse.
     """
 
     exact: bool = False
+    verbatim: bool = False
     notice: str = "invalid_value"
 
     @abstractmethod
@@ -100,6 +103,7 @@ class Text(ValueType):
     """Free text, kept exactly (surrounding whitespace included)."""
 
     exact = True
+    verbatim = True
 
     def parse(self, text: str, row: Mapping[str, str], namespace: str) -> object:
         """Return the text unchanged."""
@@ -259,6 +263,7 @@ class Reference(ValueType):
     """A GTFS id of entity ``kind``, as the IRI :func:`~interop_gtfs.ids.gtfs_iri` mints."""
 
     exact = True
+    verbatim = True
 
     def __init__(self, kind: str) -> None:
         self.kind = kind

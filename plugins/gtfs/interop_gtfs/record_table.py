@@ -102,7 +102,7 @@ class RecordTable(LazyRecords):
         provenance: Provenance | None,
         plans: Sequence[FieldPlan],
         entries: Sequence[Sequence[Entry]],
-        local_ids: list[str],
+        local_ids: Sequence[str],
         extra: Sequence[str],
         extra_values: Sequence[Sequence[str]],
         records: dict[int, Record],

@@ -70,13 +70,14 @@ class ReferenceCheck:
         file: str,
         first_row: int,
         defines: tuple[str, Sequence[str], bool] | None,
-        keyed: tuple[Sequence[str], Sequence[str], Callable[[str], str]] | None,
+        keyed: tuple[Sequence[str], Sequence[str], Callable[[str], str], bool] | None,
         refers: Sequence[tuple[str, Sequence[str], str]],
     ) -> bool:
         """Check a block of rows at once if none of them is noticed; False (nothing done) if not.
 
         Equivalent, for such a block, to the per-row calls in row order: ``defines`` is
-        ``(kind, ids, unique)``, ``keyed`` ``(groups, local keys, key -> IRI)`` and ``refers``
+        ``(kind, ids, unique)``, ``keyed`` ``(groups, local keys, key -> IRI, whether the
+        keys are all distinct)`` (only the first and last run's keys are read) and ``refers``
         ``(kind, ids, column)`` per reference column, every sequence one item per row (an
         empty id is no reference). References to ids not read yet are deferred in row order.
         """
@@ -107,19 +108,21 @@ class ReferenceCheck:
                 if local in missing:
                     deferred.append((index, order, (kind, local, file, first_row + index, column)))
         if keyed is not None:
-            groups, keys, mint = keyed
-            if len(set(keys)) != len(keys):  # stricter than per run: then row by row
+            groups, keys, mint, distinct = keyed
+            if not distinct:  # stricter than per run: then row by row
                 return False
             if groups and (file, groups[0]) == self._group:
-                run = [mint(k) for g, k in zip(groups, keys, strict=True) if g == groups[0]]
-                if not self._keys.isdisjoint(run):
+                end = 1
+                while end < len(groups) and groups[end] == groups[0]:
+                    end += 1
+                if not self._keys.isdisjoint(map(mint, keys[:end])):
                     return False
         if defines is not None:
             known = self.ids.get(defines[0])
             if known is not None:
                 known.update(defines[1])
         if keyed is not None and keyed[0]:
-            groups, keys, mint = keyed
+            groups, keys, mint, _ = keyed
             last = groups[-1]
             start = len(groups)
             while start and groups[start - 1] == last:

@@ -10,15 +10,15 @@ in the same order.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import partial
 from itertools import chain
 from operator import itemgetter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, overload
 
 from interop.errors import DecodeError
 from interop.model.records import Record
-from interop_gtfs.columnar import BAD, Entry, FieldPlan, row_rules
+from interop_gtfs.columnar import BAD, Entry, EntryColumn, FieldPlan, row_rules
 from interop_gtfs.columns import Column, FileSpec, TranslatedRecord
 from interop_gtfs.ids import gtfs_iri
 from interop_gtfs.record_table import RecordTable
@@ -90,7 +90,7 @@ class _Block:
         count = block.count
         by_column = block.columns
         keys = [plan.keys(by_column) for plan in self.plans]
-        checked = [plan.checked(k) for plan, k in zip(self.plans, keys, strict=True)]
+        checked = [plan.column(k) for plan, k in zip(self.plans, keys, strict=True)]
         entries: list[Sequence[Entry]] = [column for column, _ in checked]
         distinct = [found for _, found in checked]
         del checked
@@ -107,15 +107,16 @@ class _Block:
                     if entry is BAD:
                         clean[offset] = False
         self._check_rules(entries, clean)
-        locals_ = self._local_ids(by_column, entries, clean)
+        ids, distinct_keys = self._local_ids(by_column, entries, raw, distinct, clean)
         records: dict[int, Record] = {}
-        if all(clean) and self._quiet(block, locals_, first):
-            local_ids: list[str] = locals_  # type: ignore[assignment]
+        local_ids: Sequence[str]
+        if all(clean) and self._quiet(block, ids, distinct_keys, first):
+            local_ids = ids
             if ctx.kept_rows:  # rows set aside before this block ride on its first record
                 records[0] = ctx.carry_kept(_single(self, block.row(0), entries, 0, local_ids[0]))
             extra_values = [by_column[p] for p in self.extra_positions]
         else:
-            keep, local_ids = self._row_by_row(block, first, entries, clean, locals_, records)
+            keep, local_ids = self._row_by_row(block, first, entries, clean, ids, records)
             extra_values = [
                 [_cell(block, offset, p) for offset in keep] for p in self.extra_positions
             ]
@@ -141,7 +142,7 @@ class _Block:
         first: int,
         entries: Sequence[Sequence[Entry]],
         clean: list[bool],
-        locals_: list[str | None],
+        ids: Sequence[str],
         records: dict[int, Record],
     ) -> tuple[list[int], list[str]]:
         """Rows in file order, the unclean ones through the per-row path; kept offsets, ids."""
@@ -151,9 +152,8 @@ class _Block:
         local_ids: list[str] = []
         for offset in range(block.count):
             number = first + offset
-            local = locals_[offset]
-            row = block.row(offset) if local is None else _NO_ROW
-            if local is None:
+            if not clean[offset]:
+                row = block.row(offset)
                 if len(row) > width:
                     ctx.refuse_overlong(spec.name, number, len(row), width, row, header)
                     continue
@@ -163,6 +163,7 @@ class _Block:
                 records[len(keep)] = ctx.carry_kept(record) if ctx.kept_rows else record
                 local_ids.append("")
             else:
+                local = ids[offset]
                 self._check_references(block, offset, number, local)
                 if ctx.kept_rows:  # rows set aside before this one ride on its record
                     made = _single(self, block.row(offset), entries, offset, local)
@@ -176,12 +177,13 @@ class _Block:
         rules = self.rules
         if rules is None or not (rules.functions or rules.twins):
             return
-        value = itemgetter(0)
-        columns = {
-            plan.field: list(map(value, column))
-            for plan, column in zip(self.plans, entries, strict=True)
-        }
-        for offset, ok in enumerate(rules.passing(columns, len(clean))):
+        columns = _FieldValues(
+            {plan.field: column for plan, column in zip(self.plans, entries, strict=True)}
+        )
+        passed = rules.passing(columns, len(clean))
+        if all(passed):
+            return
+        for offset, ok in enumerate(passed):
             if not ok:
                 clean[offset] = False
 
@@ -189,48 +191,79 @@ class _Block:
         self,
         by_column: Sequence[Sequence[str]],
         entries: Sequence[Sequence[Entry]],
+        raw: Sequence[Sequence[str] | None],
+        distinct: Sequence[set[Any]],
         clean: list[bool],
-    ) -> list[str | None]:
-        """Each clean row's GTFS id (or derived key); None for the others.
+    ) -> tuple[Sequence[str], bool]:
+        """Each row's GTFS id (or derived key), and whether the derived keys are all distinct.
 
-        ``by_column`` holds the block's columns (an irregular row reads as empty: unclean).
+        Rows without a required id are marked unclean. ``by_column`` holds the block's
+        columns (an irregular row reads as empty: unclean); ``raw`` and ``distinct`` are
+        per plan its texts as written (None if not) and its set of distinct keys. A derived
+        key is built only when it is read (:class:`_Keys`).
         """
         spec = self.spec
-        rows = range(len(clean))
+        count = len(clean)
         if spec.id_column is not None:
             position = self.id_position
-            ids: Sequence[str] = by_column[position] if position >= 0 else [""] * len(rows)
-            if not spec.empty_id:
+            ids: Sequence[str] = by_column[position] if position >= 0 else [""] * count
+            if not spec.empty_id and "" in ids:
                 for offset, local in enumerate(ids):
                     if not local:
                         clean[offset] = False
+            return ids, True
+        parts: list[Sequence[str]] = []
+        plain = True  # no key part but the last holds "/": distinct parts, distinct keys
+        for number, (position, plan_number, column_number) in enumerate(self.key_sources):
+            last = number == len(self.key_sources) - 1
+            if position >= 0:
+                parts.append(by_column[position])
+            elif plan_number < 0:
+                parts.append([""] * count)
+            elif raw[plan_number] is not None:  # written as read: its texts are its keys
+                parts.append(by_column[self.plans[plan_number].positions[0]])
+            else:
+                texts = itemgetter(1)
+                parts.append(
+                    [t[column_number] if t else "" for t in map(texts, entries[plan_number])]
+                )
+            if not last:
+                found = self._distinct_texts(position, plan_number, distinct)
+                plain = plain and found is not None and not any("/" in t for t in found)
+        if plain and len(parts) > 1:
+            unique = len(set(zip(*parts, strict=True))) == count
         else:
-            parts: list[Sequence[str]] = []
-            for position, plan_number, column_number in self.key_sources:
-                if position >= 0:
-                    parts.append(by_column[position])
-                elif plan_number < 0:
-                    parts.append([""] * len(rows))
-                else:
-                    parts.append(
-                        [e[1][column_number] if e[1] else "" for e in entries[plan_number]]
-                    )
-            ids = list(map("/".join, zip(*parts, strict=True)))
-        return [local if ok else None for local, ok in zip(ids, clean, strict=True)]
+            unique = len(set(map("/".join, zip(*parts, strict=True)))) == count
+        return _Keys(parts, count), unique
 
-    def _quiet(self, block: Block, locals_: list[str | None], first: int) -> bool:
-        """Check the block's ids and references at once when that notices nothing."""
+    def _distinct_texts(
+        self, position: int, plan_number: int, distinct: Sequence[set[Any]]
+    ) -> set[Any] | None:
+        """The distinct texts of a key column read as written, if the block's check has them."""
+        if plan_number < 0:
+            return {""}
+        plan = self.plans[plan_number]
+        if len(plan.columns) == 1 and position >= 0:
+            return distinct[plan_number]
+        return None
+
+    def _quiet(self, block: Block, ids: Sequence[str], distinct: bool, first: int) -> bool:
+        """Check the block's ids and references at once when that notices nothing.
+
+        ``distinct``: whether the block's derived keys are all distinct.
+        """
         spec = self.spec
-        ids: list[str] = locals_  # type: ignore[assignment]
-        defines: tuple[str, list[str], bool] | None = None
+        defines: tuple[str, Sequence[str], bool] | None = None
         keyed = None
-        refers = []
+        refers: list[tuple[str, Sequence[str], str]] = []
         if spec.id_column is not None:
-            defines = (spec.id_kind, [i for i in ids if i or spec.empty_id], self.state.unique)
+            defined = ids if spec.empty_id or "" not in ids else [i for i in ids if i]
+            defines = (spec.id_kind, defined, self.state.unique)
         elif spec.key:
             position = self.index.get(spec.key[0], -1)
             groups = block.columns[position] if position >= 0 else [""] * block.count
-            keyed = (groups, ids, partial(gtfs_iri, spec.id_kind, self.ctx.namespace))
+            mint = partial(gtfs_iri, spec.id_kind, self.ctx.namespace)
+            keyed = (groups, ids, mint, distinct)
         for position, column, kind in self.references:
             texts = block.columns[position]
             if kind == "service" and spec.name == "calendar_dates.txt":
@@ -261,6 +294,55 @@ class _Block:
                 check.define(kind, text, name, number, column, False)
             else:
                 check.refer(kind, text, name, number, column)
+
+
+class _Keys(Sequence[str]):
+    """A block's derived keys (its key columns' texts joined by ``/``), each made when read."""
+
+    __slots__ = ("parts", "size")
+
+    def __init__(self, parts: Sequence[Sequence[str]], size: int) -> None:
+        self.parts = parts
+        self.size = size
+
+    def __len__(self) -> int:
+        return self.size
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return list(map("/".join, zip(*(part[index] for part in self.parts), strict=True)))
+        return "/".join(part[index] for part in self.parts)
+
+
+class _FieldValues(Mapping[str, Sequence[Any]]):
+    """A block's canonical values per field, each field's made when a rule first reads it."""
+
+    def __init__(self, columns: dict[str, Sequence[Entry]]) -> None:
+        self.columns = columns
+        self.made: dict[str, Sequence[Any]] = {}
+
+    def __getitem__(self, field: str) -> Sequence[Any]:
+        made = self.made.get(field)
+        if made is None:
+            column = self.columns[field]
+            if isinstance(column, EntryColumn):
+                made = column.values()
+            else:
+                made = [entry[0] for entry in column]
+            self.made[field] = made
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.columns)
+
+    def __len__(self) -> int:
+        return len(self.columns)
 
 
 def _cell(block: Block, offset: int, position: int) -> str:
