@@ -25,7 +25,7 @@ from interop_gtfs.archive import FeedArchive
 __all__ = ["Block", "Table", "read_blocks", "read_header", "read_rows", "read_table"]
 
 _PROBE_CHUNK = 1 << 20
-_READ_CHUNK = 1 << 18
+_READ_CHUNK = 1 << 16
 _HEADER_PROBE = 1 << 16
 _IN_MEMORY = 32 << 20
 """Files up to this many bytes are inflated once and held while they are probed and read."""
@@ -163,6 +163,15 @@ def _plain_lines(raw: IO[bytes], encoding: str) -> Generator[list[str]]:
 
     Line ends (LF or CRLF) are removed; the last line is yielded even without a line end.
     """
+    for body in _plain_bodies(raw, encoding):
+        yield body.split("\n")
+
+
+def _plain_bodies(raw: IO[bytes], encoding: str) -> Generator[str]:
+    """A plain file's text a run of whole lines at a time, lines joined by LF (CRLF made LF).
+
+    The last line is yielded even without a line end.
+    """
     decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
     carry = ""
     while chunk := raw.read(_READ_CHUNK):
@@ -177,10 +186,10 @@ def _plain_lines(raw: IO[bytes], encoding: str) -> Generator[list[str]]:
             body = body.replace("\r\n", "\n")
             if body.endswith("\r"):  # the CR of the CRLF the cut was made at
                 body = body[:-1]
-        yield body.split("\n")
+        yield body
     text = carry + decoder.decode(b"", final=True)
     if text:
-        yield [text]
+        yield text
 
 
 def _oversized(lines: list[str]) -> int:
@@ -270,6 +279,14 @@ class Block:
     def __len__(self) -> int:
         return self.count
 
+    def rows(self, start: int, stop: int) -> Block:
+        """The block of rows ``start:stop`` (this block itself when that is all of it)."""
+        stop = min(stop, self.count)
+        if start == 0 and stop == self.count:
+            return self
+        odd = {i - start: row for i, row in self.odd.items() if start <= i < stop}
+        return Block([column[start:stop] for column in self.columns], stop - start, odd)
+
     def row(self, offset: int) -> list[str]:
         """Row ``offset`` as read."""
         odd = self.odd.get(offset)
@@ -307,31 +324,74 @@ def read_blocks(archive: FeedArchive, name: str, table: Table, size: int) -> Gen
             rows.close()
     with _opened(archive, name, data) as raw:
         del data
-        chunks = _plain_data(raw, name, table)
-        if chunks is None:
+        bodies = _plain_data_bodies(raw, name, table)
+        if bodies is None:
             return
         width = len(table.columns)
         line = 1  # physical lines consumed so far (the header)
         pieces: list[Block] = []
         held = 0
-        for lines in chunks:
-            if _oversized(lines) < len(lines):
-                raise _too_large()
+        for body in bodies:
+            piece = _body_block(table, name, body, width, line)
+            line += body.count("\n") + 1
             start = 0
-            while start < len(lines):
-                take = lines[start : start + size - held]
-                pieces.append(_lines_block(table, name, take, width, line + start))
-                held += pieces[-1].count
-                start += len(take)
+            while start < piece.count:
+                part = piece.rows(start, start + size - held)
+                pieces.append(part)
+                held += part.count
+                start += part.count
                 if held >= size:
                     made = [_joined(pieces, width)]
                     pieces, held = [], 0
                     yield made.pop()  # no local keeps the rows while the caller has them
-            line += len(lines)
+            del piece
         if held:
             made = [_joined(pieces, width)]
             del pieces
             yield made.pop()
+
+
+def _plain_data_bodies(raw: IO[bytes], name: str, table: Table) -> Iterator[str] | None:
+    """The data lines of a plain file as runs of lines (:func:`_plain_bodies`).
+
+    The header is read into ``table``; None when the file has no usable header (noticed).
+    """
+    bodies = _plain_bodies(raw, table.encoding)
+    first = next(bodies, None)
+    head, found, rest = (first or "").partition("\n")
+    if first is not None and _oversized([head]) == 0:
+        raise _too_large()
+    if not _header(table, name, _split(head) if first is not None else None):
+        return None
+    return chain((rest,), bodies) if found else bodies
+
+
+def _body_block(table: Table, name: str, body: str, width: int, before: int) -> Block:
+    """The block of a run of lines of a plain file (``before``: physical lines before it).
+
+    Regular lines (each with the header's number of fields, none blank) are split at once:
+    with a comma put before every line feed, one split gives every cell, each line's first
+    cell starting with its line feed. The run is regular exactly when there are as many
+    cells as lines times the width and every line's first cell holds a line feed (there is
+    one per line after the first, and each starts the cell it is in).
+    """
+    limit = csv.field_size_limit()
+    lines = body.count("\n") + 1
+    blank = width == 1 and (not body or body[0] == "\n" or body[-1] == "\n" or "\n\n" in body)
+    if width > 0 and not blank and len(body) <= limit:
+        cells = body.replace("\n", ",\n").split(",")
+        if len(cells) == lines * width:
+            starts = "".join(cells[width::width])
+            if starts.count("\n") == lines - 1:
+                first = starts.split("\n")
+                first[0] = cells[0]
+                columns: list[Sequence[str]] = [first]
+                columns += [cells[p::width] for p in range(1, width)]
+                return Block(columns, lines, {})
+    split = body.split("\n")
+    if _oversized(split) < len(split):
+        raise _too_large()
+    return _lines_block(table, name, split, width, before)
 
 
 def _lines_block(table: Table, name: str, lines: list[str], width: int, before: int) -> Block:
