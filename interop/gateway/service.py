@@ -413,6 +413,8 @@ class Gateway:
 
 
 def _observe(metrics: GatewayMetrics) -> Any:
+    histograms: dict[tuple[str, int], Any] = {}  # labelled once per route and status class
+
     @web.middleware
     async def middleware(request: web.Request, handler: _Handler) -> web.StreamResponse:
         start = time.perf_counter()
@@ -428,11 +430,17 @@ def _observe(metrics: GatewayMetrics) -> Any:
             log.exception("request to %s failed", name)
             response = problem(500, "Internal Server Error", code="internal-error")
         elapsed = time.perf_counter() - start
-        metrics.latency.labels(name, f"{response.status // 100}xx").observe(elapsed)
-        log.debug(
-            "%s %s %d", request.method, name, response.status,
-            extra={"status": response.status, "seconds": round(elapsed, 6)},
-        )  # fmt: skip
+        status_class = response.status // 100
+        histogram = histograms.get((name, status_class))
+        if histogram is None:
+            histogram = metrics.latency.labels(name, f"{status_class}xx")
+            histograms[name, status_class] = histogram
+        histogram.observe(elapsed)
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "%s %s %d", request.method, name, response.status,
+                extra={"status": response.status, "seconds": round(elapsed, 6)},
+            )  # fmt: skip
         return response
 
     return middleware

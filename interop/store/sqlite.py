@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from interop.errors import StoreUnavailable, ValidationError
 from interop.model.records import Record
+from interop.store.checkpoint import SAFETY_PAGES, WalCheckpointer
 from interop.store.contract import (
     DeadLetter,
     DeadLetterStage,
@@ -181,6 +182,7 @@ class SqliteStore(Store):
         self._writer: GroupCommitter[sqlite3.Connection] | None = None
         self._reader: sqlite3.Connection | None = None
         self._read_lock = threading.Lock()
+        self._checkpointer: WalCheckpointer | None = None
 
     # lifecycle -----------------------------------------------------------------------------
 
@@ -200,6 +202,7 @@ class SqliteStore(Store):
         level = "FULL" if self.durability is Durability.FULL else "NORMAL"
         conn.execute(f"PRAGMA synchronous={level}")
         conn.execute("PRAGMA foreign_keys=OFF")
+        conn.execute(f"PRAGMA wal_autocheckpoint={SAFETY_PAGES}")  # see interop.store.checkpoint
         return conn
 
     async def open(self) -> None:
@@ -224,10 +227,14 @@ class SqliteStore(Store):
             ) from exc
         self._reader = await asyncio.to_thread(self._connect)
         self._writer = GroupCommitter(writer, _SqliteTransaction(self._busy_timeout), name="sqlite")
+        self._checkpointer = WalCheckpointer(self._connect)
 
     async def aclose(self) -> None:
         """Commit what is queued and close both connections."""
         writer, self._writer = self._writer, None
+        checkpointer, self._checkpointer = self._checkpointer, None
+        if checkpointer is not None:
+            await asyncio.to_thread(checkpointer.close)
         if writer is not None:
             await asyncio.to_thread(writer.close)
             writer._conn.close()
