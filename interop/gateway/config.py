@@ -81,7 +81,11 @@ class MqttConfig(_Section):
     """Subscribe as ``$share/GROUP/...`` so that several workers split one stream."""
     client_id: str | None = None
     session_expiry: int = Field(3600, ge=0)
-    """Seconds the broker keeps the session (and queues QoS 1 messages) while disconnected."""
+    """Seconds the broker keeps the session (and queues QoS 1 messages) while disconnected
+    (MQTT 5; with 3.1.1 the broker's own setting decides)."""
+    protocol: Literal["5", "3.1.1"] = "5"
+    """MQTT version: 5, or 3.1.1 for brokers without 5 (The Things Stack's own MQTT server).
+    Both keep a persistent session and take ``$share`` groups on mosquitto, EMQX, HiveMQ."""
     ca_file: str | None = None
     """TLS: the CA bundle that signs the broker's certificate (else the system's)."""
     cert_file: str | None = None

@@ -20,6 +20,7 @@ import re
 import ssl
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import aiomqtt
@@ -162,21 +163,32 @@ class MqttIngestion:
                 )  # fmt: skip
                 await asyncio.sleep(delay)
 
-    async def _session(self, plan: MqttPlan) -> None:
-        properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
-        properties.SessionExpiryInterval = self.config.session_expiry
-        client = aiomqtt.Client(
+    def _client(self, plan: MqttPlan) -> aiomqtt.Client:
+        """A client with a persistent session: MQTT 5 (session expiry) or 3.1.1."""
+        if self.config.protocol == "3.1.1":
+            version: dict[str, Any] = {
+                "protocol": aiomqtt.ProtocolVersion.V311, "clean_session": False,
+            }  # fmt: skip
+        else:
+            properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+            properties.SessionExpiryInterval = self.config.session_expiry
+            version = {
+                "protocol": aiomqtt.ProtocolVersion.V5, "clean_start": False,
+                "properties": properties,
+            }  # fmt: skip
+        return aiomqtt.Client(
             plan.host,
             plan.port,
             username=self.config.username,
             password=plan.password,
             identifier=self.client_id,
-            protocol=aiomqtt.ProtocolVersion.V5,
-            clean_start=False,
-            properties=properties,
             max_queued_incoming_messages=10_000,
             tls_context=plan.tls,
+            **version,
         )
+
+    async def _session(self, plan: MqttPlan) -> None:
+        client = self._client(plan)
         client._client.manual_ack_set(True)
         gauge = self.metrics.mqtt_subscribed.labels(self.source)
         async with client:

@@ -98,8 +98,10 @@ def mosquitto():
 
 
 def _mqtt_config(tmp_path: Path, store: str, broker_port: int, *, worker: str = "w1",
-                 group: str | None = None, sink: str = "") -> Path:  # fmt: skip
+                 group: str | None = None, sink: str = "",
+                 protocol: str = "5") -> Path:  # fmt: skip
     shared = f'shared_group = "{group}"\n' if group else ""
+    shared += f'protocol = "{protocol}"\n'
     return write_config(
         tmp_path / f"{worker}.toml",
         f'[store]\nlocation = "{store}"\nworker = "{worker}"\n'
@@ -121,11 +123,13 @@ def _publish(broker_port: int, messages: list[bytes], delay: float = 0.0) -> Non
     asyncio.run(go())
 
 
-def test_sigkill_during_mqtt_stores_every_message_once(tmp_path, mosquitto):
+@pytest.mark.parametrize("protocol", ["5", "3.1.1"])
+def test_sigkill_during_mqtt_stores_every_message_once(tmp_path, mosquitto, protocol):
+    """MQTT 5 and 3.1.1 (The Things Stack's server speaks only 3.1.1) keep their sessions."""
     broker_port, _ = mosquitto
     store = str(tmp_path / "data")
-    gateway = GatewayProcess(_mqtt_config(tmp_path, store, broker_port), port(),
-                             tmp_path / "gw.log").start()  # fmt: skip
+    config = _mqtt_config(tmp_path, store, broker_port, protocol=protocol)
+    gateway = GatewayProcess(config, port(), tmp_path / "gw.log").start()
     time.sleep(1.0)  # the persistent session exists once subscribed
     total = 300
     publisher = threading.Thread(
