@@ -61,6 +61,8 @@ def _fixed_stop_calls(columns: Columns, rows: int) -> list[bool] | None:
     """:func:`call_rules` of the usual block: every call at a stop, no Flex column set.
 
     Then only departure >= arrival is left to check; None when the block is not of that kind.
+    ``columns`` may offer ``differing(a, b)``, the rows whose texts of fields ``a`` and ``b``
+    differ: only those rows' times are compared.
     """
     for name in ("location_group", "location", "start_pickup_drop_off_window"):
         values = columns.get(name)
@@ -71,9 +73,24 @@ def _fixed_stop_calls(columns: Columns, rows: int) -> list[bool] | None:
         return None
     arrival = _column(columns, "arrival", rows)
     departure = _column(columns, "departure", rows)
+    differing = getattr(columns, "differing", None)
+    apart = differing("departure", "arrival") if differing is not None else None
+    if apart is not None:  # rows whose two times read alike pass: equal, or both absent
+        passed = [True] * rows
+        for row in apart:
+            a, d = arrival[row], departure[row]
+            passed[row] = a is None or d is None or d >= a
+        return passed
     if None in arrival or None in departure:
-        return [a is None or d is None or d >= a for a, d in zip(arrival, departure, strict=True)]
+        # an absent time passes: as the lowest arrival and the highest departure it does
+        low: Callable[[Any, Any], Any] = _ABSENT_AS_LOW.get
+        high: Callable[[Any, Any], Any] = _ABSENT_AS_HIGH.get
+        return list(map(ge, map(high, departure, departure), map(low, arrival, arrival)))
     return list(map(ge, departure, arrival))
+
+
+_ABSENT_AS_LOW: dict[Any, float] = {None: float("-inf")}
+_ABSENT_AS_HIGH: dict[Any, float] = {None: float("inf")}
 
 
 TWINS: dict[str, tuple[str, Twin]] = {

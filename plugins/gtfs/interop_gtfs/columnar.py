@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import cache
-from operator import and_, itemgetter
+from itertools import compress
+from operator import and_, itemgetter, ne
 from typing import Annotated, Any, overload
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -197,6 +198,8 @@ class FieldPlan:
         return parsed
 
     def _learn(self, keys: list[Any]) -> None:
+        if not self.nested and self._learn_at_once(keys):
+            return
         parsed = self._parse_all(keys)
         todo = [
             index for index, value in enumerate(parsed) if value is not None and value is not BAD
@@ -222,6 +225,38 @@ class FieldPlan:
                 self.bad.add(key)
             if known[1] != ((key,) if len(self.columns) == 1 else key):
                 self.changed.add(key)
+
+    def _learn_at_once(self, keys: list[str]) -> bool:
+        """Learn a one-column field's keys in whole-column steps; False if one needs more.
+
+        Taken when every key parses through the type's :meth:`ValueType.parse_many`, the
+        field accepts every value and every value formats; the entries are then the ones
+        the key-by-key steps make. Otherwise nothing is learnt and the caller goes key by key.
+        """
+        column_type = self.columns[0].type
+        if "" in keys:
+            return False
+        parsed = column_type.parse_many(keys, self.namespace)
+        if parsed is None:
+            return False
+        checked = field_values(self.model, self.field, parsed)
+        if None in checked:
+            return False
+        texts: list[str] | None = None
+        try:
+            if column_type.verbatim and checked == parsed and set(map(type, checked)) == {str}:
+                texts = keys
+            else:
+                texts = column_type.format_many(checked)
+            if texts is None:
+                where, ids, write = self.where, self.ids, column_type.format
+                texts = [write(value, value, ids, where) for value in checked]
+        except (EncodeError, ValueError, KeyError, TypeError):
+            return False
+        entries = zip(checked, zip(texts, strict=True), strict=True)
+        self.memo.update(zip(keys, entries, strict=True))
+        self.changed.update(compress(keys, map(ne, texts, keys)))
+        return True
 
     def written_as_read(self, keys: Iterable[Any]) -> bool:
         """Whether the writer writes every key of a block back as the very text it was read as."""

@@ -76,6 +76,26 @@ _INTEGER = re.compile(r"[+-]?[0-9]+")
 _FLOAT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
+def _lines_of(pattern: str) -> re.Pattern[str]:
+    """Texts that each match ``pattern`` (which never matches a line feed), one per line."""
+    return re.compile(f"(?:{pattern})(?:\n(?:{pattern}))*")
+
+
+def _each_matches(lines: re.Pattern[str], texts: list[str]) -> bool:
+    """Whether every text matches ``lines``' item pattern (one C-level match for them all).
+
+    The line count rules out a text that itself holds a line feed.
+    """
+    joined = "\n".join(texts)
+    return joined.count("\n") == len(texts) - 1 and lines.fullmatch(joined) is not None
+
+
+_INTEGERS = _lines_of(r"[+-]?[0-9]+")
+_FLOATS = _lines_of(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_TIMES = _lines_of(r"[0-9][0-9]:[0-5][0-9]:[0-5][0-9]")
+_IDS = _lines_of(r"[A-Za-z0-9\-._~]+")
+
+
 class ValueType(ABC):
     """How one GTFS column's text becomes a canonical value and back.
 
@@ -97,6 +117,18 @@ class ValueType(ABC):
     @abstractmethod
     def format(self, value: Any, record: object, ids: FeedNamespace, where: str) -> str:
         """Canonical value (never None) -> GTFS text; EncodeError when GTFS cannot hold it."""
+
+    def parse_many(self, texts: list[str], namespace: str) -> list[Any] | None:
+        """:meth:`parse` of every text (none empty) at once, or None: parse them one by one.
+
+        A fast path for a column's distinct texts when they are all of the usual form;
+        the values are the ones :meth:`parse` gives.
+        """
+        return None
+
+    def format_many(self, values: list[Any]) -> list[str] | None:
+        """:meth:`format` of every value of a context-free type at once, or None: one by one."""
+        return None
 
 
 class Text(ValueType):
@@ -128,6 +160,10 @@ class Integer(ValueType):
             raise ValueError(f"{text!r} is not an integer")
         return int(stripped)
 
+    def parse_many(self, texts: list[str], namespace: str) -> list[Any] | None:
+        """Plain decimal integers at once."""
+        return list(map(int, texts)) if _each_matches(_INTEGERS, texts) else None
+
     def format(self, value: Any, record: object, ids: FeedNamespace, where: str) -> str:
         """Write the integer in decimal."""
         return str(int(value))
@@ -145,12 +181,22 @@ class Float(ValueType):
             raise ValueError(f"{text!r} is not a number")
         return float(stripped)
 
+    def parse_many(self, texts: list[str], namespace: str) -> list[Any] | None:
+        """Decimal numbers without surrounding space at once."""
+        return list(map(float, texts)) if _each_matches(_FLOATS, texts) else None
+
     def format(self, value: Any, record: object, ids: FeedNamespace, where: str) -> str:
         """Shortest round-tripping digits, in positional notation (no ``1e-05``)."""
         text = repr(float(value))
         if "e" in text or "E" in text:
             text = format(Decimal(text), "f")
         return text
+
+    def format_many(self, values: list[Any]) -> list[str] | None:
+        """Values whose shortest digits need no exponent (nor are inf or nan) at once."""
+        texts = list(map(repr, map(float, values)))
+        joined = "".join(texts)
+        return None if "e" in joined or "n" in joined else texts
 
 
 class Money(ValueType):
@@ -254,9 +300,19 @@ class Time(ValueType):
             return int(text[:2]) * 3600 + int(text[3:5]) * 60 + int(text[6:])
         return parse_service_time(text)
 
+    def parse_many(self, texts: list[str], namespace: str) -> list[Any] | None:
+        """``HH:MM:SS`` texts at once."""
+        if not _each_matches(_TIMES, texts):
+            return None
+        return [int(t[:2]) * 3600 + int(t[3:5]) * 60 + int(t[6:]) for t in texts]
+
     def format(self, value: Any, record: object, ids: FeedNamespace, where: str) -> str:
         """Write ``HH:MM:SS``."""
         return format_service_time(int(value))
+
+    def format_many(self, values: list[Any]) -> list[str] | None:
+        """Every value with :func:`format_service_time`."""
+        return [format_service_time(int(value)) for value in values]
 
 
 class Reference(ValueType):
@@ -271,6 +327,12 @@ class Reference(ValueType):
     def parse(self, text: str, row: Mapping[str, str], namespace: str) -> object:
         """Mint the IRI of the id in this feed."""
         return gtfs_iri(self.kind, namespace, text)
+
+    def parse_many(self, texts: list[str], namespace: str) -> list[Any] | None:
+        """Ids of unreserved characters only (nothing to escape) at once."""
+        if not _each_matches(_IDS, texts):
+            return None
+        return list(map(gtfs_iri(self.kind, namespace, "").__add__, texts))
 
     def format(self, value: Any, record: object, ids: FeedNamespace, where: str) -> str:
         """Recover the GTFS id; EncodeError for an IRI this feed did not mint."""

@@ -12,7 +12,8 @@ per-row read's.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from itertools import pairwise
+from itertools import chain, compress, pairwise, repeat
+from operator import itemgetter, le, lt, ne
 from typing import TYPE_CHECKING, Any
 
 from interop.errors import DecodeError
@@ -53,8 +54,9 @@ class ShapeTable(LazyRecords):
         rows: list[list[int]],
         entries: dict[str, list[Entry]],
         extra: Sequence[str],
-        extra_values: Sequence[list[str]],
+        extra_values: Sequence[Sequence[str]],
         records: dict[int, Record],
+        texts: dict[str, Sequence[str]] | None = None,
     ) -> None:
         self.namespace = namespace
         self.provenance = provenance
@@ -64,6 +66,8 @@ class ShapeTable(LazyRecords):
         self.extra = tuple(extra)
         self.extra_values = tuple(extra_values)
         self.records = records
+        self.texts = texts if texts is not None else _texts_of(entries)
+        """Per field, the text the writer writes for each file row (empty for a BAD cell)."""
 
     def __len__(self) -> int:
         return len(self.shape_ids)
@@ -81,6 +85,7 @@ class ShapeTable(LazyRecords):
             self.extra,
             self.extra_values,
             {**self.records, index: record},
+            self.texts,
         )
 
     def _record(self, index: int) -> Record:
@@ -112,31 +117,50 @@ class ShapeTable(LazyRecords):
         """The columns the point rows of the built shapes write."""
         used = set(SHAPE_ALWAYS)
         made = self.records
-        rows = [row for i, group in enumerate(self.rows) if i not in made for row in group]
-        for field, column in self.entries.items():
+        groups = [group for i, group in enumerate(self.rows) if i not in made]
+        rows = list(chain.from_iterable(groups))
+        for field, texts in self.texts.items():
             name = _COLUMN_OF[field]
-            if name not in used and any(column[row][1][0] for row in rows):
+            if name not in used and any(_picked(texts, rows)):
                 used.add(name)
         return [name for name in SHAPE_ORDER if name in used] + list(self.extra)
 
     def text_rows(self, layout: Sequence[str], start: int, stop: int) -> list[tuple[str, ...]]:
         """The point rows of shapes ``start:stop`` (none of them in ``records``) in ``layout``."""
-        rows = [row for group in self.rows[start:stop] for row in group]
-        ids = [
-            sid
-            for sid, group in zip(self.shape_ids[start:stop], self.rows[start:stop], strict=True)
-            for _ in group
-        ]
-        sources: dict[str, list[str]] = {"shape_id": ids}
-        for field, column in self.entries.items():
-            sources[_COLUMN_OF[field]] = [column[row][1][0] for row in rows]
+        groups = self.rows[start:stop]
+        rows = list(chain.from_iterable(groups))
+        ids = list(chain.from_iterable(map(repeat, self.shape_ids[start:stop], map(len, groups))))
+        sources: dict[str, Sequence[str]] = {"shape_id": ids}
+        for field, texts in self.texts.items():
+            sources[_COLUMN_OF[field]] = _picked(texts, rows)
         for name, texts in zip(self.extra, self.extra_values, strict=True):
-            sources[name] = [texts[row] for row in rows]
+            sources[name] = _picked(texts, rows)
         empty = [""] * len(rows)
         return list(zip(*(sources.get(name, empty) for name in layout), strict=True))
 
 
+def _picked(texts: Sequence[str], rows: list[int]) -> Sequence[str]:
+    """``texts`` at ``rows`` (ascending file rows): a slice when they are consecutive."""
+    if not rows:
+        return []
+    if rows[-1] - rows[0] + 1 == len(rows):
+        return texts[rows[0] : rows[-1] + 1]
+    return list(map(texts.__getitem__, rows))
+
+
+def _texts_of(entries: dict[str, list[Entry]]) -> dict[str, Sequence[str]]:
+    """Per field, each entry's one written text (empty for a BAD entry)."""
+    return {
+        field: [texts[0] if texts else "" for texts in map(_TEXTS, column)]
+        for field, column in entries.items()
+    }
+
+
+_TEXTS = itemgetter(1)
+
+
 _COLUMN_OF = {column.field: column.name for column in SHAPE_COLUMNS}
+_VALUE = itemgetter(0)
 
 
 def ctx_item(
@@ -188,6 +212,7 @@ class _Reading:
         columnar = "shape_id" in index and all(c.name in index for c in self.present)
         by_column = rows.columns
         self.entries: dict[str, list[Entry]] = {}
+        self.texts: dict[str, Sequence[str]] = {}
         bad: set[int] = set()
         if columnar:
             for column in self.present:
@@ -199,9 +224,14 @@ class _Reading:
                     [index[column.name]],
                     ctx.namespace,
                 )
-                entries = plan.entries(plan.keys(by_column))
+                keys = plan.keys(by_column)
+                entries, distinct = plan.checked(keys)
                 self.entries[column.field] = entries
-                if BAD in entries:
+                if plan.written_as_read(distinct):
+                    self.texts[column.field] = keys
+                else:
+                    self.texts.update(_texts_of({column.field: entries}))
+                if plan.any_bad(distinct):
                     bad.update(i for i, entry in enumerate(entries) if entry is BAD)
             ids = by_column[index["shape_id"]]
         else:
@@ -214,8 +244,18 @@ class _Reading:
         self.extra_values = [list(by_column[index[name]]) for name in self.extra]
         self.groups: dict[str, list[int]] = {}
         self.slow: dict[int, _ShapeRow] = {}
+        self.values = {field: list(map(_VALUE, column)) for field, column in self.entries.items()}
         groups = self.groups
         odd = rows.odd
+        if not bad and not odd and "" not in ids:  # every row clean: group the runs of ids
+            starts = [0, *compress(range(1, len(ids)), map(ne, ids[1:], ids[:-1])), len(ids)]
+            for start, stop in pairwise(starts):
+                group = groups.get(ids[start])
+                if group is None:
+                    groups[ids[start]] = list(range(start, stop))
+                else:
+                    group.extend(range(start, stop))
+            return
         for offset, shape_id in enumerate(ids):
             if shape_id and offset not in bad and offset not in odd:
                 groups.setdefault(shape_id, []).append(offset)
@@ -236,15 +276,17 @@ class _Reading:
 
     def _fast(self, rows: list[int]) -> bool:
         """Whether a shape of clean rows is valid as it stands (no sorting, no repair)."""
-        if len(rows) < 2 or any(row in self.slow for row in rows):
+        if len(rows) < 2 or (self.slow and not self.slow.keys().isdisjoint(rows)):
             return False
-        sequences = [self.entries["sequence"][row][0] for row in rows]
-        if any(b <= a for a, b in pairwise(sequences)):
+        sequences = _picked(self.values["sequence"], rows)
+        if not all(map(lt, sequences, sequences[1:])):
             return False
-        distance = self.entries.get("distance_traveled")
+        distance = self.values.get("distance_traveled")
         if distance is not None:
-            values = [distance[row][0] for row in rows if distance[row][0] is not None]
-            if any(b < a for a, b in pairwise(values)):
+            values = _picked(distance, rows)
+            if None in values:
+                values = [value for value in values if value is not None]
+            if not all(map(le, values, values[1:])):
                 return False
         return True
 
@@ -299,4 +341,5 @@ class _Reading:
             self.extra,
             self.extra_values,
             records,
+            self.texts,
         )

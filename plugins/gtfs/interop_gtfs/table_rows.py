@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from functools import partial
-from itertools import chain
-from operator import itemgetter
+from itertools import chain, compress
+from operator import itemgetter, ne
 from typing import TYPE_CHECKING, Any, overload
 
 from interop.errors import DecodeError
@@ -106,7 +106,7 @@ class _Block:
                 for offset, entry in enumerate(column):
                     if entry is BAD:
                         clean[offset] = False
-        self._check_rules(entries, clean)
+        self._check_rules(entries, distinct, clean)
         ids, distinct_keys = self._local_ids(by_column, entries, raw, distinct, clean)
         records: dict[int, Record] = {}
         local_ids: Sequence[str]
@@ -172,13 +172,18 @@ class _Block:
             keep.append(offset)
         return keep, local_ids
 
-    def _check_rules(self, entries: Sequence[Sequence[Entry]], clean: list[bool]) -> None:
+    def _check_rules(
+        self, entries: Sequence[Sequence[Entry]], distinct: Sequence[set[Any]], clean: list[bool]
+    ) -> None:
         """Mark unclean the rows the model's record rules refuse."""
         rules = self.rules
         if rules is None or not (rules.functions or rules.twins):
             return
         columns = _FieldValues(
-            {plan.field: column for plan, column in zip(self.plans, entries, strict=True)}
+            {
+                plan.field: _Values(column, found) if isinstance(column, EntryColumn) else column
+                for plan, column, found in zip(self.plans, entries, distinct, strict=True)
+            }
         )
         passed = rules.passing(columns, len(clean))
         if all(passed):
@@ -320,23 +325,80 @@ class _Keys(Sequence[str]):
         return "/".join(part[index] for part in self.parts)
 
 
-class _FieldValues(Mapping[str, Sequence[Any]]):
-    """A block's canonical values per field, each field's made when a rule first reads it."""
+class _Values(Sequence[Any]):
+    """One field's canonical values over a block, looked up only as far as they are read.
 
-    def __init__(self, columns: dict[str, Sequence[Entry]]) -> None:
+    Whether a value occurs is answered from the block's distinct keys; the rows' values are
+    made once something reads them all.
+    """
+
+    def __init__(self, column: EntryColumn, distinct: set[Any]) -> None:
+        self.column = column
+        self.distinct = distinct
+        self._all: list[Any] | None = None
+
+    def all(self) -> list[Any]:
+        """Every row's value (made on first use)."""
+        if self._all is None:
+            self._all = self.column.values()
+        return self._all
+
+    def __len__(self) -> int:
+        return len(self.column)
+
+    @overload
+    def __getitem__(self, index: int) -> Any: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Any]: ...
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return self.all()[index]
+        return self.column[index][0]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.all())
+
+    def __contains__(self, value: object) -> bool:
+        memo = self.column.memo
+        return any(
+            found is value or found == value for found in (memo[k][0] for k in self.distinct)
+        )
+
+    def count(self, value: object) -> int:
+        return self.all().count(value)
+
+    def keys(self) -> Sequence[Any]:
+        """The block's keys of this field, one per row."""
+        return self.column.keys
+
+
+class _FieldValues(Mapping[str, Sequence[Any]]):
+    """A block's canonical values per field, each field's made when a rule first reads it.
+
+    :meth:`differing` tells a rule which rows have different texts in two fields (rows
+    where they read alike hold equal values).
+    """
+
+    def __init__(self, columns: dict[str, Sequence[Any]]) -> None:
         self.columns = columns
-        self.made: dict[str, Sequence[Any]] = {}
 
     def __getitem__(self, field: str) -> Sequence[Any]:
-        made = self.made.get(field)
-        if made is None:
-            column = self.columns[field]
-            if isinstance(column, EntryColumn):
-                made = column.values()
-            else:
-                made = [entry[0] for entry in column]
-            self.made[field] = made
+        column = self.columns[field]
+        if isinstance(column, _Values):
+            return column
+        made = [entry[0] for entry in column]
+        self.columns[field] = made
         return made
+
+    def differing(self, first: str, second: str) -> list[int] | None:
+        """Rows whose texts of fields ``first`` and ``second`` differ; None if not known."""
+        a, b = self.columns.get(first), self.columns.get(second)
+        if not (isinstance(a, _Values) and isinstance(b, _Values)):
+            return None
+        keys = a.keys()
+        return list(compress(range(len(keys)), map(ne, keys, b.keys())))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.columns)
