@@ -35,7 +35,7 @@ from interop.store.contract import (
     Store,
     StoreStats,
 )
-from interop.store.rows import RecordRow, load_record, record_row
+from interop.store.rows import RecordRow, load_record, metadata_json, record_row
 
 __all__ = ["PostgresStore"]
 
@@ -275,7 +275,7 @@ class PostgresStore(Store):
                 m.source,
                 m.received_at,
                 m.payload,
-                json.dumps(dict(m.metadata), sort_keys=True),
+                metadata_json(m.metadata),
                 worker,
                 until,
             )
@@ -423,7 +423,7 @@ class PostgresStore(Store):
                 [i.message.key for i in items],
                 [i.message.source for i in items],
                 [i.message.received_at for i in items],
-                [json.dumps(dict(i.message.metadata), sort_keys=True) for i in items],
+                [metadata_json(i.message.metadata) for i in items],
             )
             fresh = {r["key"] for r in found}
             new: list[bool] = []

@@ -7,18 +7,20 @@ any other record is its own series (its versions are its history).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from typing import Any
 
+import orjson
 from pydantic import BaseModel
 
 from interop.model.base import DataClass, protection_of
 from interop.model.observation import Measurement, State
 from interop.model.records import Record, RecordAdapter, record_json
 
-__all__ = ["RecordRow", "load_record", "record_row", "time_fields"]
+__all__ = ["RecordRow", "load_record", "metadata_json", "record_row", "time_fields"]
 
 _TIME_FIELDS = ("timestamp", "issued_at", "at")
 """Fields that date a record (a reading, a command, a command's outcome), first found wins;
@@ -83,6 +85,11 @@ def record_row(record: Record) -> RecordRow:
 def time_fields(cls: type[BaseModel]) -> tuple[str, ...]:
     """The time fields ``cls`` has, in the order a record's time is looked for."""
     return tuple(name for name in _TIME_FIELDS if name in cls.model_fields)
+
+
+def metadata_json(metadata: Mapping[str, str]) -> str:
+    """A message's metadata as stored by every engine: JSON text, keys sorted."""
+    return orjson.dumps(dict(metadata), option=orjson.OPT_SORT_KEYS).decode()
 
 
 def load_record(body: bytes | str) -> Record:

@@ -36,7 +36,7 @@ from interop.store.contract import (
     StoreStats,
 )
 from interop.store.groupcommit import GroupCommitter, Transaction
-from interop.store.rows import RecordRow, load_record, record_row
+from interop.store.rows import RecordRow, load_record, metadata_json, record_row
 from interop.store.timefmt import from_text, to_text
 
 __all__ = ["SqliteStore"]
@@ -286,7 +286,7 @@ class SqliteStore(Store):
                 m.source,
                 to_text(m.received_at),
                 m.payload,
-                json.dumps(dict(m.metadata), sort_keys=True),
+                metadata_json(m.metadata),
                 worker,
                 until,
             )
@@ -436,7 +436,7 @@ class SqliteStore(Store):
                 found = conn.execute(
                     "INSERT INTO inbox (key, source, received_at, payload, metadata, done) "
                     "VALUES (?, ?, ?, NULL, ?, 1) ON CONFLICT (key) DO NOTHING RETURNING seq",
-                    (m.key, m.source, at, json.dumps(dict(m.metadata), sort_keys=True)),
+                    (m.key, m.source, at, metadata_json(m.metadata)),
                 ).fetchone()
                 new.append(found is not None)
                 if found is not None:

@@ -242,7 +242,7 @@ def _stamp(raw_message_id: str | None, policy_version: str | None) -> dict[str, 
 def _stamp_checked(raw_message_id: object, policy_version: object) -> bool:
     """Whether the stamp passes the model's checks (an IRI, a text), as validation would."""
     return (raw_message_id is None or is_iri(raw_message_id)) and (
-        policy_version is None or type(policy_version) is str
+        policy_version is None or (type(policy_version) is str and policy_version != "")
     )
 
 

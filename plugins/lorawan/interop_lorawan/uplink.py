@@ -380,10 +380,8 @@ class LorawanUplinkCodec(Codec):
         ):
             return last[2]
         try:
-            origin = build_provenance(
-                PLUGIN, MANIFEST.version, plan.source_system, plan.device_key, received_at,
-                raw_message_id, policy_version,
-            )  # fmt: skip
+            # the plan's factory: checked once for plugin and source, per call for the rest
+            origin = plan.origin(plan.device_key, received_at, raw_message_id, policy_version)
         except PydanticValidationError as exc:
             raise DecodeError(
                 f"not a valid device: {exc.errors(include_url=False)}", source=plan.label,
