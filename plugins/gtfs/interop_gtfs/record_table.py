@@ -28,6 +28,7 @@ M = TypeVar("M", bound=BaseModel)
 
 _TEXTS = itemgetter(1)
 """An entry's written texts."""
+_FIRST = itemgetter(0)
 
 __all__ = ["LazyRecords", "RecordTable", "construct"]
 
@@ -184,8 +185,8 @@ class RecordTable(LazyRecords):
             used.add(self.spec.id_column)
         return [name for name in self.spec.all_columns if name in used] + list(self.extra)
 
-    def text_rows(self, layout: Sequence[str], start: int, stop: int) -> list[tuple[str, ...]]:
-        """The written texts of rows ``start:stop`` (none of them in ``records``) in ``layout``."""
+    def text_columns(self, layout: Sequence[str], start: int, stop: int) -> list[Sequence[str]]:
+        """The written texts of rows ``start:stop`` (none in ``records``), per ``layout`` column."""
         sources: dict[str, Sequence[str]] = {}
         if self.spec.id_column is not None:
             sources[self.spec.id_column] = self.local_ids[start:stop]
@@ -193,10 +194,14 @@ class RecordTable(LazyRecords):
             if raw is not None:
                 sources[plan.columns[0].name] = raw[start:stop]
                 continue
-            by_column = list(zip(*map(_TEXTS, entries[start:stop]), strict=True))
+            texts = list(map(_TEXTS, entries[start:stop]))
+            if len(plan.columns) == 1:
+                sources[plan.columns[0].name] = list(map(_FIRST, texts))
+                continue
+            by_column = list(zip(*texts, strict=True))
             for column, column_texts in zip(plan.columns, by_column, strict=True):
                 sources[column.name] = column_texts
-        for name, texts in zip(self.extra, self.extra_values, strict=True):
-            sources[name] = texts[start:stop]
+        for name, values in zip(self.extra, self.extra_values, strict=True):
+            sources[name] = values[start:stop]
         empty = [""] * (stop - start)
-        return list(zip(*(sources.get(name, empty) for name in layout), strict=True))
+        return [sources.get(name, empty) for name in layout]

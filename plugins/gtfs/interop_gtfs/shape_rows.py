@@ -125,8 +125,8 @@ class ShapeTable(LazyRecords):
                 used.add(name)
         return [name for name in SHAPE_ORDER if name in used] + list(self.extra)
 
-    def text_rows(self, layout: Sequence[str], start: int, stop: int) -> list[tuple[str, ...]]:
-        """The point rows of shapes ``start:stop`` (none of them in ``records``) in ``layout``."""
+    def text_columns(self, layout: Sequence[str], start: int, stop: int) -> list[Sequence[str]]:
+        """The point rows of shapes ``start:stop`` (none in ``records``), per ``layout`` column."""
         groups = self.rows[start:stop]
         rows = list(chain.from_iterable(groups))
         ids = list(chain.from_iterable(map(repeat, self.shape_ids[start:stop], map(len, groups))))
@@ -136,7 +136,7 @@ class ShapeTable(LazyRecords):
         for name, texts in zip(self.extra, self.extra_values, strict=True):
             sources[name] = _picked(texts, rows)
         empty = [""] * len(rows)
-        return list(zip(*(sources.get(name, empty) for name in layout), strict=True))
+        return [sources.get(name, empty) for name in layout]
 
 
 def _picked(texts: Sequence[str], rows: list[int]) -> Sequence[str]:

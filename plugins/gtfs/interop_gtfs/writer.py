@@ -99,8 +99,12 @@ class _TableFile:
             values[self.index[column]] = text
         self._write([values])
 
-    def add_rows(self, layout: Sequence[str], rows: list[tuple[str, ...]]) -> None:
-        """Spool rows given as texts in ``layout`` order (an empty text is an absent value)."""
+    def add_columns(self, layout: Sequence[str], columns: list[Sequence[str]]) -> None:
+        """Spool rows given as one sequence of texts per ``layout`` column (all one length).
+
+        An empty text is an absent value.
+        """
+        count = len(columns[0]) if columns else 0
         if not self.count:  # nothing spooled yet: lay the spool out in header order
             self._grow(layout)
             self.columns = self._header()
@@ -108,17 +112,18 @@ class _TableFile:
         else:
             self._grow(layout)
         if list(layout) != self.columns:
-            width = len(self.columns)
-            positions = [self.index[column] for column in layout]
-            placed = []
-            for row in rows:
-                values = [""] * width
-                for position, text in zip(positions, row, strict=True):
-                    values[position] = text
-                placed.append(values)
-            self._write(placed)
+            given = dict(zip(layout, columns, strict=True))
+            empty = [""] * count
+            columns = [given.get(column, empty) for column in self.columns]
+        self._write_columns(columns, count)
+
+    def _write_columns(self, columns: list[Sequence[str]], count: int) -> None:
+        text = _plain_columns(columns, count)
+        if text is None:
+            self._write(list(zip(*columns, strict=True)))
         else:
-            self._write(rows)
+            self._handle.write(text)
+            self.count += count
 
     def _write(self, rows: Sequence[Sequence[str]]) -> None:
         text = _plain_block(rows)
@@ -150,6 +155,39 @@ class _TableFile:
                 row += [""] * (len(self.columns) - len(row))
                 writer.writerow([row[position] for position in positions])
         text.flush()
+
+
+def _plain_columns(columns: list[Sequence[str]], count: int) -> str | None:
+    """Rows given by column as the csv writer writes them, when no field needs quoting.
+
+    The cells and their separators are laid into one list by slice assignment (no row is
+    made) and joined once; the same separator count as :func:`_plain_block` proves no field
+    holds a character the csv writer would quote. None when one does, or for rows of one
+    field (the csv writer quotes a lone empty field).
+    """
+    width = len(columns)
+    if width < 2 or not count:
+        return None
+    step = 2 * width
+    flat: list[object] = [","] * (step * count)
+    for position, column in enumerate(columns):
+        flat[2 * position :: step] = column
+    flat[step - 1 :: step] = _LINE_ENDS[:count] if count <= len(_LINE_ENDS) else ["\r\n"] * count
+    try:
+        text = "".join(flat)  # type: ignore[arg-type]
+    except TypeError:  # a value that is not text: the csv writer's own conversion
+        return None
+    if (
+        text.count(",") != count * (width - 1)
+        or text.count("\n") != count
+        or text.count("\r") != count
+        or '"' in text
+    ):
+        return None
+    return text
+
+
+_LINE_ENDS = ["\r\n"] * 10_000
 
 
 def _plain_block(rows: Sequence[Sequence[str]]) -> str | None:
@@ -294,7 +332,7 @@ class _Feed:
         start = 0
         for index in [*sorted(table.records), len(table)]:
             if index > start:
-                target.add_rows(layout, table.text_rows(layout, start, index))
+                target.add_columns(layout, table.text_columns(layout, start, index))
             if index < len(table):
                 self.add(table.records[index])
             start = index + 1
