@@ -4,10 +4,11 @@ One task per configured ingress. The client runs with manual acknowledgement: ea
 messages is decoded and committed to the store (records, or dead letters for what cannot be
 decoded, and the inbox keys) first, then acknowledged, so a gateway killed in between gets
 the messages again from the broker (and stores them once: same key). Sessions persist
-(MQTT v5, ``clean_start`` false, a session expiry) so the broker queues messages while the
-gateway is away; the client reconnects with exponential back-off and jitter. With
-``shared_group``, topics are subscribed as ``$share/GROUP/...`` so that N gateway workers
-split one stream (mosquitto, EMQX and HiveMQ implement MQTT v5 shared subscriptions).
+(MQTT 5: ``clean_start`` false and a session expiry; 3.1.1: ``clean_session`` false) so the
+broker queues messages while the gateway is away; the client reconnects with exponential
+back-off and jitter. With ``shared_group``, topics are subscribed as ``$share/GROUP/...``
+so that N gateway workers split one stream (mosquitto, EMQX and HiveMQ implement shared
+subscriptions).
 """
 
 from __future__ import annotations
