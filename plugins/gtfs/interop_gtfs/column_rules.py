@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import linecache
 from collections.abc import Callable, Mapping, Sequence
+from functools import cache
 from operator import ge
 from typing import Any
 
@@ -99,13 +101,47 @@ TWINS: dict[str, tuple[str, Twin]] = {
 """Validator qualified name -> (fingerprint of its source, the rule over columns)."""
 
 
+@cache
 def fingerprint(function: Callable[..., Any]) -> str | None:
     """A short hash of a function's source text; None when the source is not available."""
-    try:
-        source = inspect.getsource(function)
-    except (OSError, TypeError):
+    source = _source(function)
+    if source is None:
         return None
     return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+
+
+def _source(function: Callable[..., Any]) -> str | None:
+    """The source lines of ``function`` (one-line decorators included), without tokenizing.
+
+    The block runs from the code's first line to the last line indented deeper than it;
+    None unless that block holds every line the compiled code comes from (a body line
+    indented less, inside a multi-line string, would cut it short), or when a decorator
+    spans lines.
+    """
+    code = getattr(inspect.unwrap(function), "__code__", None)
+    if code is None:
+        return None
+    lines = linecache.getlines(code.co_filename)
+    start = code.co_firstlineno - 1
+    if not 0 <= start < len(lines):
+        return None
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    header = start
+    while header < len(lines) and lines[header].lstrip().startswith("@"):  # decorators
+        header += 1
+    if header == len(lines) or not lines[header].lstrip().startswith(("def ", "async def ")):
+        return None
+    end = header + 1
+    while end < len(lines) and (
+        not lines[end].strip() or len(lines[end]) - len(lines[end].lstrip()) > indent
+    ):
+        end += 1
+    while not lines[end - 1].strip():
+        end -= 1
+    last = max((line for _, _, line in code.co_lines() if line is not None), default=0)
+    if last > end:
+        return None
+    return "".join(lines[start:end])
 
 
 def twin_of(function: Callable[..., Any]) -> Twin | None:

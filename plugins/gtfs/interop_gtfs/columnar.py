@@ -51,13 +51,30 @@ def _field_checker(model: type[BaseModel], field: str) -> TypeAdapter[list[Any]]
     """A checker of a list of values as ``model.field``, so one call checks a whole column.
 
     The items carry the field's annotation and metadata (constraints, before/after
-    validators) under the model's config; built per field on first use.
+    validators) under the model's config; built per field on first use, and shared by the
+    fields (of any model) with equal annotation, metadata and config.
     """
     info = model.model_fields[field]
-    item: Any = info.annotation
-    if info.metadata:
-        item = Annotated[(item, *info.metadata)]
-    adapter: TypeAdapter[list[Any]] = TypeAdapter(list[item], config=model.model_config)
+    try:
+        key = (info.annotation, tuple(info.metadata), tuple(sorted(model.model_config.items())))
+        hash(key)
+    except TypeError:  # an unhashable part: this field's own checker
+        return _built(info.annotation, tuple(info.metadata), model.model_config)
+    return _shared_checker(key)
+
+
+@cache
+def _shared_checker(key: tuple[Any, tuple[Any, ...], tuple[Any, ...]]) -> TypeAdapter[list[Any]]:
+    """The checker of every field whose (annotation, metadata, config items) is ``key``."""
+    annotation, metadata, config = key
+    return _built(annotation, metadata, dict(config))
+
+
+def _built(annotation: Any, metadata: tuple[Any, ...], config: Any) -> TypeAdapter[list[Any]]:
+    item: Any = annotation
+    if metadata:
+        item = Annotated[(item, *metadata)]
+    adapter: TypeAdapter[list[Any]] = TypeAdapter(list[item], config=config)
     return adapter
 
 
