@@ -231,6 +231,27 @@ def _inbox_counts(location: Path) -> tuple[int, int]:
     return int(total), int(pending)
 
 
+def _wait_subscribed(base: str, workers: int, timeout: float = 60.0) -> None:
+    """Until every worker is subscribed (the livesum gauge of ``/metrics`` counts them).
+
+    A worker that joins the shared group late would leave the whole backlog to the others.
+    """
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    pattern = re.compile(r'^interop_mqtt_subscribed\{ingress="lorawan:tts-uplink"\} (\S+)$', re.M)
+    while time.monotonic() < deadline:
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(f"{base}/metrics", timeout=2) as answer,
+        ):
+            found = pattern.search(answer.read().decode())
+            if found and float(found.group(1)) >= workers:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"{workers} workers did not all subscribe within {timeout:g} s")
+
+
 def _mqtt(folder: Path, bodies: list[bytes], workers: list[int]) -> dict[str, object]:
     messages = [
         (TTS_TOPIC.format(device=f"lpp-node-{index % 200:03d}"), body)
@@ -277,9 +298,9 @@ def _mqtt(folder: Path, bodies: list[bytes], workers: list[int]) -> dict[str, ob
             gateway_port = free_port()
             gateway_cmd = [sys.executable, "-c", "from interop.cli import main; main()", "serve",
                            "--config", str(config), "--port", str(gateway_port)]  # fmt: skip
-            health = f"http://127.0.0.1:{gateway_port}/healthz"
-            with _child(gateway_cmd, health, gw / "log", count):
-                time.sleep(1.0)
+            base = f"http://127.0.0.1:{gateway_port}"
+            with _child(gateway_cmd, f"{base}/healthz", gw / "log", count):
+                _wait_subscribed(base, count)
                 rows[_label(count)] = timed(broker_port, gw / "store", True)
     return rows
 
