@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from interop_gtfs import tables
 from interop_gtfs.archive import FeedArchive
-from interop_gtfs.tables import Table, read_blocks, read_rows
+from interop_gtfs.tables import Table, read_blocks, read_header, read_rows
 
 _PIECES = st.sampled_from(
     ["a", "é", " ", ",", ",,", "\n", "\r\n", "\n\n", "x,y", "\ufeff", "\u2028", "\x0c", "\x85"]
@@ -34,21 +34,24 @@ def _read(data: bytes, force_csv: bool, blocks: int = 0) -> tuple[object, ...]:
     st.lists(_PIECES, max_size=40),
     st.integers(min_value=1, max_value=4),
     st.integers(min_value=1, max_value=7),
+    st.booleans(),
 )
-def test_plain_split_reads_as_csv(pieces: list[str], size: int, chunk: int) -> None:
+def test_plain_split_reads_as_csv(pieces: list[str], size: int, chunk: int, held: bool) -> None:
     """Rows, header and notices (with line numbers) are the csv module's, row or block-wise.
 
-    Whatever the size of the byte chunks the file is read in.
+    Whatever the size of the byte chunks the file is read in, and whether the file is
+    held in memory while it is probed and read or streamed twice.
     """
     data = "".join(pieces).encode("utf-8")
     expected = _read(data, force_csv=True)
-    saved = tables._READ_CHUNK, tables._PROBE_CHUNK
+    saved = tables._READ_CHUNK, tables._PROBE_CHUNK, tables._IN_MEMORY
     tables._READ_CHUNK = tables._PROBE_CHUNK = chunk
+    tables._IN_MEMORY = saved[2] if held else 0
     try:
         assert _read(data, force_csv=False) == expected
         assert _read(data, force_csv=False, blocks=size) == expected
     finally:
-        tables._READ_CHUNK, tables._PROBE_CHUNK = saved
+        tables._READ_CHUNK, tables._PROBE_CHUNK, tables._IN_MEMORY = saved
 
 
 def test_plainness_is_detected() -> None:
@@ -80,3 +83,17 @@ def test_oversized_field_stops_as_csv_does() -> None:
                 list(read_blocks(archive, "stops.txt", Table("stops.txt"), 10))
     finally:
         csv.field_size_limit(saved)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(_PIECES, max_size=20), st.binary(max_size=3))
+def test_header_alone_reads_as_the_whole_file_does(pieces: list[str], tail: bytes) -> None:
+    """``read_header`` gives the columns a full read gives, whatever the file's encoding."""
+    data = "".join(pieces).encode("utf-8") + tail
+    archive = FeedArchive.in_memory({"stops.txt": data})
+    table = Table("stops.txt")
+    rows = read_rows(archive, "stops.txt", table)
+    next(rows, None)
+    rows.close()
+    fresh = FeedArchive.in_memory({"stops.txt": data})
+    assert read_header(fresh, "stops.txt") == table.columns
