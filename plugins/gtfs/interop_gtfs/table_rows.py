@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from functools import partial
 from itertools import chain, compress
-from operator import itemgetter, ne
+from operator import itemgetter, lt, ne, or_
 from typing import TYPE_CHECKING, Any, overload
 
 from interop.errors import DecodeError
@@ -219,6 +219,7 @@ class _Block:
             return ids, True
         parts: list[Sequence[str]] = []
         plain = True  # no key part but the last holds "/": distinct parts, distinct keys
+        groups: set[Any] | None = None
         for number, (position, plan_number, column_number) in enumerate(self.key_sources):
             last = number == len(self.key_sources) - 1
             if position >= 0:
@@ -234,12 +235,44 @@ class _Block:
                 )
             if not last:
                 found = self._distinct_texts(position, plan_number, distinct)
-                plain = plain and found is not None and not any("/" in t for t in found)
-        if plain and len(parts) > 1:
+                plain = plain and found is not None and "/" not in "".join(found)
+                groups = found if number == 0 else None
+        unique: bool | None = None
+        if plain and groups is not None and len(parts) == 2:
+            unique = self._rising_runs(parts[0], len(groups), entries, raw)
+        if unique is None and plain and len(parts) > 1:
             unique = len(set(zip(*parts, strict=True))) == count
-        else:
+        elif unique is None:
             unique = len(set(map("/".join, zip(*parts, strict=True)))) == count
         return _Keys(parts, count), unique
+
+    def _rising_runs(
+        self,
+        groups: Sequence[str],
+        group_count: int,
+        entries: Sequence[Sequence[Entry]],
+        raw: Sequence[Sequence[str] | None],
+    ) -> bool | None:
+        """Whether two-part keys are all distinct, told without making them; None: unknown.
+
+        True when each group (first part) is one run of rows and, within it, the second
+        part's values strictly increase. That part must be written as read, so distinct
+        values are distinct texts (one value formats to one text).
+        """
+        _, plan_number, _ = self.key_sources[1]
+        if plan_number < 0 or raw[plan_number] is None:
+            return None
+        column = entries[plan_number]
+        if not isinstance(column, EntryColumn) or len(groups) < 2:
+            return None
+        starts = list(map(ne, groups[1:], groups[:-1]))  # where a new run begins
+        if sum(starts) + 1 != group_count:
+            return None
+        values = column.values()
+        try:
+            return all(map(or_, starts, map(lt, values[:-1], values[1:]))) or None
+        except TypeError:  # an absent or unordered value
+            return None
 
     def _distinct_texts(
         self, position: int, plan_number: int, distinct: Sequence[set[Any]]

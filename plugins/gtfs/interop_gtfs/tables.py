@@ -69,7 +69,7 @@ def _scan(chunks: Iterable[bytes], encoding: str, plainness: bool) -> _Scan:
             pending_cr = chunk.endswith(b"\r")
             carriage = chunk.count(b"\r") - pending_cr
             found.plain = found.plain and not (
-                b'"' in chunk or b"\x00" in chunk or carriage != chunk.count(b"\r\n")
+                b'"' in chunk or b"\x00" in chunk or (carriage and carriage != chunk.count(b"\r\n"))
             )
         if found.error is None and not (settled and chunk.isascii()):
             settled = False
