@@ -251,8 +251,14 @@ class FieldPlan:
         the key-by-key steps make. Otherwise nothing is learnt and the caller goes key by key.
         """
         column_type = self.columns[0].type
-        if "" in keys:
-            return False
+        if "" in keys:  # an empty cell: the field is absent (or the row bad, if required)
+            self.memo[""] = BAD if self.columns[0].required else self.absent
+            if self.columns[0].required:  # as the key-by-key steps note a BAD key
+                self.bad.add("")
+                self.changed.add("")
+            keys = [key for key in keys if key]
+            if not keys:
+                return True
         parsed = column_type.parse_many(keys, self.namespace)
         if parsed is None:
             return False

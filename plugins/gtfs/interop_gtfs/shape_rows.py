@@ -150,13 +150,17 @@ def _picked(texts: Sequence[str], rows: list[int]) -> Sequence[str]:
 
 def _texts_of(entries: dict[str, list[Entry]]) -> dict[str, Sequence[str]]:
     """Per field, each entry's one written text (empty for a BAD entry)."""
-    return {
-        field: [texts[0] if texts else "" for texts in map(_TEXTS, column)]
-        for field, column in entries.items()
-    }
+    made: dict[str, Sequence[str]] = {}
+    for field, column in entries.items():
+        try:
+            made[field] = list(map(_FIRST, map(_TEXTS, column)))
+        except IndexError:  # a BAD entry has no text
+            made[field] = [texts[0] if texts else "" for texts in map(_TEXTS, column)]
+    return made
 
 
 _TEXTS = itemgetter(1)
+_FIRST = itemgetter(0)
 
 
 _COLUMN_OF = {column.field: column.name for column in SHAPE_COLUMNS}
