@@ -248,7 +248,11 @@ class _Reading:
         self.extra_values = [list(by_column[index[name]]) for name in self.extra]
         self.groups: dict[str, list[int]] = {}
         self.slow: dict[int, _ShapeRow] = {}
-        self.values = {field: list(map(_VALUE, column)) for field, column in self.entries.items()}
+        self.values = {  # what a shape's order check reads
+            field: list(map(_VALUE, column))
+            for field, column in self.entries.items()
+            if field in ("sequence", "distance_traveled")
+        }
         groups = self.groups
         odd = rows.odd
         if not bad and not odd and "" not in ids:  # every row clean: group the runs of ids
