@@ -27,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import orjson
 from prometheus_client import CollectorRegistry, Counter, Gauge
@@ -44,7 +45,9 @@ from interop.pipeline import Backoff, Pipeline, Route
 from interop.pipeline.routes import RECORDS_PLUGIN
 from interop.secrets import resolve_secret
 
-__all__ = ["LOOKBACK", "CursorFile", "LightingMetrics", "LightingSystem", "connect_systems"]
+__all__ = [
+    "LOOKBACK", "CursorFile", "LightingMetrics", "LightingSystem", "StatusFile", "connect_systems",
+]  # fmt: skip
 
 log = logging.getLogger("interop.gateway.lighting")
 
@@ -55,20 +58,38 @@ CHUNK = 200
 _STORE_BATCH = 500
 
 
-class CursorFile:
-    """Per-system cursors (newest reading time seen) in one JSON file, written atomically."""
+class _JsonFile:
+    """One JSON object in a file of the data directory, replaced atomically on each write."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
         """Pollers write from worker threads: one read-modify-write at a time."""
 
-    def _read(self) -> dict[str, dict[str, str]]:
+    def _read(self) -> dict[str, Any]:
         try:
             data = orjson.loads(self.path.read_bytes())
         except (OSError, orjson.JSONDecodeError):
             return {}
         return data if isinstance(data, dict) else {}
+
+    def _put(self, name: str, entry: dict[str, Any], *, sync: bool) -> None:
+        """Set one entry: write a temporary file (fsynced when ``sync``), then rename it."""
+        with self._lock:
+            data = self._read()
+            data[name] = entry
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
+            with temporary.open("wb") as handle:
+                handle.write(orjson.dumps(data, option=orjson.OPT_INDENT_2))
+                if sync:
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            temporary.replace(self.path)
+
+
+class CursorFile(_JsonFile):
+    """Per-system cursors (newest reading time seen) in one JSON file, written atomically."""
 
     def get(self, name: str, url: str) -> datetime | None:
         """The cursor of system ``name`` at ``url`` (None: never polled, or another URL)."""
@@ -82,16 +103,24 @@ class CursorFile:
 
     def put(self, name: str, url: str, cursor: datetime) -> None:
         """Record a cursor durably (write a temporary file, fsync, rename)."""
-        with self._lock:
-            data = self._read()
-            data[name] = {"url": url, "cursor": cursor.isoformat()}
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self.path.with_suffix(".tmp")
-            with temporary.open("wb") as handle:
-                handle.write(orjson.dumps(data, option=orjson.OPT_INDENT_2))
-                handle.flush()
-                os.fsync(handle.fileno())
-            temporary.replace(self.path)
+        self._put(name, {"url": url, "cursor": cursor.isoformat()}, sync=True)
+
+
+class StatusFile(_JsonFile):
+    """Each system's state as its poller last saw it, for the workers that do not poll.
+
+    With several gateway workers only worker 0 polls; the others answer ``GET /lighting``
+    from this file (written after every poll, not fsynced: it is a view, not a record).
+    """
+
+    def get(self, name: str) -> dict[str, Any] | None:
+        """The last state written for system ``name``, if any."""
+        entry = self._read().get(name)
+        return entry if isinstance(entry, dict) else None
+
+    def put(self, name: str, status: dict[str, Any]) -> None:
+        """Replace the state of system ``name``."""
+        self._put(name, status, sync=False)
 
 
 class LightingMetrics:
@@ -158,6 +187,22 @@ class LightingSystem:
         self.failing_since = None
         self.last_error = None
 
+    def status(self) -> dict[str, Any]:
+        """Its state for ``GET /lighting``: reachable or failing, last error, last poll, lights."""
+        return {
+            "name": self.name,
+            "plugin": self.plugin,
+            "status": "ok" if self.failing_since is None else "failing",
+            "error": self.last_error,
+            "polled_at": self.polled_at.isoformat() if self.polled_at else None,
+            "lights": len(self.inventory),
+        }
+
+    @property
+    def seen(self) -> bool:
+        """Whether this process has polled or called the system yet."""
+        return self.polled_at is not None or self.failing_since is not None
+
     async def probe(self) -> None:
         """Read one inventory page within the command deadline; raise when it cannot."""
         lights = self.controller.lights(page_size=1)
@@ -204,8 +249,17 @@ class LightingSystem:
         metrics.records.labels(self.name).inc(len(records))
         return len(records)
 
-    async def run(self, pipeline: Pipeline, cursors: CursorFile, metrics: LightingMetrics) -> None:
-        """Poll forever; on failure log, count and back off, never raise (until cancelled)."""
+    async def run(
+        self,
+        pipeline: Pipeline,
+        cursors: CursorFile,
+        metrics: LightingMetrics,
+        shared: StatusFile | None = None,
+    ) -> None:
+        """Poll forever; on failure log, count and back off, never raise (until cancelled).
+
+        After each poll its state goes to ``shared`` for the workers that do not poll.
+        """
         backoff = Backoff(base=1.0, cap=self.entry.poll_seconds)
         failures = 0
         while True:
@@ -218,6 +272,7 @@ class LightingSystem:
                     self.last_error = f"{exc.code}: {exc.message}"
                 else:
                     self.failed(exc)
+                await self._share(shared)
                 metrics.polls.labels(self.name, "failed").inc()
                 wait = max(backoff.delay(failures), min(1.0, self.entry.poll_seconds))
                 failures += 1
@@ -229,15 +284,30 @@ class LightingSystem:
                 continue
             failures = 0
             self.reached()
+            await self._share(shared)
             metrics.polls.labels(self.name, "ok").inc()
             metrics.last_poll.labels(self.name).set(time.time())
             log.debug("polled lighting system %s: %d records", self.name, count)
             await asyncio.sleep(self.entry.poll_seconds)
 
-    def start(self, pipeline: Pipeline, cursors: CursorFile, metrics: LightingMetrics) -> None:
+    async def _share(self, shared: StatusFile | None) -> None:
+        if shared is None:
+            return
+        try:
+            await asyncio.to_thread(shared.put, self.name, self.status())
+        except OSError as exc:  # a view for the other workers: never stops the poller
+            log.warning("cannot share the state of %s: %s", self.name, exc.strerror)
+
+    def start(
+        self,
+        pipeline: Pipeline,
+        cursors: CursorFile,
+        metrics: LightingMetrics,
+        shared: StatusFile | None = None,
+    ) -> None:
         """Start the poller task."""
         self._task = asyncio.create_task(
-            self.run(pipeline, cursors, metrics), name=f"lighting-{self.name}"
+            self.run(pipeline, cursors, metrics, shared), name=f"lighting-{self.name}"
         )
 
     async def stop(self) -> None:

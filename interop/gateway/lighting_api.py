@@ -17,6 +17,7 @@ store) cannot be reached.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,7 +44,7 @@ from interop.gateway.commands import (
     parse_requests,
     result_json,
 )
-from interop.gateway.lighting import LightingMetrics, LightingSystem
+from interop.gateway.lighting import LightingMetrics, LightingSystem, StatusFile
 from interop.gateway.problems import problem
 from interop.model.command import Command, CommandResult, CommandStatus
 from interop.model.lighting import LightPoint
@@ -107,6 +108,13 @@ def _plugin_failed(system: LightingSystem, call: str, exc: Exception) -> web.Res
     )  # fmt: skip
 
 
+def _view(entry: dict[str, Any] | None, system: LightingSystem) -> dict[str, Any]:
+    """The polling worker's state of ``system`` (its own keys only), if it wrote one."""
+    if entry is None:
+        return {}
+    return {key: entry[key] for key in ("status", "error", "polled_at", "lights") if key in entry}
+
+
 @dataclass(slots=True)
 class LightingApi:
     """The lighting routes over the configured systems (:meth:`mount` adds them)."""
@@ -115,6 +123,8 @@ class LightingApi:
     pipeline: Pipeline
     token: Secret | None
     metrics: LightingMetrics
+    shared: StatusFile | None = None
+    """The polling worker's view of each system, for a worker that does not poll."""
 
     def mount(self, app: web.Application) -> None:
         """Add the routes to the gateway's application."""
@@ -145,17 +155,16 @@ class LightingApi:
         """Every configured system: plugin, state, last poll, lights known."""
         if (denied := self._denied(request)) is not None:
             return denied
+        shared = self.shared
+        found: dict[str, dict[str, Any] | None] = {}
+        if shared is not None and not all(s.seen for s in self.systems.values()):
+            found = await asyncio.to_thread(
+                lambda: {s.name: shared.get(s.name) for s in self.systems.values()}
+            )
         return web.json_response(
             {
                 "systems": [
-                    {
-                        "name": s.name,
-                        "plugin": s.plugin,
-                        "status": "ok" if s.failing_since is None else "failing",
-                        "error": s.last_error,
-                        "polled_at": s.polled_at.isoformat() if s.polled_at else None,
-                        "lights": len(s.inventory),
-                    }
+                    {**s.status(), **_view(found.get(s.name), s)} if not s.seen else s.status()
                     for s in self.systems.values()
                 ]
             }

@@ -29,7 +29,13 @@ from interop.errors import InteropError, ValidationError
 from interop.gateway.admin import AdminApi
 from interop.gateway.config import GatewayConfig, IngressConfig, MqttConfig, SinkConfig
 from interop.gateway.downlinks import DownlinkApi, DownlinkServer, configure_downlinks
-from interop.gateway.lighting import CursorFile, LightingMetrics, LightingSystem, connect_systems
+from interop.gateway.lighting import (
+    CursorFile,
+    LightingMetrics,
+    LightingSystem,
+    StatusFile,
+    connect_systems,
+)
 from interop.gateway.lighting_api import LightingApi
 from interop.gateway.metrics import CONTENT_TYPE, GatewayMetrics
 from interop.gateway.mqtt import MqttIngestion
@@ -106,6 +112,10 @@ class Gateway:
         if location.startswith(("postgresql://", "postgres://")):
             return Path("interop-data")
         return Path(location.removeprefix("sqlite:"))
+
+    def _lighting_status(self) -> StatusFile:
+        """Where worker 0 shares its view of the lighting systems with the other workers."""
+        return StatusFile(self.data_dir() / "lighting-status.json")
 
     def _ingest_token(self) -> Secret:
         value = os.environ.get(INGEST_TOKEN_ENV)
@@ -274,8 +284,9 @@ class Gateway:
                 self._start_mqtt(mounted, mounted.entry.mqtt, worker)
         if leader:
             cursors = CursorFile(self.data_dir() / "lighting-cursors.json")
+            shared = self._lighting_status() if many else None
             for system in self.lighting:
-                system.start(self.pipeline, cursors, self._lighting_metrics)
+                system.start(self.pipeline, cursors, self._lighting_metrics, shared)
         log.info(
             "gateway listening on %s", self.url,
             extra={"ingress": [f"{m.plugin}:{m.ingress.name}" for m in self.mounted]},
@@ -361,7 +372,8 @@ class Gateway:
         app.router.add_post("/admin/deadletters/replay", admin.replay)
         assert self._lighting_metrics is not None
         systems = {s.name: s for s in self.lighting}
-        LightingApi(systems, self.pipeline, admin.token, self._lighting_metrics).mount(app)
+        shared = self._lighting_status() if self.config.server.workers > 1 else None
+        LightingApi(systems, self.pipeline, admin.token, self._lighting_metrics, shared).mount(app)
         servers = {d.entry.name: d for d in self.downlinks}
         self._downlink_api = DownlinkApi(servers, self.pipeline, admin.token)
         self._downlink_api.mount(app)

@@ -400,8 +400,15 @@ def test_cursors_survive_a_restart_per_system_and_address(tmp_path_factory, when
     assert CursorFile(path).get("north", "slv:http://a") is None  # unreadable: start afresh
 
 
-def test_interop_serve_polls_and_commands_a_configured_system(simulators, tmp_path, monkeypatch):
-    """``interop serve --config`` as a child process: the TOML lighting section, end to end."""
+@pytest.mark.parametrize("workers", [1, 2])
+def test_interop_serve_polls_and_commands_a_configured_system(
+    simulators, tmp_path, monkeypatch, workers
+):
+    """``interop serve --config`` as a child process: the TOML lighting section, end to end.
+
+    With two workers only worker 0 polls; every ``GET /lighting`` (each a new connection,
+    which the kernel gives to either worker) still shows the last poll.
+    """
     world = LightWorld(3, seed=17)
     monkeypatch.setenv("TEST_ADMIN_TOKEN", ADMIN)
     monkeypatch.setenv("TEST_LIGHTING_CREDENTIALS", world.token)
@@ -412,6 +419,7 @@ def test_interop_serve_polls_and_commands_a_configured_system(simulators, tmp_pa
 [server]
 admin_token = "env:TEST_ADMIN_TOKEN"
 log_format = "text"
+workers = {workers}
 [store]
 location = "{tmp_path / "data"}"
 [[sink]]
@@ -426,7 +434,7 @@ poll_seconds = 0.3
 """,
         )
         gateway = GatewayProcess(config, free_port(), tmp_path / "gateway.log", "talq,template")
-        gateway.start()
+        gateway.start(workers=workers)  # every worker answers before the checks begin
         try:
             deadline = time.monotonic() + 30
             systems: list[dict[str, Any]] = []
@@ -435,6 +443,7 @@ poll_seconds = 0.3
                 if systems and systems[0]["polled_at"]:
                     break
                 time.sleep(0.1)
+            seen = [_get_json(f"{gateway.url}/lighting")["systems"][0] for _ in range(16)]
             lights = _get_json(f"{gateway.url}/lighting/city/lights")["items"]
             request = urllib.request.Request(
                 f"{gateway.url}/lighting/city/commands", method="POST",
@@ -447,6 +456,7 @@ poll_seconds = 0.3
             gateway.terminate()
     assert systems[0]["status"] == "ok"
     assert systems[0]["lights"] == 3
+    assert all(view["polled_at"] and view["lights"] == 3 for view in seen), seen
     assert answer["stored"] is True
     assert [r["status"] for r in answer["results"]] == ["accepted"]
     delivered = [
