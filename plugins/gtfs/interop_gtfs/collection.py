@@ -11,11 +11,11 @@ meanwhile is collected by the next collection as usual.
 from __future__ import annotations
 
 import gc
-from collections.abc import Generator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-__all__ = ["collection_paused", "paused_items"]
+__all__ = ["PausedItems", "collection_paused", "paused_items"]
 
 T = TypeVar("T")
 
@@ -32,22 +32,40 @@ def collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def paused_items(items: Iterator[T]) -> Generator[T]:
-    """The items of ``items``, each one made with automatic collection paused.
+class PausedItems(Iterator[T]):
+    """The items of an iterator of the project's own code, each made with collection paused.
 
-    Closing this generator closes ``items`` (a generator holding a file, say) at once.
+    Between items the collector runs as usual. A consumer that itself runs only project
+    code between items (the GTFS writer) may hold the pause across the whole stream: then
+    the collector runs once at the end instead of once per item, walking the tables that
+    are still alive each time. Closing closes ``items`` (a generator holding a file) at once.
     """
-    try:
-        while True:
-            with collection_paused():
-                item = next(items, _END)
-            if item is _END:
-                return
-            yield item
-    finally:
-        close = getattr(items, "close", None)
+
+    def __init__(self, items: Iterator[T]) -> None:
+        self._items = items
+
+    def __iter__(self) -> PausedItems[T]:
+        return self
+
+    def __next__(self) -> T:
+        with collection_paused():
+            item = next(self._items, _END)
+        if item is _END:
+            self.close()
+            raise StopIteration
+        result: T = item
+        return result
+
+    def close(self) -> None:
+        """Close the underlying iterator now (idempotent)."""
+        close = getattr(self._items, "close", None)
         if close is not None:
             close()
+
+
+def paused_items(items: Iterator[T]) -> PausedItems[T]:
+    """The items of ``items``, each one made with automatic collection paused."""
+    return PausedItems(items)
 
 
 _END: Any = object()

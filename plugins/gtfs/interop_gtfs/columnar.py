@@ -267,7 +267,8 @@ class FieldPlan:
             return False
         texts: list[str] | None = None
         try:
-            if column_type.verbatim and checked == parsed and set(map(type, checked)) == {str}:
+            same = checked == parsed and list(map(type, checked)) == list(map(type, parsed))
+            if same and (column_type.verbatim or column_type.verbatim_many):
                 texts = keys
             else:
                 texts = column_type.format_many(checked)

@@ -108,6 +108,8 @@ class ValueType(ABC):
 
     exact: bool = False
     verbatim: bool = False
+    verbatim_many: bool = False
+    """Every text :meth:`parse_many` accepts formats back to itself (its usual form)."""
     notice: str = "invalid_value"
 
     @abstractmethod
@@ -283,6 +285,7 @@ class Time(ValueType):
     """A GTFS time ``H:MM:SS`` (hours may pass 23) as ServiceTime seconds."""
 
     notice = "invalid_time"
+    verbatim_many = True  # HH:MM:SS with two-digit hours is how format writes it
 
     def parse(self, text: str, row: Mapping[str, str], namespace: str) -> object:
         """Parse to seconds since noon minus 12h (``HH:MM:SS`` the fast way, else the model's)."""

@@ -315,8 +315,11 @@ class GtfsReader(DatasetReader):
         """
         if chunk_size < 1:
             raise ValueError("chunk_size must be at least 1")
-        with FeedArchive(Path(source), self.limits) as archive:
-            yield from paused_items(self.archive_tables(archive, Path(source), chunk_size))
+        return paused_items(self._tables(Path(source), chunk_size))
+
+    def _tables(self, source: Path, size: int) -> Iterator[RecordTable | ShapeTable]:
+        with FeedArchive(source, self.limits) as archive:
+            yield from self.archive_tables(archive, source, size)
 
     @staticmethod
     def _chunks(records: Iterable[Record], size: int) -> Iterator[list[Record]]:

@@ -28,6 +28,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,7 +37,7 @@ from interop.errors import EncodeError
 from interop.model.base import RecordBase
 from interop.model.records import Record
 from interop.model.transit import Shape, Stop
-from interop_gtfs.collection import collection_paused
+from interop_gtfs.collection import PausedItems, collection_paused
 from interop_gtfs.columns import (
     FILES,
     SHAPE_COLUMNS,
@@ -633,18 +634,12 @@ class GtfsWriter(DatasetWriter):
         target.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=f".partial-{target.name}-", dir=target.parent))
         feed = _Feed(work, self.namespace)
+        # a reader's stream runs only project code between its items: hold the pause across it
+        held = collection_paused() if isinstance(chunks, PausedItems) else nullcontext()
         try:
             count = 0
-            for chunk in chunks:
-                if isinstance(chunk, (RecordTable, ShapeTable)):
-                    with collection_paused():
-                        feed.add_table(chunk)
-                    count += len(chunk)
-                    continue
-                with collection_paused():
-                    for record in chunk:
-                        feed.add(record)
-                        count += 1
+            with held:
+                count = self._write_chunks(feed, chunks)
             out = work / ("feed.zip" if as_zip else "feed")
             with collection_paused():
                 feed.assemble(out, as_zip)
@@ -658,3 +653,19 @@ class GtfsWriter(DatasetWriter):
         finally:
             feed.close()
             shutil.rmtree(work, ignore_errors=True)
+
+    @staticmethod
+    def _write_chunks(feed: _Feed, chunks: Iterable[Sequence[Record]]) -> int:
+        """Spool every chunk (a reader's table or a list of records); how many records."""
+        count = 0
+        for chunk in chunks:
+            if isinstance(chunk, (RecordTable, ShapeTable)):
+                with collection_paused():
+                    feed.add_table(chunk)
+                count += len(chunk)
+                continue
+            with collection_paused():
+                for record in chunk:
+                    feed.add(record)
+                    count += 1
+        return count

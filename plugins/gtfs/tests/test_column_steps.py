@@ -43,6 +43,8 @@ def test_parse_many_is_parse_or_declines(texts: list[str]) -> None:
         together = kind.parse_many(texts, "city")
         if together is not None:
             assert together == _one_by_one(kind, texts)
+            if kind.verbatim_many:  # the usual form formats back to itself
+                assert [kind.format(v, v, _IDS, "") for v in together] == texts
 
 
 @settings(max_examples=80, deadline=None)
@@ -111,3 +113,12 @@ def test_twin_fingerprint_refuses_a_block_it_cannot_delimit() -> None:
     """A body line indented less than the ``def`` (inside a string) gives no fingerprint."""
     assert _source(_under_indented) is None
     assert _source(len) is None
+
+
+def test_usual_times_parse_at_once_and_write_back_as_read() -> None:
+    """``HH:MM:SS`` texts (hours past 23 too) parse at once and format to themselves."""
+    texts = ["00:00:00", "07:05:09", "25:35:00", "99:59:59"]
+    values = Time().parse_many(texts, "city")
+    assert values == [0, 25509, 92100, 359999]
+    assert [Time().format(v, v, _IDS, "") for v in values] == texts
+    assert Time().parse_many(["7:05:09"], "city") is None  # one-digit hour: one by one
