@@ -48,7 +48,13 @@ import aiohttp
 
 from bench.lorawan import uplink_messages
 from bench.mqtt_load import publish_all
-from interop.testing.servers import free_port, mosquitto_binary, running_mosquitto
+from interop.testing.servers import (
+    free_port,
+    mosquitto_binary,
+    postgres_binaries,
+    running_mosquitto,
+    running_postgres,
+)
 
 RESULTS = Path(__file__).resolve().parent / "results"
 TOKEN = "bench-token"
@@ -56,7 +62,9 @@ TTS_TOPIC = "v3/city-sensors@ttn/devices/{device}/up"
 WRK_SCRIPT = Path(__file__).resolve().parent / "webhook_load.lua"
 
 
-def _gateway_config(folder: Path, broker_port: int | None, workers: int = 1) -> Path:
+def _gateway_config(
+    folder: Path, broker_port: int | None, workers: int = 1, store: str | None = None
+) -> Path:
     mqtt = (
         f'[ingress.mqtt]\nurl = "mqtt://127.0.0.1:{broker_port}"\nclient_id = "bench-gw"\n'
         f'[ingress.mqtt.topics]\napp = "city-sensors"\ntenant = "ttn"\n'
@@ -65,7 +73,7 @@ def _gateway_config(folder: Path, broker_port: int | None, workers: int = 1) -> 
     )
     text = (
         f'sink = []\n[server]\nlog_format = "text"\nworkers = {workers}\n'
-        f'[store]\nlocation = "{folder / "store"}"\n'
+        f'[store]\nlocation = "{store or folder / "store"}"\n'
         f'[[ingress]]\nplugin = "lorawan"\nname = "tts-uplink"\n'
         f'hints = {{codec = "cayenne-lpp"}}\n{mqtt}'
     )
@@ -186,28 +194,44 @@ def _label(workers: int) -> str:
     return "gateway" if workers == 1 else f"gateway, {workers} workers"
 
 
+@contextlib.contextmanager
+def _store(engine: str, folder: Path) -> Iterator[str]:
+    """A fresh store for one run: a folder (SQLite) or a throwaway PostgreSQL server's DSN."""
+    if engine == "sqlite":
+        yield str(folder)
+        return
+    with running_postgres() as server:  # fsync on, synchronous_commit on: durability full
+        yield server.dsn
+
+
 def _webhooks(
-    folder: Path, bodies: list[bytes], connections: int, seconds: float, workers: list[int]
-) -> dict[str, object]:
+    folder: Path, bodies: list[bytes], connections: int, seconds: float, workers: list[int],
+    engine: str = "sqlite",
+) -> dict[str, object]:  # fmt: skip
     rows: dict[str, object] = {}
     floor_port, gateway_port = free_port(), free_port()
-    floor_cmd = [sys.executable, "-m", "bench.gateway_floor", "http", str(floor_port),
-                 str(folder / "floor-store")]  # fmt: skip
-    with _child(floor_cmd, f"http://127.0.0.1:{floor_port}/healthz", folder / "floor.log"):
-        floor_url = f"http://127.0.0.1:{floor_port}/ingest"
-        _drive(floor_url, folder, bodies, connections, 2, "warm-floor")
-        rows["floor"] = _drive(floor_url, folder, bodies, connections, seconds, "floor")
+    with _store(engine, folder / f"floor-{engine}") as location:
+        floor_cmd = [sys.executable, "-m", "bench.gateway_floor", "http", str(floor_port),
+                     location]  # fmt: skip
+        with _child(floor_cmd, f"http://127.0.0.1:{floor_port}/healthz", folder / "floor.log"):
+            floor_url = f"http://127.0.0.1:{floor_port}/ingest"
+            _drive(floor_url, folder, bodies, connections, 2, f"warm-floor-{engine}")
+            rows["floor"] = _drive(floor_url, folder, bodies, connections, seconds,
+                                   f"floor-{engine}")  # fmt: skip
     for count in workers:
-        here = folder / f"gw{count}"
+        here = folder / f"gw{count}-{engine}"
         here.mkdir()
-        config = _gateway_config(here, None, count)
-        gateway_cmd = [sys.executable, "-c", "from interop.cli import main; main()", "serve",
-                       "--config", str(config), "--port", str(gateway_port)]  # fmt: skip
-        url = f"http://127.0.0.1:{gateway_port}"
-        with _child(gateway_cmd, f"{url}/healthz", here / "gateway.log", count):
-            ingest = f"{url}/ingest/lorawan/tts-uplink"
-            _drive(ingest, folder, bodies, connections, 2, f"warm-gw{count}")
-            rows[_label(count)] = _drive(ingest, folder, bodies, connections, seconds, f"gw{count}")
+        with _store(engine, here / "store") as location:
+            config = _gateway_config(here, None, count, location)
+            gateway_cmd = [sys.executable, "-c", "from interop.cli import main; main()",
+                           "serve", "--config", str(config),
+                           "--port", str(gateway_port)]  # fmt: skip
+            url = f"http://127.0.0.1:{gateway_port}"
+            with _child(gateway_cmd, f"{url}/healthz", here / "gateway.log", count):
+                ingest = f"{url}/ingest/lorawan/tts-uplink"
+                tag = f"gw{count}-{engine}"
+                _drive(ingest, folder, bodies, connections, 2, f"warm-{tag}")
+                rows[_label(count)] = _drive(ingest, folder, bodies, connections, seconds, tag)
     rows["generator"] = "wrk" if shutil.which("wrk") else "aiohttp"
     return rows
 
@@ -313,6 +337,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-mqtt", action="store_true")
     parser.add_argument("--no-webhooks", action="store_true")
     parser.add_argument(
+        "--no-postgresql", action="store_true", help="webhooks on SQLite only (no PostgreSQL run)"
+    )
+    parser.add_argument(
         "--workers", default="1,2", help="gateway worker processes to measure, comma-separated"
     )
     parser.add_argument(
@@ -326,13 +353,17 @@ def main(argv: list[str] | None = None) -> int:
         result: dict[str, object] = {"created": datetime.now(UTC).isoformat()}
         if not args.no_webhooks:
             result["webhooks"] = _webhooks(folder, bodies, args.connections, args.seconds, workers)
+            if not args.no_postgresql and postgres_binaries() is not None:
+                result["webhooks, PostgreSQL"] = _webhooks(
+                    folder, bodies, args.connections, args.seconds, workers, "postgresql"
+                )
         if not args.no_mqtt and mosquitto_binary() is not None:
             result["mqtt"] = _mqtt(folder, bodies, workers)
     generator = "wrk" if shutil.which("wrk") else "an aiohttp client"
     lines = [f"# Gateway under load (loopback, durability full, load from {generator})", "",
              "| path | server | messages | msg/s acknowledged | msg/s processed | p50 ms | p99 ms "
              "| time ÷ floor |", "|---|---|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
-    for path in ("webhooks", "mqtt"):
+    for path in ("webhooks", "webhooks, PostgreSQL", "mqtt"):
         rows = result.get(path)
         if not isinstance(rows, dict):
             continue

@@ -1,7 +1,8 @@
 """The floors of ``bench.gateway``: the least a durable ingestion server can do.
 
-``http PORT DIR``: an aiohttp handler that commits each raw body to a SQLite store
-(``Store.accept``, durability full) and answers 200. ``mqtt BROKER_PORT DIR HEALTH_PORT``:
+``http PORT LOCATION``: an aiohttp handler that commits each raw body to a store (a
+folder: SQLite; a ``postgresql://`` DSN) with ``Store.accept``, durability full, and
+answers 200. ``mqtt BROKER_PORT DIR HEALTH_PORT``:
 an aiomqtt subscriber (QoS 1, manual PUBACK) that commits raw messages to the same kind of
 store in batches and then acknowledges them; ``/healthz`` on HEALTH_PORT says it is up.
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 import aiomqtt
 from aiohttp import web
 
-from interop.store import RawMessage, SqliteStore
+from interop.store import RawMessage, open_store
 
 
 def _message(body: bytes) -> RawMessage:
@@ -25,8 +26,8 @@ def _message(body: bytes) -> RawMessage:
     return RawMessage("floor", key, body, datetime.now(UTC))
 
 
-async def http(port: int, folder: Path) -> None:
-    store = SqliteStore(folder)
+async def http(port: int, location: str) -> None:
+    store = open_store(location)  # a folder (SQLite) or a postgresql:// DSN
     await store.open()
 
     async def ingest(request: web.Request) -> web.Response:
@@ -46,7 +47,7 @@ async def http(port: int, folder: Path) -> None:
 
 
 async def mqtt(broker_port: int, folder: Path, health_port: int) -> None:
-    store = SqliteStore(folder)
+    store = open_store(folder)
     await store.open()
     app = web.Application()
 
@@ -76,6 +77,6 @@ async def mqtt(broker_port: int, folder: Path, health_port: int) -> None:
 
 if __name__ == "__main__":
     if sys.argv[1] == "http":
-        asyncio.run(http(int(sys.argv[2]), Path(sys.argv[3])))
+        asyncio.run(http(int(sys.argv[2]), sys.argv[3]))
     else:
         asyncio.run(mqtt(int(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])))
