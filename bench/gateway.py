@@ -43,6 +43,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
@@ -236,23 +237,58 @@ def _webhooks(
     return rows
 
 
-def _inbox_counts(location: Path) -> tuple[int, int]:
-    """(messages in the inbox, of which still unprocessed), read-only and cheap.
+class _Inbox:
+    """Counts a store's inbox (messages, of which unprocessed) while a run drains, cheaply.
 
-    Polled every 50 ms while a run drains: a plain read of the store's file rather than a
-    whole ``Store`` (threads, schema check) competing for the CPU being measured.
+    Polled every 50 ms: a plain query of the inbox table, not a whole ``Store`` (threads,
+    schema check) competing for the CPU being measured. SQLite is read through a read-only
+    connection; PostgreSQL through one connection kept for the run (a new one each time
+    would start a server process 20 times a second).
     """
-    path = location / "interop.sqlite3"
-    if not path.exists():
-        return 0, 0
-    try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-            total, pending = conn.execute(
-                "SELECT count(*), coalesce(sum(done = 0), 0) FROM inbox"
-            ).fetchone()
-    except sqlite3.OperationalError:  # not created yet
-        return 0, 0
-    return int(total), int(pending)
+
+    def __init__(self, location: str) -> None:
+        self.location = location
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._conn: Any = None
+
+    def counts(self) -> tuple[int, int]:
+        if self.location.startswith("postgresql://"):
+            return self._postgres()
+        path = Path(self.location) / "interop.sqlite3"
+        if not path.exists():
+            return 0, 0
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+                total, pending = conn.execute(
+                    "SELECT count(*), coalesce(sum(done = 0), 0) FROM inbox"
+                ).fetchone()
+        except sqlite3.OperationalError:  # not created yet
+            return 0, 0
+        return int(total), int(pending)
+
+    def _postgres(self) -> tuple[int, int]:
+        import asyncpg
+
+        if self._loop is None:
+            self._loop = asyncio.new_event_loop()
+        if self._conn is None:
+            self._conn = self._loop.run_until_complete(asyncpg.connect(self.location))
+        try:
+            row = self._loop.run_until_complete(
+                self._conn.fetchrow(
+                    "SELECT count(*) AS total, count(*) FILTER (WHERE NOT done) AS pending "
+                    "FROM inbox"
+                )
+            )
+        except asyncpg.UndefinedTableError:  # not created yet
+            return 0, 0
+        return int(row["total"]), int(row["pending"])
+
+    def close(self) -> None:
+        if self._loop is not None:
+            if self._conn is not None:
+                self._loop.run_until_complete(self._conn.close())
+            self._loop.close()
 
 
 def _wait_subscribed(base: str, workers: int, timeout: float = 60.0) -> None:
@@ -276,30 +312,37 @@ def _wait_subscribed(base: str, workers: int, timeout: float = 60.0) -> None:
     raise RuntimeError(f"{workers} workers did not all subscribe within {timeout:g} s")
 
 
-def _mqtt(folder: Path, bodies: list[bytes], workers: list[int]) -> dict[str, object]:
+def _mqtt(
+    folder: Path, bodies: list[bytes], workers: list[int], engine: str = "sqlite"
+) -> dict[str, object]:
     messages = [
         (TTS_TOPIC.format(device=f"lpp-node-{index % 200:03d}"), body)
         for index, body in enumerate(bodies)
     ]
     rows: dict[str, object] = {}
 
-    def timed(broker_port: int, store: Path, process: bool) -> dict[str, float]:
+    def timed(broker_port: int, store: str, process: bool) -> dict[str, float]:
         """Acknowledged: every message durable in the inbox; processed: decoded and stored too.
 
         The load comes from ``bench.mqtt_load`` (packets encoded before the clock starts).
         The floor only accepts raw messages: its processed figure is its acknowledged one.
         """
-        begin = time.perf_counter()
-        publish_all("127.0.0.1", broker_port, messages)
-        deadline = time.monotonic() + 300
-        while _inbox_counts(store)[0] < len(bodies) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        acknowledged = time.perf_counter() - begin
-        while process and _inbox_counts(store)[1] > 0 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        processed = time.perf_counter() - begin
-        if _inbox_counts(store)[0] < len(bodies):
-            raise RuntimeError(f"only {_inbox_counts(store)[0]} of {len(bodies)} arrived")
+        inbox = _Inbox(store)
+        try:
+            begin = time.perf_counter()
+            publish_all("127.0.0.1", broker_port, messages)
+            deadline = time.monotonic() + 300
+            while inbox.counts()[0] < len(bodies) and time.monotonic() < deadline:
+                time.sleep(0.05)
+            acknowledged = time.perf_counter() - begin
+            while process and inbox.counts()[1] > 0 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            processed = time.perf_counter() - begin
+            arrived = inbox.counts()[0]
+        finally:
+            inbox.close()
+        if arrived < len(bodies):
+            raise RuntimeError(f"only {arrived} of {len(bodies)} arrived")
         return {
             "messages": len(bodies),
             "seconds": acknowledged,
@@ -307,25 +350,27 @@ def _mqtt(folder: Path, bodies: list[bytes], workers: list[int]) -> dict[str, ob
             "processed_per_second": len(bodies) / processed,
         }
 
-    with running_mosquitto() as (broker_port, _):
+    with (
+        running_mosquitto() as (broker_port, _),
+        _store(engine, folder / f"mqtt-floor-{engine}") as location,
+    ):
         floor_cmd = [sys.executable, "-m", "bench.gateway_floor", "mqtt", str(broker_port),
-                     str(folder / "mqtt-floor")]  # fmt: skip
-        health_port = free_port()
-        floor_cmd.append(str(health_port))
-        with _child(floor_cmd, f"http://127.0.0.1:{health_port}/healthz", folder / "mf.log"):
+                     location, str(free_port())]  # fmt: skip
+        with _child(floor_cmd, f"http://127.0.0.1:{floor_cmd[-1]}/healthz", folder / "mf.log"):
             time.sleep(0.5)
-            rows["floor"] = timed(broker_port, folder / "mqtt-floor", False)
-        for count in workers:
-            gw = folder / f"mqtt-gw{count}"
-            gw.mkdir()
-            config = _gateway_config(gw, broker_port, count)
+            rows["floor"] = timed(broker_port, location, False)
+    for count in workers:
+        gw = folder / f"mqtt-gw{count}-{engine}"
+        gw.mkdir()
+        with running_mosquitto() as (broker_port, _), _store(engine, gw / "store") as location:
+            config = _gateway_config(gw, broker_port, count, location)
             gateway_port = free_port()
             gateway_cmd = [sys.executable, "-c", "from interop.cli import main; main()", "serve",
                            "--config", str(config), "--port", str(gateway_port)]  # fmt: skip
             base = f"http://127.0.0.1:{gateway_port}"
             with _child(gateway_cmd, f"{base}/healthz", gw / "log", count):
                 _wait_subscribed(base, count)
-                rows[_label(count)] = timed(broker_port, gw / "store", True)
+                rows[_label(count)] = timed(broker_port, location, True)
     return rows
 
 
@@ -337,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-mqtt", action="store_true")
     parser.add_argument("--no-webhooks", action="store_true")
     parser.add_argument(
-        "--no-postgresql", action="store_true", help="webhooks on SQLite only (no PostgreSQL run)"
+        "--no-postgresql", action="store_true", help="SQLite only (no PostgreSQL runs)"
     )
     parser.add_argument(
         "--workers", default="1,2", help="gateway worker processes to measure, comma-separated"
@@ -359,11 +404,13 @@ def main(argv: list[str] | None = None) -> int:
                 )
         if not args.no_mqtt and mosquitto_binary() is not None:
             result["mqtt"] = _mqtt(folder, bodies, workers)
+            if not args.no_postgresql and postgres_binaries() is not None:
+                result["mqtt, PostgreSQL"] = _mqtt(folder, bodies, workers, "postgresql")
     generator = "wrk" if shutil.which("wrk") else "an aiohttp client"
     lines = [f"# Gateway under load (loopback, durability full, load from {generator})", "",
              "| path | server | messages | msg/s acknowledged | msg/s processed | p50 ms | p99 ms "
              "| time ÷ floor |", "|---|---|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
-    for path in ("webhooks", "webhooks, PostgreSQL", "mqtt"):
+    for path in ("webhooks", "webhooks, PostgreSQL", "mqtt", "mqtt, PostgreSQL"):
         rows = result.get(path)
         if not isinstance(rows, dict):
             continue

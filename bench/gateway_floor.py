@@ -2,7 +2,7 @@
 
 ``http PORT LOCATION``: an aiohttp handler that commits each raw body to a store (a
 folder: SQLite; a ``postgresql://`` DSN) with ``Store.accept``, durability full, and
-answers 200. ``mqtt BROKER_PORT DIR HEALTH_PORT``:
+answers 200. ``mqtt BROKER_PORT LOCATION HEALTH_PORT``:
 an aiomqtt subscriber (QoS 1, manual PUBACK) that commits raw messages to the same kind of
 store in batches and then acknowledges them; ``/healthz`` on HEALTH_PORT says it is up.
 """
@@ -13,7 +13,6 @@ import asyncio
 import hashlib
 import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
 import aiomqtt
 from aiohttp import web
@@ -46,8 +45,8 @@ async def http(port: int, location: str) -> None:
     await asyncio.Event().wait()
 
 
-async def mqtt(broker_port: int, folder: Path, health_port: int) -> None:
-    store = open_store(folder)
+async def mqtt(broker_port: int, location: str, health_port: int) -> None:
+    store = open_store(location)
     await store.open()
     app = web.Application()
 
@@ -79,4 +78,4 @@ if __name__ == "__main__":
     if sys.argv[1] == "http":
         asyncio.run(http(int(sys.argv[2]), sys.argv[3]))
     else:
-        asyncio.run(mqtt(int(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])))
+        asyncio.run(mqtt(int(sys.argv[2]), sys.argv[3], int(sys.argv[4])))
