@@ -47,6 +47,8 @@ class IngestCoalescer:
     audit: Callable[[], Audit]
     on_extra: Callable[[int], None] = lambda count: None
     """Told how many ``extra`` records a successful commit stored."""
+    on_failure: Callable[[Sequence[Record], Audit], None] = lambda extra, audit: None
+    """Given back the ``extra`` records and audit counts of a commit that failed."""
     max_batch: int = 512
     max_in_flight: int = 2
     """Ingest calls running at once: one committing, the next one filling."""
@@ -78,9 +80,11 @@ class IngestCoalescer:
                 size += len(waiting.items)
             items = [item for waiting in batch for item in waiting.items]
             extra = self.extra(datetime.now(UTC))
+            audit = self.audit()
             try:
-                new = await self.store.ingest(items, extra=extra, audit=self.audit())
+                new = await self.store.ingest(items, extra=extra, audit=audit)
             except Exception as exc:  # every caller of the batch hears why; none was kept
+                self.on_failure(extra, audit)  # kept for the next commit, not lost
                 for waiting in batch:
                     if not waiting.future.done():
                         waiting.future.set_exception(exc)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+from collections import Counter
 from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -114,9 +115,12 @@ class Pipeline:
         self._tasks: list[asyncio.Task[None]] = []
         self._reclaim: asyncio.Task[None] | None = None
         self._deliver = deliver
+        self._unstored: list[Record] = []
+        self._unstored_audit: Counter[tuple[str, str, str]] = Counter()
         self._ingester = IngestCoalescer(
-            store, self.policy.flush, self.policy.drain_audit, on_extra=self._count_stored
-        )
+            store, self._extras, self._audit, on_extra=self._count_stored,
+            on_failure=self._keep_unstored,
+        )  # fmt: skip
         self.workers = [
             DeliveryWorker(
                 store,
@@ -270,6 +274,29 @@ class Pipeline:
     def _count_stored(self, count: int) -> None:
         self.counters.stored += count
 
+    def _extras(self, now: datetime) -> list[Record]:
+        """The policy's records due now (closed aggregate windows) and those of failed commits."""
+        extras, self._unstored = [*self._unstored, *self.policy.flush(now)], []
+        return extras
+
+    def _audit(self) -> dict[tuple[str, str, str], int]:
+        """The policy's audit counts since the last commit, with those of failed commits."""
+        audit = self._unstored_audit
+        audit.update(self.policy.drain_audit())
+        self._unstored_audit = Counter()
+        return dict(audit)
+
+    def _keep_unstored(
+        self, extras: Sequence[Record], audit: Mapping[tuple[str, str, str], int]
+    ) -> None:
+        """A commit failed: its aggregates and audit counts go with the next one instead.
+
+        The messages that fed an aggregate were committed before its window closed; if the
+        aggregate were dropped with its failed commit, nothing would ever produce it again.
+        """
+        self._unstored.extend(extras)
+        self._unstored_audit.update(audit)
+
     async def reject(self, message: RawMessage, reason: str, code: str) -> DeadLetter:
         """Keep a message refused before decoding (too large, wrong type) as a dead letter."""
         letter = self._letter(message, DeadLetterStage.DECODE, None, reason=reason, code=code)
@@ -352,14 +379,19 @@ class Pipeline:
                 letters.append(letter)
                 continue
             records.extend(self.entities.changed(kept))
-        records.extend(self.policy.flush(datetime.now(UTC)))
+        extras = self._extras(datetime.now(UTC))
+        records.extend(extras)
         processed = Processed(
             records=records,
             dead_letters=letters,
             done=[item.seq for item in batch],
-            audit=self.policy.drain_audit(),
+            audit=self._audit(),
         )
-        await self.store.commit(processed)
+        try:
+            await self.store.commit(processed)
+        except Exception:  # the messages stay in the inbox; the aggregates wait for the next
+            self._keep_unstored(extras, processed.audit)
+            raise
         self.entities.stored(records)
         self.counters.stored += len(records)
         for letter in letters:

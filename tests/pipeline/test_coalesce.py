@@ -10,7 +10,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from interop.errors import StoreUnavailable
+from interop.model.observation import Measurement
+from interop.model.records import Record
 from interop.pipeline import Pipeline, Route
+from interop.pipeline.policy import PassThrough
 from interop.pipeline.sources import message_key
 from interop.registry import Registry
 from interop.store import RawMessage, open_store
@@ -83,3 +86,47 @@ def test_a_failed_commit_fails_every_caller_of_its_batch_and_keeps_nothing(tmp_p
     # nothing was kept, so the senders' retries are new, not duplicates
     assert [o.status for (o,) in again] == ["stored"] * 40
     assert stats.records == 40
+
+
+class _ClosingWindow(PassThrough):
+    """Keeps everything; its aggregate window closes at the first flush (one record)."""
+
+    def __init__(self, aggregate: Record) -> None:
+        self.pending = [aggregate]
+
+    def flush(self, now: datetime) -> list[Record]:
+        released, self.pending = self.pending, []
+        return released
+
+
+def test_an_aggregate_released_into_a_failed_commit_is_stored_by_the_next(tmp_path, registry):
+    """The messages that fed an aggregate are committed already: it must not die with a batch."""
+    aggregate = Measurement(
+        id="urn:interop:aggregate:footfall:1", property="https://saref.etsi.org/core/Occupancy",
+        value=42, unit="http://www.ontology-of-units-of-measure.org/resource/om-2/one",
+        timestamp=T0, feature_of_interest="urn:interop:place:square",
+    )  # fmt: skip
+    store = SqliteStore(tmp_path / "store", busy_timeout=0.2)
+
+    async def scenario() -> tuple[bool, Record | None]:
+        policy = _ClosingWindow(aggregate)
+        async with (
+            store,
+            Pipeline(store, registry, [Route("template", "template")], policy=policy) as pipeline,
+        ):
+            blocker = sqlite3.connect(store.path, isolation_level=None)
+            blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+            try:
+                await pipeline.submit_and_wait([reading("d1", 1)])
+                failed = False
+            except StoreUnavailable:
+                failed = True
+            finally:
+                blocker.execute("ROLLBACK")
+                blocker.close()
+            await pipeline.submit_and_wait([reading("d1", 2)])
+            return failed, await store.get(aggregate.id)
+
+    failed, stored = asyncio.run(scenario())
+    assert failed
+    assert stored == aggregate
