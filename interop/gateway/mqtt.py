@@ -37,7 +37,7 @@ from interop.pipeline.sources import message_key
 from interop.secrets import resolve_secret
 from interop.store import RawMessage
 
-__all__ = ["MqttIngestion", "MqttPlan", "subscription_topics", "tls_context"]
+__all__ = ["MqttIngestion", "MqttPlan", "stop_if_cancelled", "subscription_topics", "tls_context"]
 
 log = logging.getLogger("interop.gateway.mqtt")
 _BATCH = 100
@@ -45,6 +45,19 @@ _BATCH = 100
 _OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _PORTS = {"mqtt": 1883, "tcp": 1883, "mqtts": 8883, "ssl": 8883}
+
+
+def stop_if_cancelled() -> None:
+    """Raise CancelledError when this task was cancelled but a library swallowed it.
+
+    ``asyncio.wait_for`` (Python 3.11; aiomqtt waits for CONNACK and SUBACK with it) returns
+    the result when the awaited future completes as the cancellation arrives. The gateway's
+    stop would then wait forever for an ingestion that goes on consuming; the task still
+    counts the request (``Task.cancelling``), so it is honoured here.
+    """
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
 
 
 def subscription_topics(ingress: Ingress, config: MqttConfig) -> list[str]:
@@ -151,10 +164,12 @@ class MqttIngestion:
         plan = plan or self.plan()
         attempt = 0
         while True:
+            stop_if_cancelled()
             try:
                 await self._session(plan)
                 attempt = 0
             except aiomqtt.MqttError as exc:
+                stop_if_cancelled()
                 self.metrics.mqtt_reconnects.labels(self.source).inc()
                 delay = random.uniform(0, min(self.backoff_cap, 0.2 * 2**attempt))
                 attempt = min(attempt + 1, 20)
@@ -193,8 +208,10 @@ class MqttIngestion:
         client._client.manual_ack_set(True)
         gauge = self.metrics.mqtt_subscribed.labels(self.source)
         async with client:
+            stop_if_cancelled()  # a stop that came as the broker's CONNACK did
             for topic in plan.topics:
                 await client.subscribe(topic, qos=1)
+            stop_if_cancelled()
             log.info("MQTT %s subscribed to %s", self.source, plan.topics)
             self.subscribed.set()
             gauge.set(1)
