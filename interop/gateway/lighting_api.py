@@ -108,7 +108,7 @@ def _plugin_failed(system: LightingSystem, call: str, exc: Exception) -> web.Res
     )  # fmt: skip
 
 
-def _view(entry: dict[str, Any] | None, system: LightingSystem) -> dict[str, Any]:
+def _view(entry: dict[str, Any] | None) -> dict[str, Any]:
     """The polling worker's state of ``system`` (its own keys only), if it wrote one."""
     if entry is None:
         return {}
@@ -164,7 +164,7 @@ class LightingApi:
         return web.json_response(
             {
                 "systems": [
-                    {**s.status(), **_view(found.get(s.name), s)} if not s.seen else s.status()
+                    {**s.status(), **_view(found.get(s.name))} if not s.seen else s.status()
                     for s in self.systems.values()
                 ]
             }

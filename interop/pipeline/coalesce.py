@@ -3,12 +3,10 @@
 Each webhook request decodes its own message and must hear, before it answers, that the
 message is durable. Committed one by one, every request pays a statement per table and a
 savepoint; coalesced, the requests that arrive while a commit is in flight share the next
-one (one ``executemany`` per table): no timer, no added latency when idle. Up to
-``max_in_flight`` ingests run at once (the store still commits them in order): while one
-batch waits for the disk (fsync, no CPU), the requests answered by the previous one are
-read and decoded into the next, instead of every request waiting for one commit and then
-all decoding at once. A failed commit fails every caller of that batch (nothing of it was
-kept), each of which then answers 503 and its sender retries.
+one (one ``executemany`` per table). At most one ingest runs at a time, so a batch holds
+exactly what arrived during the previous commit: no timer, no added latency when idle.
+A failed commit fails every caller of that batch (nothing of it was kept), each of which
+then answers 503 and its sender retries.
 """
 
 from __future__ import annotations
@@ -50,10 +48,8 @@ class IngestCoalescer:
     on_failure: Callable[[Sequence[Record], Audit], None] = lambda extra, audit: None
     """Given back the ``extra`` records and audit counts of a commit that failed."""
     max_batch: int = 512
-    max_in_flight: int = 2
-    """Ingest calls running at once: one committing, the next one filling."""
     _waiting: deque[_Waiting] = field(default_factory=deque)
-    _running: set[asyncio.Task[None]] = field(default_factory=set)
+    _running: asyncio.Task[None] | None = None
     batches: int = 0
     """How many ingest calls were made (for tests and benchmarks)."""
 
@@ -61,10 +57,8 @@ class IngestCoalescer:
         """Commit ``items`` with whatever else is waiting; True for each one that was new."""
         future: asyncio.Future[list[bool]] = asyncio.get_running_loop().create_future()
         self._waiting.append(_Waiting(items, future))
-        if len(self._running) < self.max_in_flight:
-            task = asyncio.create_task(self._drain(), name="pipeline-ingest")
-            self._running.add(task)
-            task.add_done_callback(self._running.discard)
+        if self._running is None or self._running.done():
+            self._running = asyncio.create_task(self._drain(), name="pipeline-ingest")
         return await future
 
     async def _drain(self) -> None:
