@@ -83,6 +83,10 @@ class MqttConfig(_Section):
     session_expiry: int = Field(3600, ge=0)
     """Seconds the broker keeps the session (and queues QoS 1 messages) while disconnected
     (MQTT 5; with 3.1.1 the broker's own setting decides)."""
+    receive_maximum: int = Field(1000, ge=1, le=65535)
+    """QoS 1 messages the broker may send before this worker acknowledges them (MQTT 5
+    Receive Maximum): the worker's window, which bounds what it holds in memory. With 3.1.1
+    the broker's own setting decides (mosquitto: ``max_inflight_messages``, 20)."""
     protocol: Literal["5", "3.1.1"] = "5"
     """MQTT version: 5, or 3.1.1 for brokers without 5 (The Things Stack's own MQTT server).
     Both keep a persistent session and take ``$share`` groups on mosquitto, EMQX, HiveMQ."""

@@ -188,6 +188,8 @@ class MqttIngestion:
         else:
             properties = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
             properties.SessionExpiryInterval = self.config.session_expiry
+            # the window a compliant broker keeps to (else 65,535 unacknowledged messages)
+            properties.ReceiveMaximum = self.config.receive_maximum
             version = {
                 "protocol": aiomqtt.ProtocolVersion.V5, "clean_start": False,
                 "properties": properties,
@@ -198,7 +200,11 @@ class MqttIngestion:
             username=self.config.username,
             password=plan.password,
             identifier=self.client_id,
-            max_queued_incoming_messages=10_000,
+            # unbounded: aiomqtt drops what exceeds its bound, and a dropped QoS 1 message is
+            # never acknowledged, so the broker sends it again only after a reconnection.
+            # Unacknowledged messages are bounded by the broker's window instead (mosquitto
+            # 2.0.11 was seen to exceed a client's Receive Maximum after the first PUBACKs).
+            max_queued_incoming_messages=0,
             tls_context=plan.tls,
             **version,
         )
