@@ -16,6 +16,8 @@ from datetime import UTC, datetime
 
 import aiomqtt
 from aiohttp import web
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
 
 from interop.store import RawMessage, open_store
 
@@ -56,9 +58,11 @@ async def mqtt(broker_port: int, location: str, health_port: int) -> None:
     app.router.add_get("/healthz", healthz)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
+    connect = Properties(PacketTypes.CONNECT)  # type: ignore[no-untyped-call]
+    connect.ReceiveMaximum = 1000  # the gateway's default window; its queue is unbounded too
     client = aiomqtt.Client("127.0.0.1", broker_port, identifier="bench-floor",
-                            protocol=aiomqtt.ProtocolVersion.V5,
-                            max_queued_incoming_messages=10_000)  # fmt: skip
+                            protocol=aiomqtt.ProtocolVersion.V5, properties=connect,
+                            max_queued_incoming_messages=0)  # fmt: skip
     client._client.manual_ack_set(True)
     async with client:
         await client.subscribe("v3/+/devices/+/up", qos=1)
