@@ -17,7 +17,7 @@ from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
-from typing import TYPE_CHECKING, Literal, Self
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 from interop.errors import InteropError, ValidationError
 from interop.model.base import Provenance, mint_iri
@@ -242,13 +242,16 @@ class Pipeline:
         """
         items: list[Ingested] = []
         outcomes: list[Outcome] = []
+        consumed: list[list[Any]] = []
         for message in messages:
             decoded, letter = self._decode(message)
+            taken: list[Any] = []
             if letter is None:
                 try:
-                    kept = self.policy.for_store(decoded)
+                    kept, taken = self.policy.plan_store(decoded)
                 except InteropError as exc:
                     letter = self._letter(message, DeadLetterStage.POLICY, exc)
+            consumed.append(taken)
             if letter is not None:
                 items.append(Ingested(message, dead_letter=letter))
                 outcomes.append(Outcome("dead_letter", 0, letter))
@@ -259,7 +262,7 @@ class Pipeline:
         new = await self._ingester.ingest(items)
         self.counters.received += len(messages)
         for index, (fresh, item) in enumerate(zip(new, items, strict=True)):
-            if not fresh:
+            if not fresh:  # a redelivery: its readings were aggregated the first time
                 self.counters.duplicates += 1
                 outcomes[index] = Outcome("duplicate")
             elif item.dead_letter is not None:
@@ -267,6 +270,7 @@ class Pipeline:
             else:
                 self.counters.stored += len(item.records)
                 self.entities.stored(item.records)
+                self.policy.admit(consumed[index])
         for worker in self.workers:
             worker.wake.set()
         return outcomes
@@ -368,16 +372,18 @@ class Pipeline:
     async def _process(self, batch: Sequence[InboxMessage]) -> None:
         records: list[Record] = []
         letters: list[DeadLetter] = []
+        consumed: list[Any] = []
         for item in batch:
             decoded, letter = self._decode(item.message)
             if letter is None:
                 try:
-                    kept = self.policy.for_store(decoded)
+                    kept, taken = self.policy.plan_store(decoded)
                 except InteropError as exc:
                     letter = self._letter(item.message, DeadLetterStage.POLICY, exc)
             if letter is not None:
                 letters.append(letter)
                 continue
+            consumed.extend(taken)
             records.extend(self.entities.changed(kept))
         extras = self._extras(datetime.now(UTC))
         records.extend(extras)
@@ -391,7 +397,8 @@ class Pipeline:
             await self.store.commit(processed)
         except Exception:  # the messages stay in the inbox; the aggregates wait for the next
             self._keep_unstored(extras, processed.audit)
-            raise
+            raise  # and their readings are aggregated when they are committed, not twice
+        self.policy.admit(consumed)
         self.entities.stored(records)
         self.counters.stored += len(records)
         for letter in letters:
@@ -516,13 +523,14 @@ class Pipeline:
                 failed += 1
                 continue
             try:
-                kept = self.policy.for_store(records)
+                kept, taken = self.policy.plan_store(records)
             except InteropError:
                 failed += 1
                 continue
             await self.store.resolve_dead_letters(
                 [letter.id], Processed(records=kept, audit=self.policy.drain_audit())
             )
+            self.policy.admit(taken)
             self.counters.stored += len(kept)
             done += 1
         for worker in self.workers:

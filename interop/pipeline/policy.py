@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from interop.model.records import Record
 
@@ -31,6 +31,17 @@ class PolicyStage(Protocol):
 
     def for_store(self, records: Sequence[Record]) -> list[Record]:
         """What of ``records`` may be kept, transformed as the policy says."""
+        ...
+
+    def plan_store(self, records: Sequence[Record]) -> tuple[list[Record], list[Any]]:
+        """As ``for_store``, but what the stage would consume is returned, not taken in.
+
+        The records to keep, and the consumed part (aggregate contributions) for ``admit``.
+        """
+        ...
+
+    def admit(self, consumed: Sequence[Any]) -> None:
+        """Take in what ``plan_store`` set aside, once its message is committed (once)."""
         ...
 
     def for_sink(self, sink: str, records: Sequence[Record]) -> list[Record]:
@@ -61,6 +72,13 @@ class PassThrough:
     def for_store(self, records: Sequence[Record]) -> list[Record]:
         """Everything is kept."""
         return list(records)
+
+    def plan_store(self, records: Sequence[Record]) -> tuple[list[Record], list[Any]]:
+        """Everything is kept; nothing is consumed."""
+        return list(records), []
+
+    def admit(self, consumed: Sequence[Any]) -> None:
+        """Nothing to take in."""
 
     def for_sink(self, sink: str, records: Sequence[Record]) -> list[Record]:
         """Everything is sent."""

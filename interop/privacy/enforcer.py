@@ -20,7 +20,7 @@ from interop.errors import PolicyViolation, ValidationError
 from interop.model.base import DataClass
 from interop.model.properties import PropertyRegistry, default_property_registry
 from interop.model.records import AnyRecord
-from interop.privacy.aggregate import AGGREGATOR_PLUGIN, Aggregator
+from interop.privacy.aggregate import AGGREGATOR_PLUGIN, Aggregator, Entry
 from interop.privacy.apply import Context, apply_plan
 from interop.privacy.deadletter import dead_letter_payload
 from interop.privacy.explain import FieldDecision, explain, sensitive_fields
@@ -177,6 +177,17 @@ class Enforcer:
         pipeline calls this once per raw message, so the message goes to the dead letter
         with the reason, and a replay after the fix (a key configured) loses nothing.
         """
+        kept, entries = self.plan_store(records)
+        self.admit(entries)
+        return kept
+
+    def plan_store(self, records: Sequence[AnyRecord]) -> tuple[list[AnyRecord], list[Entry]]:
+        """As :meth:`for_store`, but the aggregate contributions are returned, not added.
+
+        For a pipeline that learns only at its commit whether a message is new: it passes
+        the entries to :meth:`admit` once their message is committed, and drops those of a
+        redelivered message or a failed commit, which would otherwise count twice.
+        """
         entries = []
         rest: list[AnyRecord] = []
         for record in records:
@@ -192,9 +203,12 @@ class Enforcer:
         applied = self.apply(STORE, rest)
         if applied.refused:
             raise applied.refused[0].error
+        return applied.records, entries
+
+    def admit(self, entries: Sequence[Entry]) -> None:
+        """Count the aggregate contributions of committed messages (from :meth:`plan_store`)."""
         for entry in entries:
             self._aggregator.add(entry)
-        return applied.records
 
     def for_sink(self, sink: str, records: Sequence[AnyRecord]) -> list[AnyRecord]:
         """Records as ``sink`` may receive them (never more than the store keeps).

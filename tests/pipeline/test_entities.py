@@ -76,6 +76,8 @@ def test_an_unchanged_device_is_written_once_per_refresh_and_a_change_at_once(tm
                 counts.append(outcome.records)
                 (outcome,) = await pipeline.submit_and_wait([message(5, device())])
                 counts.append(outcome.records)
+                # delivery reads an entity's stored row, which the change below replaces
+                await pipeline.wait_delivered()
                 # changed: written at once, through the inbox path this time
                 await pipeline.submit([message(6, device(firmware="1.1"))])
                 await pipeline.wait_processed()

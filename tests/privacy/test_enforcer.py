@@ -233,3 +233,16 @@ def test_aggregate_rules_are_checked_against_the_model_and_the_properties() -> N
     assert (caught.value.source, caught.value.field) == ("test.toml", "aggregate.0.properties")
     with pytest.raises(ValidationError, match="no property, value and unit"):
         Enforcer(policy(aggregate=[{"name": "x", "window": "1h", "kinds": ["command"]}]))
+
+
+def test_planning_for_the_store_consumes_nothing_until_admitted() -> None:
+    enforcer = Enforcer(load_policy(SAMPLES / "footfall.toml"), KeyRing())
+    zone = "urn:interop:place:city:zone-a"
+    batch = [detection(f"aa:00:00:00:00:{i:02x}", zone, T0) for i in range(6)]
+    kept, entries = enforcer.plan_store(batch)
+    assert (kept, len(entries), enforcer.open_windows()) == ([], 6, 0)
+    enforcer.plan_store(batch)  # planned again (a redelivery): still nothing counted
+    enforcer.admit(entries)
+    assert enforcer.flush(T0 + timedelta(minutes=14)) == []  # window still open
+    (count,) = enforcer.flush(T0 + timedelta(minutes=15))
+    assert count.value == 6
