@@ -157,6 +157,13 @@ class GatewayMetrics:
             registry=self.registry,
             multiprocess_mode="livesum",
         )
+        self.mqtt_backlog = Gauge(
+            "interop_mqtt_backlog",
+            "MQTT messages received from the broker and not yet committed (all workers).",
+            ["ingress"],
+            registry=self.registry,
+            multiprocess_mode="livesum",
+        )
 
     def sync(self) -> None:
         """Copy the pipeline's counts into the shared files (workers of several only)."""

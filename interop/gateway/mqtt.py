@@ -226,15 +226,20 @@ class MqttIngestion:
             finally:
                 self.subscribed.clear()
                 gauge.set(0)
+                # what the client held unacknowledged, the broker sends again
+                self.metrics.mqtt_backlog.labels(self.source).set(0)
 
     async def _consume(self, client: aiomqtt.Client) -> None:
         messages = client.messages
         iterator = messages.__aiter__()
+        backlog = self.metrics.mqtt_backlog.labels(self.source)
         while True:
+            backlog.set(len(messages))
             first = await iterator.__anext__()
             batch = [first]
             while len(batch) < _BATCH and len(messages) > 0:
                 batch.append(await iterator.__anext__())
+            backlog.set(len(batch) + len(messages))  # a window the broker overshoots shows here
             raws = [self._raw(m) for m in batch]
             while True:
                 try:

@@ -27,6 +27,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 WINDOW = 5
+BACKLOG = ("interop_mqtt_backlog", {"ingress": "lorawan:tts-uplink"})
 MESSAGES = 300
 
 
@@ -50,8 +51,12 @@ def test_a_backlog_beyond_the_window_is_stored_in_full(tmp_path, monkeypatch, re
     batches: list[int] = []
     original = Pipeline.submit_and_wait
 
+    backlogs: list[float] = []
+    metrics: list = []
+
     async def slow_submit(self, raws, *args, **kwargs):  # a slow store: the backlog grows
         batches.append(len(raws))
+        backlogs.append(metrics[0].registry.get_sample_value(*BACKLOG))
         await asyncio.sleep(0.02)
         return await original(self, raws, *args, **kwargs)
 
@@ -79,6 +84,7 @@ def test_a_backlog_beyond_the_window_is_stored_in_full(tmp_path, monkeypatch, re
         async def scenario():
             async with running(config, registry) as gateway:
                 (ingestion,) = gateway.mqtt
+                metrics.append(gateway.metrics)
                 await asyncio.wait_for(ingestion.subscribed.wait(), 10)
                 async with aiomqtt.Client("127.0.0.1", port) as client:
                     for index in range(MESSAGES):
@@ -90,10 +96,13 @@ def test_a_backlog_beyond_the_window_is_stored_in_full(tmp_path, monkeypatch, re
                     if stats.inbox_total >= MESSAGES and not stats.inbox_pending:
                         break
                     await asyncio.sleep(0.1)
-                return stats
+                return stats, gateway.metrics.registry.get_sample_value(*BACKLOG)
 
-        stats = asyncio.run(scenario())
+        stats, backlog_after = asyncio.run(scenario())
     assert sum(batches) == MESSAGES  # each message taken once, none dropped
     assert max(batches) > 1  # the backlog did build up
+    # /metrics showed what the worker held: each batch, and what queued behind it
+    assert all(held >= len_ for held, len_ in zip(backlogs, batches, strict=True))
+    assert backlog_after == 0
     assert (stats.inbox_total, stats.inbox_pending, stats.dead_letters) == (MESSAGES, 0, 0)
     assert stats.records == MESSAGES + 7  # a reading each, and each node's device
