@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -57,7 +56,7 @@ def _enforcer(registry: Registry) -> Enforcer:
     return Enforcer(policy, KeyRing(), properties=registry.properties)
 
 
-def test_a_redelivered_or_retried_message_is_aggregated_once(tmp_path, registry):
+def test_a_redelivered_or_retried_message_is_aggregated_once(tmp_path, registry, write_lock):
     store = SqliteStore(tmp_path / "store", busy_timeout=0.2)
     first, second, third = reading("d1", 1, 10.0), reading("d1", 2, 20.0), reading("d1", 3, 5.0)
 
@@ -69,16 +68,12 @@ def test_a_redelivered_or_retried_message_is_aggregated_once(tmp_path, registry)
         ):  # fmt: skip
             statuses = [o.status for o in await pipeline.submit_and_wait([first])]
             statuses += [o.status for o in await pipeline.submit_and_wait([first])]  # again
-            blocker = sqlite3.connect(store.path, isolation_level=None)
-            blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock
-            try:
-                await pipeline.submit_and_wait([second])
-                failed = False
-            except StoreUnavailable:
-                failed = True
-            finally:
-                blocker.execute("ROLLBACK")
-                blocker.close()
+            with write_lock(store.path):
+                try:
+                    await pipeline.submit_and_wait([second])
+                    failed = False
+                except StoreUnavailable:
+                    failed = True
             statuses += [o.status for o in await pipeline.submit_and_wait([second])]  # retry
             # the background path: accepted into the inbox, decoded after
             await pipeline.submit([third])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -63,7 +62,9 @@ def test_concurrent_callers_share_commits_and_get_their_own_outcomes(tmp_path, r
     assert stats.dead_letters == 5
 
 
-def test_a_failed_commit_fails_every_caller_of_its_batch_and_keeps_nothing(tmp_path, registry):
+def test_a_failed_commit_fails_every_caller_of_its_batch_and_keeps_nothing(
+    tmp_path, registry, write_lock
+):
     """Another process holds the write lock past the busy timeout: every caller hears it."""
     messages = [reading("d1", i) for i in range(40)]
     store = SqliteStore(tmp_path / "store", busy_timeout=0.2)
@@ -71,13 +72,10 @@ def test_a_failed_commit_fails_every_caller_of_its_batch_and_keeps_nothing(tmp_p
     async def scenario():
         async with store:
             async with Pipeline(store, registry, [Route("template", "template")]) as pipeline:
-                blocker = sqlite3.connect(store.path, isolation_level=None)
-                blocker.execute("BEGIN IMMEDIATE")  # holds the write lock
-                failed = await asyncio.gather(
-                    *(pipeline.submit_and_wait([m]) for m in messages), return_exceptions=True
-                )
-                blocker.execute("ROLLBACK")
-                blocker.close()
+                with write_lock(store.path):
+                    failed = await asyncio.gather(
+                        *(pipeline.submit_and_wait([m]) for m in messages), return_exceptions=True
+                    )
                 again = await asyncio.gather(*(pipeline.submit_and_wait([m]) for m in messages))
             return failed, again, await store.stats()
 
@@ -99,7 +97,9 @@ class _ClosingWindow(PassThrough):
         return released
 
 
-def test_an_aggregate_released_into_a_failed_commit_is_stored_by_the_next(tmp_path, registry):
+def test_an_aggregate_released_into_a_failed_commit_is_stored_by_the_next(
+    tmp_path, registry, write_lock
+):
     """The messages that fed an aggregate are committed already: it must not die with a batch."""
     aggregate = Measurement(
         id="urn:interop:aggregate:footfall:1", property="https://saref.etsi.org/core/Occupancy",
@@ -114,16 +114,12 @@ def test_an_aggregate_released_into_a_failed_commit_is_stored_by_the_next(tmp_pa
             store,
             Pipeline(store, registry, [Route("template", "template")], policy=policy) as pipeline,
         ):
-            blocker = sqlite3.connect(store.path, isolation_level=None)
-            blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock
-            try:
-                await pipeline.submit_and_wait([reading("d1", 1)])
-                failed = False
-            except StoreUnavailable:
-                failed = True
-            finally:
-                blocker.execute("ROLLBACK")
-                blocker.close()
+            with write_lock(store.path):
+                try:
+                    await pipeline.submit_and_wait([reading("d1", 1)])
+                    failed = False
+                except StoreUnavailable:
+                    failed = True
             await pipeline.submit_and_wait([reading("d1", 2)])
             return failed, await store.get(aggregate.id)
 

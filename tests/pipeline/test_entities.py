@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
+import contextlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -110,21 +110,14 @@ def test_readings_are_never_left_out(tmp_path):
     assert asyncio.run(scenario()) == 6
 
 
-def test_a_failed_commit_teaches_the_memory_nothing(tmp_path):
+def test_a_failed_commit_teaches_the_memory_nothing(tmp_path, write_lock):
     """The memory learns only from commits: a device whose commit failed is written next time."""
     store = SqliteStore(tmp_path / "store", busy_timeout=0.2)
 
     async def scenario() -> list[int]:
         async with store, Pipeline(store, None, ROUTE) as pipeline:
-            blocker = sqlite3.connect(store.path, isolation_level=None)
-            blocker.execute("BEGIN IMMEDIATE")  # another process holds the write lock
-            try:
+            with write_lock(store.path), contextlib.suppress(StoreUnavailable):
                 await pipeline.submit_and_wait([message(0, device())])
-            except StoreUnavailable:
-                pass
-            finally:
-                blocker.execute("ROLLBACK")
-                blocker.close()
             (first,) = await pipeline.submit_and_wait([message(1, device())])
             (second,) = await pipeline.submit_and_wait([message(2, device())])
             assert await store.get(DEVICE) is not None
