@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import json
 from collections.abc import AsyncIterator
 
 import pytest
@@ -45,3 +47,31 @@ def config_for(tmp_path, monkeypatch, **sections) -> GatewayConfig:
 
 def run(coro):
     return asyncio.run(coro)
+
+
+def tts_uplink(correlation: str, device: str, dev_eui: str, received_at: str) -> bytes:
+    """A The Things Stack v3 uplink of application ``city``: Cayenne LPP, 22.5 °C on channel 1."""
+    payload = bytes([1, 0x67, 0x00, 0xE1])  # 0x00E1 = 225 tenths of a degree Celsius
+    return json.dumps(
+        {
+            "end_device_ids": {
+                "device_id": device,
+                "application_ids": {"application_id": "city"},
+                "dev_eui": dev_eui,
+            },
+            "correlation_ids": [f"as:up:{correlation}"],
+            "received_at": received_at,
+            "uplink_message": {"f_port": 1, "frm_payload": base64.b64encode(payload).decode()},
+        }
+    ).encode()
+
+
+def mqtt_ingress(**mqtt: object) -> dict[str, object]:
+    """The LoRaWAN plugin's TTS uplink ingress on MQTT only (``[ingress.mqtt]`` as given)."""
+    return {
+        "plugin": "lorawan",
+        "name": "tts-uplink",
+        "webhook": False,
+        "hints": {"codec": "cayenne-lpp"},
+        "mqtt": mqtt,
+    }

@@ -11,8 +11,6 @@ with 20,000 messages queued, the gateway stalled that way until its queue was un
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 
 import aiomqtt
 import pytest
@@ -20,7 +18,7 @@ import pytest
 from interop.pipeline import Pipeline
 from interop.testing.servers import mosquitto_binary, running_mosquitto
 
-from .conftest import config_for, running
+from .conftest import config_for, mqtt_ingress, running, tts_uplink
 
 pytestmark = pytest.mark.skipif(
     mosquitto_binary() is None, reason="needs mosquitto (Debian package mosquitto)"
@@ -32,19 +30,8 @@ MESSAGES = 300
 
 
 def _uplink(index: int) -> bytes:
-    payload = bytes([1, 0x67, 0x00, 0xE1])  # Cayenne LPP channel 1: 22.5 °C
-    return json.dumps(
-        {
-            "end_device_ids": {
-                "device_id": f"node-{index % 7}",
-                "application_ids": {"application_id": "city"},
-                "dev_eui": f"70B3D57ED000{index % 7:04X}",
-            },
-            "correlation_ids": [f"as:up:flow{index:05d}"],
-            "received_at": f"2026-12-03T10:{index // 60:02d}:{index % 60:02d}Z",
-            "uplink_message": {"f_port": 1, "frm_payload": base64.b64encode(payload).decode()},
-        }
-    ).encode()
+    at = f"2026-12-03T10:{index // 60:02d}:{index % 60:02d}Z"  # a reading each (distinct times)
+    return tts_uplink(f"flow{index:05d}", f"node-{index % 7}", f"70B3D57ED000{index % 7:04X}", at)
 
 
 def test_a_backlog_beyond_the_window_is_stored_in_full(tmp_path, monkeypatch, registry):
@@ -66,18 +53,12 @@ def test_a_backlog_beyond_the_window_is_stored_in_full(tmp_path, monkeypatch, re
             tmp_path,
             monkeypatch,
             ingress=[
-                {
-                    "plugin": "lorawan",
-                    "name": "tts-uplink",
-                    "webhook": False,
-                    "hints": {"codec": "cayenne-lpp"},
-                    "mqtt": {
-                        "url": f"mqtt://127.0.0.1:{port}",
-                        "topics": {"app": "city", "tenant": "ttn"},
-                        "client_id": "flow-test",
-                        "receive_maximum": WINDOW,
-                    },
-                }
+                mqtt_ingress(
+                    url=f"mqtt://127.0.0.1:{port}",
+                    topics={"app": "city", "tenant": "ttn"},
+                    client_id="flow-test",
+                    receive_maximum=WINDOW,
+                )
             ],
         )
 

@@ -8,8 +8,6 @@ is dropped, which is how a single-tenant (open source) The Things Stack names it
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 import ssl
 
 import aiomqtt
@@ -22,7 +20,7 @@ from interop.gateway.mqtt import subscription_topics
 from interop.model import Measurement
 from interop.testing.servers import mosquitto_binary, running_mosquitto
 
-from .conftest import config_for, running
+from .conftest import config_for, mqtt_ingress, running, tts_uplink
 
 pytestmark = pytest.mark.skipif(
     mosquitto_binary() is None, reason="needs mosquitto (Debian package mosquitto)"
@@ -30,19 +28,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def _uplink(index: int) -> bytes:
-    payload = bytes([1, 0x67, 0x00, 0xE1])  # Cayenne LPP channel 1: 22.5 °C
-    return json.dumps(
-        {
-            "end_device_ids": {
-                "device_id": "tls-node",
-                "application_ids": {"application_id": "city"},
-                "dev_eui": "70B3D57ED0001234",
-            },
-            "correlation_ids": [f"as:up:tls{index:04d}"],
-            "received_at": "2026-12-03T10:00:00Z",
-            "uplink_message": {"f_port": 1, "frm_payload": base64.b64encode(payload).decode()},
-        }
-    ).encode()
+    return tts_uplink(f"tls{index:04d}", "tls-node", "70B3D57ED0001234", "2026-12-03T10:00:00Z")
 
 
 @pytest.fixture(scope="module")
@@ -67,18 +53,12 @@ def _config(tmp_path, monkeypatch, port, ca_file):
         tmp_path,
         monkeypatch,
         ingress=[
-            {
-                "plugin": "lorawan",
-                "name": "tts-uplink",
-                "webhook": False,
-                "hints": {"codec": "cayenne-lpp"},
-                "mqtt": {
-                    "url": f"mqtts://127.0.0.1:{port}",
-                    "ca_file": str(ca_file),
-                    "topics": {"app": "city"},
-                    "client_id": "tls-test",
-                },
-            }
+            mqtt_ingress(
+                url=f"mqtts://127.0.0.1:{port}",
+                ca_file=str(ca_file),
+                topics={"app": "city"},
+                client_id="tls-test",
+            )
         ],
     )
 
